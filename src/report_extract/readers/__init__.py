@@ -1,0 +1,59 @@
+"""Readers: one module per file format, each turning bytes into a `Document`.
+
+The format is picked from the content (magic bytes, markup), the extension only breaks
+ties, so a PDF saved as .html or an HTML error page saved as .pdf goes to the right reader.
+"""
+from __future__ import annotations
+
+import hashlib
+import importlib
+from pathlib import Path
+
+from ..model import Document
+
+
+class ReaderError(Exception):
+    """A file that cannot be read; the message is one line naming the cause."""
+
+
+# format -> module under report_extract.readers exposing read(path, data) -> Document
+READERS: dict[str, str] = {
+    "txt": "text",
+    "md": "markdown",
+}
+
+_EXT = {".txt": "txt", ".text": "txt", ".md": "md", ".markdown": "md"}
+
+
+def sniff(data: bytes, suffix: str) -> str:
+    """Name the format of `data`: content first, the extension as a tie-breaker."""
+    head = data[:2048].lstrip()
+    if head.startswith(b"%PDF"):
+        return "pdf"
+    if head.startswith(b"PK\x03\x04"):
+        return "docx"
+    if head.startswith(b"\xd0\xcf\x11\xe0"):
+        return "doc"
+    low = head.lower()
+    if low.startswith((b"<!doctype html", b"<html", b"<?xml")) or b"<body" in low or b"<table" in low:
+        return "html"
+    return _EXT.get(suffix.lower(), "txt")
+
+
+def read(path: str | Path, data: bytes | None = None) -> Document:
+    path = Path(path)
+    if data is None:
+        try:
+            data = path.read_bytes()
+        except OSError as e:
+            raise ReaderError(f"cannot open file: {e.strerror or e}") from e
+    if not data.strip():
+        raise ReaderError("empty file")
+    fmt = sniff(data, path.suffix)
+    module = READERS.get(fmt)
+    if module is None:
+        raise ReaderError(f"no reader for {fmt} files")
+    reader = importlib.import_module(f"{__name__}.{module}")
+    doc: Document = reader.read(path, data)
+    doc.sha256 = hashlib.sha256(data).hexdigest()
+    return doc
