@@ -20,9 +20,12 @@ class ReaderError(Exception):
 READERS: dict[str, str] = {
     "txt": "text",
     "md": "markdown",
+    "html": "html",
 }
 
 _EXT = {".txt": "txt", ".text": "txt", ".md": "md", ".markdown": "md"}
+# HTML fragments need not start with <html>/<body> (shgovjs_01.html starts with <p>).
+_EXT.update({".html": "html", ".htm": "html", ".shtml": "html", ".doc": "doc", ".wps": "doc", ".docx": "docx"})
 
 
 def sniff(data: bytes, suffix: str) -> str:

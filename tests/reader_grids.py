@@ -1,0 +1,81 @@
+"""Test helpers for the markup readers: read the three statistical tables of a reader's
+`Document` by position, the way the labels were transcribed, and compare with a label.
+
+This is deliberately naive (order-based, no label matching): it checks that a reader
+gives honest grids, not how the pipeline recognises tables.
+"""
+from __future__ import annotations
+
+import json
+from pathlib import Path
+from typing import Any
+
+from report_extract.model import Document, TableBlock
+
+ROOT = Path(__file__).resolve().parents[1]
+CORPUS = ROOT / "corpus"
+LABELS = ROOT / "tests" / "labels"
+
+_REVIEW_ROWS = ("admin_review", "litigation_direct", "litigation_after_review")
+_REVIEW_COLS = ("upheld", "corrected", "other", "pending", "total")
+
+
+def label(stem: str) -> dict[str, Any]:
+    return json.loads((LABELS / f"{stem}.truth.json").read_text(encoding="utf-8"))
+
+
+def tables(doc: Document) -> list[TableBlock]:
+    return [b for b in doc.blocks if isinstance(b, TableBlock)]
+
+
+def statistical_tables(doc: Document) -> tuple[TableBlock, TableBlock, TableBlock]:
+    """The proactive, requests and review tables: the tables with those header words."""
+    found = {}
+    for t in tables(doc):
+        text = "".join(c.text for row in t.rows for c in row)
+        if "信息内容" in text:
+            found.setdefault("proactive", t)
+        elif "申请人情况" in text:
+            found.setdefault("requests", t)
+        elif "行政复议" in text and "行政诉讼" in text:
+            found.setdefault("review", t)
+    return found["proactive"], found["requests"], found["review"]
+
+
+def grid_cells(doc: Document, lab: dict[str, Any]) -> dict[str, str]:
+    """`table.row.col` -> cell text, mapping value cells to the label's keys by order."""
+    proactive, requests, review = statistical_tables(doc)
+    out: dict[str, str] = {}
+    data_rows = [r for r in proactive.rows if not r[0].text.startswith(("第二十条", "信息内容"))]
+    for (row, cols), cells in zip(lab["tables"]["proactive"].items(), data_rows, strict=True):
+        values = [c.text for c in cells[1:] if not c.merged]
+        for col, text in zip(cols, values, strict=True):
+            out[f"proactive.{row}.{col}"] = text
+    req_rows = requests.rows[3:]
+    for (row, cols), cells in zip(lab["tables"]["requests"].items(), req_rows, strict=True):
+        for col, cell in zip(cols, cells[-7:], strict=True):
+            out[f"requests.{row}.{col}"] = cell.text
+    values = [c.text for c in review.rows[-1]]
+    for i, row in enumerate(_REVIEW_ROWS):
+        for j, col in enumerate(_REVIEW_COLS):
+            out[f"review_litigation.{row}.{col}"] = values[5 * i + j]
+    return out
+
+
+def expected_cells(lab: dict[str, Any]) -> dict[str, str]:
+    """The label as printed text: null -> "", numbers as printed, raw text where given."""
+    raw = lab.get("raw", {})
+    out = {}
+    for table, rows in lab["tables"].items():
+        for row, cols in rows.items():
+            for col, value in cols.items():
+                key = f"{table}.{row}.{col}"
+                if key in raw:
+                    out[key] = raw[key]
+                elif value is None:
+                    out[key] = ""
+                elif isinstance(value, float) and value.is_integer():
+                    out[key] = str(int(value))
+                else:
+                    out[key] = str(value)
+    return out

@@ -1,0 +1,143 @@
+"""HTML reader on the two real pages: grids, chrome removal, encodings."""
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from reader_grids import CORPUS, expected_cells, grid_cells, label, statistical_tables, tables
+from report_extract.model import Document, TableBlock, TextBlock
+from report_extract.readers import ReaderError, read, sniff
+from report_extract.readers.charset import decode
+from report_extract.readers.layout import clean
+
+REAL = ("shgovjs_01", "shuyang_01")
+
+
+def _read(stem: str) -> Document:
+    return read(CORPUS / f"{stem}.html")
+
+
+def _texts(doc: Document) -> list[object]:
+    """Blocks without origins: what must not change when only the encoding changes."""
+    return [b.texts() if isinstance(b, TableBlock) else (b.kind, b.text) for b in doc.blocks]
+
+
+@pytest.mark.parametrize("stem", REAL)
+def test_every_labelled_cell_is_in_the_grid(stem: str) -> None:
+    doc = _read(stem)
+    assert doc.format == "html"
+    assert grid_cells(doc, label(stem)) == expected_cells(label(stem))
+
+
+def test_shgovjs_requests_rows_keep_blank_cells() -> None:
+    _, requests, review = statistical_tables(_read("shgovjs_01"))
+    new_received = requests.rows[3]
+    assert new_received[0].text.startswith("一、本年新收政府信息公开申请数量")
+    assert [c.merged for c in new_received[:3]] == [False, True, True]
+    assert [c.text for c in new_received[3:]] == ["821", "35", "", "", "2", "1", "859"]
+    granted = requests.rows[5]
+    assert granted[0].text == "三、本年度办理结果" and granted[1].text == "（一）予以公开"
+    assert granted[-1].text == ""  # 总计 printed blank, kept blank
+    assert all(len(r) == 10 for r in requests.rows)
+    assert [c.text for c in review.rows[-1]][:5] == ["5", "", "", "2", "7"]
+
+
+def test_shgovjs_proactive_header_and_values_do_not_line_up() -> None:
+    """The 2019 blocks span 本年增/减 over two columns in the header but the *value* before
+    it in the data rows; the grid keeps both as printed, copies marked merged."""
+    proactive, _, _ = statistical_tables(_read("shgovjs_01"))
+    rows = {r[0].text: r for r in proactive.rows if r[0].text != "信息内容"}
+    license_row = rows["行政许可"]
+    assert [(c.text, c.merged) for c in license_row] == [
+        ("行政许可", False), ("0", False), ("0", True), ("0", False), ("0", False)]
+    assert [c.text for c in rows["政府集中采购"] if not c.merged] == ["政府集中采购", "6", "251000元"]
+
+
+def test_shuyang_page_chrome_is_dropped_and_title_kept() -> None:
+    doc = _read("shuyang_01")
+    text = doc.text()
+    for chrome in ("首页", "走进沭阳", "办事服务", "繁體版", "无障碍", "智能问答", "星期", "索引号", "function"):
+        assert chrome not in text, chrome
+    first = doc.blocks[0]
+    assert isinstance(first, TextBlock) and first.kind == "heading"
+    assert first.text == "沭阳县发展和改革局2023年政府信息公开年度报告"
+    assert len(tables(doc)) == 3
+    assert doc.blocks[-1].text == "2024年1月17日"
+
+
+def test_shuyang_header_and_title_hint() -> None:
+    doc = _read("shuyang_01")
+    assert doc.title_hint == "沭阳县发展和改革局2023年政府信息公开年度报告"
+    assert doc.header["单位"] == "沭阳县发改局"
+    assert doc.header["采集时间"] == "2025-12-30T21:37:37+08:00"
+    assert doc.header["索引号"] == "014314799/2024-00002"
+    assert doc.header["公开日期"] == "2024-01-17"
+
+
+def test_labels_split_over_spans_are_joined() -> None:
+    _, requests, _ = statistical_tables(_read("shuyang_01"))
+    assert requests.rows[0][3].text == "申请人情况"
+    assert requests.rows[3][0].text == "一、本年新收政府信息公开申请数量"
+    headings = [b.text for b in _read("shuyang_01").blocks if isinstance(b, TextBlock)]
+    assert "三、收到和处理政府信息公开申请情况" in headings
+
+
+def test_fragment_without_html_tag_is_sniffed_by_extension() -> None:
+    data = (CORPUS / "shgovjs_01.html").read_bytes()
+    assert sniff(data, ".html") == "html"
+
+
+@pytest.mark.parametrize("stem", REAL)
+@pytest.mark.parametrize("declared", [None, "utf-8", "gb2312", "iso-8859-1"])
+def test_gbk_copy_gives_the_same_blocks(tmp_path: Path, stem: str, declared: str | None) -> None:
+    """A GB18030 copy, undeclared or declared as UTF-8 (wrong), GB2312 or Latin-1 (wrong)."""
+    original = _read(stem)
+    text = (CORPUS / f"{stem}.html").read_text(encoding="utf-8")
+    text = text.replace('<meta charset="utf-8" />', "")
+    if declared:
+        text = f'<meta http-equiv="Content-Type" content="text/html; charset={declared}">' + text
+    path = tmp_path / f"{stem}.html"
+    path.write_bytes(text.encode("gb18030"))
+    copy = read(path)
+    assert _texts(copy) == _texts(original)
+    assert grid_cells(copy, label(stem)) == expected_cells(label(stem))
+
+
+def test_decode_prefers_clean_utf8_over_a_gbk_declaration() -> None:
+    data = '<meta charset="gbk"><p>政府信息公开</p>'.encode("utf-8")
+    decoded = decode(data)
+    assert decoded.encoding == "utf-8" and "政府信息公开" in decoded.text
+    assert decoded.warning
+
+
+def test_nested_layout_tables_keep_only_the_data_table(tmp_path: Path) -> None:
+    page = """<html><head><title>x</title></head><body>
+    <table><tr><td><ul><li><a href="/">首页</a></li><li><a href="/a">机构</a></li></ul></td></tr>
+    <tr><td><table><tr><td>
+      <h2>某某局2023年政府信息公开工作年度报告</h2>
+      <p>一、总体情况</p><p>本年度，我局认真贯彻落实政府信息公开条例，共主动公开信息一百二十条。</p>
+      <table border="1"><tr><td rowspan="2">信息内容</td><td colspan="2">数量</td></tr>
+        <tr><td>本年<br>制发</td><td>现行&nbsp;有效</td></tr>
+        <tr><td>规章</td><td>&nbsp;</td><td>3</td></tr></table>
+    </td></tr></table></td></tr></table>
+    <div class="footer">版权所有：某某局 联系电话：0000</div></body></html>"""
+    path = tmp_path / "page.html"
+    path.write_text(page, encoding="utf-8")
+    doc = read(path)
+    assert len(tables(doc)) == 1
+    assert tables(doc)[0].texts() == [["信息内容", "数量", "数量"], ["信息内容", "本年制发", "现行有效"], ["规章", "", "3"]]
+    assert doc.blocks[0] == TextBlock("heading", "某某局2023年政府信息公开工作年度报告", doc.blocks[0].origin, 2)
+    assert "首页" not in doc.text() and "版权所有" not in doc.text()
+
+
+def test_clean_joins_chinese_and_keeps_other_spaces() -> None:
+    assert clean(" 结果\n 维持\u00a0\u3000") == "结果维持"
+    assert clean("2023 年\t\tABC  def") == "2023 年 ABC def"
+
+
+def test_page_without_text_is_a_reader_error(tmp_path: Path) -> None:
+    path = tmp_path / "empty.html"
+    path.write_text("<html><body><script>var a = 1;</script></body></html>", encoding="utf-8")
+    with pytest.raises(ReaderError):
+        read(path)
