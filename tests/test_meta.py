@@ -131,6 +131,11 @@ def test_year_from_statistics_period_then_publication() -> None:
     assert any("publication" in w for w in meta.warnings)
 
 
+def test_chinese_and_fullwidth_year_digits() -> None:
+    assert extract_meta(_doc("沭阳县人民政府二〇一七年政府信息公开工作年度报告")).year == 2017
+    assert extract_meta(_doc("沭阳县人民政府２０１７年度政府信息公开工作年度报告")).year == 2017
+
+
 def test_renamed_county_gets_the_code_of_its_year() -> None:
     old = extract_meta(_doc("洪泽县人民政府2015年政府信息公开工作年度报告"))
     assert (old.region.county, old.region.adcode) == ("洪泽县", "320829")

@@ -56,6 +56,14 @@ def squash(text: str) -> str:
     return re.sub(r"\s+", "", text)
 
 
+_DIGITS = str.maketrans("０１２３４５６７８９〇零一二三四五六七八九", "012345678900123456789")
+
+
+def arabic_years(text: str) -> str:
+    """２０２３年 / 二〇二三年 → 2023年, so one pattern reads every printed year."""
+    return re.sub(r"[０-９〇零一二三四五六七八九]{4}(?=\s*年)", lambda m: m.group(0).translate(_DIGITS), text)
+
+
 def _lines(doc: Document, limit: int) -> list[str]:
     out: list[str] = []
     for b in doc.blocks:
@@ -82,7 +90,7 @@ def _parse_title(text: str, before: Optional[str] = None) -> Optional[Title]:
     """A title in `text`; `before` is the line printed above it, taken as the issuing
     body when the title itself starts with the year."""
     p = _patterns()["title"]
-    m = re.search(p["pattern"], text)
+    m = re.search(p["pattern"], arabic_years(text))
     if not m:
         return None
     pre = squash(m.group("pre") or "")
@@ -136,7 +144,7 @@ def find_published(doc: Document, text: str) -> Optional[str]:
 def find_year(title: Optional[Title], text: str, published: Optional[str]) -> tuple[Optional[int], list[str]]:
     """Title year, else the statistics period, else the year before publication."""
     p = _patterns()["year"]
-    m = re.search(p["period"], text[: p["search_chars"]])
+    m = re.search(p["period"], arabic_years(text[: p["search_chars"]]))
     period = int(m["year"]) if m else None
     if title:
         note = [] if period in (None, title.year) else [
