@@ -1,0 +1,86 @@
+"""Fitting an observed row's printed tokens to a known number of columns.
+
+Grid rows give one token per cell: blank cells at either end that a merged label or a
+ragged row left behind are trimmed; a row one cell short keeps its last value in the last
+(total / cumulative) column.  Free-text rows give chunks that `split` cuts into cells.
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass
+from functools import lru_cache
+from typing import Optional
+
+from .model import Origin
+from .rows import ObservedRow, Token
+from .split import best, splits
+
+
+@dataclass(frozen=True)
+class Fit:
+    """One way to read the row: a raw text per column (None: the row did not print it)."""
+
+    raws: tuple[Optional[str], ...]
+    origins: tuple[Optional[Origin], ...]
+
+
+@dataclass
+class Fitted:
+    fits: list[Fit]  # every reading the arithmetic allows; one when certain
+    short: bool = False  # the row printed fewer cells than the table has
+
+    @property
+    def ambiguous(self) -> bool:
+        return len(self.fits) > 1
+
+
+def _fit_grid(tokens: list[Token], n: int) -> Fitted:
+    toks = list(tokens)
+    while len(toks) > n and not toks[-1].text:
+        toks.pop()
+    while len(toks) > n and not toks[0].text:
+        toks.pop(0)
+    if len(toks) > n:
+        toks = toks[:n]
+    if len(toks) == n:
+        return Fitted([Fit(tuple(t.text for t in toks), tuple(t.origin for t in toks))])
+    if not toks:
+        return Fitted([])
+    # One or more cells lost: keep the order, the last printed value is the last column.
+    raws: list[Optional[str]] = [t.text for t in toks[:-1]] + [None] * (n - len(toks)) + [toks[-1].text]
+    origins: list[Optional[Origin]] = [t.origin for t in toks[:-1]] + [None] * (n - len(toks)) + [toks[-1].origin]
+    return Fitted([Fit(tuple(raws), tuple(origins))], short=True)
+
+
+@lru_cache(maxsize=4096)
+def _split_cached(chunks: tuple[str, ...], kinds: tuple[str, ...], group: int) -> tuple[tuple[str, ...], ...]:
+    return tuple(tuple(c) for c in splits(list(chunks), list(kinds), group))
+
+
+def _fit_text(tokens: list[Token], kinds: tuple[str, ...], group: int) -> Fitted:
+    n = len(kinds)
+    chunks = tuple(t.text for t in tokens)
+    origin = tokens[0].origin if tokens else None
+    if len(chunks) > n:
+        chunks = chunks[:n]
+    found = _split_cached(chunks, kinds, group)
+    if not found and group:
+        # The report's own arithmetic may be wrong: fall back to the plain cut.
+        found = _split_cached(chunks, kinds, 0)
+    if not found:
+        return Fitted([])
+    fits = [Fit(tuple(f), (origin,) * n) for f in found]
+    return Fitted(fits)
+
+
+def fit(row: ObservedRow, kinds: tuple[str, ...], group: int = 0) -> Fitted:
+    if row.exact:
+        return _fit_grid(row.tokens, len(kinds))
+    return _fit_text(row.tokens, kinds, group)
+
+
+def choose(fitted: Fitted, cumulative_last: bool = False) -> Fit:
+    """The most plausible reading of a row no arithmetic could settle."""
+    if len(fitted.fits) == 1:
+        return fitted.fits[0]
+    key = best([list(f.raws) for f in fitted.fits], cumulative_last=cumulative_last)
+    return next(f for f in fitted.fits if list(f.raws) == key)

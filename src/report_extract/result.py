@@ -1,0 +1,98 @@
+"""The typed result of extracting one report, and its JSON shape (the spec's object)."""
+from __future__ import annotations
+
+from dataclasses import asdict, dataclass, field
+from typing import Any, Optional, Union
+
+Number = Union[int, float]
+
+
+@dataclass
+class CellValue:
+    """One canonical cell: the value as printed, where it was printed, and how sure we are."""
+
+    table: str
+    row: str
+    col: str
+    value: Optional[Number]
+    raw: str = ""
+    derived: bool = False  # computed by the spec's rule (other_total), not printed
+    unit: Optional[str] = None  # 元 / 万元 where the report prints one
+    page: Optional[int] = None
+    line: Optional[int] = None
+    bbox: Optional[tuple[float, float, float, float]] = None
+    confidence: Optional[float] = None  # OCR confidence, when read from an image
+    ambiguous: bool = False  # run-together digits that split more than one way
+
+    @property
+    def key(self) -> str:
+        return f"{self.table}.{self.row}.{self.col}"
+
+
+@dataclass
+class CheckResult:
+    check: str
+    scope: str
+    left: Optional[Number]
+    right: Optional[Number]
+    ok: Optional[bool]  # None: not assessable
+    note: str = ""
+
+
+@dataclass
+class Section:
+    number: Optional[str]
+    key: Optional[str]
+    title: str
+    text: str
+
+
+@dataclass
+class Result:
+    report_id: str
+    source: dict[str, Any]
+    meta: dict[str, Any]
+    status: str = "ok"
+    sections: list[Section] = field(default_factory=list)
+    cells: list[CellValue] = field(default_factory=list)
+    checks: list[CheckResult] = field(default_factory=list)
+    warnings: list[str] = field(default_factory=list)
+
+    @property
+    def checks_failed(self) -> int:
+        return sum(1 for c in self.checks if c.ok is False)
+
+    def value(self, table: str, row: str, col: str) -> Optional[Number]:
+        for c in self.cells:
+            if (c.table, c.row, c.col) == (table, row, col):
+                return c.value
+        raise KeyError(f"{table}.{row}.{col}")
+
+    def tables(self) -> dict[str, dict[str, dict[str, Optional[Number]]]]:
+        out: dict[str, dict[str, dict[str, Optional[Number]]]] = {}
+        for c in self.cells:
+            out.setdefault(c.table, {}).setdefault(c.row, {})[c.col] = c.value
+        return out
+
+    def frame(self, table: str):
+        """One table as a pandas DataFrame: canonical rows × columns, in printed order."""
+        import pandas as pd
+
+        rows = self.tables().get(table, {})
+        return pd.DataFrame.from_dict(rows, orient="index").astype(object)
+
+    def to_dict(self) -> dict[str, Any]:
+        return {
+            "report_id": self.report_id,
+            "source": self.source,
+            "meta": self.meta,
+            "status": self.status,
+            "sections": [asdict(s) for s in self.sections],
+            "tables": self.tables(),
+            "cells": [
+                {k: v for k, v in asdict(c).items() if v not in (None, False, "") or k in ("value", "raw")}
+                for c in self.cells
+            ],
+            "checks": [asdict(c) for c in self.checks],
+            "warnings": self.warnings,
+        }

@@ -1,0 +1,101 @@
+"""Splitting printed values that a crawler ran together ("6000006" → 6 0 0 0 0 0 6).
+
+The known column count fixes how many numbers a run holds; whitespace that survived is a
+certain cell boundary; no number has a leading zero; and where the table prints a total
+(table 3's 总计 column, table 4's 总计 per group), the total must equal the sum — the
+report's own arithmetic.  What is left over is returned for `tables` to choose from with
+the column checks.
+"""
+from __future__ import annotations
+
+import regex
+
+PART = {
+    "count": regex.compile(r"0|[1-9]\d*"),
+    "signed_count": regex.compile(r"[-+]?(?:0|[1-9]\d*)"),
+    "wan_yuan": regex.compile(r"(?:0|[1-9]\d*)(?:\.\d+)?"),
+    "money_as_printed": regex.compile(r"(?:0|[1-9]\d*)(?:\.\d+)?"),
+}
+_UNIT = regex.compile(r"(万元|元)$")
+
+# More candidates than this means the run says too little to be worth resolving.
+MAX_CANDIDATES = 5000
+
+
+def _group_ok(parts: list[str], group: int) -> bool:
+    """Every complete group of `group` parts ends with the sum of the others."""
+    k = len(parts)
+    if group <= 1 or k % group:
+        return True
+    g = [int(p) for p in parts[k - group : k]]
+    return sum(g[:-1]) == g[-1]
+
+
+def splits(
+    chunks: list[str],
+    kinds: list[str],
+    group: int = 0,
+    limit: int = MAX_CANDIDATES,
+) -> list[list[str]]:
+    """Every way to cut `chunks` into len(kinds) valid numbers, chunk boundaries kept.
+
+    `group`: table rows whose every `group`-th number is the total of the ones before it.
+    """
+    n = len(kinds)
+    units: list[str] = []
+    bodies: list[str] = []
+    for c in chunks:
+        m = _UNIT.search(c)
+        units.append(m.group(1) if m else "")
+        bodies.append(c[: m.start()] if m else c)
+    out: list[list[str]] = []
+
+    def walk(ci: int, pos: int, parts: list[str]) -> None:
+        if len(out) >= limit:
+            return
+        if ci == len(bodies):
+            if len(parts) == n:
+                out.append(list(parts))
+            return
+        body = bodies[ci]
+        left_chunks = len(bodies) - ci - 1
+        for end in range(pos + 1, len(body) + 1):
+            k = len(parts)
+            if k >= n or n - k - 1 < left_chunks:
+                return
+            piece = body[pos:end]
+            if not PART[kinds[k]].fullmatch(piece):
+                continue
+            if end == len(body):
+                piece += units[ci]
+            parts.append(piece)
+            if group and not _group_ok(parts, group):
+                parts.pop()
+                continue
+            if end == len(body):
+                walk(ci + 1, 0, parts)
+            else:
+                walk(ci, end, parts)
+            parts.pop()
+
+    walk(0, 0, [])
+    return out
+
+
+def plausibility(parts: list[str], cumulative_last: bool = False) -> tuple:
+    """A sort key for splits that no arithmetic can tell apart (lower is more plausible).
+
+    Cells of one row tend to have similar widths; a cumulative figure printed last
+    (现行有效件数, 对外公开总数量) is rarely smaller than the year's own figures; and when
+    two splits still tie, the one whose earlier cells are wider is taken.
+    """
+    widths = [len(p.lstrip("+-").split(".")[0]) for p in parts]
+    mean = sum(widths) / len(widths)
+    spread = sum((w - mean) ** 2 for w in widths)
+    numbers = [float(p.rstrip("元万").replace("+", "")) for p in parts]
+    last_small = cumulative_last and numbers[-1] < max(numbers[:-1], default=0)
+    return (last_small, round(spread, 6), [-w for w in widths])
+
+
+def best(candidates: list[list[str]], cumulative_last: bool = False) -> list[str]:
+    return min(candidates, key=lambda c: plausibility(c, cumulative_last))
