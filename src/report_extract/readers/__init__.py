@@ -21,6 +21,8 @@ READERS: dict[str, str] = {
     "txt": "text",
     "md": "markdown",
     "html": "html",
+    "docx": "docx",
+    "doc": "office",  # .doc/.wps (OLE compound files) via LibreOffice -> docx
 }
 
 _EXT = {".txt": "txt", ".text": "txt", ".md": "md", ".markdown": "md"}
