@@ -20,6 +20,7 @@ class ReaderError(Exception):
 READERS: dict[str, str] = {
     "txt": "text",
     "md": "markdown",
+    "pdf": "pdf",  # engine fast|pdfplumber|auto: see readers/pdf.py
     "html": "html",
     "docx": "docx",
     "doc": "office",  # .doc/.wps (OLE compound files) via LibreOffice -> docx

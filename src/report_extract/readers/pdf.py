@@ -1,0 +1,104 @@
+"""PDF reader: text-layer PDFs to a `Document`, with a choice of engine.
+
+Engines (setting `ENGINE`, or `engine=` per call; the CLI's `--engine` sets it):
+
+- `fast`       pypdfium2 characters and ruling lines (`pdffast`), ~1-3 ms a page;
+- `pdfplumber` the reference engine (`pdfplumb`), ~50 ms a page;
+- `auto`       (default) fast, read again with pdfplumber when the fast engine's tables
+               do not hold the known table labels the text shows.  The pipeline may also
+               call `read(path, data, engine="pdfplumber")` itself when its checks fail.
+
+The environment variable REPORT_EXTRACT_PDF_ENGINE sets the initial default (for
+benchmarks and worker processes).  Both engines share the layout code (`pdflayout`,
+`pdfgrid`, `pdftext`), so they differ only in how characters and table cells are found.
+"""
+from __future__ import annotations
+
+import os
+import re
+from pathlib import Path
+from typing import Optional
+
+import pypdfium2 as pdfium
+import pypdfium2.raw as pdfium_c
+
+from ..model import Document, TableBlock, TextBlock
+from . import ReaderError
+from . import pdffast, pdfplumb
+from .pdflayout import PageContent, build_blocks
+
+ENGINES = ("fast", "pdfplumber", "auto")
+ENGINE = os.environ.get("REPORT_EXTRACT_PDF_ENGINE", "auto")
+
+# Row and column labels printed only inside the statistical tables.  When the text
+# outside the tables shows one of them, a table was not recognised as one.
+TABLE_ONLY_LABELS = ("本年新收政府信息公开申请数量", "上年结转政府信息公开申请数量",
+                     "结转下年度继续办理", "本年制发件数", "本年新制作数量", "未经复议直接起诉")
+_SPACE = re.compile(r"\s+")
+
+
+def set_engine(name: str) -> None:
+    global ENGINE
+    if name not in ENGINES:
+        raise ValueError(f"unknown PDF engine {name!r}: choose one of {', '.join(ENGINES)}")
+    ENGINE = name
+
+
+def read(path: Path, data: bytes, engine: Optional[str] = None) -> Document:
+    engine = engine or ENGINE
+    if engine not in ENGINES:
+        raise ValueError(f"unknown PDF engine {engine!r}: choose one of {', '.join(ENGINES)}")
+    pdf = _open(data)
+    try:
+        if len(pdf) == 0:
+            raise ReaderError("empty PDF: it has no pages")
+        pages = pdfplumb.read_pages(data) if engine == "pdfplumber" else pdffast.read_pages(pdf)
+        if not any(p.chars for p in pages):
+            raise ReaderError(_no_text(pdf))
+        doc = _document(path, pages)
+        if engine == "auto":
+            missed = untabled_labels(doc)
+            if missed:
+                doc = _document(path, pdfplumb.read_pages(data))
+                doc.warnings.append(f"fast PDF engine missed the table holding {missed[0]}; "
+                                    "read with pdfplumber")
+        return doc
+    finally:
+        pdf.close()
+
+
+def _document(path: Path, pages: list[PageContent]) -> Document:
+    return Document(path=str(path), format="pdf", blocks=build_blocks(pages), pages=len(pages))
+
+
+def _open(data: bytes) -> pdfium.PdfDocument:
+    try:
+        return pdfium.PdfDocument(data)
+    except pdfium.PdfiumError as e:
+        code = getattr(e, "err_code", None)
+        if code == pdfium_c.FPDF_ERR_PASSWORD:
+            raise ReaderError("encrypted PDF: a password is needed to open it") from e
+        if code == pdfium_c.FPDF_ERR_SECURITY:
+            raise ReaderError("encrypted PDF: unsupported security handler") from e
+        raise ReaderError(f"corrupt PDF: cannot be parsed ({_SPACE.sub(' ', str(e)).strip()})") from e
+
+
+def _no_text(pdf: pdfium.PdfDocument) -> str:
+    images = 0
+    for i in range(len(pdf)):
+        page = pdf[i]
+        try:
+            images += sum(1 for _ in page.get_objects(filter=[pdfium_c.FPDF_PAGEOBJ_IMAGE], max_depth=4))
+        finally:
+            page.close()
+    if images:
+        return f"no text layer: OCR needed ({len(pdf)} pages, {images} images, no text)"
+    return f"empty PDF: no text and no images on its {len(pdf)} pages"
+
+
+def untabled_labels(doc: Document) -> list[str]:
+    """Table-only labels that the document prints outside every table (empty: all found)."""
+    text = _SPACE.sub("", "".join(b.text for b in doc.blocks if isinstance(b, TextBlock)))
+    tables = _SPACE.sub("", "".join(c.text for b in doc.blocks if isinstance(b, TableBlock)
+                                    for row in b.rows for c in row))
+    return [label for label in TABLE_ONLY_LABELS if label in text and label not in tables]

@@ -1,0 +1,174 @@
+"""The fast PDF engine: pypdfium2 character boxes and path objects, no pdfminer.
+
+PDFium parses a page in about a millisecond.  Characters come from the text page with
+their loose boxes (advance width × font ascent/descent, the same geometry pdfplumber
+uses); table rules come from the page's path objects, and `pdfgrid.ruled_tables` turns
+the rules into cells.  Raw ctypes calls are used because the Python wrapper objects cost
+more than the parsing on a table page with hundreds of path objects.
+"""
+from __future__ import annotations
+
+import ctypes
+from typing import Iterator
+
+import pypdfium2 as pdfium
+import pypdfium2.raw as pdfium_c
+
+from .pdfgrid import Seg, ruled_tables
+from .pdflayout import PageContent
+from .pdftext import Char, dedupe
+
+# A path at most this thick (points) across is a rule, whatever its drawing mode.
+THIN = 3.0
+# A path segment whose ends differ by less than this across its direction is straight
+# along x or y; slanted segments are not table rules.
+AXIS_TOLERANCE = 1.0
+# A loose character box (from the font's ascent and descent) taller than this many times
+# the page's median one comes from broken font metrics.
+LOOSE_MAX_RATIO = 3.0
+# Form XObjects nest; deeper nesting than this is not used for tables.
+MAX_FORM_DEPTH = 4
+
+Matrix = tuple[float, float, float, float, float, float]
+_IDENTITY: Matrix = (1.0, 0.0, 0.0, 1.0, 0.0, 0.0)
+
+
+def read_pages(pdf: pdfium.PdfDocument) -> list[PageContent]:
+    pages = []
+    for i in range(len(pdf)):
+        page = pdf[i]
+        try:
+            pages.append(read_page(page, i + 1))
+        finally:
+            page.close()
+    return pages
+
+
+def read_page(page: pdfium.PdfPage, number: int) -> PageContent:
+    width, height = page.get_size()
+    textpage = page.get_textpage()
+    try:
+        chars = dedupe(_chars(textpage, height))
+    finally:
+        textpage.close()
+    horizontal: list[Seg] = []
+    vertical: list[Seg] = []
+    for x0, y0, x1, y1 in _rules(page.raw, height):
+        if abs(y1 - y0) <= abs(x1 - x0):
+            horizontal.append(((y0 + y1) / 2, x0, x1))
+        else:
+            vertical.append(((x0 + x1) / 2, y0, y1))
+    return PageContent(number, width, height, chars, ruled_tables(horizontal, vertical))
+
+
+def _chars(textpage: pdfium.PdfTextPage, height: float) -> list[Char]:
+    raw = textpage.raw
+    box = pdfium_c.FS_RECTF()
+    found: list[tuple[int, str, float, float, float, float]] = []
+    for i in range(pdfium_c.FPDFText_CountChars(raw)):
+        code = pdfium_c.FPDFText_GetUnicode(raw, i)
+        if code <= 32 or code in (0xA0, 0x3000, 0xFFFE, 0xFFFF):  # spaces, CR/LF, generated
+            continue
+        if pdfium_c.FPDFText_GetLooseCharBox(raw, i, box):
+            found.append((i, chr(code), box.left, box.top, box.right, box.bottom))
+    if not found:
+        return []
+    typical = sorted(f[3] - f[5] for f in found)[len(found) // 2]
+    left, right, bottom, top = (ctypes.c_double() for _ in range(4))
+    out = []
+    for i, text, x0, y1, x1, y0 in found:
+        if y1 - y0 > LOOSE_MAX_RATIO * typical and pdfium_c.FPDFText_GetCharBox(raw, i, left, right, bottom, top):
+            # Broken font metrics (seen: 200 pt boxes on 10 pt glyphs): the glyph's own
+            # box is the better estimate.
+            x0, y1, x1, y0 = left.value, top.value, right.value, bottom.value
+        out.append(Char(text, x0, height - y1, x1, height - y0))
+    return out
+
+
+def _rules(page: ctypes.c_void_p, height: float) -> Iterator[tuple[float, float, float, float]]:
+    """Every visible straight rule on the page as (x0, top, x1, bottom)."""
+    for obj, m in _path_objects(page):
+        for x0, y0, x1, y1 in _path_rules(obj, m):
+            yield min(x0, x1), height - max(y0, y1), max(x0, x1), height - min(y0, y1)
+
+
+def _path_objects(page: ctypes.c_void_p) -> Iterator[tuple[ctypes.c_void_p, Matrix]]:
+    """Path objects with the matrix of the form XObjects they sit in."""
+    stack = [(pdfium_c.FPDFPage_CountObjects(page),
+              lambda k: pdfium_c.FPDFPage_GetObject(page, k), _IDENTITY, 0)]
+    while stack:
+        count, get, matrix, depth = stack.pop()
+        for k in range(count):
+            obj = get(k)
+            kind = pdfium_c.FPDFPageObj_GetType(obj)
+            if kind == pdfium_c.FPDF_PAGEOBJ_PATH:
+                yield obj, matrix
+            elif kind == pdfium_c.FPDF_PAGEOBJ_FORM and depth < MAX_FORM_DEPTH:
+                inner = _concat(_matrix(obj), matrix)
+                stack.append((pdfium_c.FPDFFormObj_CountObjects(obj),
+                              lambda k, o=obj: pdfium_c.FPDFFormObj_GetObject(o, k), inner, depth + 1))
+
+
+def _path_rules(obj: ctypes.c_void_p, outer: Matrix) -> Iterator[tuple[float, float, float, float]]:
+    fill, stroke = ctypes.c_int(), ctypes.c_int()
+    pdfium_c.FPDFPath_GetDrawMode(obj, fill, stroke)
+    stroked = bool(stroke.value) and _visible(obj, pdfium_c.FPDFPageObj_GetStrokeColor)
+    if stroked:
+        yield from _segments(obj, _concat(_matrix(obj), outer))
+        return
+    if fill.value and _visible(obj, pdfium_c.FPDFPageObj_GetFillColor):
+        l, b, r, t = ctypes.c_float(), ctypes.c_float(), ctypes.c_float(), ctypes.c_float()
+        pdfium_c.FPDFPageObj_GetBounds(obj, l, b, r, t)
+        x0, y0 = _apply(outer, l.value, b.value)
+        x1, y1 = _apply(outer, r.value, t.value)
+        if min(abs(x1 - x0), abs(y1 - y0)) <= THIN:  # a filled bar drawn as a rule
+            yield x0, y0, x1, y1
+
+
+def _segments(obj: ctypes.c_void_p, m: Matrix) -> Iterator[tuple[float, float, float, float]]:
+    """The axis-parallel straight pieces of a stroked path (page coordinates)."""
+    x, y = ctypes.c_float(), ctypes.c_float()
+    start = prev = None
+    for k in range(pdfium_c.FPDFPath_CountSegments(obj)):
+        seg = pdfium_c.FPDFPath_GetPathSegment(obj, k)
+        pdfium_c.FPDFPathSegment_GetPoint(seg, x, y)
+        point = _apply(m, x.value, y.value)
+        kind = pdfium_c.FPDFPathSegment_GetType(seg)
+        if kind == pdfium_c.FPDF_SEGMENT_MOVETO:
+            start = point
+        elif kind == pdfium_c.FPDF_SEGMENT_LINETO and prev is not None:
+            yield from _axis(prev, point)
+        if pdfium_c.FPDFPathSegment_GetClose(seg) and start is not None:
+            yield from _axis(point, start)
+        prev = point
+
+
+def _axis(a: tuple[float, float], b: tuple[float, float]) -> Iterator[tuple[float, float, float, float]]:
+    if abs(a[1] - b[1]) < AXIS_TOLERANCE or abs(a[0] - b[0]) < AXIS_TOLERANCE:
+        yield a[0], a[1], b[0], b[1]
+
+
+def _visible(obj: ctypes.c_void_p, getter) -> bool:
+    r, g, b, a = ctypes.c_uint(), ctypes.c_uint(), ctypes.c_uint(), ctypes.c_uint()
+    if not getter(obj, r, g, b, a):
+        return True
+    return a.value > 0 and min(r.value, g.value, b.value) < 243  # white paints nothing
+
+
+def _matrix(obj: ctypes.c_void_p) -> Matrix:
+    m = pdfium_c.FS_MATRIX()
+    if not pdfium_c.FPDFPageObj_GetMatrix(obj, m):
+        return _IDENTITY
+    return (m.a, m.b, m.c, m.d, m.e, m.f)
+
+
+def _concat(inner: Matrix, outer: Matrix) -> Matrix:
+    """inner followed by outer (PDF row-vector convention)."""
+    a, b, c, d, e, f = inner
+    A, B, C, D, E, F = outer
+    return (a * A + b * C, a * B + b * D, c * A + d * C, c * B + d * D,
+            e * A + f * C + E, e * B + f * D + F)
+
+
+def _apply(m: Matrix, x: float, y: float) -> tuple[float, float]:
+    return m[0] * x + m[2] * y + m[4], m[1] * x + m[3] * y + m[5]

@@ -1,0 +1,189 @@
+"""Pages to blocks: the layout steps both PDF engines share.
+
+An engine delivers, per page, its characters and the cell boxes of the tables it found
+(`PageContent`).  From there on everything is common: characters are assigned to cells,
+the rest become lines; page headers, footers and page numbers are dropped; a table that
+runs on over a page break becomes one table; lines become paragraphs and headings.
+"""
+from __future__ import annotations
+
+import re
+from collections import Counter
+from dataclasses import dataclass, field
+from statistics import median
+from typing import Sequence, Union
+
+from ..model import Block, Origin, TableBlock, TextBlock
+from .pdfgrid import BBox, CellIndex, RawTable, to_grid
+from .pdftext import Char, Line, block_text, join_lines, make_lines
+
+# Lines within this fraction of the page height from the top or bottom edge may be page
+# chrome (running header, footer, page number).
+MARGIN_ZONE = 0.09
+# A paragraph's first line is indented by about two characters; a line starting more than
+# this many character heights right of the body margin starts a paragraph.
+INDENT = 0.9
+# A line ending more than this many character heights left of the right margin ends
+# its paragraph.
+SHORT_LINE = 1.5
+# A vertical gap larger than this many line heights separates paragraphs.
+PARAGRAPH_GAP = 1.2
+# Single-line paragraphs up to this many characters that start with a section number
+# (一、 / （一）) or are printed larger than the body text are headings.
+HEADING_MAX_CHARS = 40
+
+_PAGE_NUMBER = re.compile(
+    r"^[-—–－_\s]*(第\s*)?[0-9０-９]+\s*(页)?(\s*[/／]\s*[0-9]+|\s*共\s*[0-9]+\s*页)?[-—–－_\s]*$"
+    r"|^第\s*[0-9]+\s*页\s*[，,]?\s*共\s*[0-9]+\s*页$|^[Pp]age\s*[0-9]+(\s*of\s*[0-9]+)?$")
+_NUMBERED = re.compile(r"^([一二三四五六七八九十]+、|（[一二三四五六七八九十]+）|\([一二三四五六七八九十]+\))")
+_DIGITS = re.compile(r"[0-9０-９]+")
+
+
+@dataclass
+class PageContent:
+    """What an engine read from one page."""
+
+    number: int  # 1-based
+    width: float
+    height: float
+    chars: list[Char]
+    tables: list[list[BBox]] = field(default_factory=list)  # cell boxes per table
+
+
+Item = Union[Line, RawTable]
+
+
+def build_blocks(pages: Sequence[PageContent]) -> list[Block]:
+    flows = [_read_page(p) for p in pages]
+    _drop_chrome(flows, pages)
+    items = _merge_continued_tables(flows)
+    return _to_blocks(items)
+
+
+def _read_page(page: PageContent) -> list[Item]:
+    """The page's tables (cells filled with their text) and its other lines, top to bottom."""
+    tables = [RawTable(page.number, cells) for cells in page.tables if len(cells) > 1]
+    indexes = [CellIndex(t.cells) for t in tables]
+    in_cell: list[list[list[Char]]] = [[[] for _ in t.cells] for t in tables]
+    free: list[Char] = []
+    for c in page.chars:
+        for t, index in enumerate(indexes):
+            k = index.find(c.cx, c.cy)
+            if k is not None:
+                in_cell[t][k].append(c)
+                break
+        else:
+            free.append(c)
+    for table, chars in zip(tables, in_cell):
+        table.texts = [block_text(cs) for cs in chars]
+    items: list[Item] = [*make_lines(free, page.number), *tables]
+    return sorted(items, key=lambda it: it.top if isinstance(it, Line) else it.bbox[1])
+
+
+def _chrome_key(text: str) -> str:
+    return _DIGITS.sub("#", text.replace(" ", ""))
+
+
+def _drop_chrome(flows: list[list[Item]], pages: Sequence[PageContent]) -> None:
+    """Remove running headers/footers and page numbers: lines in the top or bottom margin
+    that are a page number or repeat (digits aside) on other pages."""
+    def in_margin(line: Line, page: PageContent) -> bool:
+        zone = MARGIN_ZONE * page.height
+        return line.bottom < zone or line.top > page.height - zone
+
+    margin_lines = [[it for it in flow if isinstance(it, Line) and in_margin(it, p)]
+                    for flow, p in zip(flows, pages)]
+    counts = Counter(k for lines in margin_lines for k in {_chrome_key(li.text) for li in lines})
+    repeat = 2 if len(pages) > 1 else 10 ** 9
+    for flow, lines in zip(flows, margin_lines):
+        for li in lines:
+            if _PAGE_NUMBER.match(li.text) or counts[_chrome_key(li.text)] >= repeat:
+                flow.remove(li)
+
+
+def _merge_continued_tables(flows: list[list[Item]]) -> list[Union[Line, list[RawTable]]]:
+    """Flatten the pages; a table that ends its page and one that starts the next page
+    (overlapping horizontally) are one table printed in two fragments."""
+    out: list[Union[Line, list[RawTable]]] = []
+    for n, flow in enumerate(flows):
+        for k, it in enumerate(flow):
+            if isinstance(it, Line):
+                out.append(it)
+                continue
+            prev = out[-1] if out else None
+            if (k == 0 and n > 0 and isinstance(prev, list) and prev[-1].page == it.page - 1
+                    and _overlap_x(prev[-1].bbox, it.bbox)):
+                prev.append(it)
+            else:
+                out.append([it])
+    return out
+
+
+def _overlap_x(a: BBox, b: BBox) -> bool:
+    return min(a[2], b[2]) - max(a[0], b[0]) > 0.5 * min(a[2] - a[0], b[2] - b[0])
+
+
+def _to_blocks(items: Sequence[Union[Line, list[RawTable]]]) -> list[Block]:
+    lines = [it for it in items if isinstance(it, Line)]
+    body = _body_metrics(lines)
+    blocks: list[Block] = []
+    para: list[Line] = []
+    for it in items:
+        if isinstance(it, Line):
+            if para and _starts_paragraph(para[-1], it, body):
+                blocks.append(_text_block(para, body))
+                para = []
+            para.append(it)
+            continue
+        if para:
+            blocks.append(_text_block(para, body))
+            para = []
+        first = it[0]
+        blocks.append(TableBlock(to_grid(it), Origin(page=first.page, bbox=_round(first.bbox))))
+    if para:
+        blocks.append(_text_block(para, body))
+    return blocks
+
+
+@dataclass(frozen=True)
+class _Body:
+    left: float
+    right: float
+    size: float
+
+
+def _body_metrics(lines: Sequence[Line]) -> _Body:
+    if not lines:
+        return _Body(0.0, 0.0, 0.0)
+    left = Counter(round(li.x0) for li in lines).most_common(1)[0][0]
+    rights = sorted(li.x1 for li in lines)
+    return _Body(left, rights[int(0.9 * (len(rights) - 1))], median(li.size for li in lines))
+
+
+def _starts_paragraph(prev: Line, line: Line, body: _Body) -> bool:
+    h = body.size or line.size
+    if body.size and min(prev.size, line.size) > 1.15 * body.size:
+        # A title printed large over several lines is one heading.
+        return abs(line.size - prev.size) > 0.2 * h or line.top - prev.bottom > PARAGRAPH_GAP * h
+    if line.page != prev.page:
+        # A paragraph runs on over the page break when the last line was full width and
+        # the next one is not indented.
+        return prev.x1 < body.right - SHORT_LINE * h or line.x0 > body.left + INDENT * h
+    return (line.x0 > body.left + INDENT * h
+            or prev.x1 < body.right - SHORT_LINE * h
+            or line.top - prev.bottom > PARAGRAPH_GAP * h)
+
+
+def _text_block(lines: Sequence[Line], body: _Body) -> TextBlock:
+    text = join_lines(li.text for li in lines)
+    on_page = [li for li in lines if li.page == lines[0].page]
+    bbox = (min(li.x0 for li in on_page), min(li.top for li in on_page),
+            max(li.x1 for li in on_page), max(li.bottom for li in on_page))
+    large = body.size and all(li.size > 1.15 * body.size for li in lines)
+    heading = len(text) <= HEADING_MAX_CHARS and (large or (len(lines) == 1 and _NUMBERED.match(text)))
+    return TextBlock("heading" if heading else "paragraph", text,
+                     Origin(page=lines[0].page, bbox=_round(bbox)))
+
+
+def _round(b: BBox) -> BBox:
+    return (round(b[0], 2), round(b[1], 2), round(b[2], 2), round(b[3], 2))

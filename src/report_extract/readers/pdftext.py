@@ -1,0 +1,132 @@
+"""Characters to text: the part of PDF reading both engines share below the table level.
+
+Both engines (pdfplumber, pypdfium2) hand over characters as `Char` boxes in PDF points with
+a top-left origin.  Grouping them into lines, joining wrapped lines and normalising spaces
+happens here, once, so the two engines give the same text for the same boxes.
+"""
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from typing import Iterable, Sequence
+
+# Gap between two characters, as a fraction of the character height, above which a space
+# is inserted (pdfplumber's default x_tolerance is 3 pt for a 12 pt font).
+SPACE_GAP = 0.25
+# Two characters are on one line when their vertical centres differ by less than this
+# fraction of the smaller character's height.
+LINE_OVERLAP = 0.5
+# Fake bold: the same glyph printed again shifted by less than this many points.
+DEDUPE_TOLERANCE = 1.0
+
+_CJK = "[\u2e80-\u9fff\uf900-\ufaff\ufe30-\ufe4f\uff00-\uffef\u3000-\u303f\u2018-\u201f\u2026]"
+# Word and WPS justify Chinese lines by widening the gaps between characters and set a
+# gap between Chinese and Latin text (“2023 年”); neither is a space in the text.
+_CJK_GAP = re.compile(rf"(?<={_CJK})\s+(?={_CJK})|(?<={_CJK})\s+(?=[0-9A-Za-z])|(?<=[0-9A-Za-z])\s+(?={_CJK})")
+_ASCII_WORD = re.compile(r"[0-9A-Za-z]")
+
+
+@dataclass(frozen=True)
+class Char:
+    text: str
+    x0: float
+    top: float
+    x1: float
+    bottom: float
+
+    @property
+    def height(self) -> float:
+        return self.bottom - self.top
+
+    @property
+    def cx(self) -> float:
+        return (self.x0 + self.x1) / 2
+
+    @property
+    def cy(self) -> float:
+        return (self.top + self.bottom) / 2
+
+
+@dataclass
+class Line:
+    """One printed line of text outside tables."""
+
+    text: str
+    x0: float
+    top: float
+    x1: float
+    bottom: float
+    page: int
+    size: float  # median character height: digits' boxes are taller than Chinese ones
+
+
+def dedupe(chars: Iterable[Char]) -> list[Char]:
+    """Drop the overprinted copies fake-bold text leaves (same glyph, ~same position)."""
+    seen: set[tuple[str, int, int]] = set()
+    out: list[Char] = []
+    for c in chars:
+        kx, ky = int(c.x0 // DEDUPE_TOLERANCE), int(c.top // DEDUPE_TOLERANCE)
+        if any((c.text, kx + dx, ky + dy) in seen for dx in (-1, 0, 1) for dy in (-1, 0, 1)):
+            continue
+        seen.add((c.text, kx, ky))
+        out.append(c)
+    return out
+
+
+def group_lines(chars: Sequence[Char]) -> list[list[Char]]:
+    """Chars grouped into printed lines, top to bottom, each line left to right."""
+    lines: list[list[Char]] = []
+    centre = 0.0
+    height = 0.0
+    for c in sorted(chars, key=lambda c: c.cy):
+        if lines and abs(c.cy - centre) < LINE_OVERLAP * min(height, c.height or height):
+            lines[-1].append(c)
+            continue
+        lines.append([c])
+        centre, height = c.cy, c.height
+    return [sorted(line, key=lambda c: c.x0) for line in lines]
+
+
+def line_text(chars: Sequence[Char]) -> str:
+    parts: list[str] = []
+    prev: Char | None = None
+    for c in chars:
+        if prev is not None and c.x0 - prev.x1 > SPACE_GAP * max(c.height, prev.height):
+            parts.append(" ")
+        parts.append(c.text)
+        prev = c
+    return clean("".join(parts))
+
+
+def clean(text: str) -> str:
+    return _CJK_GAP.sub("", text).strip()
+
+
+def join_lines(texts: Iterable[str]) -> str:
+    """Join wrapped lines: no separator in Chinese text (also for headers printed one
+    character per line), a space between two Latin words or numbers."""
+    out = ""
+    for t in texts:
+        if not t:
+            continue
+        if out and _ASCII_WORD.match(out[-1]) and _ASCII_WORD.match(t[0]):
+            out += " "
+        out += t
+    return out
+
+
+def block_text(chars: Sequence[Char]) -> str:
+    """The text of a cell: its lines joined."""
+    return join_lines(line_text(line) for line in group_lines(chars))
+
+
+def make_lines(chars: Sequence[Char], page: int) -> list[Line]:
+    out = []
+    for line in group_lines(chars):
+        text = line_text(line)
+        if text:
+            heights = sorted(c.height for c in line)
+            out.append(Line(text, min(c.x0 for c in line), min(c.top for c in line),
+                            max(c.x1 for c in line), max(c.bottom for c in line), page,
+                            heights[len(heights) // 2]))
+    return out
