@@ -79,3 +79,33 @@ def expected_cells(lab: dict[str, Any]) -> dict[str, str]:
                 else:
                     out[key] = str(value)
     return out
+
+
+def flat_label(lab: dict[str, Any]) -> dict[str, Any]:
+    """`table.row.col` -> labelled value (None for a printed blank)."""
+    return {f"{t}.{r}.{c}": v for t, rows in lab["tables"].items() for r, cols in rows.items() for c, v in cols.items()}
+
+
+def pipeline_cells(doc: Document) -> dict[str, Any]:
+    """The canonical cells the pipeline's table recognition finds in a reader's document;
+    derived cells (other_total summed from its sub-rows) are left out, as in the labels."""
+    from report_extract.tables import extract_tables
+
+    return {c.key: c.value for c in extract_tables(doc).cells if not c.derived}
+
+
+def check_outcomes(doc: Document) -> tuple[set[tuple[str, str]], set[tuple[str, str]]]:
+    """(failed, not assessable) checks, as (check, scope), of the pipeline on `doc`."""
+    from report_extract.checks import prose_checks, table_checks
+    from report_extract.tables import extract_tables
+
+    cells = extract_tables(doc).cells
+    results = table_checks(cells) + prose_checks(doc.text(), cells)
+    failed = {(c.check, c.scope) for c in results if c.ok is False}
+    return failed, {(c.check, c.scope) for c in results if c.ok is None}
+
+
+def labelled_checks(lab: dict[str, Any]) -> tuple[set[tuple[str, str]], set[tuple[str, str]]]:
+    """(failed, not assessable) checks of a label, as (check, scope)."""
+    failed = {(c["check"], c["scope"]) for c in lab.get("checks_failed", [])}
+    return failed, {(c["check"], c["scope"]) for c in lab.get("checks_not_assessable", [])}

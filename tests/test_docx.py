@@ -12,7 +12,10 @@ import pytest
 from docx.oxml import parse_xml
 
 from docx_build import Span, build, html_tables
-from reader_grids import CORPUS, ROOT, expected_cells, grid_cells, label, statistical_tables, tables
+from reader_grids import (
+    CORPUS, ROOT, check_outcomes, expected_cells, flat_label, grid_cells, label, labelled_checks, pipeline_cells,
+    statistical_tables, tables,
+)
 from report_extract.model import Document, TableBlock, TextBlock
 from report_extract.readers import ReaderError, read, sniff
 from report_extract.readers.docx_numbering import format_number
@@ -238,3 +241,21 @@ def test_doc_and_wps_route_to_libreoffice(tmp_path: Path, monkeypatch: pytest.Mo
     path.write_bytes(ole)
     with pytest.raises(ReaderError, match="needs LibreOffice"):
         read(path)
+
+
+# End to end through the pipeline's table recognition and checks.
+
+def test_pipeline_on_the_docx_copies(tmp_path: Path) -> None:
+    path = tmp_path / "shuyang_01.docx"
+    path.write_bytes(build(_shuyang_spec()))
+    for doc, stem in ((_seed_doc(tmp_path), SEED), (read(path), "shuyang_01")):
+        expected = flat_label(label(stem))
+        got = pipeline_cells(doc)
+        assert {k: got.get(k, "missing") for k in expected} == expected, stem
+        assert check_outcomes(doc)[0] == labelled_checks(label(stem))[0], stem
+
+
+def test_pipeline_reads_the_blank_template_as_blanks_not_zeros() -> None:
+    cells = pipeline_cells(read(TEMPLATE))
+    assert len(cells) == len(flat_label(label(SEED)))  # every 2021 cell is found …
+    assert set(cells.values()) == {None}  # … and every one is blank

@@ -5,7 +5,10 @@ from pathlib import Path
 
 import pytest
 
-from reader_grids import CORPUS, expected_cells, grid_cells, label, statistical_tables, tables
+from reader_grids import (
+    CORPUS, check_outcomes, expected_cells, flat_label, grid_cells, label, labelled_checks, pipeline_cells,
+    statistical_tables, tables,
+)
 from report_extract.model import Document, TableBlock, TextBlock
 from report_extract.readers import ReaderError, read, sniff
 from report_extract.readers.charset import decode
@@ -141,3 +144,21 @@ def test_page_without_text_is_a_reader_error(tmp_path: Path) -> None:
     path.write_text("<html><body><script>var a = 1;</script></body></html>", encoding="utf-8")
     with pytest.raises(ReaderError):
         read(path)
+
+
+# End to end through the pipeline's table recognition and checks.
+
+@pytest.mark.parametrize("stem", REAL)
+@pytest.mark.parametrize("encoding", ["utf-8", "gb18030"])
+def test_pipeline_reads_every_labelled_cell_and_the_labelled_checks(
+        tmp_path: Path, stem: str, encoding: str) -> None:
+    path = tmp_path / f"{stem}.html"
+    path.write_bytes((CORPUS / f"{stem}.html").read_text(encoding="utf-8").encode(encoding))
+    doc = read(path)
+    expected = flat_label(label(stem))
+    got = pipeline_cells(doc)
+    assert {k: got.get(k, "missing") for k in expected} == expected
+    failed, not_assessable = check_outcomes(doc)
+    want_failed, want_not_assessable = labelled_checks(label(stem))
+    assert failed == want_failed
+    assert want_not_assessable <= not_assessable
