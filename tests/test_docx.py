@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import io
+import shutil
+import subprocess
 import re
 import zipfile
 from pathlib import Path
@@ -259,3 +261,21 @@ def test_pipeline_reads_the_blank_template_as_blanks_not_zeros() -> None:
     cells = pipeline_cells(read(TEMPLATE))
     assert len(cells) == len(flat_label(label(SEED)))  # every 2021 cell is found …
     assert set(cells.values()) == {None}  # … and every one is blank
+
+
+@pytest.mark.skipif(shutil.which("soffice") is None, reason="LibreOffice not installed")
+def test_wps_converted_by_libreoffice_gives_the_same_cells(tmp_path: Path) -> None:
+    """The seed DOCX saved as a binary Word 97 file (as .wps) by LibreOffice itself."""
+    source = tmp_path / "seed.docx"
+    source.write_bytes(build(_seed_spec()))
+    subprocess.run(["soffice", f"-env:UserInstallation={(tmp_path / 'profile').as_uri()}", "--headless",
+                    "--convert-to", "doc", "--outdir", str(tmp_path), str(source)], check=True, capture_output=True)
+    wps = tmp_path / "seed.wps"
+    (tmp_path / "seed.doc").rename(wps)
+    doc = read(wps)
+    assert doc.format == "doc"
+    assert [b.text for b in doc.blocks if isinstance(b, TextBlock)] == \
+        [b.text for b in read(source).blocks if isinstance(b, TextBlock)]
+    expected = flat_label(label(SEED))
+    got = pipeline_cells(doc)
+    assert {k: got.get(k, "missing") for k in expected} == expected
