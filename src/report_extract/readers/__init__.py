@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import hashlib
 import importlib
+import inspect
 from pathlib import Path
 
 from ..model import Document
@@ -46,7 +47,9 @@ def sniff(data: bytes, suffix: str) -> str:
     return _EXT.get(suffix.lower(), "txt")
 
 
-def read(path: str | Path, data: bytes | None = None) -> Document:
+def read(path: str | Path, data: bytes | None = None, **options) -> Document:
+    """Read one file.  `options` go to the readers that take them (the PDF reader's
+    `engine`), and are ignored by the others."""
     path = Path(path)
     if data is None:
         try:
@@ -60,6 +63,7 @@ def read(path: str | Path, data: bytes | None = None) -> Document:
     if module is None:
         raise ReaderError(f"no reader for {fmt} files")
     reader = importlib.import_module(f"{__name__}.{module}")
-    doc: Document = reader.read(path, data)
+    accepted = inspect.signature(reader.read).parameters
+    doc: Document = reader.read(path, data, **{k: v for k, v in options.items() if k in accepted})
     doc.sha256 = hashlib.sha256(data).hexdigest()
     return doc

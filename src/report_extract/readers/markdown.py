@@ -11,7 +11,7 @@ from pathlib import Path
 import regex
 
 from ..model import Cell, Document, Origin, TableBlock, TextBlock
-from .encoding import decode
+from .charset import decode
 
 _SEPARATOR = regex.compile(r"^\s*\|?\s*:?-{2,}:?\s*(\|\s*:?-{2,}:?\s*)*\|?\s*$")
 _HEADING = regex.compile(r"^\s*(#{1,6})\s+(.*?)\s*#*\s*$")
@@ -27,7 +27,7 @@ def _cells(line: str, n: int) -> list[Cell]:
 
 
 def read(path: Path, data: bytes) -> Document:
-    text, _ = decode(data)
+    text = decode(data).text
     doc = Document(path=str(path), format="md")
     table: list[list[Cell]] = []
     for n, line in enumerate(text.splitlines(), start=1):

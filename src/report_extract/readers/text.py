@@ -10,7 +10,7 @@ from pathlib import Path
 import regex
 
 from ..model import Cell, Document, Origin, TableBlock, TextBlock
-from .encoding import decode
+from .charset import decode
 
 _BODY_MARK = regex.compile(r"^=+\s*正文\s*=+\s*$")
 _HEADER_LINE = regex.compile(r"^(?P<key>[\p{Han}A-Za-z]{1,8})\s*[:：]\s*(?P<value>.*)$")
@@ -49,7 +49,7 @@ def blocks_from_lines(lines: list[str], first_line: int = 1) -> list:
 
 
 def read(path: Path, data: bytes) -> Document:
-    text, _ = decode(data)
+    text = decode(data).text
     lines = text.splitlines()
     header, body = split_header(lines)
     doc = Document(path=str(path), format="txt", header=header)

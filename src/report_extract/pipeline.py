@@ -1,0 +1,60 @@
+"""One report, end to end: read → sections → tables → checks → metadata → `Result`."""
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Optional
+
+from . import readers
+from .checks import prose_checks, table_checks
+from .meta import extract_meta
+from .model import Document, TextBlock
+from .result import Result
+from .sections import find_sections
+from .tables import Tables, extract_tables
+
+TABLES = ("proactive", "requests", "review_litigation")
+
+
+def report_id(sha256: str) -> str:
+    """Stable across runs and machines: the same bytes give the same id."""
+    return sha256[:16]
+
+
+def status_of(tables: Tables) -> str:
+    """ok: all three tables; partial: some; template: tables printed but every cell
+    blank (a blank form, not a report of zeros); no_tables: none (free-form report)."""
+    if not tables.cells:
+        return "no_tables"
+    if all(c.value is None for c in tables.cells if not c.derived):
+        return "template"
+    return "ok" if set(tables.found) == set(TABLES) else "partial"
+
+
+def prose(doc: Document) -> str:
+    return "\n".join(b.text for b in doc.blocks if isinstance(b, TextBlock))
+
+
+def from_document(doc: Document, overrides: Optional[dict] = None) -> Result:
+    tables = extract_tables(doc)
+    status = status_of(tables)
+    template = tables.template or ("free" if status == "no_tables" else None)
+    meta = extract_meta(doc, template=template, overrides=overrides)
+    checks = table_checks(tables.cells)
+    if status in ("ok", "partial"):
+        checks += prose_checks(prose(doc), tables.cells)
+    return Result(
+        report_id=report_id(doc.sha256),
+        source={"path": doc.path, "format": doc.format, "sha256": doc.sha256, "pages": doc.pages},
+        meta=meta.to_dict(),
+        status=status,
+        sections=find_sections(doc),
+        cells=tables.cells,
+        checks=checks,
+        warnings=doc.warnings + meta.warnings + tables.warnings,
+    )
+
+
+def extract(path: str | Path, *, overrides: Optional[dict] = None, **options) -> Result:
+    """Extract one report.  `options` reach the readers (PDF: engine="fast"|"pdfplumber"|"auto")."""
+    doc = readers.read(path, **options)
+    return from_document(doc, overrides)
