@@ -214,8 +214,13 @@ def _narrow_by_prose(row: Row, key: str, cols: list[str], prose: list[Fact]) -> 
         row.options = hits or row.options
 
 
+def _label(name: str, t: dict) -> str:
+    return re.sub(t["label_prefix"], "", name)
+
+
 def _table_key(name: str, t: dict) -> str:
-    return next((key for pattern, key in t["keys"].items() if re.search(pattern, name)), "")
+    label = _label(name, t)
+    return next((key for pattern, key in t["keys"].items() if re.search(pattern, label)), "")
 
 
 def _table_facts(table: str, p: dict, prose: list[Fact]) -> tuple[list[Fact], list[str]]:
@@ -234,7 +239,7 @@ def _table_facts(table: str, p: dict, prose: list[Fact]) -> tuple[list[Fact], li
             warnings.append(f"facts: cannot split the run-together cells of {row.printed!r}")
             continue
         key = _table_key(row.name, t)
-        facts.extend(Fact(key, v, row.unit, col, row.printed, "table", row.name)
+        facts.extend(Fact(key, v, row.unit, col, row.printed, "table", _label(row.name, t))
                      for col, v in zip(cols, row.options[0]))
     return facts, warnings
 

@@ -1,0 +1,96 @@
+"""Facts of free-form (pre-2019) reports: pingtan_2018 (real) and two fixtures written
+after the structure of published reports (prose only; prose + statistics attachment)."""
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from report_extract.facts import Fact, extract_facts
+from report_extract.model import Document, TextBlock
+from report_extract.readers import read
+
+ROOT = Path(__file__).resolve().parents[1]
+FIXTURES = Path(__file__).parent / "fixtures"
+
+
+def _index(facts: list[Fact], source: str | None = None) -> dict[tuple[str, str], Fact]:
+    return {(f.key, f.period): f for f in facts if source is None or f.source == source}
+
+
+def _values(facts: list[Fact], source: str) -> dict[tuple[str, str], tuple]:
+    return {k: (f.value, f.unit) for k, f in _index(facts, source).items()}
+
+
+def test_pingtan_2018_statistics_table_and_prose() -> None:
+    warnings: list[str] = []
+    facts = extract_facts(read(ROOT / "corpus" / "pingtan_2018.txt"), warnings)
+    table = _values(facts, "table")
+    # "主动公开文件数条206912106": the split 2069 / 12106 is settled by the prose's 2069
+    assert table[("proactive_total", "this_year")] == (2069, "条")
+    assert table[("proactive_total", "cumulative")] == (12106, "条")
+    assert table[("proactive_website", "this_year")] == (2069, "条")
+    assert table[("proactive_website", "cumulative")] == (12106, "条")
+    for key in ("proactive_gazette", "requests_received", "replies_total", "admin_reviews", "lawsuits"):
+        assert table[(key, "this_year")][0] == 0 and table[(key, "cumulative")][0] == 0
+    assert table[("admin_reviews", "this_year")] == (0, "件")
+    prose = _index(facts, "prose") | _index(facts, "zero")
+    assert prose[("proactive_total", "this_year")].value == 2069
+    assert "2069条" in prose[("proactive_total", "this_year")].sentence
+    for key in ("requests_received", "admin_reviews", "lawsuits"):  # 未收到 … = 0
+        assert prose[(key, "this_year")].value == 0 and prose[(key, "this_year")].source == "zero"
+    assert "未收到" in prose[("admin_reviews", "this_year")].sentence
+    assert warnings == []
+
+
+def test_prose_only_report() -> None:
+    facts = extract_facts(read(FIXTURES / "facts_prose_2015.txt"))
+    got = {k: (f.value, f.unit, f.source) for k, f in _index(facts).items()}
+    assert got == {
+        ("proactive_total", "this_year"): (339, "条", "prose"),  # not the 其中 parts 112/146/81
+        ("proactive_total", "cumulative"): (2874, "条", "prose"),  # 累计主动公开…
+        ("requests_received", "this_year"): (0, "件", "zero"),  # 未收到政府信息公开申请
+        ("fees_collected", "this_year"): (0, "元", "zero"),  # 没有…收取…任何费用
+        ("admin_reviews", "this_year"): (0, "件", "zero"),  # 未发生…行政复议、行政诉讼
+        ("lawsuits", "this_year"): (0, "件", "zero"),
+    }
+
+
+def test_report_with_statistics_attachment() -> None:
+    facts = extract_facts(read(FIXTURES / "facts_attachment_2016.txt"))
+    prose = _values(facts, "prose")
+    assert prose[("requests_received", "this_year")] == (37, "件")
+    # the trap: 依申请公开信息459条 counts documents released, not requests
+    assert prose[("request_disclosed_items", "this_year")] == (459, "条")
+    assert prose[("admin_reviews", "this_year")] == (2, "件")
+    assert prose[("lawsuits", "this_year")] == (1, "件")
+    assert prose[("website_visits", "this_year")] == (215346, "人次")
+    assert _values(facts, "zero")[("fees_collected", "this_year")] == (0, "元")
+    table = _values(facts, "table")
+    assert table[("proactive_total", "this_year")] == (4275, "条")
+    assert table[("requests_received", "this_year")] == (37, "件")
+    assert table[("requests_online", "this_year")] == (29, "件")
+    assert table[("replies_refused", "this_year")] == (4, "件")  # 不同意公开, not 同意公开
+    assert table[("fees_collected", "this_year")] == (0, "万元")
+    assert all(f.period == "this_year" for f in facts if f.source == "table")  # one 统计数 column
+
+
+def _doc(text: str) -> Document:
+    return Document("x.txt", "txt", [TextBlock("paragraph", line) for line in text.splitlines()])
+
+
+def test_run_together_cells_left_out_when_nothing_settles_them() -> None:
+    warnings: list[str] = []
+    facts = extract_facts(_doc("六、统计表 指标名称计量单位2017年度历年累计主动公开文件数条206912106"), warnings)
+    assert [f for f in facts if f.source == "table"] == []
+    assert warnings and "206912106" in warnings[0]
+
+
+@pytest.mark.parametrize("sentence, key, value, unit", [
+    ("全年收取政府信息公开检索复制费用120.5元。", "fees_collected", 120.5, "元"),
+    ("2012年共受理政府信息公开申请1,024件。", "requests_received", 1024, "件"),
+    ("本年度无因政府信息公开引起的行政复议和行政诉讼。", "lawsuits", 0, "件"),
+])
+def test_prose_patterns(sentence: str, key: str, value: float, unit: str) -> None:
+    f = _index(extract_facts(_doc(sentence)))[(key, "this_year")]
+    assert (f.value, f.unit, f.sentence) == (value, unit, sentence)
