@@ -162,3 +162,36 @@ def test_pipeline_reads_every_labelled_cell_and_the_labelled_checks(
     want_failed, want_not_assessable = labelled_checks(label(stem))
     assert failed == want_failed
     assert want_not_assessable <= not_assessable
+
+
+_TRS_PAGE = """<?xml version="1.0" encoding="gbk"?>
+<!DOCTYPE html PUBLIC "-//W3C//DTD XHTML 1.0 Transitional//EN" "http://www.w3.org/TR/xhtml1/DTD/xhtml1-transitional.dtd">
+<html xmlns="http://www.w3.org/1999/xhtml"><head><meta http-equiv="Content-Type" content="text/html; charset=gbk" />
+<title>某县人民政府2022年政府信息公开工作年度报告_某县人民政府</title></head>
+<body><div class="top"><div class="wrap">欢迎访问某县人民政府网站 今天是2023年1月5日</div></div>
+<div class="dqwz">当前位置：<a href="/">首页</a> &gt; <a>政务公开</a> &gt; <a>年度报告</a></div>
+<div class="main"><div class="left"><div class="bt"><h2>某县人民政府2022年政府信息公开工作年度报告</h2></div>
+<div class="xx">发布时间：2023-01-05 来源：县政府办 浏览次数：<span>123</span></div>
+<div id="zoom" class="TRS_Editor"><p>根据《中华人民共和国政府信息公开条例》规定，现公布本机关2022年度报告。</p>
+<p><strong>一、总体情况</strong></p><p>2022年，本县全年主动公开政府信息1234条，受理依申请公开56件。</p>
+<div align="center"><table border="1"><tr><td colspan="3" rowspan="0">（本列数据的勾稽关系）</td>
+<td colspan="abc">申请人情况</td></tr><tr><td>一、本年新收政府信息公开申请数量</td><td>５６</td></tr></table></div>
+<p style="display:none">隐藏的文字</p><p>二、主动公开政府信息情况</p></div>
+<div class="fx">分享到：微信 微博</div><div class="dy"><a>打印本页</a> <a>关闭窗口</a></div></div>
+<div class="right"><h3>相关文章</h3><ul><li><a>某县人民政府2021年政府信息公开工作年度报告</a></li></ul></div></div>
+<div class="bottom">主办单位：某县人民政府办公室 地址：某县某路1号 ICP备案号：某ICP备12345678号</div>
+</body></html>"""
+
+
+def test_cms_page_with_xml_declaration_and_article_container(tmp_path: Path) -> None:
+    path = tmp_path / "trs.htm"
+    path.write_bytes(_TRS_PAGE.encode("gbk"))
+    doc = read(path)
+    assert doc.title_hint == "某县人民政府2022年政府信息公开工作年度报告"
+    assert doc.header == {"发布时间": "2023-01-05", "来源": "县政府办", "浏览次数": "123"}
+    assert [b.text for b in doc.blocks if isinstance(b, TextBlock)] == [
+        "某县人民政府2022年政府信息公开工作年度报告",
+        "根据《中华人民共和国政府信息公开条例》规定，现公布本机关2022年度报告。",
+        "一、总体情况", "2022年，本县全年主动公开政府信息1234条，受理依申请公开56件。", "二、主动公开政府信息情况"]
+    assert tables(doc)[0].texts() == [
+        ["（本列数据的勾稽关系）"] * 3 + ["申请人情况"], ["一、本年新收政府信息公开申请数量", "５６", "", ""]]

@@ -30,7 +30,17 @@ _CHROME_WORDS = {
     "nav", "navbar", "navigation", "menu", "breadcrumb", "breadcrumbs", "crumb", "crumbs",
     "bread", "footer", "foot", "header", "head", "sidebar", "share", "toolbar", "copyright",
     "search", "position", "location", "dqwz", "logo", "banner", "topbar", "login", "print",
+    "top", "bottom", "related", "xgwz", "bdshare", "jiathis", "fontsize",
 }
+# Article containers of the common government CMSes (TRS, ucap, Hanweb, Word exports):
+# a strong hint where the body is, used when it holds a fair share of the page's text.
+_BODY_MARKERS = {
+    "trs_editor", "zoom", "zoomcon", "ucap-content", "custom_unionstyle", "article-content",
+    "article_content", "articlecontent", "wordsection1", "content_text", "bt_content",
+}
+_MARKER_SHARE = 0.3
+# libxml2 stops building the tree below this depth (without huge_tree, which we keep off).
+_MAX_DEPTH = 255
 _BLOCK_TAGS = {
     "p", "div", "li", "ul", "ol", "dl", "dt", "dd", "blockquote", "section", "article", "main",
     "pre", "center", "address", "figure", "figcaption", "caption", "tr", "td", "th", "tbody",
@@ -40,7 +50,7 @@ _HEADINGS = {"h1": 1, "h2": 2, "h3": 3, "h4": 4, "h5": 5, "h6": 6}
 _WORD_SPLIT = re.compile(r"[^A-Za-z0-9]+|(?<=[a-z0-9])(?=[A-Z])")
 _WEIGHTED = re.compile(r"[\u4e00-\u9fff0-9]")
 _HIDDEN = re.compile(r"display\s*:\s*none|visibility\s*:\s*hidden", re.I)
-_KEY_VALUE = re.compile(r"^([\u4e00-\u9fffA-Za-z]{1,8})\s*[：:]\s*(\S.{0,200})$")
+_KEY = re.compile(r"^([\u4e00-\u9fffA-Za-z]{1,8})[：:](.*)$")
 _XML_DECL = re.compile(r"^\s*<\?xml[^>]*>")
 _SITE_SUFFIX = re.compile(r"^(.*\S)\s*[-_|—]+\s*([^-_|—]+)$")
 # The article body holds at least this share of the page's own (non-link) text.
@@ -54,6 +64,8 @@ def read(path: Path, data: bytes) -> Document:
     doc = Document(path=str(path), format="html")
     if decoded.warning:
         doc.warnings.append(decoded.warning)
+    if any(len(list(el.iterancestors())) >= _MAX_DEPTH - 1 for el in root.iter()):
+        doc.warnings.append(f"markup nested deeper than {_MAX_DEPTH} levels: the deepest text is lost")
     doc.title_hint = _title(root)
     body = root.find("body")
     if body is None:
@@ -152,10 +164,17 @@ def _weigh(body: etree._Element) -> dict[etree._Element, int]:
     return weights
 
 
+def _is_marker(el: etree._Element) -> bool:
+    names = {c.lower() for c in el.get("class", "").split()} | {el.get("id", "").lower()}
+    return el.tag == "ucapcontent" or bool(names & _BODY_MARKERS)
+
+
 def _main_node(body: etree._Element, weights: dict[etree._Element, int]) -> etree._Element:
-    """The deepest element that still holds _BODY_SHARE of the page's text."""
+    """The deepest CMS article container holding a fair share of the page's text (if
+    any), then, inside it, the deepest element that still holds _BODY_SHARE of the text."""
     total = weights[body]
-    node = body
+    markers = [el for el in body.iter() if _is_marker(el) and weights.get(el, 0) >= _MARKER_SHARE * total]
+    node = markers[-1] if markers else body
     while len(node):
         best = max(node, key=lambda c: weights.get(c, 0))
         if weights.get(best, 0) < _BODY_SHARE * total or (best.tag == "table" and not _is_layout(best)):
@@ -172,15 +191,29 @@ def _header(body: etree._Element, main: etree._Element) -> dict[str, str]:
         if el is main:
             break
         if el.tag in {"div", "p", "li", "span"} and not any(c.tag in _BLOCK_TAGS for c in el):
-            m = _KEY_VALUE.match(clean(el.text_content()))
-            if m:
-                header.setdefault(m.group(1), m.group(2))
+            for key, value in _pairs(el.text_content()):
+                header.setdefault(key, value)
         elif el.tag == "tr" and el.find(".//table") is None:
             cells = [clean(td.text_content()) for td in el if td.tag in ("td", "th")]
             for key, value in zip(cells[::2], cells[1::2]):
                 if value and 0 < len(key) <= 8 and not re.search(r"\d", key):
                     header.setdefault(key.rstrip("：:"), value)
     return header
+
+
+def _pairs(line: str) -> list[tuple[str, str]]:
+    """`key：value` pairs of a line such as "发布时间：2023-01-05 来源：县政府办": a
+    whitespace-separated token that starts with a short key opens a pair, other tokens
+    continue the current value."""
+    pairs: list[list[str]] = []
+    for token in line.split():
+        m = _KEY.match(token)
+        if m:
+            pairs.append([m.group(1), m.group(2)])
+        elif pairs:
+            pairs[-1][1] += " " + token
+    out = [(k, clean(v)) for k, v in pairs]
+    return [(k, v) for k, v in out if v and len(v) <= 200]
 
 
 def _title_element(main: etree._Element) -> Optional[etree._Element]:
