@@ -80,6 +80,8 @@ def _open(data: bytes) -> pdfium.PdfDocument:
             raise ReaderError("encrypted PDF: a password is needed to open it") from e
         if code == pdfium_c.FPDF_ERR_SECURITY:
             raise ReaderError("encrypted PDF: unsupported security handler") from e
+        if pdfplumb.page_count(data) == 0:  # PDFium refuses page-less files as malformed
+            raise ReaderError("empty PDF: it has no pages") from e
         raise ReaderError(f"corrupt PDF: cannot be parsed ({_SPACE.sub(' ', str(e)).strip()})") from e
 
 

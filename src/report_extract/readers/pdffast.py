@@ -65,12 +65,13 @@ def _chars(textpage: pdfium.PdfTextPage, height: float) -> list[Char]:
     raw = textpage.raw
     box = pdfium_c.FS_RECTF()
     found: list[tuple[int, str, float, float, float, float]] = []
-    for i in range(pdfium_c.FPDFText_CountChars(raw)):
-        code = pdfium_c.FPDFText_GetUnicode(raw, i)
+    text = _text(raw)
+    for i, ch in enumerate(text):
+        code = ord(ch)
         if code <= 32 or code in (0xA0, 0x3000, 0xFFFE, 0xFFFF):  # spaces, CR/LF, generated
             continue
         if pdfium_c.FPDFText_GetLooseCharBox(raw, i, box):
-            found.append((i, chr(code), box.left, box.top, box.right, box.bottom))
+            found.append((i, ch, box.left, box.top, box.right, box.bottom))
     if not found:
         return []
     typical = sorted(f[3] - f[5] for f in found)[len(found) // 2]
@@ -83,6 +84,18 @@ def _chars(textpage: pdfium.PdfTextPage, height: float) -> list[Char]:
             x0, y1, x1, y0 = left.value, top.value, right.value, bottom.value
         out.append(Char(text, x0, height - y1, x1, height - y0))
     return out
+
+
+def _text(raw: ctypes.c_void_p) -> str:
+    """The page's characters, one per char index (one call instead of one per char)."""
+    n = pdfium_c.FPDFText_CountChars(raw)
+    buf = (ctypes.c_ushort * (n + 1))()
+    pdfium_c.FPDFText_GetText(raw, 0, n, buf)
+    text = bytes(buf)[: 2 * n].decode("utf-16-le", errors="replace")
+    if len(text) == n:
+        return text
+    # Characters outside the BMP take two UTF-16 units: fall back to one call per char.
+    return "".join(chr(pdfium_c.FPDFText_GetUnicode(raw, i)) for i in range(n))
 
 
 def _rules(page: ctypes.c_void_p, height: float) -> Iterator[tuple[float, float, float, float]]:

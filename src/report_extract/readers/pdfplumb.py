@@ -30,6 +30,15 @@ def read_pages(data: bytes) -> list[PageContent]:
     return pages
 
 
+def page_count(data: bytes) -> int | None:
+    """Pages pdfminer finds, None when it cannot parse the file either."""
+    try:
+        with pdfplumber.open(io.BytesIO(data)) as pdf:
+            return len(pdf.pages)
+    except Exception:  # pdfminer raises many unrelated types for malformed input
+        return None
+
+
 def _read_page(page: Any, number: int) -> PageContent:
     page = page.dedupe_chars()
     chars = [Char(c["text"], c["x0"], c["top"], c["x1"], c["bottom"])

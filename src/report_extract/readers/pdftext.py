@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
-from typing import Iterable, Sequence
+from typing import Iterable, NamedTuple, Sequence
 
 # Gap between two characters, as a fraction of the character height, above which a space
 # is inserted (pdfplumber's default x_tolerance is 3 pt for a 12 pt font).
@@ -26,8 +26,9 @@ _CJK_GAP = re.compile(rf"(?<={_CJK})\s+(?={_CJK})|(?<={_CJK})\s+(?=[0-9A-Za-z])|
 _ASCII_WORD = re.compile(r"[0-9A-Za-z]")
 
 
-@dataclass(frozen=True)
-class Char:
+class Char(NamedTuple):
+    """One printed character (a NamedTuple: pages have thousands, built in a hot loop)."""
+
     text: str
     x0: float
     top: float
@@ -61,14 +62,24 @@ class Line:
 
 
 def dedupe(chars: Iterable[Char]) -> list[Char]:
-    """Drop the overprinted copies fake-bold text leaves (same glyph, ~same position)."""
+    """Drop the overprinted copies fake-bold text leaves (same glyph, ~same position).
+
+    Chars are bucketed on a grid of twice the tolerance, so a copy lies in the char's own
+    bucket or in the neighbour on the side where the char is near the bucket's edge.
+    """
+    size = 2 * DEDUPE_TOLERANCE
     seen: set[tuple[str, int, int]] = set()
     out: list[Char] = []
     for c in chars:
-        kx, ky = int(c.x0 // DEDUPE_TOLERANCE), int(c.top // DEDUPE_TOLERANCE)
-        if any((c.text, kx + dx, ky + dy) in seen for dx in (-1, 0, 1) for dy in (-1, 0, 1)):
+        fx, fy = c.x0 / size, c.top / size
+        kx, ky = int(fx), int(fy)
+        nx = kx - 1 if fx - kx < 0.5 else kx + 1
+        ny = ky - 1 if fy - ky < 0.5 else ky + 1
+        t = c.text
+        if ((t, kx, ky) in seen or (t, nx, ky) in seen or (t, kx, ny) in seen
+                or (t, nx, ny) in seen):
             continue
-        seen.add((c.text, kx, ky))
+        seen.add((t, kx, ky))
         out.append(c)
     return out
 

@@ -1,0 +1,325 @@
+"""PDF reader: both engines on the three real PDFs, and bad input.
+
+Values are asserted against tests/labels/*.truth.json (the printed numbers, checked by
+eye against renders).  Bad-input fixtures are built here, in memory.
+"""
+from __future__ import annotations
+
+import csv
+import hashlib
+import io
+import json
+import re
+import shutil
+import subprocess
+from pathlib import Path
+
+import pypdfium2 as pdfium
+import pytest
+
+from report_extract.model import Document, TableBlock, TextBlock
+from report_extract.readers import ReaderError
+from report_extract.readers import pdf as pdf_reader
+from report_extract.readers import read as read_any
+
+ROOT = Path(__file__).resolve().parent.parent
+CORPUS = ROOT / "corpus"
+LABELS = ROOT / "tests" / "labels"
+SPEC = ROOT.parent / "shared" / "spec" / "cells.csv"
+PDFS = ["kiro_01", "kiro_02", "govnianbao_01"]
+ENGINES = ["fast", "pdfplumber"]
+REVIEW_ROWS = ["admin_review", "litigation_direct", "litigation_after_review"]
+REVIEW_COLS = ["upheld", "corrected", "other", "pending", "total"]
+REQUEST_COLS = ["natural_person", "commercial_enterprise", "research_institution",
+                "public_welfare_org", "legal_service_org", "other_org", "total"]
+# Table-3 row keys in printed order (the order of the contract's cells.csv).
+REQUEST_ROWS = ["new_received", "carried_over", "granted", "partially_granted",
+                "denied_state_secret", "denied_law_prohibited", "denied_security_stability",
+                "denied_third_party", "denied_internal_affairs", "denied_process_info",
+                "denied_enforcement_file", "denied_admin_query", "unable_not_held",
+                "unable_needs_creation", "unable_unclear", "not_processed_petition",
+                "not_processed_duplicate", "not_processed_publication", "not_processed_excessive",
+                "not_processed_confirm_reissue", "other_total", "other_no_correction",
+                "other_fee_unpaid", "other_misc", "result_total", "carried_forward"]
+NUMBER = re.compile(r"^-?\d+(\.\d+)?$")
+
+_cache: dict[tuple[str, str], Document] = {}
+
+
+def read_pdf(name: str, engine: str) -> Document:
+    if (name, engine) not in _cache:
+        path = CORPUS / f"{name}.pdf"
+        _cache[(name, engine)] = pdf_reader.read(path, path.read_bytes(), engine=engine)
+    return _cache[(name, engine)]
+
+
+def truth(name: str) -> dict:
+    return json.loads((LABELS / f"{name}.truth.json").read_text(encoding="utf-8"))
+
+
+def tables(doc: Document) -> list[TableBlock]:
+    return [b for b in doc.blocks if isinstance(b, TableBlock)]
+
+
+def table_with(doc: Document, label: str) -> TableBlock:
+    found = [t for t in tables(doc) if any(label in c.text for row in t.rows for c in row)]
+    assert len(found) == 1, f"{len(found)} tables hold {label}"
+    return found[0]
+
+
+def value_rows(table: TableBlock, width: int) -> list[list[str]]:
+    """Rows whose last `width` cells are all numbers, as those cells' texts."""
+    out = []
+    for row in table.rows:
+        tail = [c.text for c in row[-width:]]
+        if len(row) >= width and all(NUMBER.match(t) for t in tail):
+            out.append(tail)
+    return out
+
+
+def fmt(v) -> str:
+    return "" if v is None else str(v)
+
+
+def test_spec_row_order_matches_contract():
+    if not SPEC.exists():
+        pytest.skip("shared spec not present")
+    with SPEC.open(encoding="utf-8") as f:
+        keys = list(dict.fromkeys(r["row"] for r in csv.DictReader(f) if r["table"] == "requests"))
+    assert keys == REQUEST_ROWS
+
+
+@pytest.mark.parametrize("engine", ENGINES)
+@pytest.mark.parametrize("name", PDFS)
+class TestRealPdf:
+    def test_document_shape(self, name, engine):
+        doc = read_pdf(name, engine)
+        assert doc.format == "pdf" and doc.pages == truth_pages(name)
+        assert len(tables(doc)) == 3  # table 2, table 3 (over a page break), table 4
+        grid = [len(r) for t in tables(doc) for r in t.rows]
+        assert all(n == len(t.rows[0]) for t in tables(doc) for n in [len(r) for r in t.rows]), grid
+
+    def test_requests_rows_in_order(self, name, engine):
+        labelled = truth(name)["tables"]["requests"]
+        expected = [[fmt(labelled[k][c]) for c in REQUEST_COLS] for k in REQUEST_ROWS if k in labelled]
+        table = table_with(read_pdf(name, engine), "本年新收政府信息公开申请数量")
+        assert value_rows(table, 7) == expected
+
+    def test_review_row_has_15_cells(self, name, engine):
+        labelled = truth(name)["tables"]["review_litigation"]
+        expected = [fmt(labelled[r][c]) for r in REVIEW_ROWS for c in REVIEW_COLS]
+        table = table_with(read_pdf(name, engine), "未经复议直接起诉")
+        assert value_rows(table, 15) == [expected]
+        assert len(table.rows[-1]) == 15
+
+    def test_proactive_values(self, name, engine):
+        labelled = truth(name)["tables"]["proactive"]
+        rows = {r[0].text: [c.text for c in r[1:]] for r in table_with(read_pdf(name, engine), "本年制发件数").rows}
+        reg = labelled["regulation"]
+        assert rows["规章"] == [fmt(reg["issued"]), fmt(reg["repealed"]), fmt(reg["in_force"])]
+        assert rows["行政许可"][0] == fmt(labelled["admin_license"]["decisions"])
+        assert float(rows["行政事业性收费"][0]) == labelled["admin_fee"]["amount_wan_yuan"]
+
+    def test_cells_carry_page_and_bbox(self, name, engine):
+        doc = read_pdf(name, engine)
+        for t in tables(doc):
+            for row in t.rows:
+                for c in row:
+                    assert c.origin.page is not None and 1 <= c.origin.page <= doc.pages
+                    x0, top, x1, bottom = c.origin.bbox
+                    assert 0 <= x0 < x1 <= 600 and 0 <= top < bottom <= 850
+        review = table_with(doc, "未经复议直接起诉")
+        assert review.rows[-1][0].origin.page == {"govnianbao_01": 5}.get(name, 4)
+
+    def test_table_split_by_page_break_is_one_table(self, name, engine):
+        table = table_with(read_pdf(name, engine), "本年新收政府信息公开申请数量")
+        pages = {c.origin.page for row in table.rows for c in row}
+        assert len(pages) == 2
+        assert any("结转下年度继续办理" in row[0].text for row in table.rows)
+
+    def test_page_chrome_removed(self, name, engine):
+        doc = read_pdf(name, engine)
+        texts = [b.text for b in doc.blocks if isinstance(b, TextBlock)]
+        assert not [t for t in texts if re.fullmatch(r"[-\s\d]+", t)]
+        assert not re.search(r"-\s*\d\s*-", doc.text())
+
+    def test_paragraphs_and_headings(self, name, engine):
+        doc = read_pdf(name, engine)
+        headings = [b.text for b in doc.blocks if isinstance(b, TextBlock) and b.kind == "heading"]
+        assert headings[0].endswith("政府信息公开工作年度报告")
+        for number in "一二三四五六":
+            assert any(h.startswith(f"{number}、") for h in headings), number
+        # Justified CJK spacing is not text; a wrapped line continues its paragraph.
+        assert "号 ，" not in doc.text() and "邮 编" not in doc.text()
+
+
+def truth_pages(name: str) -> int:
+    return {"govnianbao_01": 6}.get(name, 5)
+
+
+def test_vertical_and_wrapped_labels_read_as_words():
+    doc = read_pdf("govnianbao_01", "fast")
+    texts = {c.text for t in tables(doc) for row in t.rows for c in row}
+    assert "三、本年度办理结果" in texts
+    assert "（二）部分公开（区分处理的，只计这一情形，不计其他情形）" in texts
+    assert "1、申请人无正当理由逾期不补正、行政机关不再处理其政府信息公开申请" in texts
+    assert {"结果维持", "尚未审结", "社会公益组织"} <= texts
+
+
+def test_paragraph_continues_over_page_break():
+    doc = read_pdf("kiro_01", "fast")
+    assert any("严格执行“分级审核、先审后发”程序" in b.text for b in doc.blocks if isinstance(b, TextBlock))
+
+
+@pytest.mark.parametrize("name", PDFS)
+def test_engines_agree(name):
+    fast, ref = read_pdf(name, "fast"), read_pdf(name, "pdfplumber")
+    assert [t.texts() for t in tables(fast)] == [t.texts() for t in tables(ref)]
+    assert [(b.kind, b.text) for b in fast.blocks if isinstance(b, TextBlock)] == \
+        [(b.kind, b.text) for b in ref.blocks if isinstance(b, TextBlock)]
+
+
+def test_registry_reads_pdf_with_auto_engine():
+    path = CORPUS / "kiro_02.pdf"
+    doc = read_any(path)
+    assert doc.format == "pdf" and doc.sha256 and not doc.warnings
+    assert [t.texts() for t in tables(doc)] == [t.texts() for t in tables(read_pdf("kiro_02", "fast"))]
+
+
+def test_unknown_engine_rejected():
+    with pytest.raises(ValueError, match="unknown PDF engine"):
+        pdf_reader.read(Path("x.pdf"), b"%PDF-1.4", engine="nope")
+
+
+# --- end to end through the table code -------------------------------------------------
+
+@pytest.mark.parametrize("engine", ENGINES)
+@pytest.mark.parametrize("name", PDFS)
+def test_every_labelled_cell(name, engine):
+    tables_mod = pytest.importorskip("report_extract.tables")
+    got = {(c.table, c.row, c.col): c.value for c in tables_mod.extract_tables(read_pdf(name, engine)).cells}
+    wrong = [(t, r, c, v, got.get((t, r, c), "absent"))
+             for t, rows in truth(name)["tables"].items() for r, cols in rows.items()
+             for c, v in cols.items() if got.get((t, r, c), "absent") != v]
+    assert not wrong
+
+
+@pytest.mark.parametrize("engine", ENGINES)
+def test_kiro_01_review_totals_fail_their_check(engine):
+    tables_mod = pytest.importorskip("report_extract.tables")
+    checks = pytest.importorskip("report_extract.checks")
+    results = checks.table_checks(tables_mod.extract_tables(read_pdf("kiro_01", engine)).cells)
+    failed = {(r.check, r.scope) for r in results if r.ok is False}
+    assert failed == {("review_litigation.total", "admin_review"),
+                      ("review_litigation.total", "litigation_after_review")}
+
+
+# --- bad input ---------------------------------------------------------------------------
+
+def _save(doc: pdfium.PdfDocument) -> bytes:
+    buf = io.BytesIO()
+    doc.save(buf)
+    return buf.getvalue()
+
+
+def _rc4(key: bytes, data: bytes) -> bytes:
+    s, j = list(range(256)), 0
+    for i in range(256):
+        j = (j + s[i] + key[i % len(key)]) % 256
+        s[i], s[j] = s[j], s[i]
+    out, i, j = bytearray(), 0, 0
+    for byte in data:
+        i = (i + 1) % 256
+        j = (j + s[i]) % 256
+        s[i], s[j] = s[j], s[i]
+        out.append(byte ^ s[(s[i] + s[j]) % 256])
+    return bytes(out)
+
+
+def encrypted_pdf(user_password: bytes = b"secret") -> bytes:
+    """A one-page PDF under the standard security handler (RC4 40-bit, revision 2)."""
+    pad = bytes.fromhex("28BF4E5E4E758A4164004E56FFFA01082E2E00B6D0683E802F0CA9FE6453697A")
+    padded = (user_password + pad)[:32]
+    owner = _rc4(hashlib.md5(padded).digest()[:5], padded)
+    ident = hashlib.md5(b"fixture").digest()
+    perms = (-4).to_bytes(4, "little", signed=True)
+    key = hashlib.md5(padded + owner + perms + ident).digest()[:5]
+    user = _rc4(key, pad)
+    objects = [b"<< /Type /Catalog /Pages 2 0 R >>", b"<< /Type /Pages /Kids [3 0 R] /Count 1 >>",
+               b"<< /Type /Page /Parent 2 0 R /MediaBox [0 0 595 842] >>",
+               b"<< /Filter /Standard /V 1 /R 2 /P -4 /O <" + owner.hex().encode()
+               + b"> /U <" + user.hex().encode() + b"> >>"]
+    return write_pdf(objects, b"/Encrypt 4 0 R /ID [<%s> <%s>]" % (ident.hex().encode(), ident.hex().encode()))
+
+
+def write_pdf(objects: list[bytes], trailer: bytes = b"") -> bytes:
+    """A PDF file of the given objects (1 is the catalog) with a correct xref table."""
+    out = bytearray(b"%PDF-1.4\n")
+    offsets = []
+    for n, body in enumerate(objects, start=1):
+        offsets.append(len(out))
+        out += b"%d 0 obj\n" % n + body + b"\nendobj\n"
+    xref = len(out)
+    out += b"xref\n0 %d\n0000000000 65535 f \n" % (len(objects) + 1)
+    out += b"".join(b"%010d 00000 n \n" % o for o in offsets)
+    out += b"trailer\n<< /Size %d /Root 1 0 R %s >>\nstartxref\n%d\n%%%%EOF\n" % (len(objects) + 1, trailer, xref)
+    return bytes(out)
+
+
+def image_only_pdf() -> bytes:
+    from PIL import Image
+
+    doc = pdfium.PdfDocument.new()
+    page = doc.new_page(595, 842)
+    image = pdfium.PdfImage.new(doc)
+    image.set_bitmap(pdfium.PdfBitmap.from_pil(Image.new("RGB", (60, 80), "white")))
+    image.set_matrix(pdfium.PdfMatrix().scale(595, 842))
+    page.insert_obj(image)
+    page.gen_content()
+    return _save(doc)
+
+
+def blank_pdf(pages: int) -> bytes:
+    doc = pdfium.PdfDocument.new()
+    for _ in range(pages):
+        doc.new_page(595, 842)
+    return _save(doc)
+
+
+BAD = {
+    "encrypted": (encrypted_pdf, r"^encrypted PDF: a password is needed"),
+    "corrupt": (lambda: b"%PDF-1.7\n" + b"\x00\xffnot a pdf " * 50, r"^corrupt PDF: "),
+    "truncated": (lambda: (CORPUS / "kiro_01.pdf").read_bytes()[:900], r"^(corrupt|empty) PDF"),
+    "no pages": (lambda: write_pdf([b"<< /Type /Catalog /Pages 2 0 R >>", b"<< /Type /Pages /Kids [] /Count 0 >>"]),
+                 r"^empty PDF: it has no pages$"),
+    "blank pages": (lambda: blank_pdf(2), r"^empty PDF: no text and no images"),
+    "image only": (image_only_pdf, r"^no text layer: OCR needed \(1 pages, 1 images"),
+}
+
+
+@pytest.mark.parametrize("engine", ENGINES + ["auto"])
+@pytest.mark.parametrize("case", list(BAD))
+def test_bad_pdf_raises_one_line(case, engine):
+    make, message = BAD[case]
+    with pytest.raises(ReaderError, match=message) as err:
+        pdf_reader.read(Path(f"{case}.pdf"), make(), engine=engine)
+    assert "\n" not in str(err.value)
+
+
+def test_encrypted_fixture_is_really_encrypted():
+    data = encrypted_pdf()
+    assert len(pdfium.PdfDocument(data, password="secret")) == 1
+
+
+# --- DOCX → PDF (LibreOffice) ------------------------------------------------------------
+
+def test_seed_docx_converted_to_pdf(tmp_path):
+    soffice = shutil.which("soffice") or shutil.which("libreoffice")
+    if not soffice:
+        pytest.skip("LibreOffice (soffice) is not installed: cannot convert DOCX to PDF")
+    docx = ROOT / "tests" / "fixtures" / "govnianbao_template_2021_blank.docx"
+    subprocess.run([soffice, "--headless", "--convert-to", "pdf", "--outdir", str(tmp_path), str(docx)],
+                   check=True, capture_output=True, timeout=180)
+    path = tmp_path / (docx.stem + ".pdf")
+    doc = pdf_reader.read(path, path.read_bytes(), engine="fast")
+    assert table_with(doc, "本年新收政府信息公开申请数量")
