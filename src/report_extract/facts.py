@@ -72,9 +72,8 @@ def _zero_facts(sentence: str, z: dict) -> list[tuple[int, Fact]]:
     out: list[tuple[int, Fact]] = []
     for m in re.finditer(z["trigger"], sentence):
         clause = re.split(r"[，。；,;]", sentence[m.end():], maxsplit=1)[0]
-        for key, (subject, unless) in z["subjects"].items():
+        for key, (subject, unless, unit) in z["subjects"].items():
             if re.search(subject, clause) and not (unless and re.search(unless, clause)):
-                unit = "元" if key == "fees_collected" else "件"
                 out.append((m.start(), Fact(key, 0, unit, THIS_YEAR, sentence, "zero")))
     return out
 

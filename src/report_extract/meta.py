@@ -167,8 +167,7 @@ def classify(agency: Optional[str], region: Region) -> tuple[Optional[str], Opti
     if not agency:
         return None, region.level
     p = _patterns()
-    place_only = not re.sub("|".join(map(re.escape, _place_names(agency))) or "^$", "", agency)
-    government = place_only or _matches_any(p["kind"]["government"], agency)
+    government = _is_place_name(agency) or _matches_any(p["kind"]["government"], agency)
     kind = "government" if government else "department"
     if _matches_any(p["level"]["township"], agency):
         return kind, "township"
@@ -177,8 +176,12 @@ def classify(agency: Optional[str], region: Region) -> tuple[Optional[str], Opti
     return kind, region.level
 
 
-def _place_names(text: str) -> list[str]:
-    return [m.text for m in gazetteer().mentions(text, True)]
+def _is_place_name(agency: str) -> bool:
+    """平潭综合实验区, 淮安市: an agency that is only place names is that place's government."""
+    rest = agency
+    for m in gazetteer().mentions(agency, True):
+        rest = rest.replace(m.text, "", 1)
+    return not rest
 
 
 def full_agency(agency: Optional[str], region: Region) -> Optional[str]:
