@@ -10,7 +10,9 @@ import json
 from pathlib import Path
 from typing import Any
 
+import report_extract
 from report_extract.model import Document, TableBlock
+from report_extract.result import Result
 
 ROOT = Path(__file__).resolve().parents[1]
 CORPUS = ROOT / "corpus"
@@ -86,23 +88,33 @@ def flat_label(lab: dict[str, Any]) -> dict[str, Any]:
     return {f"{t}.{r}.{c}": v for t, rows in lab["tables"].items() for r, cols in rows.items() for c, v in cols.items()}
 
 
-def pipeline_cells(doc: Document) -> dict[str, Any]:
-    """The canonical cells the pipeline's table recognition finds in a reader's document;
-    derived cells (other_total summed from its sub-rows) are left out, as in the labels."""
-    from report_extract.tables import extract_tables
-
-    return {c.key: c.value for c in extract_tables(doc).cells if not c.derived}
+def extracted(path: Path) -> Result:
+    return report_extract.extract(path)
 
 
-def check_outcomes(doc: Document) -> tuple[set[tuple[str, str]], set[tuple[str, str]]]:
-    """(failed, not assessable) checks, as (check, scope), of the pipeline on `doc`."""
-    from report_extract.checks import prose_checks, table_checks
-    from report_extract.tables import extract_tables
+def result_cells(result: Result) -> dict[str, Any]:
+    """`table.row.col` -> value of the cells the report printed (derived other_total is
+    left out, as in the labels)."""
+    return {c.key: c.value for c in result.cells if not c.derived}
 
-    cells = extract_tables(doc).cells
-    results = table_checks(cells) + prose_checks(doc.text(), cells)
-    failed = {(c.check, c.scope) for c in results if c.ok is False}
-    return failed, {(c.check, c.scope) for c in results if c.ok is None}
+
+def result_checks(result: Result) -> tuple[set[tuple[str, str]], set[tuple[str, str]]]:
+    """(failed, not assessable) checks of a result, as (check, scope)."""
+    failed = {(c.check, c.scope) for c in result.checks if c.ok is False}
+    return failed, {(c.check, c.scope) for c in result.checks if c.ok is None}
+
+
+def assert_matches_label(result: Result, stem: str) -> None:
+    """Every labelled cell, the label's failed checks, and its not-assessable checks."""
+    lab = label(stem)
+    expected = flat_label(lab)
+    got = result_cells(result)
+    assert {k: got.get(k, "missing") for k in expected} == expected
+    failed, not_assessable = result_checks(result)
+    want_failed, want_not_assessable = labelled_checks(lab)
+    assert failed == want_failed
+    assert want_not_assessable <= not_assessable
+    assert result.meta["template"] == lab["meta"]["template"]
 
 
 def labelled_checks(lab: dict[str, Any]) -> tuple[set[tuple[str, str]], set[tuple[str, str]]]:

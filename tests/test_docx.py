@@ -15,8 +15,8 @@ from docx.oxml import parse_xml
 
 from docx_build import Span, build, html_tables
 from reader_grids import (
-    CORPUS, ROOT, check_outcomes, expected_cells, flat_label, grid_cells, label, labelled_checks, pipeline_cells,
-    statistical_tables, tables,
+    CORPUS, ROOT, assert_matches_label, expected_cells, extracted, flat_label, grid_cells, label, result_cells,
+    result_checks, statistical_tables, tables,
 )
 from report_extract.model import Document, TableBlock, TextBlock
 from report_extract.readers import ReaderError, read, sniff
@@ -245,22 +245,27 @@ def test_doc_and_wps_route_to_libreoffice(tmp_path: Path, monkeypatch: pytest.Mo
         read(path)
 
 
-# End to end through the pipeline's table recognition and checks.
+# End to end through report_extract.extract.
 
-def test_pipeline_on_the_docx_copies(tmp_path: Path) -> None:
-    path = tmp_path / "shuyang_01.docx"
-    path.write_bytes(build(_shuyang_spec()))
-    for doc, stem in ((_seed_doc(tmp_path), SEED), (read(path), "shuyang_01")):
-        expected = flat_label(label(stem))
-        got = pipeline_cells(doc)
-        assert {k: got.get(k, "missing") for k in expected} == expected, stem
-        assert check_outcomes(doc)[0] == labelled_checks(label(stem))[0], stem
+def test_extract_on_the_docx_copies(tmp_path: Path) -> None:
+    seed, shuyang = tmp_path / f"{SEED}.docx", tmp_path / "shuyang_01.docx"
+    seed.write_bytes(build(_seed_spec()))
+    shuyang.write_bytes(build(_shuyang_spec()))
+    for path, stem in ((seed, SEED), (shuyang, "shuyang_01")):
+        result = extracted(path)
+        assert result.status == "ok" and result.source["format"] == "docx"
+        assert_matches_label(result, stem)
+    html = extracted(CORPUS / "shuyang_01.html")
+    assert result_cells(extracted(shuyang)) == result_cells(html)
 
 
-def test_pipeline_reads_the_blank_template_as_blanks_not_zeros() -> None:
-    cells = pipeline_cells(read(TEMPLATE))
+def test_blank_template_is_a_template_not_a_report_of_zeros() -> None:
+    result = extracted(TEMPLATE)
+    assert result.status == "template"
+    cells = result_cells(result)
     assert len(cells) == len(flat_label(label(SEED)))  # every 2021 cell is found …
-    assert set(cells.values()) == {None}  # … and every one is blank
+    assert set(cells.values()) == {None}  # … and every one is blank, never 0
+    assert result_checks(result)[0] == set()
 
 
 @pytest.mark.skipif(shutil.which("soffice") is None, reason="LibreOffice not installed")
@@ -276,6 +281,4 @@ def test_wps_converted_by_libreoffice_gives_the_same_cells(tmp_path: Path) -> No
     assert doc.format == "doc"
     assert [b.text for b in doc.blocks if isinstance(b, TextBlock)] == \
         [b.text for b in read(source).blocks if isinstance(b, TextBlock)]
-    expected = flat_label(label(SEED))
-    got = pipeline_cells(doc)
-    assert {k: got.get(k, "missing") for k in expected} == expected
+    assert_matches_label(extracted(wps), SEED)

@@ -6,8 +6,7 @@ from pathlib import Path
 import pytest
 
 from reader_grids import (
-    CORPUS, check_outcomes, expected_cells, flat_label, grid_cells, label, labelled_checks, pipeline_cells,
-    statistical_tables, tables,
+    CORPUS, assert_matches_label, expected_cells, extracted, grid_cells, label, statistical_tables, tables,
 )
 from report_extract.model import Document, TableBlock, TextBlock
 from report_extract.readers import ReaderError, read, sniff
@@ -146,22 +145,19 @@ def test_page_without_text_is_a_reader_error(tmp_path: Path) -> None:
         read(path)
 
 
-# End to end through the pipeline's table recognition and checks.
+# End to end through report_extract.extract.
 
 @pytest.mark.parametrize("stem", REAL)
 @pytest.mark.parametrize("encoding", ["utf-8", "gb18030"])
-def test_pipeline_reads_every_labelled_cell_and_the_labelled_checks(
+def test_extract_gives_every_labelled_cell_and_the_labelled_checks(
         tmp_path: Path, stem: str, encoding: str) -> None:
     path = tmp_path / f"{stem}.html"
     path.write_bytes((CORPUS / f"{stem}.html").read_text(encoding="utf-8").encode(encoding))
-    doc = read(path)
-    expected = flat_label(label(stem))
-    got = pipeline_cells(doc)
-    assert {k: got.get(k, "missing") for k in expected} == expected
-    failed, not_assessable = check_outcomes(doc)
-    want_failed, want_not_assessable = labelled_checks(label(stem))
-    assert failed == want_failed
-    assert want_not_assessable <= not_assessable
+    result = extracted(path)
+    assert result.status == "ok"
+    assert_matches_label(result, stem)
+    assert result.meta["agency"] == label(stem)["meta"]["agency"]
+    assert result.meta["year"] == label(stem)["meta"]["year"]
 
 
 _TRS_PAGE = """<?xml version="1.0" encoding="gbk"?>
