@@ -137,6 +137,11 @@ def test_township_and_department_levels() -> None:
     assert (town.region.adcode, town.region.level, town.kind) == ("321322", "township", "government")
     office = extract_meta(_doc("淮安市洪泽区人民政府办公室2023年政府信息公开工作年度报告"))
     assert (office.kind, office.region.level) == ("department", "county")
+    national = extract_meta(_doc("国家统计局2016年政府信息公开工作年度报告"))
+    assert (national.kind, national.region.level, national.region.adcode) == ("department", "national", None)
+    assert national.warnings == []
+    area = extract_meta(_doc("示例区2016年政府信息公开工作年度报告"))
+    assert area.kind == "government" and area.region.adcode is None
 
 
 def test_overrides_fill_and_replace(tmp_path: Path) -> None:

@@ -259,10 +259,10 @@ def extract_meta(doc: Document, template: str | None = None,
                 warnings=warnings)
     region, notes = resolve(_region_sources(doc, meta.agency, meta.title, text), meta.year)
     meta.region = _region_override(region, o, meta.year)
-    if not meta.region.adcode:
-        meta.warnings.extend(notes)
     kind, level = classify(meta.agency, meta.region)
     meta.kind = o.get("kind", kind)
     meta.region.level = o.get("level", level)
+    if not meta.region.adcode and meta.region.level != "national":  # a national body has no place
+        meta.warnings.extend(notes)
     meta.agency_full = full_agency(meta.agency, meta.region)
     return meta
