@@ -41,11 +41,6 @@ class Meta:
         d.pop("warnings")
         return d
 
-    def columns(self) -> dict:
-        """Flat fields for one reports.csv row."""
-        d = {k: v for k, v in self.to_dict().items() if k != "region"}
-        return d | self.region.to_dict()
-
 
 def _patterns() -> dict:
     return load_toml("meta.toml")
