@@ -147,9 +147,10 @@ def test_township_and_department_levels() -> None:
 def test_overrides_fill_and_replace(tmp_path: Path) -> None:
     csv_path = tmp_path / "crawl.csv"
     csv_path.write_text(
-        "url,agency,county,year\n"
-        "https://example.org/a/report.htm,普陀区人民政府,,\n"
-        "data/b.txt,,牧野区,2022\n", encoding="utf-8")
+        "url,agency,province,county,year\n"
+        "https://example.org/a/report.htm,普陀区人民政府,,,\n"
+        "data/b.txt,,,牧野区,2022\n"
+        "c.txt,,上海市,普陀区,\n", encoding="utf-8")
     overrides = load_overrides(csv_path)
     by_url = _doc("普陀区人民政府2023年政府信息公开工作年度报告",
                   header={"原文链接": "https://example.org/a/report.htm"})
@@ -157,6 +158,9 @@ def test_overrides_fill_and_replace(tmp_path: Path) -> None:
     assert extract_meta(by_url, overrides=overrides).agency == "普陀区人民政府"
     by_name = extract_meta(_doc("局2023年政府信息公开工作年度报告", path="/x/b.txt"), overrides=overrides)
     assert (by_name.year, by_name.region.city, by_name.region.adcode) == (2022, "新乡市", "410711")
+    settled = extract_meta(_doc("普陀区人民政府2023年政府信息公开工作年度报告", path="c.txt"), overrides=overrides)
+    assert (settled.region.adcode, settled.region.city, settled.region.county) == ("310107", "上海市", "普陀区")
+    assert settled.warnings == []
 
 
 def test_to_dict_is_the_contract_shape() -> None:
