@@ -89,7 +89,13 @@ class Gazetteer:
                 self._add_abbreviation(d)
         for alias, code in aliases.items():
             self.names.setdefault(alias, []).append(self.by_code[code])
-        self.max_len = max(map(len, self.names))
+        # name lengths by first character, longest first: most characters start no name,
+        # so the scan skips them with one lookup
+        self.lengths: dict[str, list[int]] = {}
+        for name in {*self.names, *self.short}:
+            self.lengths.setdefault(name[0], []).append(len(name))
+        for first, lengths in self.lengths.items():
+            self.lengths[first] = sorted(set(lengths), reverse=True)
 
     def _add_abbreviation(self, d: Division) -> None:
         # 河南省 → 河南, 上海市 → 上海, 新乡市 → 新乡; 自治区 short names come from the alias file.
@@ -105,10 +111,10 @@ class Gazetteer:
         found: list[Mention] = []
         i = 0
         while i < len(text):
-            for n in range(min(self.max_len, len(text) - i), 1, -1):
+            for n in self.lengths.get(text[i], ()):
                 key = text[i : i + n]
                 hits = self.names.get(key, []) + (self.short.get(key, []) if short_text else [])
-                if hits and (short_text or n > 2):
+                if hits and len(key) == n and (short_text or n > 2):
                     found.append(Mention(i, key, tuple(dict.fromkeys(hits))))
                     i += n
                     break
