@@ -191,3 +191,20 @@ def test_cms_page_with_xml_declaration_and_article_container(tmp_path: Path) -> 
         "一、总体情况", "2022年，本县全年主动公开政府信息1234条，受理依申请公开56件。", "二、主动公开政府信息情况"]
     assert tables(doc)[0].texts() == [
         ["（本列数据的勾稽关系）"] * 3 + ["申请人情况"], ["一、本年新收政府信息公开申请数量", "５６", "", ""]]
+
+
+def test_word_exported_html(tmp_path: Path) -> None:
+    """Word's "save as web page": conditional comments, list numbers in mso-list spans,
+    the article in a div whose id says "print" (a chrome word) but holds all the text."""
+    page = """<html xmlns:o="urn:schemas-microsoft-com:office:office"><head>
+    <meta http-equiv=Content-Type content="text/html; charset=gb2312"><title>x</title>
+    <!--[if gte mso 9]><xml><o:DocumentProperties><o:Author>a</o:Author></o:DocumentProperties></xml><![endif]-->
+    </head><body lang=ZH-CN><div class=WordSection1 id="printContent">
+    <p class=MsoNormal align=center><b><span style='font-size:22.0pt'>某局2022年政府信息公开工作年度报告<o:p></o:p></span></b></p>
+    <p class=MsoListParagraph><![if !supportLists]><span style='mso-list:Ignore'>一、<span
+    style='font:7.0pt "Times New Roman"'>&nbsp;&nbsp; </span></span><![endif]>总体情况</p>
+    <p class=MsoNormal>本年度我局认真做好信息公开工作。</p></div></body></html>"""
+    path = tmp_path / "word.htm"
+    path.write_bytes(page.encode("gb2312"))
+    assert [b.text for b in read(path).blocks] == [
+        "某局2022年政府信息公开工作年度报告", "一、总体情况", "本年度我局认真做好信息公开工作。"]

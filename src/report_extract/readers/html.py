@@ -110,15 +110,19 @@ def _words(el: etree._Element) -> set[str]:
 
 def _prune(body: etree._Element) -> None:
     """Drop non-content tags, hidden elements and chrome containers (by class/id), but
-    never an element whose own text names the report (a title inside a "head" div)."""
+    never a "chrome" element whose own text names the report (a title inside a "head"
+    div) or holds much of the page's text (an article wrapped in `<div id="printContent">`)."""
     doomed = []
+    total = len(_WEIGHTED.findall(_own_text(body)))
     for el in body.iter():
         if not isinstance(el.tag, str):
             doomed.append(el)
         elif el.tag in _DROP_TAGS or el.get("hidden") is not None or _HIDDEN.search(el.get("style", "")):
             doomed.append(el)
-        elif _words(el) & _CHROME_WORDS and "报告" not in _own_text(el):
-            doomed.append(el)
+        elif _words(el) & _CHROME_WORDS:
+            own = _own_text(el)
+            if "报告" not in own and len(_WEIGHTED.findall(own)) < _MARKER_SHARE * total:
+                doomed.append(el)
     for el in doomed:
         _remove(el)
 
@@ -283,7 +287,7 @@ class _Walker:
         self._add(el.text, el.sourceline)
         for child in el:
             self._child(child)
-            self._add(child.tail, el.sourceline)
+            self._add(child.tail, child.sourceline)
 
     def _child(self, child: etree._Element) -> None:
         tag = child.tag
