@@ -2,15 +2,17 @@
 from __future__ import annotations
 
 import json
+import os
 import sys
 from pathlib import Path
 
 import click
 
 from . import __version__
-from .convert import convert_paths
+from .convert import Options as ConvertOptions, convert_paths
 from .inputs import expand
 from .pipeline import extract as extract_one
+from .progress import wanted as progress_wanted
 from .readers import ReaderError
 
 ENGINES = click.Choice(["auto", "fast", "pdfplumber"])
@@ -42,24 +44,85 @@ def main() -> None:
               help="CSV of known metadata (source_path or url → agency, year, province…) that "
                    "fills or overrides what the text gives.")
 @click.option("--bom", is_flag=True, help="Write CSVs with a UTF-8 BOM so Excel shows Chinese text.")
-@click.option("-q", "--quiet", is_flag=True, help="No summary line.")
-def convert(inputs, outdir, list_files, engine, meta_csv, bom, quiet) -> None:
+@click.option("-j", "--jobs", type=click.IntRange(min=1), default=os.cpu_count() or 1, show_default=True,
+              help="Worker processes (local) or LocalCluster workers (dask without --scheduler).")
+@click.option("--timeout", type=click.FloatRange(min=1), default=120, show_default=True,
+              help="Seconds one document may take; past it the document is an error row (timeout).")
+@click.option("--memory-limit", "memory_mb", type=click.IntRange(min=0), default=4096, show_default=True,
+              help="MB of address space per worker process; a document needing more is an error row "
+                   "(memory). 0: no limit.")
+@click.option("--sqlite/--no-sqlite", default=True, show_default=True,
+              help="Also write reports.db (SQLite with Chinese full-text search on sections).")
+@click.option("--parquet", is_flag=True, help="Also write reports/cells/checks/sections/errors.parquet.")
+@click.option("--executor", type=click.Choice(["local", "dask"]), default="local", show_default=True,
+              help="Where documents are converted: local worker processes, or a Dask cluster.")
+@click.option("--scheduler", metavar="ADDRESS",
+              help="Dask scheduler address (tcp://host:8786) for --executor dask; without it a "
+                   "LocalCluster of --jobs workers is started.")
+@click.option("--checkpoint", "checkpoint_minutes", type=click.FloatRange(min=0), default=10, show_default=True,
+              help="Rewrite the output files every this many minutes during a run (0: only at the end).")
+@click.option("--fresh", is_flag=True, help="Ignore the journal of earlier runs and convert everything again.")
+@click.option("-q", "--quiet", is_flag=True, help="No progress bar and no summary line.")
+def convert(inputs, outdir, list_files, quiet, **options) -> None:
     """Convert reports into the contract's files in OUTDIR: reports.csv, cells.csv,
-    checks.csv, sections.csv, errors.csv and reports.jsonl.
+    checks.csv, sections.csv, errors.csv and reports.jsonl, plus reports.db (SQLite)
+    and, with --parquet, Parquet files.
 
-    INPUTS are files, folders (searched recursively) or globs.
+    INPUTS are files, folders (searched recursively) or globs; formats are told by content.
+    Documents run in parallel, each with a time and memory limit.  OUTDIR/journal.jsonl
+    records every finished document: re-running the same command (after a crash, Ctrl-C
+    or kill) converts only what is missing.
 
     \b
     Examples:
         report-extract convert corpus/ -o output/
-        report-extract convert 'crawl/**/*.pdf' --from-list more.txt -o out/ --bom
+        report-extract convert 'crawl/**/*.pdf' --from-list more.txt -o out/ --bom --jobs 8
+        report-extract convert crawl/ -o out/ --parquet --executor dask --scheduler tcp://10.0.0.5:8786
     """
     paths = expand(inputs, list_files)
     if not paths:
         raise click.UsageError("no input files found")
-    summary = convert_paths(paths, outdir, engine=engine, meta_csv=meta_csv, bom=bom)
+    opts = ConvertOptions(progress=progress_wanted(quiet), **options)
+    try:
+        summary = convert_paths(paths, outdir, opts)
+    except KeyboardInterrupt:
+        click.echo(f"interrupted: finished documents are in {outdir}; run the same command again to "
+                   "convert the rest", err=True)  # fmt: skip
+        sys.exit(130)
     if not quiet:
         click.echo(summary.line(), err=True)
+
+
+@main.command()
+@click.argument("outdir", type=click.Path(exists=True, file_okay=False, path_type=Path))
+@click.argument("sql", required=False)
+@click.option("--search", "words", metavar="WORDS", help="Full-text search in the sections (Chinese words "
+              "are segmented as the index is) instead of SQL.")
+@click.option("--limit", type=int, default=20, show_default=True, help="Rows --search returns.")
+@click.option("--csv", "as_csv", is_flag=True, help="Print CSV instead of an aligned table.")
+def query(outdir, sql, words, limit, as_csv) -> None:
+    """Ask OUTDIR/reports.db (written by convert) a question in SQL, or search its sections.
+
+    Tables: reports, cells, checks, sections, errors (and facts); quote the column names
+    "table", "row", "check" and "key".  More questions with their SQL: docs/queries.md.
+
+    \b
+    Examples:
+        report-extract query output/ "SELECT province, count(*) FROM reports GROUP BY 1"
+        report-extract query output/ --search "依申请公开" --csv > hits.csv
+    """
+    from .query import QueryError, print_table, run, search, write_csv
+
+    if bool(sql) == bool(words):
+        raise click.UsageError("give either SQL or --search WORDS")
+    try:
+        answer = search(outdir, words, limit) if words else run(outdir, sql)
+    except QueryError as e:
+        raise click.ClickException(str(e))
+    if as_csv:
+        write_csv(answer, sys.stdout)
+    else:
+        print_table(answer, terminal=sys.stdout.isatty())
 
 
 @main.command()

@@ -1,16 +1,48 @@
-"""Converting a batch: every document isolated, errors recorded, outputs written whole."""
+"""Converting a batch: parallel, isolated, resumable, and written whole.
+
+1. Plan: hash every input (lazily, alongside the workers); identical content is converted
+   once (the first path in input order stands for it); documents the journal already holds
+   are skipped.
+2. Convert the rest in worker processes (workers.py) or on a Dask cluster (cluster.py);
+   each finished document is appended to the journal at once (journal.py).
+3. Write the outputs from the journal, sorted by source path, so they are the same
+   whatever the worker count or completion order: the contract's CSVs and reports.jsonl,
+   reports.db, and Parquet on request.  This also happens every `checkpoint` minutes
+   during a long run, and for the finished part when a run is interrupted.
+"""
 from __future__ import annotations
 
+import hashlib
+import json
+import os
 import time
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Optional
+from typing import Iterator, Optional
 
-from .export import error_row, write_all
+from . import __version__
+from .export import CsvSink, Record, Sink, write_records
+from .journal import NAME as JOURNAL, Journal, Key
 from .meta import load_overrides
-from .pipeline import extract
-from .readers import ReaderError
-from .result import Result
+from .progress import Progress
+from .workers import LocalPool, Settings, Task, failed
+
+
+@dataclass
+class Options:
+    engine: str = "auto"
+    meta_csv: Optional[str] = None
+    bom: bool = False
+    jobs: int = field(default_factory=lambda: os.cpu_count() or 1)
+    timeout: float = 120.0
+    memory_mb: int = 4096  # address space per worker process; 0: no limit
+    sqlite: bool = True
+    parquet: bool = False
+    executor: str = "local"  # local | dask
+    scheduler: Optional[str] = None  # Dask scheduler address; None: a LocalCluster
+    checkpoint_minutes: float = 10.0  # rewrite the outputs this often in a long run; 0: only at the end
+    fresh: bool = False  # forget the journal: convert everything again
+    progress: bool = False
 
 
 @dataclass
@@ -21,41 +53,138 @@ class Summary:
     checks_failed: int = 0
     seconds: float = 0.0
     statuses: dict[str, int] = field(default_factory=dict)
+    skipped: int = 0  # finished in an earlier run (journal)
+    duplicates: int = 0  # same content as another input
 
     def line(self) -> str:
         other = ", ".join(f"{k} {v}" for k, v in sorted(self.statuses.items()) if k not in ("ok", "partial"))
+        extra = "".join(f", {label} {n}" for label, n in (("resumed", self.skipped), ("duplicates", self.duplicates))
+                        if n)  # fmt: skip
         return (f"converted {self.converted}, partial {self.partial}, failed {self.failed}"
                 + (f", {other}" if other else "")
-                + f"; reports failing checks {self.checks_failed}; {self.seconds:.1f} s")
+                + f"; reports failing checks {self.checks_failed}{extra}; {self.seconds:.1f} s")
+
+    # a sink: counts the documents as they are written
+    def add(self, rec: Record) -> None:
+        if rec.result is None:
+            self.failed += 1
+            return
+        status = rec.result.status
+        self.statuses[status] = self.statuses.get(status, 0) + 1
+        self.converted += status == "ok"
+        self.partial += status == "partial"
+        self.checks_failed += rec.result.checks_failed > 0
+
+    def commit(self) -> None:
+        pass
+
+    def abort(self) -> None:
+        pass
 
 
-def convert_one(path: Path, overrides: Optional[dict], engine: str) -> tuple[Optional[Result], Optional[dict]]:
-    """(result, None) or (None, error row): one bad file never stops a batch."""
+def fingerprint(options: Options) -> str:
+    """What decides a document's result besides its bytes: a change converts again."""
+    meta = hashlib.sha256(Path(options.meta_csv).read_bytes()).hexdigest() if options.meta_csv else ""
+    key = json.dumps([__version__, options.engine, meta])
+    return hashlib.sha256(key.encode()).hexdigest()[:16]
+
+
+def file_sha256(path: Path) -> Optional[str]:
+    h = hashlib.sha256()
     try:
-        return extract(path, overrides=overrides, engine=engine), None
-    except ReaderError as e:
-        return None, error_row(str(path), "unreadable", str(e))
-    except Exception as e:  # a bug on one document must not lose the batch
-        return None, error_row(str(path), type(e).__name__, str(e).splitlines()[0] if str(e) else repr(e))
+        with open(path, "rb") as f:
+            while chunk := f.read(1 << 20):
+                h.update(chunk)
+    except OSError:
+        return None
+    return h.hexdigest()
 
 
-def convert_paths(paths: list[Path], outdir: Path, engine: str = "auto", meta_csv: Optional[str] = None,
-                  bom: bool = False) -> Summary:
+@dataclass
+class Plan:
+    """The batch's documents in input order, and what the current run must convert."""
+
+    paths: list[Path]
+    journal: Journal
+    settings: Settings
+    summary: Summary
+    progress: Progress
+    items: list[tuple[str, Key]] = field(default_factory=list)  # (source path, key) per distinct document
+
+    def tasks(self) -> Iterator[Task]:
+        seen: set[str] = set()
+        fp = self.settings.fp
+        for path in self.paths:
+            sha = file_sha256(path)
+            if sha is None:  # unreadable here: journalled at once, under a key of its path
+                sha = "unopenable:" + hashlib.sha256(str(path).encode()).hexdigest()
+                if (sha, fp) not in self.journal:
+                    self.journal.append(failed(Task(str(path), sha), self.settings, "unreadable",
+                                               "cannot open file").line)  # fmt: skip
+            if sha in seen:
+                self.summary.duplicates += 1
+                self.progress.advance()
+                continue
+            seen.add(sha)
+            self.items.append((str(path), (sha, fp)))
+            if (sha, fp) in self.journal:
+                self.summary.skipped += 1
+                self.progress.advance()
+                continue
+            yield Task(str(path), sha)
+
+    def records(self) -> Iterator[Record]:
+        """The finished documents, sorted by source path."""
+        keys = [key for _, key in sorted(self.items)]
+        return (Record.from_journal(rec) for rec in self.journal.records(keys))
+
+
+def sinks(outdir: Path, options: Options, summary: Optional[Summary]) -> list[Sink]:
+    out: list[Sink] = [CsvSink(outdir, options.bom)]
+    if options.sqlite:
+        from .sqlite import SqliteSink
+
+        out.append(SqliteSink(outdir))
+    if options.parquet:
+        from .parquet import ParquetSink
+
+        out.append(ParquetSink(outdir))
+    if summary is not None:
+        out.append(summary)
+    return out
+
+
+def make_pool(options: Options, settings: Settings):
+    if options.executor == "dask":
+        from .cluster import DaskPool
+
+        return DaskPool(options.scheduler, settings, jobs=options.jobs)
+    return LocalPool(options.jobs, settings, timeout=options.timeout, memory_mb=options.memory_mb)
+
+
+def convert_paths(paths: list[Path], outdir: Path, options: Optional[Options] = None) -> Summary:
+    """Convert `paths` into OUTDIR, resuming from its journal; returns the batch's summary."""
+    options = options or Options()
     start = time.perf_counter()
-    overrides = load_overrides(meta_csv) if meta_csv else None
-    results, errors = [], []
-    summary = Summary()
-    for path in paths:
-        result, error = convert_one(path, overrides, engine)
-        if error:
-            errors.append(error)
-            summary.failed += 1
-            continue
-        results.append(result)
-        summary.statuses[result.status] = summary.statuses.get(result.status, 0) + 1
-        summary.converted += result.status == "ok"
-        summary.partial += result.status == "partial"
-        summary.checks_failed += result.checks_failed > 0
-    write_all(outdir, results, errors, bom)
+    outdir.mkdir(parents=True, exist_ok=True)
+    if options.fresh:
+        (outdir / JOURNAL).unlink(missing_ok=True)
+    overrides = load_overrides(options.meta_csv) if options.meta_csv else None
+    settings = Settings(options.engine, overrides, fingerprint(options), segment=options.sqlite)
+    summary, journal = Summary(), Journal.open(outdir)
+    with Progress(len(paths), enabled=options.progress) as progress:
+        plan = Plan(paths, journal, settings, summary, progress)
+        last_write = time.monotonic()
+        try:
+            for outcome in make_pool(options, settings).map(plan.tasks()):
+                journal.append(outcome.line)
+                progress.advance(failed=outcome.status is None)
+                if options.checkpoint_minutes and time.monotonic() - last_write > options.checkpoint_minutes * 60:
+                    write_records(sinks(outdir, options, None), plan.records())
+                    last_write = time.monotonic()
+        finally:  # also on Ctrl-C: what finished is written
+            journal.close()
+            progress.stop()
+            write_records(sinks(outdir, options, summary), plan.records())
     summary.seconds = time.perf_counter() - start
     return summary

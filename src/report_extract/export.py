@@ -2,7 +2,9 @@
 
 Every file is written to a temporary name in the output folder and renamed into place,
 so a reader never sees a half-written file and an interrupted run leaves the previous
-complete files untouched.
+complete files untouched.  Writers are sinks fed one document at a time, so writing a
+crawl of a million documents needs the memory of one document (SQLite and Parquet sinks
+in sqlite.py and parquet.py work the same way).
 """
 from __future__ import annotations
 
@@ -10,10 +12,11 @@ import csv
 import json
 import os
 import tempfile
-from contextlib import contextmanager
+from dataclasses import dataclass
 from pathlib import Path
-from typing import Any, Iterable, Iterator, Optional
+from typing import Any, Iterable, Iterator, Optional, Protocol
 
+from .journal import result_from_dict
 from .result import Result
 
 REPORT_COLUMNS = [
@@ -85,41 +88,119 @@ def error_row(source_path: str, error: str, message: str) -> dict[str, Any]:
     return {"source_path": source_path, "error": error, "message": message}
 
 
-@contextmanager
-def atomic(path: Path, newline: Optional[str] = "", encoding: str = "utf-8") -> Iterator:
-    """Open a temporary file beside `path`; rename it over `path` only on success."""
-    fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
-    try:
-        with os.fdopen(fd, "w", newline=newline, encoding=encoding) as f:
-            yield f
-            f.flush()
-            os.fsync(f.fileno())
-        os.replace(tmp, path)
-    except BaseException:
-        os.unlink(tmp)
-        raise
+@dataclass
+class Record:
+    """One finished document as the writers see it: a result (with its JSON object and
+    the sections' search words) or an error row."""
+
+    obj: Optional[dict[str, Any]] = None
+    result: Optional[Result] = None
+    error: Optional[dict[str, Any]] = None
+    words: Optional[list[str]] = None
+
+    @classmethod
+    def from_journal(cls, rec: dict[str, Any]) -> "Record":
+        if "result" in rec:
+            return cls(obj=rec["result"], result=result_from_dict(rec["result"]), words=rec.get("words"))
+        return cls(error=rec["error"])
+
+    @classmethod
+    def of(cls, result: Result) -> "Record":
+        return cls(obj=result.to_dict(), result=result)
 
 
-def write_csv(path: Path, columns: list[str], rows: Iterable[dict[str, Any]], bom: bool = False) -> None:
-    with atomic(path, encoding="utf-8-sig" if bom else "utf-8") as f:
-        w = csv.DictWriter(f, fieldnames=columns, extrasaction="ignore", lineterminator="\n")
-        w.writeheader()
+def publish(tmp: str, path: Path) -> None:
+    """Make a complete temporary file durable and readable like any new file, then move it
+    over `path` in one step (mkstemp creates files only the owner can read)."""
+    with open(tmp, "rb+") as f:
+        os.fsync(f.fileno())
+    umask = os.umask(0)
+    os.umask(umask)
+    os.chmod(tmp, 0o666 & ~umask)
+    os.replace(tmp, path)
+
+
+class AtomicFile:
+    """A temporary file beside `path`, renamed over it by `commit`, deleted by `abort`."""
+
+    def __init__(self, path: Path, binary: bool = False, encoding: str = "utf-8") -> None:
+        self.path = path
+        fd, self.tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
+        self.file = os.fdopen(fd, "wb") if binary else os.fdopen(fd, "w", newline="", encoding=encoding)
+
+    def commit(self) -> None:
+        self.file.close()
+        publish(self.tmp, self.path)
+
+    def abort(self) -> None:
+        self.file.close()
+        if os.path.exists(self.tmp):
+            os.unlink(self.tmp)
+
+
+class CsvSink:
+    """The contract's five CSV files and reports.jsonl."""
+
+    ROWS = {"reports.csv": lambda r: [report_row(r)], "cells.csv": cell_rows,
+            "checks.csv": check_rows, "sections.csv": section_rows}  # fmt: skip
+
+    def __init__(self, outdir: Path, bom: bool = False) -> None:
+        enc = "utf-8-sig" if bom else "utf-8"
+        self.files = {name: AtomicFile(outdir / name, encoding=enc) for name in FILES}
+        self.files["reports.jsonl"] = AtomicFile(outdir / "reports.jsonl")
+        self.writers = {name: csv.DictWriter(self.files[name].file, fieldnames=cols, extrasaction="ignore",
+                                             lineterminator="\n") for name, cols in FILES.items()}  # fmt: skip
+        for w in self.writers.values():
+            w.writeheader()
+
+    def _write(self, name: str, rows: Iterable[dict[str, Any]]) -> None:
+        cols = FILES[name]
         for row in rows:
-            w.writerow({k: fmt(row.get(k)) for k in columns})
+            self.writers[name].writerow({k: fmt(row.get(k)) for k in cols})
+
+    def add(self, rec: Record) -> None:
+        if rec.result is None:
+            self._write("errors.csv", [rec.error or {}])
+            return
+        for name, rows in self.ROWS.items():
+            self._write(name, rows(rec.result))
+        self.files["reports.jsonl"].file.write(json.dumps(rec.obj, ensure_ascii=False) + "\n")
+
+    def commit(self) -> None:
+        for f in self.files.values():
+            f.commit()
+
+    def abort(self) -> None:
+        for f in self.files.values():
+            f.abort()
 
 
-def write_jsonl(path: Path, objects: Iterable[dict[str, Any]]) -> None:
-    with atomic(path, newline="\n") as f:
-        for obj in objects:
-            f.write(json.dumps(obj, ensure_ascii=False) + "\n")
+class Sink(Protocol):
+    def add(self, rec: Record) -> None: ...
+    def commit(self) -> None: ...
+    def abort(self) -> None: ...
+
+
+def write_records(sinks: list[Sink], records: Iterable[Record]) -> int:
+    """Stream `records` into every sink; all files appear together at the end, or none
+    changes (an exception aborts every sink).  Returns the number of records."""
+    n = 0
+    try:
+        for rec in records:
+            for sink in sinks:
+                sink.add(rec)
+            n += 1
+    except BaseException:
+        for sink in sinks:
+            sink.abort()
+        raise
+    for sink in sinks:
+        sink.commit()
+    return n
 
 
 def write_all(outdir: Path, results: list[Result], errors: list[dict[str, Any]], bom: bool = False) -> None:
-    """Write the contract's six files for a batch."""
+    """Write the contract's six files for results extracted in this process."""
     outdir.mkdir(parents=True, exist_ok=True)
-    write_csv(outdir / "reports.csv", REPORT_COLUMNS, (report_row(r) for r in results), bom)
-    write_csv(outdir / "cells.csv", CELL_COLUMNS, (row for r in results for row in cell_rows(r)), bom)
-    write_csv(outdir / "checks.csv", CHECK_COLUMNS, (row for r in results for row in check_rows(r)), bom)
-    write_csv(outdir / "sections.csv", SECTION_COLUMNS, (row for r in results for row in section_rows(r)), bom)
-    write_csv(outdir / "errors.csv", ERROR_COLUMNS, errors, bom)
-    write_jsonl(outdir / "reports.jsonl", (r.to_dict() for r in results))
+    records = [Record.of(r) for r in results] + [Record(error=e) for e in errors]
+    write_records([CsvSink(outdir, bom)], records)

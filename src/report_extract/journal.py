@@ -1,0 +1,133 @@
+"""The conversion journal: an append-only file of finished documents in OUTDIR.
+
+Every finished document (a result or an error) is one JSON line, written with a single
+`write` on an O_APPEND descriptor, so a run killed with SIGKILL leaves at worst a torn last
+line, which `open` cuts off before appending again.  Lines are fsync'd at most once a second
+(and on close): a killed *process* loses nothing that `write` returned for, because the
+kernel already holds it; fsync only bounds what a power cut can take.
+
+A line is keyed by (content sha256, settings fingerprint): re-running the same command
+finds every finished document and converts only the rest; a changed file or other
+settings (engine, --meta file, package version) convert again.  Errors that depend on the
+machine rather than the document (timeout, memory, crash) are tried again on resume.
+"""
+from __future__ import annotations
+
+import json
+import os
+import time
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any, Iterator, Optional
+
+from .result import CellValue, CheckResult, Result, Section
+
+NAME = "journal.jsonl"
+# Outcomes that depend on the machine, not the document: converted again on resume.
+RETRIED_ERRORS = {"timeout", "memory", "crash"}
+
+Key = tuple[str, str]  # (content sha256, settings fingerprint)
+
+
+@dataclass
+class Journal:
+    path: Path
+    offsets: dict[Key, int] = field(default_factory=dict)  # key -> byte offset of its line
+    _fd: int = -1
+    _last_sync: float = 0.0
+
+    @classmethod
+    def open(cls, outdir: Path) -> "Journal":
+        """Index the finished lines, cut a torn tail, and open for appending."""
+        outdir.mkdir(parents=True, exist_ok=True)
+        j = cls(outdir / NAME)
+        end = j._index()
+        j._fd = os.open(j.path, os.O_WRONLY | os.O_APPEND | os.O_CREAT, 0o644)
+        if os.fstat(j._fd).st_size > end:
+            os.ftruncate(j._fd, end)
+        return j
+
+    def _index(self) -> int:
+        """Offsets of complete, parseable lines; returns where the valid part ends."""
+        if not self.path.exists():
+            return 0
+        end = offset = 0
+        with open(self.path, "rb") as f:
+            for line in f:
+                if not line.endswith(b"\n"):
+                    break  # torn by a kill in mid-write
+                try:
+                    rec = json.loads(line)
+                except ValueError:
+                    break
+                key = record_key(rec)
+                if (rec.get("error") or {}).get("error") not in RETRIED_ERRORS:
+                    self.offsets[key] = offset
+                offset += len(line)
+                end = offset
+        return end
+
+    def __contains__(self, key: Key) -> bool:
+        return key in self.offsets
+
+    def append(self, line: str) -> None:
+        """Record one finished document (`line`: a JSON object without newline)."""
+        data = (line + "\n").encode("utf-8")
+        offset = os.lseek(self._fd, 0, os.SEEK_END)
+        os.write(self._fd, data)
+        self.offsets[record_key(json.loads(line))] = offset
+        if time.monotonic() - self._last_sync > 1.0:
+            self.sync()
+
+    def sync(self) -> None:
+        os.fsync(self._fd)
+        self._last_sync = time.monotonic()
+
+    def close(self) -> None:
+        if self._fd >= 0:
+            self.sync()
+            os.close(self._fd)
+            self._fd = -1
+
+    def records(self, keys: list[Key]) -> Iterator[dict[str, Any]]:
+        """The records of `keys` (those finished), in the order given."""
+        with open(self.path, "rb") as f:
+            for key in keys:
+                offset = self.offsets.get(key)
+                if offset is None:
+                    continue
+                f.seek(offset)
+                yield json.loads(f.readline())
+
+
+def record_key(rec: dict[str, Any]) -> Key:
+    return rec["sha256"], rec["fp"]
+
+
+def record_line(sha256: str, path: str, fp: str, *, result: Optional[Result] = None,
+                error: Optional[dict[str, Any]] = None, words: Optional[list[str]] = None) -> str:
+    """The journal line of one document.  `words`: its sections segmented for full-text
+    search, computed in the worker so the export does not segment a whole crawl serially."""
+    rec: dict[str, Any] = {"sha256": sha256, "path": path, "fp": fp}
+    if result is not None:
+        rec["result"] = result.to_dict()
+        if words is not None:
+            rec["words"] = words
+    else:
+        rec["error"] = error
+    return json.dumps(rec, ensure_ascii=False, separators=(",", ":"))
+
+
+def result_from_dict(obj: dict[str, Any]) -> Result:
+    """Rebuild a `Result` from its JSON object (`Result.to_dict`), for the CSV writers."""
+    cells = []
+    for c in obj.get("cells", []):
+        c = dict(c)
+        if c.get("bbox") is not None:
+            c["bbox"] = tuple(c["bbox"])
+        cells.append(CellValue(**c))
+    return Result(
+        report_id=obj["report_id"], source=obj["source"], meta=obj["meta"], status=obj.get("status", "ok"),
+        sections=[Section(**s) for s in obj.get("sections", [])], cells=cells,
+        checks=[CheckResult(**c) for c in obj.get("checks", [])], warnings=list(obj.get("warnings", [])),
+    )

@@ -1,0 +1,100 @@
+"""Parquet copies of the tables for pandas, Polars and DuckDB users (`--parquet`).
+
+One file per table (reports.parquet, cells.parquet, checks.parquet, sections.parquet,
+errors.parquet), with fixed column types so files from different runs concatenate:
+counts are int64, cell and check values float64 (a count or a 万元 amount; every count a
+report prints is exact in float64), flags boolean.  Rows are buffered and written in row
+groups of `BATCH` documents, so memory stays flat; each file is renamed into place whole.
+"""
+from __future__ import annotations
+
+import os
+import tempfile
+from pathlib import Path
+from typing import Any
+
+import pyarrow as pa
+import pyarrow.parquet as pq
+
+from .export import REPORT_COLUMNS, Record, publish, cell_rows, check_rows, report_row, section_rows
+
+BATCH = 2000
+_INT = {"year", "pages", "checks_failed", "warnings", "page", "line"}
+_FLOAT = {"value", "left", "right", "confidence"}
+_BOOL = {"derived", "ambiguous", "ok"}
+TABLES = {
+    "reports": REPORT_COLUMNS,
+    "cells": ["report_id", "table", "row", "col", "value", "raw", "derived", "unit", "page", "line", "bbox",
+              "confidence", "ambiguous"],
+    "checks": ["report_id", "check", "scope", "left", "right", "ok", "note"],
+    "sections": ["report_id", "number", "key", "title", "text"],
+    "errors": ["source_path", "error", "message"],
+}  # fmt: skip
+
+
+def _field(col: str) -> pa.Field:
+    kind = pa.int64() if col in _INT else pa.float64() if col in _FLOAT else pa.bool_() if col in _BOOL else pa.string()
+    return pa.field(col, kind)
+
+
+def _cell(col: str, v: Any) -> Any:
+    if v is None or col in _INT or col in _BOOL:
+        return v
+    if col in _FLOAT:
+        return float(v)
+    if isinstance(v, (list, tuple)):
+        return " ".join(f"{x:g}" if isinstance(x, float) else str(x) for x in v)
+    return str(v)
+
+
+class _Table:
+    def __init__(self, path: Path, cols: list[str]) -> None:
+        self.path, self.cols = path, cols
+        self.schema = pa.schema([_field(c) for c in cols])
+        fd, self.tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
+        os.close(fd)
+        self.writer = pq.ParquetWriter(self.tmp, self.schema, compression="zstd")
+        self.rows: list[dict[str, Any]] = []
+
+    def flush(self) -> None:
+        if self.rows:
+            data = {c: [_cell(c, r.get(c)) for r in self.rows] for c in self.cols}
+            self.writer.write_table(pa.table(data, schema=self.schema))
+            self.rows = []
+
+    def commit(self) -> None:
+        self.flush()
+        self.writer.close()
+        publish(self.tmp, self.path)
+
+    def abort(self) -> None:
+        self.writer.close()
+        os.unlink(self.tmp)
+
+
+class ParquetSink:
+    def __init__(self, outdir: Path) -> None:
+        self.tables = {t: _Table(outdir / f"{t}.parquet", cols) for t, cols in TABLES.items()}
+        self.n = 0
+
+    def add(self, rec: Record) -> None:
+        r, t = rec.result, self.tables
+        if r is None:
+            t["errors"].rows.append(rec.error or {})
+        else:
+            t["reports"].rows.append(report_row(r))
+            t["cells"].rows.extend(cell_rows(r))
+            t["checks"].rows.extend(check_rows(r))
+            t["sections"].rows.extend(section_rows(r))
+        self.n += 1
+        if self.n % BATCH == 0:
+            for table in t.values():
+                table.flush()
+
+    def commit(self) -> None:
+        for table in self.tables.values():
+            table.commit()
+
+    def abort(self) -> None:
+        for table in self.tables.values():
+            table.abort()

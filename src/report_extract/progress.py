@@ -1,0 +1,49 @@
+"""A progress bar with rate and ETA on a terminal; nothing at all in pipes, logs and CI."""
+from __future__ import annotations
+
+import os
+import sys
+from typing import Optional
+
+
+def wanted(quiet: bool) -> bool:
+    """A bar only for a person watching: stderr is a terminal and this is not CI."""
+    return not quiet and sys.stderr.isatty() and not os.environ.get("CI")
+
+
+class Progress:
+    def __init__(self, total: int, enabled: bool) -> None:
+        self.total, self.enabled = total, enabled
+        self.failed = 0
+        self._bar = None
+        self._task: Optional[int] = None
+
+    def __enter__(self) -> "Progress":
+        if self.enabled:
+            from rich.console import Console
+            from rich.progress import (BarColumn, MofNCompleteColumn, Progress as Bar, TextColumn,
+                                       TimeElapsedColumn, TimeRemainingColumn)  # fmt: skip
+
+            self._bar = Bar(TextColumn("converting"), BarColumn(), MofNCompleteColumn(),
+                            TextColumn("{task.fields[rate]} docs/s"), TextColumn("failed {task.fields[failed]}"),
+                            TimeElapsedColumn(), TextColumn("ETA"), TimeRemainingColumn(),
+                            console=Console(stderr=True), transient=False)  # fmt: skip
+            self._bar.start()
+            self._task = self._bar.add_task("convert", total=self.total, rate="-", failed=0)
+        return self
+
+    def advance(self, failed: bool = False) -> None:
+        if self._bar is None:
+            return
+        self.failed += failed
+        task = self._bar.tasks[0]
+        rate = f"{task.speed:.1f}" if task.speed else "-"
+        self._bar.update(self._task, advance=1, rate=rate, failed=self.failed)
+
+    def stop(self) -> None:
+        if self._bar is not None:
+            self._bar.stop()
+            self._bar = None
+
+    def __exit__(self, *exc) -> None:
+        self.stop()

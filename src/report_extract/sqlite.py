@@ -1,0 +1,119 @@
+"""reports.db: the outputs as one SQLite database, ready for Datasette and sqlite-utils.
+
+Tables reports, cells, checks, sections, errors (and facts when the facts module is
+present), with indexes for the usual joins and filters, and `sections_fts`: an FTS5 index
+over `sections.words`, the jieba-segmented title and text (fts.py says why).  The table is
+declared the way sqlite-utils declares one (`content=[sections]`), so Datasette's search
+box and `sqlite-utils search` find it without configuration.
+
+The database is built in a temporary file with journaling off (nobody else can see it)
+and renamed into place when complete.
+"""
+from __future__ import annotations
+
+import importlib.util
+import os
+import sqlite3
+import tempfile
+from pathlib import Path
+from typing import Any, Iterable
+
+from .export import REPORT_COLUMNS, Record, publish, cell_rows, check_rows, report_row, section_rows
+from .fts import index_words
+
+NAME = "reports.db"
+INTEGER = {"year", "pages", "checks_failed", "warnings", "page", "line", "derived", "ambiguous", "ok"}
+NUMERIC = {"value", "left", "right", "confidence"}
+
+SCHEMA = {
+    "reports": REPORT_COLUMNS,
+    "cells": ["report_id", "table", "row", "col", "value", "raw", "derived", "unit", "page", "line", "bbox",
+              "confidence", "ambiguous"],
+    "checks": ["report_id", "check", "scope", "left", "right", "ok", "note"],
+    "sections": ["report_id", "number", "key", "title", "text", "words"],
+    "errors": ["source_path", "error", "message"],
+    "facts": ["report_id", "key", "value", "unit", "period", "source", "label", "sentence"],
+}  # fmt: skip
+INDEXES = [
+    "CREATE INDEX cells_report ON cells(report_id)",
+    "CREATE INDEX cells_key ON cells([table], [row], col)",
+    "CREATE INDEX checks_report ON checks(report_id)",
+    "CREATE INDEX checks_failed ON checks([check], ok)",
+    "CREATE INDEX sections_report ON sections(report_id)",
+    "CREATE INDEX reports_where ON reports(province, city, year)",
+    "CREATE INDEX reports_agency ON reports(agency, year)",
+]
+
+
+def has_facts() -> bool:
+    """Another module extracts facts; the table exists when it does (empty until the
+    results carry a `facts` list)."""
+    return importlib.util.find_spec("report_extract.facts") is not None
+
+
+def _type(col: str) -> str:
+    return "INTEGER" if col in INTEGER else "NUMERIC" if col in NUMERIC else "TEXT"
+
+
+def _create(table: str, cols: list[str]) -> str:
+    key = {"reports": "report_id TEXT PRIMARY KEY", "sections": "id INTEGER PRIMARY KEY"}.get(table)
+    defs = [key] if key else []
+    defs += [f"[{c}] {_type(c)}" + (" REFERENCES reports(report_id)" if c == "report_id" and table != "reports"
+                                      else "") for c in cols if not (table == "reports" and c == "report_id")]
+    return f"CREATE TABLE [{table}] ({', '.join(defs)})"
+
+
+def _value(v: Any) -> Any:
+    """SQLite value: booleans as 0/1, a bbox as its CSV text, everything else as is."""
+    if isinstance(v, bool):
+        return int(v)
+    if isinstance(v, (list, tuple)):
+        return " ".join(f"{x:g}" if isinstance(x, float) else str(x) for x in v)
+    return v
+
+
+class SqliteSink:
+    def __init__(self, outdir: Path) -> None:
+        self.path = outdir / NAME
+        fd, self.tmp = tempfile.mkstemp(dir=outdir, prefix=f".{NAME}.", suffix=".tmp")
+        os.close(fd)
+        self.db = sqlite3.connect(self.tmp)
+        self.db.executescript("PRAGMA journal_mode=OFF; PRAGMA synchronous=OFF;")
+        self.tables = {t: c for t, c in SCHEMA.items() if t != "facts" or has_facts()}
+        for table, cols in self.tables.items():
+            self.db.execute(_create(table, cols))
+        self.db.execute("BEGIN")
+
+    def _insert(self, table: str, rows: Iterable[dict[str, Any]]) -> None:
+        cols = self.tables[table]
+        sql = f"INSERT INTO [{table}] ({', '.join(f'[{c}]' for c in cols)}) VALUES ({', '.join('?' * len(cols))})"
+        self.db.executemany(sql, ([_value(r.get(c)) for c in cols] for r in rows))
+
+    def add(self, rec: Record) -> None:
+        r = rec.result
+        if r is None:
+            self._insert("errors", [rec.error or {}])
+            return
+        self._insert("reports", [report_row(r)])
+        self._insert("cells", cell_rows(r))
+        self._insert("checks", check_rows(r))
+        words = rec.words if rec.words is not None and len(rec.words) == len(r.sections) else [
+            index_words(f"{s.title}\n{s.text}") for s in r.sections]  # journals written without --sqlite
+        self._insert("sections", ({**row, "words": w} for row, w in zip(section_rows(r), words)))
+        if "facts" in self.tables:
+            self._insert("facts", ({"report_id": r.report_id, **f} for f in (rec.obj or {}).get("facts") or []))
+
+    def commit(self) -> None:
+        for sql in INDEXES:
+            self.db.execute(sql)
+        self.db.execute("CREATE VIRTUAL TABLE [sections_fts] USING FTS5 ([words], content=[sections])")
+        self.db.execute("INSERT INTO sections_fts(sections_fts) VALUES ('rebuild')")
+        self.db.commit()
+        self.db.execute("ANALYZE")
+        self.db.close()
+        publish(self.tmp, self.path)
+
+    def abort(self) -> None:
+        self.db.close()
+        if os.path.exists(self.tmp):
+            os.unlink(self.tmp)

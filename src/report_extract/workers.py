@@ -1,0 +1,212 @@
+"""Converting one document in isolation, and a pool of worker processes that does it.
+
+Why a pool of our own rather than `concurrent.futures.ProcessPoolExecutor`: the executor
+cannot stop one running task (a PDF that loops forever holds its worker until the batch
+ends), and a worker killed by the kernel breaks the whole executor (BrokenProcessPool fails
+every pending future).  Here each worker holds one document at a time; the parent kills a
+worker whose document passed its deadline, records the document as an error, and starts a
+fresh worker, so one pathological file costs one row in errors.csv and nothing else.
+Workers also restart after `max_tasks` documents, so a slow leak in a reader cannot grow
+memory with the batch.
+
+Workers come from a forkserver that has already imported the pipeline: a restart costs a
+fork, not a Python start-up, and never inherits the parent's threads (the progress bar).
+"""
+from __future__ import annotations
+
+import multiprocessing as mp
+import resource
+import signal
+import time
+from dataclasses import dataclass, field
+from multiprocessing.connection import Connection, wait
+from typing import Any, Iterable, Iterator, Optional
+
+from .export import error_row
+from .journal import record_line
+from .pipeline import extract
+from .readers import ReaderError
+
+
+@dataclass(frozen=True)
+class Settings:
+    """What every worker needs to convert a document; `fp` keys the journal."""
+
+    engine: str = "auto"
+    overrides: Optional[dict] = None
+    fp: str = ""
+    segment: bool = True  # segment sections for the SQLite full-text index
+
+
+@dataclass(frozen=True)
+class Task:
+    path: str
+    sha256: str
+
+
+@dataclass(frozen=True)
+class Outcome:
+    """A finished document: its journal line, and what the summary counts."""
+
+    task: Task
+    line: str
+    status: Optional[str]  # None: failed
+    checks_failed: int = 0
+    fatal: bool = False  # the worker hit its memory limit and must be replaced
+
+
+def segment_sections(sections: list) -> list[str]:
+    from .fts import index_words
+
+    return [index_words(f"{s.title}\n{s.text}") for s in sections]
+
+
+def convert_task(task: Task, settings: Settings) -> Outcome:
+    """Convert one document; any exception becomes an error outcome, never a crash."""
+    try:
+        result = extract(task.path, overrides=settings.overrides, engine=settings.engine)
+    except ReaderError as e:
+        return failed(task, settings, "unreadable", str(e))
+    except MemoryError:
+        raise  # the worker must restart: its heap is in an unknown state
+    except Exception as e:  # a bug on one document must not lose the batch
+        return failed(task, settings, type(e).__name__, str(e).splitlines()[0] if str(e) else repr(e))
+    words = segment_sections(result.sections) if settings.segment else None
+    line = record_line(task.sha256, task.path, settings.fp, result=result, words=words)
+    return Outcome(task, line, result.status, result.checks_failed)
+
+
+def failed(task: Task, settings: Settings, error: str, message: str) -> Outcome:
+    line = record_line(task.sha256, task.path, settings.fp, error=error_row(task.path, error, message))
+    return Outcome(task, line, None)
+
+
+# ---- worker processes ----------------------------------------------------------------
+
+def _worker_main(conn: Connection, settings: Settings, memory_mb: int) -> None:
+    if memory_mb:
+        limit = memory_mb * 1024 * 1024
+        resource.setrlimit(resource.RLIMIT_AS, (limit, limit))
+    signal.signal(signal.SIGINT, signal.SIG_IGN)  # Ctrl-C is the parent's to handle
+    while (task := conn.recv()) is not None:
+        try:
+            outcome = convert_task(task, settings)
+        except MemoryError:
+            out = failed(task, settings, "memory", f"memory limit exceeded ({memory_mb} MB)")
+            conn.send(Outcome(task, out.line, None, fatal=True))
+            return
+        conn.send(outcome)
+
+
+@dataclass
+class _Worker:
+    process: Any
+    conn: Connection
+    task: Optional[Task] = None
+    deadline: float = 0.0
+    done: int = 0
+
+
+@dataclass
+class LocalPool:
+    """`jobs` worker processes; `timeout` seconds and `memory_mb` of address space per
+    document (0: no limit)."""
+
+    jobs: int
+    settings: Settings
+    timeout: float = 120.0
+    memory_mb: int = 0
+    max_tasks: int = 500
+    _workers: list[_Worker] = field(default_factory=list)
+
+    def __post_init__(self) -> None:
+        self._ctx = mp.get_context("forkserver")
+        self._ctx.set_forkserver_preload(["report_extract.workers"])
+
+    def _start(self) -> _Worker:
+        parent, child = self._ctx.Pipe()
+        p = self._ctx.Process(target=_worker_main, args=(child, self.settings, self.memory_mb), daemon=True)
+        p.start()
+        child.close()
+        return _Worker(p, parent)
+
+    def _stop(self, w: _Worker, kill: bool = False) -> None:
+        if kill:
+            w.process.kill()
+        else:
+            try:
+                w.conn.send(None)
+            except OSError:
+                pass
+        w.process.join(5)
+        if w.process.is_alive():
+            w.process.kill()
+            w.process.join()
+        w.conn.close()
+
+    def _replace(self, w: _Worker, kill: bool) -> None:
+        self._stop(w, kill)
+        i = next(i for i, x in enumerate(self._workers) if x is w)
+        self._workers[i] = self._start()
+
+    def map(self, tasks: Iterable[Task]) -> Iterator[Outcome]:
+        """Outcomes in completion order; every task gives exactly one."""
+        pending = iter(tasks)
+        self._workers = [self._start() for _ in range(self.jobs)]
+        try:
+            yield from self._loop(pending)
+        finally:
+            for w in self._workers:
+                self._stop(w, kill=w.task is not None)
+
+    def _feed(self, pending: Iterator[Task]) -> bool:
+        """Give every idle worker a task; False when there were none left to give."""
+        more = True
+        for w in self._workers:
+            if w.task is None and more:
+                task = next(pending, None)
+                if task is None:
+                    more = False
+                    continue
+                w.task, w.deadline = task, time.monotonic() + self.timeout
+                w.conn.send(task)
+        return more
+
+    def _loop(self, pending: Iterator[Task]) -> Iterator[Outcome]:
+        more = True
+        while True:
+            if more:
+                more = self._feed(pending)
+            busy = [w for w in self._workers if w.task is not None]
+            if not busy:
+                return
+            wait_for = max(0.0, min(w.deadline for w in busy) - time.monotonic())
+            ready = set(wait([w.conn for w in busy] + [w.process.sentinel for w in busy], wait_for))
+            for w in busy:
+                outcome = self._collect(w, ready)
+                if outcome is not None:
+                    yield outcome
+
+    def _collect(self, w: _Worker, ready: set) -> Optional[Outcome]:
+        task = w.task
+        assert task is not None
+        if w.conn in ready:
+            try:
+                outcome = w.conn.recv()
+            except (EOFError, OSError):
+                outcome = None  # died while sending: reported as a crash below
+            if outcome is not None:
+                w.task, w.done = None, w.done + 1
+                if outcome.fatal or w.done >= self.max_tasks:
+                    self._replace(w, kill=False)
+                return outcome
+        if w.process.sentinel in ready or w.conn in ready:
+            w.process.join(1)
+            code = w.process.exitcode
+            why = f"signal {signal.Signals(-code).name}" if code is not None and code < 0 else f"exit code {code}"
+            self._replace(w, kill=True)
+            return failed(task, self.settings, "crash", f"worker died ({why})")
+        if time.monotonic() >= w.deadline:
+            self._replace(w, kill=True)
+            return failed(task, self.settings, "timeout", f"timeout after {self.timeout:g} s")
+        return None
