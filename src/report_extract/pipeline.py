@@ -57,4 +57,18 @@ def from_document(doc: Document, overrides: Optional[dict] = None) -> Result:
 def extract(path: str | Path, *, overrides: Optional[dict] = None, **options) -> Result:
     """Extract one report.  `options` reach the readers (PDF: engine="fast"|"pdfplumber"|"auto")."""
     doc = readers.read(path, **options)
-    return from_document(doc, overrides)
+    result = from_document(doc, overrides)
+    if doc.format == "pdf" and options.get("engine") in (None, "auto") and _doubt(result):
+        # auto: the fast PDF engine's tables may be wrong where checks fail or tables are
+        # missing; read again with the reference engine and keep the better result.
+        retry = from_document(readers.read(path, engine="pdfplumber"), overrides)
+        if _doubt(retry) < _doubt(result):
+            retry.warnings.append("PDF re-read with pdfplumber: the fast engine's tables failed checks")
+            return retry
+    return result
+
+
+def _doubt(result: Result) -> tuple[int, int]:
+    """(tables missing, checks failed): zero when nothing suggests a misread table."""
+    missing = {"ok": 0, "partial": 1}.get(result.status, len(TABLES))
+    return missing, sum(1 for c in result.checks if c.ok is False and not c.check.startswith("text."))
