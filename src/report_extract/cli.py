@@ -62,8 +62,10 @@ def main() -> None:
 @click.option("--checkpoint", "checkpoint_minutes", type=click.FloatRange(min=0), default=10, show_default=True,
               help="Rewrite the output files every this many minutes during a run (0: only at the end).")
 @click.option("--fresh", is_flag=True, help="Ignore the journal of earlier runs and convert everything again.")
+@click.option("--xlsx", "xlsx_path", type=click.Path(dir_okay=False, path_type=Path),
+              help="Also write this Excel workbook: a sheet per table, one row per report.")
 @click.option("-q", "--quiet", is_flag=True, help="No progress bar and no summary line.")
-def convert(inputs, outdir, list_files, quiet, **options) -> None:
+def convert(inputs, outdir, list_files, quiet, xlsx_path, **options) -> None:
     """Convert reports into the contract's files in OUTDIR: reports.csv, cells.csv,
     checks.csv, sections.csv, errors.csv and reports.jsonl, plus reports.db (SQLite)
     and, with --parquet, Parquet files.
@@ -89,6 +91,10 @@ def convert(inputs, outdir, list_files, quiet, **options) -> None:
         click.echo(f"interrupted: finished documents are in {outdir}; run the same command again to "
                    "convert the rest", err=True)  # fmt: skip
         sys.exit(130)
+    if xlsx_path:
+        from .xlsx import write_batch
+
+        write_batch(outdir, xlsx_path)
     if not quiet:
         click.echo(summary.line(), err=True)
 
@@ -142,3 +148,39 @@ def extract(file, engine, indent) -> None:
         click.echo(f"{file}: {e}", err=True)
         sys.exit(1)
     click.echo(json.dumps(result.to_dict(), ensure_ascii=False, indent=indent or None))
+
+
+@main.command("show")
+@click.argument("file", type=click.Path(exists=True, dir_okay=False))
+@click.option("--table", "only", type=click.Choice(["proactive", "requests", "review_litigation"]),
+              help="Show only this table and its checks.")
+@click.option("--xlsx", "xlsx_path", type=click.Path(dir_okay=False, path_type=Path),
+              help="Also write the report to this Excel workbook, laid out like the official template.")
+@click.option("--engine", type=ENGINES, default="auto", show_default=True, help="PDF engine.")
+def show_command(file, only, xlsx_path, engine) -> None:
+    """Show one report at a glance: metadata, the three tables with their printed labels,
+    every check (failed ones in red, with both sides of the equation) and the warnings.
+    Plain text when the output is not a terminal.
+
+    \b
+    Examples:
+        report-extract show corpus/kiro_01.pdf
+        report-extract show corpus/kiro_01.pdf --table requests | less
+        report-extract show corpus/kiro_01.pdf --xlsx kiro_01.xlsx
+    """
+    from .show import show  # rich loads only for this command
+
+    result = _extract_or_exit(file, engine)
+    show(result, only)
+    if xlsx_path:
+        from .xlsx import write_report
+
+        write_report(result, xlsx_path)
+
+
+def _extract_or_exit(file: str, engine: str):
+    try:
+        return extract_one(file, engine=engine)
+    except ReaderError as e:
+        click.echo(f"{file}: {e}", err=True)
+        sys.exit(1)
