@@ -15,6 +15,7 @@ import subprocess
 from pathlib import Path
 
 import pypdfium2 as pdfium
+import pypdfium2.raw as pdfium_c
 import pytest
 
 from report_extract.model import Document, TableBlock, TextBlock
@@ -92,7 +93,7 @@ def test_spec_row_order_matches_contract():
 @pytest.mark.parametrize("engine", ENGINES)
 @pytest.mark.parametrize("name", PDFS)
 class TestRealPdf:
-    def test_document_shape(self, name, engine):
+    def test_document_shape(self, name: str, engine: str) -> None:
         doc = read_pdf(name, engine)
         assert doc.format == "pdf" and doc.pages == truth_pages(name)
         assert len(tables(doc)) == 3  # table 2, table 3 (over a page break), table 4
@@ -198,6 +199,32 @@ def test_unknown_engine_rejected():
 def test_every_labelled_cell(name, engine):
     tables_mod = pytest.importorskip("report_extract.tables")
     got = {(c.table, c.row, c.col): c.value for c in tables_mod.extract_tables(read_pdf(name, engine)).cells}
+    wrong = [(t, r, c, v, got.get((t, r, c), "absent"))
+             for t, rows in truth(name)["tables"].items() for r, cols in rows.items()
+             for c, v in cols.items() if got.get((t, r, c), "absent") != v]
+    assert not wrong
+
+
+def without_rules(name: str) -> bytes:
+    """The real PDF with every path object (all table rules) removed: a rule-less table."""
+    doc = pdfium.PdfDocument(CORPUS / f"{name}.pdf")
+    for i in range(len(doc)):
+        page = doc[i]
+        for obj in [o for o in page.get_objects(max_depth=1) if o.type == pdfium_c.FPDF_PAGEOBJ_PATH]:
+            page.remove_obj(obj)
+        page.gen_content()
+    return _save(doc)
+
+
+@pytest.mark.parametrize("engine", ENGINES)
+@pytest.mark.parametrize("name", PDFS)
+def test_borderless_tables(name, engine):
+    doc = pdf_reader.read(Path(f"{name}-borderless.pdf"), without_rules(name), engine=engine)
+    labelled = truth(name)["tables"]["requests"]
+    expected = [[fmt(labelled[k][c]) for c in REQUEST_COLS] for k in REQUEST_ROWS if k in labelled]
+    assert value_rows(table_with(doc, "本年新收政府信息公开申请数量"), 7) == expected
+    tables_mod = pytest.importorskip("report_extract.tables")
+    got = {(c.table, c.row, c.col): c.value for c in tables_mod.extract_tables(doc).cells}
     wrong = [(t, r, c, v, got.get((t, r, c), "absent"))
              for t, rows in truth(name)["tables"].items() for r, cols in rows.items()
              for c, v in cols.items() if got.get((t, r, c), "absent") != v]

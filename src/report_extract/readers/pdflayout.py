@@ -11,9 +11,10 @@ import re
 from collections import Counter
 from dataclasses import dataclass, field
 from statistics import median
-from typing import Sequence, Union
+from typing import Optional, Sequence, Union
 
 from ..model import Block, Origin, TableBlock, TextBlock
+from .pdfborderless import borderless_tables
 from .pdfgrid import BBox, CellIndex, RawTable, to_grid
 from .pdftext import Char, Line, block_text, join_lines, make_lines
 
@@ -63,21 +64,34 @@ def build_blocks(pages: Sequence[PageContent]) -> list[Block]:
 def _read_page(page: PageContent) -> list[Item]:
     """The page's tables (cells filled with their text) and its other lines, top to bottom."""
     tables = [RawTable(page.number, cells) for cells in page.tables if len(cells) > 1]
+    free = _fill(tables, page.chars)
+    if free:
+        right = max(c.x1 for c in free)
+        found = borderless_tables(free, right)
+        rule_less = [RawTable(page.number, cells) for cells in found.tables]
+        free = _fill(rule_less, free, found.word_x)
+        tables += rule_less
+    items: list[Item] = [*make_lines(free, page.number), *tables]
+    return sorted(items, key=lambda it: it.top if isinstance(it, Line) else it.bbox[1])
+
+
+def _fill(tables: list[RawTable], chars: Sequence[Char], word_x: Optional[dict[Char, float]] = None) -> list[Char]:
+    """Give each table's cells the text of the characters inside them; return the rest.
+    `word_x` places a character at another x (its word's centre) for the lookup."""
     indexes = [CellIndex(t.cells) for t in tables]
     in_cell: list[list[list[Char]]] = [[[] for _ in t.cells] for t in tables]
     free: list[Char] = []
-    for c in page.chars:
+    for c in chars:
         for t, index in enumerate(indexes):
-            k = index.find(c.cx, c.cy)
+            k = index.find(word_x.get(c, c.cx) if word_x else c.cx, c.cy)
             if k is not None:
                 in_cell[t][k].append(c)
                 break
         else:
             free.append(c)
-    for table, chars in zip(tables, in_cell):
-        table.texts = [block_text(cs) for cs in chars]
-    items: list[Item] = [*make_lines(free, page.number), *tables]
-    return sorted(items, key=lambda it: it.top if isinstance(it, Line) else it.bbox[1])
+    for table, cell_chars in zip(tables, in_cell):
+        table.texts = [block_text(cs) for cs in cell_chars]
+    return free
 
 
 def _chrome_key(text: str) -> str:

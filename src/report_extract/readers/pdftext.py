@@ -19,10 +19,12 @@ LINE_OVERLAP = 0.5
 # Fake bold: the same glyph printed again shifted by less than this many points.
 DEDUPE_TOLERANCE = 1.0
 
-_CJK = "[\u2e80-\u9fff\uf900-\ufaff\ufe30-\ufe4f\uff00-\uffef\u3000-\u303f\u2018-\u201f\u2026]"
-# Word and WPS justify Chinese lines by widening the gaps between characters and set a
-# gap between Chinese and Latin text (“2023 年”); neither is a space in the text.
-_CJK_GAP = re.compile(rf"(?<={_CJK})\s+(?={_CJK})|(?<={_CJK})\s+(?=[0-9A-Za-z])|(?<=[0-9A-Za-z])\s+(?={_CJK})")
+# A gap next to a Chinese character is a space only when it is this wide (× the character
+# height): Word and WPS widen the gaps of justified Chinese lines and set a narrow gap
+# between Chinese and Latin text ("2023 年"), neither of which is a space in the text;
+# wider gaps separate the columns of a table printed without rules.
+CJK_SPACE_GAP = 1.0
+_CJK = re.compile("[\u2e80-\u9fff\uf900-\ufaff\ufe30-\ufe4f\uff00-\uffef\u3000-\u303f\u2018-\u201f\u2026]")
 _ASCII_WORD = re.compile(r"[0-9A-Za-z]")
 
 
@@ -98,19 +100,24 @@ def group_lines(chars: Sequence[Char]) -> list[list[Char]]:
     return [sorted(line, key=lambda c: c.x0) for line in lines]
 
 
-def line_text(chars: Sequence[Char]) -> str:
-    parts: list[str] = []
-    prev: Char | None = None
+def _spaced(prev: Char, c: Char) -> bool:
+    wide = CJK_SPACE_GAP if _CJK.match(c.text) or _CJK.match(prev.text) else SPACE_GAP
+    return c.x0 - prev.x1 > wide * min(c.height, prev.height)
+
+
+def split_words(chars: Sequence[Char]) -> list[tuple[str, float, float]]:
+    """A line's words (text, x0, x1): runs of characters without a space-wide gap."""
+    words: list[list[Char]] = []
     for c in chars:
-        if prev is not None and c.x0 - prev.x1 > SPACE_GAP * max(c.height, prev.height):
-            parts.append(" ")
-        parts.append(c.text)
-        prev = c
-    return clean("".join(parts))
+        if words and not _spaced(words[-1][-1], c):
+            words[-1].append(c)
+        else:
+            words.append([c])
+    return [("".join(c.text for c in w), w[0].x0, w[-1].x1) for w in words]
 
 
-def clean(text: str) -> str:
-    return _CJK_GAP.sub("", text).strip()
+def line_text(chars: Sequence[Char]) -> str:
+    return " ".join(w[0] for w in split_words(chars))
 
 
 def join_lines(texts: Iterable[str]) -> str:
