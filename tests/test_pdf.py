@@ -205,6 +205,46 @@ def test_every_labelled_cell(name, engine):
     assert not wrong
 
 
+@pytest.mark.parametrize("engine", ENGINES + ["auto"])
+@pytest.mark.parametrize("name", PDFS)
+def test_extract_end_to_end(name, engine):
+    """report_extract.extract per engine: every labelled cell, and exactly the labelled
+    failed checks (kiro_01: its printed table-4 totals; kiro_02: a prose figure)."""
+    extract = pytest.importorskip("report_extract").extract
+    result = extract(CORPUS / f"{name}.pdf", engine=engine)
+    labels = truth(name)
+    got = {(c.table, c.row, c.col): c.value for c in result.cells}
+    wrong = [(t, r, c, v, got.get((t, r, c), "absent"))
+             for t, rows in labels["tables"].items() for r, cols in rows.items()
+             for c, v in cols.items() if got.get((t, r, c), "absent") != v]
+    assert not wrong
+    failed = {(c.check, c.scope) for c in result.checks if c.ok is False}
+    assert failed == {(f["check"], f["scope"]) for f in labels["checks_failed"]}
+    assert all(c.page for c in result.cells if not c.derived)
+
+
+def test_auto_falls_back_to_pdfplumber_when_fast_tables_fail(monkeypatch):
+    """The pipeline re-reads with the reference engine when the fast one's tables are
+    unusable (simulated: the fast engine loses every digit)."""
+    report_extract = pytest.importorskip("report_extract")
+    from report_extract.readers import pdffast
+
+    real = pdffast.read_pages
+
+    def digitless(pdf):
+        pages = real(pdf)
+        for page in pages:
+            page.chars = [c for c in page.chars if not c.text.isdigit()]
+        return pages
+
+    monkeypatch.setattr(pdffast, "read_pages", digitless)
+    result = report_extract.extract(CORPUS / "govnianbao_01.pdf", engine="auto")
+    assert any("pdfplumber" in w for w in result.warnings)
+    assert result.value("requests", "new_received", "total") == 3119
+    fast = report_extract.extract(CORPUS / "govnianbao_01.pdf", engine="fast")
+    assert fast.value("requests", "new_received", "total") is None
+
+
 def without_rules(name: str) -> bytes:
     """The real PDF with every path object (all table rules) removed: a rule-less table."""
     doc = pdfium.PdfDocument(CORPUS / f"{name}.pdf")
