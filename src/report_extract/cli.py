@@ -178,6 +178,26 @@ def show_command(file, only, xlsx_path, engine) -> None:
         write_report(result, xlsx_path)
 
 
+@main.command("audit")
+@click.argument("file", type=click.Path(exists=True, dir_okay=False))
+@click.option("-o", "--output", "out", type=click.Path(dir_okay=False, path_type=Path), required=True,
+              help="The HTML file to write (self-contained: open it in any browser, offline).")
+@click.option("--engine", type=ENGINES, default="auto", show_default=True, help="PDF engine.")
+def audit_command(file, out, engine) -> None:
+    """Write a page to check one extraction by eye: each PDF page that holds a table as an
+    image with every extracted cell boxed and labelled (cells of failed checks in red),
+    or, for HTML, DOCX and text, the source tables beside the canonical ones.
+
+    \b
+    Example:
+        report-extract audit corpus/kiro_01.pdf -o kiro_01.html
+    """
+    from .audit import write_audit
+
+    write_audit(file, out, engine=engine)
+    click.echo(f"wrote {out}", err=True)
+
+
 def _extract_or_exit(file: str, engine: str):
     try:
         return extract_one(file, engine=engine)
