@@ -55,7 +55,9 @@ def parse(text: str, kind: str = "count") -> Parsed:
     t = clean(text)
     if t.replace(" ", "") in _NULLS:
         return Parsed(None)
-    m = _NUMBER.match(t.replace(" ", "") if kind != "count" else t)
+    # Stray spaces inside a number ("1 259" from a PDF's character spacing) are
+    # normalised away: within one cell there is one value.
+    m = _NUMBER.match(regex.sub(r"(?<=[\d.,+-])\s+(?=[\d.,])", "", t))
     if not m:
         return Parsed(None, ok=False)
     digits = m.group("int").replace(",", "")

@@ -1,0 +1,62 @@
+"""The spec's checks: passing, failing and not assessable, on real and edited tables."""
+from pathlib import Path
+
+import report_extract
+from report_extract.checks import requests_checks, review_checks
+
+COLS = ["natural_person", "commercial_enterprise", "research_institution",
+        "public_welfare_org", "legal_service_org", "other_org", "total"]  # fmt: skip
+
+
+def row(*values):
+    return dict(zip(COLS, values))
+
+
+def by_scope(checks, name):
+    return {c.scope: c for c in checks if c.check == name}
+
+
+def test_balance_passes_and_fails():
+    t = {"new_received": row(3, 0, 0, 0, 0, 0, 3), "carried_over": row(1, 0, 0, 0, 0, 0, 1),
+         "granted": row(2, 0, 0, 0, 0, 0, 2), "other_total": row(1, 0, 0, 0, 0, 0, 1),
+         "result_total": row(3, 0, 0, 0, 0, 0, 3), "carried_forward": row(0, 0, 0, 0, 0, 0, 0)}
+    bal = by_scope(requests_checks(t), "requests.balance")
+    assert bal["natural_person"].ok is False and (bal["natural_person"].left, bal["natural_person"].right) == (4, 3)
+    t["carried_forward"] = row(1, 0, 0, 0, 0, 0, 1)
+    assert by_scope(requests_checks(t), "requests.balance")["total"].ok is True
+
+
+def test_blank_total_is_not_assessable_and_null_addends_count_as_zero():
+    t = {"granted": row(5, None, None, None, None, None, None),
+         "partially_granted": row(2, None, None, None, None, None, 2),
+         "result_total": row(7, None, None, None, None, None, 7)}
+    rt = by_scope(requests_checks(t), "requests.row_total")
+    assert rt["granted"].ok is None  # printed total blank
+    assert rt["partially_granted"].ok is True  # nulls read as 0
+    res = by_scope(requests_checks(t), "requests.result_total")
+    assert res["total"].ok is False  # 7 vs 2: granted's blank total counts as 0
+    assert res["commercial_enterprise"].ok is None  # every addend blank
+
+
+def test_review_totals():
+    t = {"admin_review": {"upheld": 10, "corrected": 1, "other": 0, "pending": 0, "total": 0},
+         "litigation_direct": {"upheld": None, "corrected": None, "other": None, "pending": None, "total": None}}
+    checks = by_scope(review_checks(t), "review_litigation.total")
+    assert checks["admin_review"].ok is False and checks["admin_review"].right == 11
+    assert checks["litigation_direct"].ok is None
+
+
+def test_arithmetic_error_is_reported_not_repaired():
+    """pingtan_2020 prints （七）总计 20/21 over outcome rows adding to 26/27."""
+    r = report_extract.extract(Path(__file__).parents[1] / "corpus" / "pingtan_2020.txt")
+    assert r.value("requests", "result_total", "total") == 21
+    failed = {(c.check, c.scope) for c in r.checks if c.ok is False}
+    assert ("requests.result_total", "total") in failed
+    assert r.checks_failed == 2
+
+
+def test_soft_prose_check():
+    r = report_extract.extract(Path(__file__).parents[1] / "corpus" / "pingtan_2022.txt")
+    soft = next(c for c in r.checks if c.check == "text.requests")
+    assert (soft.left, soft.right, soft.ok) == (75, 74, False)
+    assert "75件" in soft.note

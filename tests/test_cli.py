@@ -1,0 +1,63 @@
+"""The command line, through click's CliRunner, and the files' columns against the spec."""
+import csv
+import json
+from pathlib import Path
+
+from click.testing import CliRunner
+
+from report_extract.cli import main
+
+CORPUS = Path(__file__).parents[1] / "corpus"
+SPEC_COLUMNS = {  # ../shared/spec/README.md, "Files a conversion writes" (at least these)
+    "reports.csv": "report_id, source_path, format, status, agency, year, template, province, city, county, adcode, pages, checks_failed",
+    "cells.csv": "report_id, table, row, col, value, raw, derived, page",
+    "checks.csv": "report_id, check, scope, left, right, ok",
+    "sections.csv": "report_id, number, key, title, text",
+    "errors.csv": "source_path, error, message",
+}  # fmt: skip
+
+
+def test_convert_writes_the_contract_files(tmp_path):
+    bad = tmp_path / "broken.pdf"
+    bad.write_bytes(b"%PDF-1.4 truncated")
+    out = tmp_path / "out"
+    result = CliRunner().invoke(main, ["convert", str(CORPUS / "000_a01111d04fa25f8f.txt"),
+                                       str(CORPUS / "pingtan_2020.txt"), str(bad), "-o", str(out)])
+    assert result.exit_code == 0, result.output
+    for name, cols in SPEC_COLUMNS.items():
+        with open(out / name, encoding="utf-8", newline="") as f:
+            header = next(csv.reader(f))
+        assert set(cols.split(", ")) <= set(header), name
+    reports = list(csv.DictReader(open(out / "reports.csv", encoding="utf-8")))
+    assert {r["agency"] for r in reports} == {"牧野区科技和工业信息化局", "平潭综合实验区"}
+    errors = list(csv.DictReader(open(out / "errors.csv", encoding="utf-8")))
+    assert [e["source_path"] for e in errors] == [str(bad)] and errors[0]["message"]
+    cells = list(csv.DictReader(open(out / "cells.csv", encoding="utf-8")))
+    pt = next(r["report_id"] for r in reports if r["agency"] == "平潭综合实验区")
+    delta = next(c for c in cells if c["report_id"] == pt and c["row"] == "admin_fee" and c["col"] == "items_delta")
+    assert delta["value"] == "-15"
+    lines = (out / "reports.jsonl").read_text(encoding="utf-8").splitlines()
+    assert len(lines) == 2 and json.loads(lines[0])["tables"]
+
+
+def test_convert_walks_folders(tmp_path):
+    result = CliRunner().invoke(main, ["convert", str(CORPUS), "-o", str(tmp_path), "-q"])
+    assert result.exit_code == 0, result.output
+    stems = {Path(r["source_path"]).stem for r in csv.DictReader(open(tmp_path / "reports.csv", encoding="utf-8"))}
+    assert "kiro_01" in stems and "SOURCES" not in stems  # .csv files are not reports
+
+
+def test_extract_prints_the_spec_object():
+    result = CliRunner().invoke(main, ["extract", str(CORPUS / "000_a01111d04fa25f8f.txt")])
+    assert result.exit_code == 0
+    obj = json.loads(result.output)
+    assert obj["meta"]["region"]["adcode"] == "410711"
+    assert obj["tables"]["requests"]["new_received"]["total"] == 0
+    assert {"report_id", "source", "meta", "sections", "tables", "checks", "warnings"} <= set(obj)
+
+
+def test_every_command_help_has_an_example():
+    runner = CliRunner()
+    for name in main.commands:
+        out = runner.invoke(main, [name, "--help"]).output
+        assert "Example" in out, name

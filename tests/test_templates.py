@@ -1,0 +1,59 @@
+"""Template detection (2019, 2021, hybrids) from the tables, not the year."""
+from pathlib import Path
+
+import report_extract
+
+SEED = Path(__file__).parents[1] / "corpus" / "000_a01111d04fa25f8f.txt"
+SEED_TEXT = SEED.read_text(encoding="utf-8")
+
+
+def _single_row_other(text: str) -> str:
+    """The seed with （六）其他处理 printed as one row, as kiro_01 and many 2021-era reports do."""
+    lines = text.splitlines()
+    start = next(i for i, line in enumerate(lines) if line.startswith("(六) 其他处理"))
+    row = "(六) 其他处理\t\t2\t0\t0\t0\t0\t0\t2\t"
+    return "\n".join(lines[:start] + [row] + lines[start + 3 :])
+
+
+def test_2021_with_split_other(tmp_path):
+    r = report_extract.extract(SEED)
+    assert r.meta["template"] == "2021"
+    other = {c.col: c for c in r.cells if c.row == "other_total"}
+    assert other["total"].derived and other["total"].value == 0
+
+
+def test_hybrid_2021_table2_single_row_other(tmp_path):
+    f = tmp_path / "hybrid.txt"
+    f.write_text(_single_row_other(SEED_TEXT), encoding="utf-8")
+    r = report_extract.extract(f)
+    assert r.meta["template"] == "2021"  # table 2's columns decide
+    assert r.value("requests", "other_total", "natural_person") == 2
+    other = next(c for c in r.cells if c.key == "requests.other_total.total")
+    assert not other.derived
+    assert not any(c.row == "other_no_correction" for c in r.cells)
+
+
+def test_real_hybrid_kiro_01():
+    r = report_extract.extract(Path(__file__).parents[1] / "corpus" / "kiro_01.pdf")
+    assert r.meta["template"] == "2021"
+    assert any(c.key == "requests.other_total.total" and not c.derived for c in r.cells)
+
+
+def test_2019_template_columns():
+    r = report_extract.extract(Path(__file__).parents[1] / "corpus" / "shgovjs_01.html")
+    assert r.meta["template"] == "2019"
+    assert r.value("proactive", "regulation", "total_published") == 524
+    assert r.value("proactive", "gov_procurement", "procurement_amount") == 251000
+    amount = next(c for c in r.cells if c.key == "proactive.gov_procurement.procurement_amount")
+    assert amount.unit == "元" and amount.raw == "251000元"
+
+
+def test_2019_signed_delta():
+    r = report_extract.extract(Path(__file__).parents[1] / "corpus" / "pingtan_2020.txt")
+    assert r.value("proactive", "admin_fee", "items_delta") == -15
+
+
+def test_free_form_report_has_no_tables():
+    r = report_extract.extract(Path(__file__).parents[1] / "corpus" / "pingtan_2018.txt")
+    assert r.meta["template"] == "free" and r.status == "no_tables" and not r.cells
+    assert [s.key for s in r.sections][:2] == ["overview", "proactive"]

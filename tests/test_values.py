@@ -1,0 +1,48 @@
+"""Value parsing by the spec's value rules."""
+import pytest
+
+from report_extract.values import looks_like_value, parse
+
+
+@pytest.mark.parametrize("raw,kind,value", [
+    ("0", "count", 0),
+    ("１２３", "count", 123),          # full-width digits
+    ("3,119", "count", 3119),         # thousands separator
+    ("1 259", "count", 1259),         # a stray space inside one cell's number
+    ("22（其中修订 16 件）", "count", 22),  # annotation kept in raw, value is the number
+    ("-8", "signed_count", -8),
+    ("－8", "signed_count", -8),       # full-width minus
+    ("+3", "signed_count", 3),
+    ("7545", "wan_yuan", 7545.0),
+    ("24252.311082", "wan_yuan", 24252.311082),
+    ("251000元", "money_as_printed", 251000),
+    ("73802895.90元", "money_as_printed", 73802895.9),
+    ("12件", "count", 12),
+])  # fmt: skip
+def test_numbers(raw, kind, value):
+    assert parse(raw, kind).value == value
+    assert isinstance(parse(raw, kind).value, type(value))
+
+
+@pytest.mark.parametrize("raw", ["", " ", "-", "—", "/", "无", "\u00a0", "——"])
+def test_blank_and_dash_are_null_never_zero(raw):
+    p = parse(raw)
+    assert p.value is None and p.ok
+
+
+def test_units_are_reported():
+    assert parse("251000元", "money_as_printed").unit == "元"
+    assert parse("3.5万元", "money_as_printed").unit == "万元"
+
+
+@pytest.mark.parametrize("raw", ["abc", "-3", "2.5"])
+def test_not_a_count(raw):
+    assert not parse(raw, "count").ok
+
+
+@pytest.mark.parametrize("text,expected", [
+    ("0", True), ("", True), ("22（其中修订16件）", True), ("1,259", True),
+    ("1.属于国家秘密", False), ("（一）予以公开", False), ("规章", False), ("3.其他", False),
+])  # fmt: skip
+def test_value_cells_and_label_cells(text, expected):
+    assert looks_like_value(text) is expected
