@@ -29,6 +29,7 @@ CELL_COLUMNS = ["report_id", "table", "row", "col", "value", "raw", "derived", "
 CHECK_COLUMNS = ["report_id", "check", "scope", "left", "right", "ok", "note"]
 SECTION_COLUMNS = ["report_id", "number", "key", "title", "text"]
 ERROR_COLUMNS = ["source_path", "error", "message"]
+FACT_COLUMNS = ["report_id", "key", "value", "unit", "period", "source", "label", "sentence"]
 
 FILES = {
     "reports.csv": REPORT_COLUMNS,
@@ -36,6 +37,7 @@ FILES = {
     "checks.csv": CHECK_COLUMNS,
     "sections.csv": SECTION_COLUMNS,
     "errors.csv": ERROR_COLUMNS,
+    "facts.csv": FACT_COLUMNS,
 }
 
 
@@ -82,6 +84,12 @@ def check_rows(r: Result) -> Iterator[dict[str, Any]]:
 def section_rows(r: Result) -> Iterator[dict[str, Any]]:
     for s in r.sections:
         yield {"report_id": r.report_id, "number": s.number, "key": s.key, "title": s.title, "text": s.text}
+
+
+def fact_rows(r: Result) -> Iterator[dict[str, Any]]:
+    for f in r.facts:
+        yield {"report_id": r.report_id, "key": f.key, "value": f.value, "unit": f.unit, "period": f.period,
+               "source": f.source, "label": f.label, "sentence": f.sentence}
 
 
 def error_row(source_path: str, error: str, message: str) -> dict[str, Any]:

@@ -6,6 +6,7 @@ from typing import Optional
 
 from . import readers
 from .checks import prose_checks, table_checks
+from .facts import extract_facts
 from .meta import extract_meta
 from .model import Document, TextBlock
 from .result import Result
@@ -40,8 +41,11 @@ def from_document(doc: Document, overrides: Optional[dict] = None) -> Result:
     template = tables.template or ("free" if status == "no_tables" else None)
     meta = extract_meta(doc, template=template, overrides=overrides)
     checks = table_checks(tables.cells)
+    warnings = doc.warnings + meta.warnings + tables.warnings
     if status in ("ok", "partial"):
         checks += prose_checks(prose(doc), tables.cells)
+    # Reports before 2019 have no fixed tables: their numbers are in the prose.
+    facts = extract_facts(doc, warnings) if status == "no_tables" else []
     return Result(
         report_id=report_id(doc.sha256),
         source={"path": doc.path, "format": doc.format, "sha256": doc.sha256, "pages": doc.pages},
@@ -50,7 +54,8 @@ def from_document(doc: Document, overrides: Optional[dict] = None) -> Result:
         sections=find_sections(doc),
         cells=tables.cells,
         checks=checks,
-        warnings=doc.warnings + meta.warnings + tables.warnings,
+        warnings=warnings,
+        facts=facts,
     )
 
 

@@ -57,6 +57,7 @@ class Result:
     cells: list[CellValue] = field(default_factory=list)
     checks: list[CheckResult] = field(default_factory=list)
     warnings: list[str] = field(default_factory=list)
+    facts: list[Any] = field(default_factory=list)  # facts.Fact, free-form reports (docs/spec-extensions.md)
 
     @property
     def checks_failed(self) -> int:
@@ -94,5 +95,6 @@ class Result:
                 for c in self.cells
             ],
             "checks": [asdict(c) for c in self.checks],
+            "facts": [asdict(f) for f in self.facts],
             "warnings": self.warnings,
         }
