@@ -150,7 +150,7 @@ class CsvSink:
     """The contract's five CSV files and reports.jsonl."""
 
     ROWS = {"reports.csv": lambda r: [report_row(r)], "cells.csv": cell_rows,
-            "checks.csv": check_rows, "sections.csv": section_rows}  # fmt: skip
+            "checks.csv": check_rows, "sections.csv": section_rows, "facts.csv": fact_rows}  # fmt: skip
 
     def __init__(self, outdir: Path, bom: bool = False) -> None:
         enc = "utf-8-sig" if bom else "utf-8"

@@ -20,6 +20,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Iterator, Optional
 
+from .facts import Fact
 from .result import CellValue, CheckResult, Result, Section
 
 NAME = "journal.jsonl"
@@ -130,4 +131,5 @@ def result_from_dict(obj: dict[str, Any]) -> Result:
         report_id=obj["report_id"], source=obj["source"], meta=obj["meta"], status=obj.get("status", "ok"),
         sections=[Section(**s) for s in obj.get("sections", [])], cells=cells,
         checks=[CheckResult(**c) for c in obj.get("checks", [])], warnings=list(obj.get("warnings", [])),
+        facts=[Fact(**f) for f in obj.get("facts", [])],
     )
