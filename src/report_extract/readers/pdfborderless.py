@@ -12,10 +12,10 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 from statistics import median
-from typing import Sequence
+from typing import Optional, Sequence
 
 from .pdfgrid import BBox
-from .pdftext import Char, group_lines, split_words
+from .pdftext import Char, split_words
 
 # A number in a value cell (with thousands separators, a sign, decimals).
 _NUMBER = re.compile(r"^[-+－]?\d[\d,，]*(\.\d+)?$")
@@ -39,11 +39,18 @@ MIN_WIDE_ROW = 3
 @dataclass
 class _Line:
     chars: list[Char]
-    words: list[tuple[str, float, float]]  # text, x0, x1
     values: int = 0  # trailing numeric words
     top: float = 0.0
     bottom: float = 0.0
     members: list["_Line"] = field(default_factory=list)
+    _words: Optional[list[tuple[str, float, float]]] = None
+
+    @property
+    def words(self) -> list[tuple[str, float, float]]:
+        """(text, x0, x1) per word; split on demand: most lines are prose, never looked at."""
+        if self._words is None:
+            self._words = split_words(self.chars)
+        return self._words
 
     @property
     def cy(self) -> float:
@@ -59,9 +66,9 @@ class Borderless:
     word_x: dict[Char, float]
 
 
-def borderless_tables(chars: Sequence[Char], right_margin: float) -> Borderless:
-    """Cell boxes (one grid per table) of the rule-less tables among `chars`."""
-    lines = [_line(cs) for cs in group_lines(chars)]
+def borderless_tables(lines_chars: Sequence[list[Char]], right_margin: float) -> Borderless:
+    """Cell boxes (one grid per table) of the rule-less tables among the printed lines."""
+    lines = [_line(cs) for cs in lines_chars]
     found = Borderless([], {})
     if not lines:
         return found
@@ -77,20 +84,20 @@ def borderless_tables(chars: Sequence[Char], right_margin: float) -> Borderless:
 
 
 def _line(chars: list[Char]) -> _Line:
-    words = split_words(chars)
-    values = 0
-    for text, _, _ in reversed(words):
-        if not _NUMBER.match(text):
-            break
-        values += 1
-    return _Line(chars, words, values, min(c.top for c in chars), max(c.bottom for c in chars))
+    line = _Line(chars, 0, min(c.top for c in chars), max(c.bottom for c in chars))
+    if chars[-1].text.isdigit():  # a value line ends in a number
+        for text, _, _ in reversed(line.words):
+            if not _NUMBER.match(text):
+                break
+            line.values += 1
+    return line
 
 
 def _is_stop(line: _Line, right_margin: float, height: float) -> bool:
     """A section heading or a line of running text: no table row."""
-    text = "".join(w[0] for w in line.words)
     if line.values:
         return False
+    text = "".join(c.text for c in line.chars)
     # "三、" alone is the top of a label printed one character per line, not a heading.
     return bool(_SECTION.match(text) and len(text) > 3) or (len(line.words) == 1 and line.words[0][2] > right_margin - 2 * height)
 
@@ -104,7 +111,7 @@ def _regions(lines: list[_Line], height: float, right_margin: float) -> list[lis
     regions: list[tuple[list[_Line], list[_Line]]] = []  # (header, rows)
     current: list[_Line] = []
     for k, line in enumerate(lines):
-        stop = _is_stop(line, right_margin, height)
+        stop = bool(line.values or current) and _is_stop(line, right_margin, height)
         if current and (stop or line.top - current[-1].bottom > MAX_ROW_GAP * height):
             current = []
         if stop or not (line.values or current):

@@ -16,7 +16,7 @@ from typing import Optional, Sequence, Union
 from ..model import Block, Origin, TableBlock, TextBlock
 from .pdfborderless import borderless_tables
 from .pdfgrid import BBox, CellIndex, RawTable, to_grid
-from .pdftext import Char, Line, block_text, join_lines, make_lines
+from .pdftext import Char, Line, block_text, group_lines, join_lines, make_lines
 
 # Lines within this fraction of the page height from the top or bottom edge may be page
 # chrome (running header, footer, page number).
@@ -65,13 +65,13 @@ def _read_page(page: PageContent) -> list[Item]:
     """The page's tables (cells filled with their text) and its other lines, top to bottom."""
     tables = [RawTable(page.number, cells) for cells in page.tables if len(cells) > 1]
     free = _fill(tables, page.chars)
-    if free:
-        right = max(c.x1 for c in free)
-        found = borderless_tables(free, right)
+    lines = group_lines(free)
+    found = borderless_tables(lines, max((c.x1 for c in free), default=0.0))
+    if found.tables:
         rule_less = [RawTable(page.number, cells) for cells in found.tables]
-        free = _fill(rule_less, free, found.word_x)
+        lines = group_lines(_fill(rule_less, free, found.word_x))
         tables += rule_less
-    items: list[Item] = [*make_lines(free, page.number), *tables]
+    items: list[Item] = [*make_lines(lines, page.number), *tables]
     return sorted(items, key=lambda it: it.top if isinstance(it, Line) else it.bbox[1])
 
 

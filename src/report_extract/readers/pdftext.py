@@ -138,9 +138,10 @@ def block_text(chars: Sequence[Char]) -> str:
     return join_lines(line_text(line) for line in group_lines(chars))
 
 
-def make_lines(chars: Sequence[Char], page: int) -> list[Line]:
+def make_lines(lines: Sequence[Sequence[Char]], page: int) -> list[Line]:
+    """`Line`s of the char groups `group_lines` made."""
     out = []
-    for line in group_lines(chars):
+    for line in lines:
         text = line_text(line)
         if text:
             heights = sorted(c.height for c in line)
