@@ -1,0 +1,19 @@
+"""The README's CLI reference is generated from --help: it must not drift."""
+import subprocess
+import sys
+from pathlib import Path
+
+ROOT = Path(__file__).parents[1]
+
+
+def test_cli_reference_is_current():
+    run = subprocess.run([sys.executable, "-m", "cogapp", "--check", "README.md"], cwd=ROOT,
+                         capture_output=True, text=True)
+    assert run.returncode == 0, "README's CLI reference is stale: run `cog -r README.md`\n" + run.stdout + run.stderr
+
+
+def test_readme_commands_exist():
+    text = (ROOT / "README.md").read_text(encoding="utf-8")
+    for script in ("scripts/demo.sh", "scripts/test.sh"):
+        assert script in text and (ROOT / script).exists()
+    assert "scripts/test.sh" in (ROOT / ".ci" / "run").read_text()
