@@ -157,3 +157,22 @@ def test_failed_cells_highlighted_in_a_text_source(tmp_path):
     red = set(re.findall(r'<td class="v failed[^"]*" id="v-([\w.]+)"', html))
     assert red == failed_keys(result.checks, result.cells) and "requests.result_total.total" in red
     assert "✗ FAIL" in html
+
+
+def test_docx_source_tables_link_every_cell(tmp_path):
+    """A DOCX copy of shuyang_01 (tests/docx_build.py): its Word tables stand on the left."""
+    from docx_build import build, html_tables
+
+    from report_extract.model import TableBlock
+    from report_extract.readers import read
+
+    page = ROOT / "corpus" / "shuyang_01.html"
+    spans = html_tables(page)[1:]  # [0] is the CMS info table
+    spec = [("table", spans.pop(0)) if isinstance(b, TableBlock) else ("p", b.text) for b in read(page).blocks]
+    path = tmp_path / "shuyang_01.docx"
+    path.write_bytes(build(spec))
+    result = extract(path)
+    assert result.source["format"] == "docx"
+    html = audit(path, tmp_path / "a.html")
+    read_cells = set(re.findall(r'<td class="read[^"]*" id="b-([\w.]+)"', html))
+    assert read_cells == {c.key for c in result.cells if not c.derived} and len(read_cells) == 200

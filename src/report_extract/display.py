@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from functools import lru_cache
-from typing import Iterable, Optional
+from typing import Callable, Iterable, Optional
 
 from .labels import load_toml
 from .result import CellValue, CheckResult, Number
@@ -198,24 +198,23 @@ def grids(cells: list[CellValue], template: Optional[str], turned: bool = False)
     }
 
 
+BALANCE_ROWS = {"new_received", "carried_over", "result_total", "carried_forward"}
+# check id → whether a cell takes part in the check of a scope
+CHECK_CELLS: dict[str, Callable[[CellValue, str], bool]] = {
+    "requests.balance": lambda c, scope: c.table == "requests" and c.col == scope and c.row in BALANCE_ROWS,
+    "requests.result_total": lambda c, scope: (c.table == "requests" and c.col == scope
+                                               and c.row not in REQUEST_NON_OUTCOMES),
+    "requests.row_total": lambda c, scope: c.table == "requests" and c.row == scope,
+    "review_litigation.total": lambda c, scope: c.table == "review_litigation" and c.row == scope,
+    "text.requests": lambda c, scope: c.key == f"requests.{scope}",
+}
+
+
 def check_keys(check: CheckResult, cells: Iterable[CellValue]) -> set[str]:
     """The cells a check adds up: the column of table 3 for balance/result_total, the row
     for row_total, the group of table 4, the 总计 cell a prose count was compared with."""
-    scope = check.scope
-    if check.check == "requests.balance":
-        rows = {"new_received", "carried_over", "result_total", "carried_forward"}
-        pick = lambda c: c.table == "requests" and c.col == scope and c.row in rows  # noqa: E731
-    elif check.check == "requests.result_total":
-        pick = lambda c: c.table == "requests" and c.col == scope and c.row not in REQUEST_NON_OUTCOMES  # noqa: E731
-    elif check.check == "requests.row_total":
-        pick = lambda c: c.table == "requests" and c.row == scope  # noqa: E731
-    elif check.check == "review_litigation.total":
-        pick = lambda c: c.table == "review_litigation" and c.row == scope  # noqa: E731
-    elif check.check == "text.requests":
-        pick = lambda c: f"{c.table}.{c.row}.{c.col}" == f"requests.{scope}"  # noqa: E731
-    else:
-        return set()
-    return {c.key for c in cells if pick(c)}
+    takes_part = CHECK_CELLS.get(check.check)
+    return {c.key for c in cells if takes_part and takes_part(c, check.scope)}
 
 
 def failed_keys(checks: Iterable[CheckResult], cells: list[CellValue]) -> set[str]:
