@@ -14,7 +14,7 @@ from typing import Iterator
 import pypdfium2 as pdfium
 import pypdfium2.raw as pdfium_c
 
-from .pdfgrid import Seg, ruled_tables
+from .pdfgrid import BBox, Seg, ruled_tables
 from .pdflayout import PageContent
 from .pdftext import Char, dedupe
 
@@ -53,12 +53,19 @@ def read_page(page: pdfium.PdfPage, number: int) -> PageContent:
         textpage.close()
     horizontal: list[Seg] = []
     vertical: list[Seg] = []
-    for x0, y0, x1, y1 in _rules(page.raw, height):
-        if abs(y1 - y0) <= abs(x1 - x0):
-            horizontal.append(((y0 + y1) / 2, x0, x1))
-        else:
-            vertical.append(((x0 + x1) / 2, y0, y1))
-    return PageContent(number, width, height, chars, ruled_tables(horizontal, vertical))
+    images: list[BBox] = []
+    for obj, kind, m in _objects(page.raw):
+        if kind == pdfium_c.FPDF_PAGEOBJ_IMAGE:
+            x0, y0, x1, y1 = _bounds(obj, m)
+            images.append((min(x0, x1), height - max(y0, y1), max(x0, x1), height - min(y0, y1)))
+            continue
+        for x0, y0, x1, y1 in _path_rules(obj, m):
+            x0, x1, top, bottom = min(x0, x1), max(x0, x1), height - max(y0, y1), height - min(y0, y1)
+            if bottom - top <= x1 - x0:
+                horizontal.append(((top + bottom) / 2, x0, x1))
+            else:
+                vertical.append(((x0 + x1) / 2, top, bottom))
+    return PageContent(number, width, height, chars, ruled_tables(horizontal, vertical), images)
 
 
 def _chars(textpage: pdfium.PdfTextPage, height: float) -> list[Char]:
@@ -98,15 +105,8 @@ def _text(raw: ctypes.c_void_p) -> str:
     return "".join(chr(pdfium_c.FPDFText_GetUnicode(raw, i)) for i in range(n))
 
 
-def _rules(page: ctypes.c_void_p, height: float) -> Iterator[tuple[float, float, float, float]]:
-    """Every visible straight rule on the page as (x0, top, x1, bottom)."""
-    for obj, m in _path_objects(page):
-        for x0, y0, x1, y1 in _path_rules(obj, m):
-            yield min(x0, x1), height - max(y0, y1), max(x0, x1), height - min(y0, y1)
-
-
-def _path_objects(page: ctypes.c_void_p) -> Iterator[tuple[ctypes.c_void_p, Matrix]]:
-    """Path objects with the matrix of the form XObjects they sit in."""
+def _objects(page: ctypes.c_void_p) -> Iterator[tuple[ctypes.c_void_p, int, Matrix]]:
+    """Path and image objects with the matrix of the form XObjects they sit in."""
     stack = [(pdfium_c.FPDFPage_CountObjects(page),
               lambda k: pdfium_c.FPDFPage_GetObject(page, k), _IDENTITY, 0)]
     while stack:
@@ -114,12 +114,18 @@ def _path_objects(page: ctypes.c_void_p) -> Iterator[tuple[ctypes.c_void_p, Matr
         for k in range(count):
             obj = get(k)
             kind = pdfium_c.FPDFPageObj_GetType(obj)
-            if kind == pdfium_c.FPDF_PAGEOBJ_PATH:
-                yield obj, matrix
+            if kind in (pdfium_c.FPDF_PAGEOBJ_PATH, pdfium_c.FPDF_PAGEOBJ_IMAGE):
+                yield obj, kind, matrix
             elif kind == pdfium_c.FPDF_PAGEOBJ_FORM and depth < MAX_FORM_DEPTH:
                 inner = _concat(_matrix(obj), matrix)
                 stack.append((pdfium_c.FPDFFormObj_CountObjects(obj),
                               lambda k, o=obj: pdfium_c.FPDFFormObj_GetObject(o, k), inner, depth + 1))
+
+
+def _bounds(obj: ctypes.c_void_p, outer: Matrix) -> tuple[float, float, float, float]:
+    l, b, r, t = ctypes.c_float(), ctypes.c_float(), ctypes.c_float(), ctypes.c_float()
+    pdfium_c.FPDFPageObj_GetBounds(obj, l, b, r, t)
+    return (*_apply(outer, l.value, b.value), *_apply(outer, r.value, t.value))
 
 
 def _path_rules(obj: ctypes.c_void_p, outer: Matrix) -> Iterator[tuple[float, float, float, float]]:
@@ -129,10 +135,7 @@ def _path_rules(obj: ctypes.c_void_p, outer: Matrix) -> Iterator[tuple[float, fl
     filled = bool(fill.value) and not stroked and _visible(obj, pdfium_c.FPDFPageObj_GetFillColor)
     if not (stroked or filled):
         return
-    l, b, r, t = ctypes.c_float(), ctypes.c_float(), ctypes.c_float(), ctypes.c_float()
-    pdfium_c.FPDFPageObj_GetBounds(obj, l, b, r, t)
-    x0, y0 = _apply(outer, l.value, b.value)
-    x1, y1 = _apply(outer, r.value, t.value)
+    x0, y0, x1, y1 = _bounds(obj, outer)
     if min(abs(x1 - x0), abs(y1 - y0)) <= THIN:
         # A thin path, stroked or filled, is one rule: its bounds are enough (most table
         # borders are drawn this way; reading the segments costs four times as much).

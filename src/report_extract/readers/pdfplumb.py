@@ -46,7 +46,8 @@ def _read_page(page: Any, number: int) -> PageContent:
     ruled = page.filter(_is_rule_or_text)
     settings = dict(TABLE_SETTINGS, explicit_horizontal_lines=_closing_lines(ruled.edges))
     tables = [list(t.cells) for t in ruled.find_tables(settings)]
-    return PageContent(number, float(page.width), float(page.height), chars, tables)
+    images = [(i["x0"], i["top"], i["x1"], i["bottom"]) for i in page.images]
+    return PageContent(number, float(page.width), float(page.height), chars, tables, images)
 
 
 def _closing_lines(edges: list[dict[str, Any]]) -> list[dict[str, Any]]:
