@@ -31,7 +31,8 @@ def seed_with_numbers() -> str:
     for line in (CORPUS / "000_a01111d04fa25f8f.txt").read_text(encoding="utf-8").split("\n"):
         in_table3 = (in_table3 or line.startswith("三、收到和处理")) and not line.startswith("四、政府信息公开行政复议")
         if in_table3 and re.search(r"(\t0){7}", line):
-            values = iter(str(TABLES["requests"][next(rows)][c]) for c in COLS)
+            key = next(rows)
+            values = iter([str(TABLES["requests"][key][c]) for c in COLS])
             line = re.sub(r"(?<=\t)0(?=\t|$)", lambda _: next(values), line, count=7)
         elif re.fullmatch(r"0(\t0){14}\t?", line):
             line = "\t".join(str(TABLES["review_litigation"][g][c]) for g in GROUPS for c in REVIEW_COLS)
