@@ -92,3 +92,22 @@ def _cells(line: str) -> tuple[int, ...]:
     from rich.cells import cell_len
 
     return tuple(cell_len(line[:i]) for i, ch in enumerate(line) if ch == "│")
+
+
+SPEC_CELLS = ROOT.parent / "shared" / "spec" / "cells.csv"
+
+
+@pytest.mark.skipif(not SPEC_CELLS.exists(), reason="the contract's cells.csv (../shared/spec) is not beside the repo")
+def test_display_layout_has_every_canonical_cell_with_its_labels():
+    import csv
+
+    from report_extract.display import cell_labels
+
+    labels = cell_labels()
+    with open(SPEC_CELLS, encoding="utf-8", newline="") as f:
+        spec = list(csv.DictReader(f))
+    assert set(labels) == {f"{r['table']}.{r['row']}.{r['col']}" for r in spec}
+    for r in spec:
+        label = labels[f"{r['table']}.{r['row']}.{r['col']}"]
+        row_leaf = r["row_label"].split(" — ")[0].split("/")[-1]
+        assert row_leaf in label and r["col_label"].split("/")[-1] in label, (r, label)

@@ -110,3 +110,11 @@ def test_batch_sheets_equal_cells_csv(batch):
         for _, c in mine.iterrows():
             key = f"{table}.{c['row']}.{c['col']}"
             assert _same(_value(c["value"]), sheet.at[c["report_id"], key]), (c["report_id"], key)
+
+
+def test_batch_headers_carry_the_printed_labels(batch):
+    out, _ = batch
+    ws = openpyxl.load_workbook(out / "all.xlsx")["requests"]
+    header = {c.value: c for c in ws[1]}
+    comment = header["requests.denied_state_secret.commercial_enterprise"].comment
+    assert comment is not None and "1.属于国家秘密" in comment.text and "商业企业" in comment.text

@@ -198,6 +198,29 @@ def grids(cells: list[CellValue], template: Optional[str], turned: bool = False)
     }
 
 
+def cell_labels() -> dict[str, str]:
+    """Canonical key → its printed row and column labels ("规章 / 本年制发件数"), both
+    templates: what a key means to someone who knows the printed report."""
+    spec = layout()
+    out: dict[str, str] = {}
+    for b in spec["proactive"]["blocks"]:
+        for row, row_label in b["rows"]:
+            for col, col_label in b["cols"]:
+                out.setdefault(f"proactive.{row}.{col}", f"{row_label} / {col_label}")
+    req = spec["requests"]
+    group, first, last = req["group"]
+    keys = [k for k, _ in req["cols"]]
+    for row in req["rows"]:
+        for i, (col, col_label) in enumerate(req["cols"]):
+            grouped = keys.index(first) <= i <= keys.index(last)
+            out[f"requests.{row['key']}.{col}"] = " ".join([*row.get("path", []), row["label"]]) + \
+                f" / {group + ' ' if grouped else ''}{col_label}"
+    for g in spec["review_litigation"]["groups"]:
+        for col, col_label in spec["review_litigation"]["cols"]:
+            out[f"review_litigation.{g['key']}.{col}"] = " ".join([*g["path"], g["label"]]) + f" / {col_label}"
+    return out
+
+
 BALANCE_ROWS = {"new_received", "carried_over", "result_total", "carried_forward"}
 # check id → whether a cell takes part in the check of a scope
 CHECK_CELLS: dict[str, Callable[[CellValue, str], bool]] = {

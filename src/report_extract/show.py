@@ -69,7 +69,8 @@ def meta_view(r: Result) -> Table:
     t = Table.grid(padding=(0, 2))
     t.add_column(style="bold")
     t.add_column()
-    place = " ".join(v for v in (region.get("province"), region.get("city"), region.get("county")) if v)
+    # a municipality is both province and city (上海市 上海市): name it once
+    place = " ".join(dict.fromkeys(v for v in (region.get("province"), region.get("city"), region.get("county")) if v))
     rows = [
         ("title", meta.get("title")),
         ("agency", meta.get("agency_full") or meta.get("agency")),

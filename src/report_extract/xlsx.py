@@ -11,11 +11,12 @@ from typing import Any, Iterable
 
 import pandas as pd
 from openpyxl import Workbook
+from openpyxl.comments import Comment
 from openpyxl.styles import Alignment, Border, Font, PatternFill, Side
 from openpyxl.utils import get_column_letter
 from openpyxl.worksheet.worksheet import Worksheet
 
-from .display import Grid, failed_keys, grids, proactive_grid, requests_grid, review_grid
+from .display import Grid, cell_labels, failed_keys, grids, proactive_grid, requests_grid, review_grid
 from .export import CELL_COLUMNS, CHECK_COLUMNS, REPORT_COLUMNS, cell_rows, check_rows, fmt, report_row
 from .result import CellValue, Result
 
@@ -142,8 +143,17 @@ def write_batch(outdir: Path, path: Path) -> None:
             wide = _wide(cells[cells["table"] == table], keys)
             sheet = ids.merge(wide, on="report_id", how="left")
             sheet.to_excel(xw, sheet_name=table, index=False, freeze_panes=(1, 1))
+            _label_headers(xw.sheets[table])
         reports.to_excel(xw, sheet_name="reports", index=False, freeze_panes=(1, 1))
         checks.to_excel(xw, sheet_name="checks", index=False, freeze_panes=(1, 1))
+
+
+def _label_headers(ws: Worksheet) -> None:
+    """Each canonical key's printed labels as a comment on its header cell (hover in Excel)."""
+    labels = cell_labels()
+    for cell in ws[1]:
+        if cell.value in labels:
+            cell.comment = Comment(labels[cell.value], "report-extract", width=320, height=60)
 
 
 def _wide(cells: pd.DataFrame, keys: list[str]) -> pd.DataFrame:
