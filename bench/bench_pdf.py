@@ -10,11 +10,14 @@ baseline, and whether the engine's tables are the same as the reference engine's
 
 Engines: `fast`, `pdfplumber`, `auto` (report_extract.readers.pdf) and the baseline
 `baseline` = pdfplumber `extract_text()` + `extract_tables()` on every page, no layout.
+`--ocr never` leaves out the reader's OCR triage (which pages need OCR), to time the
+engines alone.
 """
 from __future__ import annotations
 
 import argparse
 import hashlib
+import inspect
 import io
 import json
 import resource
@@ -40,23 +43,25 @@ def _baseline(data: bytes) -> tuple[int, str]:
         return len(pdf.pages), digest.hexdigest()
 
 
-def _engine(engine: str):
+def _engine(engine: str, ocr: str | None):
     sys.path.insert(0, str(ROOT / "src"))
     from report_extract.model import TableBlock
     from report_extract.readers import pdf
 
+    options = {"ocr": ocr} if ocr and "ocr" in inspect.signature(pdf.read).parameters else {}
+
     def run(data: bytes) -> tuple[int, str]:
-        doc = pdf.read(Path("bench.pdf"), data, engine=engine)
+        doc = pdf.read(Path("bench.pdf"), data, engine=engine, **options)
         tables = [b.texts() for b in doc.blocks if isinstance(b, TableBlock)]
         return doc.pages or 0, hashlib.sha256(repr(tables).encode()).hexdigest()
 
     return run
 
 
-def child(engine: str, folder: Path, repeat: int) -> dict:
+def child(engine: str, folder: Path, repeat: int, ocr: str | None) -> dict:
     files = sorted(folder.glob("*.pdf"))
     blobs = [f.read_bytes() for f in files]
-    run = _baseline if engine == "baseline" else _engine(engine)
+    run = _baseline if engine == "baseline" else _engine(engine, ocr)
     digests = {f.name: run(b)[1] for f, b in zip(files, blobs)}  # warm-up: imports, caches
     pages = 0
     cpu, wall = time.process_time(), time.perf_counter()
@@ -74,15 +79,17 @@ def main() -> None:
     ap.add_argument("folder", type=Path, nargs="?", default=ROOT / "corpus")
     ap.add_argument("--repeat", type=int, default=5, help="timed passes over the folder")
     ap.add_argument("--engines", default=",".join(ENGINES))
+    ap.add_argument("--ocr", help="OCR mode passed to the PDF reader (auto|always|never), if it takes one")
     ap.add_argument("--child", help=argparse.SUPPRESS)
     args = ap.parse_args()
     if args.child:
-        print(json.dumps(child(args.child, args.folder, args.repeat)))
+        print(json.dumps(child(args.child, args.folder, args.repeat, args.ocr)))
         return
     results = {}
     for engine in args.engines.split(","):
+        extra = ["--ocr", args.ocr] if args.ocr else []
         out = subprocess.run([sys.executable, __file__, str(args.folder), "--repeat", str(args.repeat),
-                              "--child", engine], check=True, capture_output=True, text=True)
+                              "--child", engine, *extra], check=True, capture_output=True, text=True)
         results[engine] = json.loads(out.stdout.strip().splitlines()[-1])
     _report(results, args.folder)
 
