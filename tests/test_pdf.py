@@ -380,13 +380,33 @@ def test_encrypted_fixture_is_really_encrypted():
 
 # --- DOCX → PDF (LibreOffice) ------------------------------------------------------------
 
-def test_seed_docx_converted_to_pdf(tmp_path):
+@pytest.fixture(scope="module")
+def seed_pdf(tmp_path_factory) -> Path:
+    """The seed report as a DOCX (the template's merged layout, built by the DOCX tests'
+    builder) printed to PDF by LibreOffice, as most published reports are made."""
     soffice = shutil.which("soffice") or shutil.which("libreoffice")
     if not soffice:
         pytest.skip("LibreOffice (soffice) is not installed: cannot convert DOCX to PDF")
-    docx = ROOT / "tests" / "fixtures" / "govnianbao_template_2021_blank.docx"
-    subprocess.run([soffice, "--headless", "--convert-to", "pdf", "--outdir", str(tmp_path), str(docx)],
-                   check=True, capture_output=True, timeout=180)
-    path = tmp_path / (docx.stem + ".pdf")
-    doc = pdf_reader.read(path, path.read_bytes(), engine="fast")
-    assert table_with(doc, "本年新收政府信息公开申请数量")
+    build = pytest.importorskip("docx_build").build
+    seed_spec = pytest.importorskip("test_docx")._seed_spec
+    out = tmp_path_factory.mktemp("seed")
+    docx = out / "000_a01111d04fa25f8f.docx"
+    docx.write_bytes(build(seed_spec()))
+    subprocess.run([soffice, f"-env:UserInstallation=file://{out}/profile", "--headless",
+                    "--convert-to", "pdf", "--outdir", str(out), str(docx)],
+                   check=True, capture_output=True, timeout=300)
+    return out / "000_a01111d04fa25f8f.pdf"
+
+
+@pytest.mark.parametrize("engine", ENGINES)
+def test_seed_docx_printed_to_pdf(seed_pdf, engine):
+    extract = pytest.importorskip("report_extract").extract
+    result = extract(seed_pdf, engine=engine)
+    labels = truth("000_a01111d04fa25f8f")
+    got = {(c.table, c.row, c.col): c.value for c in result.cells}
+    wrong = [(t, r, c, v, got.get((t, r, c), "absent"))
+             for t, rows in labels["tables"].items() for r, cols in rows.items()
+             for c, v in cols.items() if got.get((t, r, c), "absent") != v]
+    assert not wrong
+    doc = pdf_reader.read(seed_pdf, seed_pdf.read_bytes(), engine=engine)
+    assert value_rows(table_with(doc, "未经复议直接起诉"), 15) == [["0"] * 15]
