@@ -19,6 +19,7 @@ from report_extract import extract
 from report_extract.audit import CAPTION_PX, HEADER_PX, boxes, page_tops, table_pages
 from report_extract.cli import main
 from report_extract.display import failed_keys
+from report_extract.readers import read
 
 ROOT = Path(__file__).resolve().parents[1]
 KIRO_01 = ROOT / "corpus" / "kiro_01.pdf"
@@ -40,6 +41,10 @@ def audit(path: Path, out: Path) -> str:
 def kiro_01(tmp_path_factory):
     out = tmp_path_factory.mktemp("audit") / "kiro_01.html"
     return extract(KIRO_01), out, audit(KIRO_01, out)
+
+
+def _pages(result) -> list[int]:
+    return table_pages(result, read(KIRO_01))
 
 
 def test_page_is_self_contained(kiro_01):
@@ -64,12 +69,14 @@ def test_failed_check_cells_are_red(kiro_01):
     assert "review_litigation.admin_review.total" in red and len(red) == 10  # two groups of table 4
 
 
-def test_boxes_cover_the_printed_numbers_in_the_pdf():
+@pytest.mark.parametrize("path", sorted((ROOT / "corpus").glob("*.pdf")), ids=lambda p: p.name)
+def test_boxes_cover_the_printed_numbers_in_the_pdf(path):
     """Independent of the extractor's own text: PDFium's text layer inside each box is the raw value."""
-    result = extract(KIRO_01)
-    pdf = pdfium.PdfDocument(str(KIRO_01))
+    result = extract(path)
+    assert result.cells and all(c.bbox and c.page for c in result.cells if not c.derived)
+    pdf = pdfium.PdfDocument(str(path))
     try:
-        for c in result.cells:
+        for c in (c for c in result.cells if not c.derived):
             page = pdf[c.page - 1]
             height = page.get_size()[1]
             x0, top, x1, bottom = c.bbox
@@ -99,7 +106,7 @@ def _page_sizes(result) -> list[tuple[float, float]]:
 
     pdf = pdfium.PdfDocument(str(KIRO_01))
     try:
-        return [tuple(v * ZOOM for v in pdf[n - 1].get_size()) for n in table_pages(result)]
+        return [tuple(v * ZOOM for v in pdf[n - 1].get_size()) for n in _pages(result)]
     finally:
         pdf.close()
 
@@ -109,7 +116,7 @@ def test_screenshot_shows_every_box_on_ink(kiro_01, screenshot):
     image under it has dark printed pixels (the number)."""
     result, _, _ = kiro_01
     failed = failed_keys(result.checks, result.cells)
-    tops = dict(zip(table_pages(result), page_tops(_page_sizes(result))))
+    tops = dict(zip(_pages(result), page_tops(_page_sizes(result))))
     for b in boxes(result):
         x, y = b.left, tops[b.page] + b.top
         colour = RED if b.key in failed else BLUE
@@ -123,7 +130,7 @@ def test_screenshot_shows_every_box_on_ink(kiro_01, screenshot):
 def test_screenshot_for_the_readme(kiro_01, screenshot, tmp_path):
     """A crop of page 4: the end of table 3 and table 4 with its two failed groups in red."""
     result, _, _ = kiro_01
-    tops = dict(zip(table_pages(result), page_tops(_page_sizes(result))))
+    tops = dict(zip(_pages(result), page_tops(_page_sizes(result))))
     on_page = [b for b in boxes(result) if b.page == 4]
     left = int(min(b.left for b in on_page) - 160)
     top = int(tops[4] + min(b.top for b in on_page) - 20)
@@ -164,7 +171,6 @@ def test_docx_source_tables_link_every_cell(tmp_path):
     from docx_build import build, html_tables
 
     from report_extract.model import TableBlock
-    from report_extract.readers import read
 
     page = ROOT / "corpus" / "shuyang_01.html"
     spans = html_tables(page)[1:]  # [0] is the CMS info table
@@ -176,3 +182,16 @@ def test_docx_source_tables_link_every_cell(tmp_path):
     html = audit(path, tmp_path / "a.html")
     read_cells = set(re.findall(r'<td class="read[^"]*" id="b-([\w.]+)"', html))
     assert read_cells == {c.key for c in result.cells if not c.derived} and len(read_cells) == 200
+
+
+def test_ocr_cells_show_their_confidence(tmp_path):
+    """No reader runs OCR yet; a cell that carries a confidence is boxed dashed with it."""
+    from report_extract.audit import audit_html
+    from report_extract.pipeline import from_document
+
+    doc = read(KIRO_01)
+    result = from_document(doc)
+    result.cells[0].confidence = 0.62
+    html = audit_html(doc, result)
+    key = result.cells[0].key
+    assert re.search(rf'<a class="box ocr low" id="b-{re.escape(key)}"[^>]*title="[^"]*OCR 0\.62', html)

@@ -111,3 +111,18 @@ def test_display_layout_has_every_canonical_cell_with_its_labels():
         label = labels[f"{r['table']}.{r['row']}.{r['col']}"]
         row_leaf = r["row_label"].split(" — ")[0].split("/")[-1]
         assert row_leaf in label and r["col_label"].split("/")[-1] in label, (r, label)
+
+
+def test_ocr_confidence_is_marked():
+    from rich.console import Console
+
+    from report_extract import extract
+    from report_extract.show import show as show_result
+
+    result = extract(CORPUS / "kiro_01.pdf")
+    cell = next(c for c in result.cells if c.key == "requests.new_received.total")
+    cell.confidence = 0.62
+    console = Console(record=True, width=120, force_terminal=False)
+    show_result(result, "requests", console)
+    out = console.export_text()
+    assert re.search(r"21 0\.62\?", out) and "? OCR confidence below" in out

@@ -22,7 +22,7 @@ from typing import Iterable, Optional
 from . import readers
 from .display import Grid, failed_keys, grids, value_text
 from .model import Cell, Document, Origin, TableBlock, TextBlock
-from .pipeline import extract, from_document
+from .pipeline import from_document
 from .result import CellValue, CheckResult, Result
 from .show import LOW_CONFIDENCE, check_row
 
@@ -55,16 +55,16 @@ class RenderedPage:
 
 
 def write_audit(path: str | Path, out: Path, engine: str = "auto") -> None:
-    result = extract(path, engine=engine)
-    out.write_text(audit_html(Path(path), result), encoding="utf-8")
+    doc = readers.read(path, engine=engine)  # what `extract` does, keeping the document
+    out.write_text(audit_html(doc, from_document(doc)), encoding="utf-8")
 
 
-def audit_html(path: Path, result: Result) -> str:
+def audit_html(doc: Document, result: Result) -> str:
     failed = failed_keys(result.checks, result.cells)
-    if result.source.get("format") == "pdf":
-        left = _pdf_view(path, result, failed)
+    if doc.format == "pdf":
+        left = _pdf_view(Path(doc.path), result, table_pages(result, doc), failed)
     else:
-        left = _source_view(readers.read(path), result, failed)
+        left = _source_view(doc, result, failed)
     return _page(result, left, _canonical_view(result, failed))
 
 
@@ -80,8 +80,12 @@ def boxes(result: Result) -> list[PageBox]:
     return out
 
 
-def table_pages(result: Result) -> list[int]:
-    return sorted({c.page for c in result.cells if c.page and c.bbox})
+def table_pages(result: Result, doc: Document) -> list[int]:
+    """Pages with an extracted cell, and pages where the reader saw a table: a table the
+    extractor missed is worth seeing too."""
+    cells = {c.page for c in result.cells if c.page and c.bbox}
+    tables = {b.origin.page for b in doc.blocks if isinstance(b, TableBlock) and b.origin.page}
+    return sorted(cells | tables)
 
 
 def page_tops(sizes: list[tuple[float, float]]) -> list[float]:
@@ -116,13 +120,13 @@ def render_pages(path: Path, numbers: Iterable[int]) -> list[RenderedPage]:
         pdf.close()
 
 
-def _pdf_view(path: Path, result: Result, failed: set[str]) -> str:
+def _pdf_view(path: Path, result: Result, pages: list[int], failed: set[str]) -> str:
     by_key = {c.key: c for c in result.cells}
     by_page: dict[int, list[PageBox]] = {}
     for b in boxes(result):
         by_page.setdefault(b.page, []).append(b)
     parts = []
-    for page in render_pages(path, table_pages(result)):
+    for page in render_pages(path, pages):
         items = "".join(_box_html(b, by_key[b.key], failed) for b in by_page.get(page.number, []))
         parts.append(
             f'<figure class="pdf" style="width:{page.width_px:.0f}px">'
