@@ -271,6 +271,30 @@ def test_borderless_tables(name, engine):
     assert not wrong
 
 
+def turned(name: str) -> bytes:
+    """The real PDF with its content drawn sideways on landscape media and /Rotate 90
+    turning it upright again, as landscape table pages are often made."""
+    doc = pdfium.PdfDocument(CORPUS / f"{name}.pdf")
+    for i in range(len(doc)):
+        page = doc[i]
+        width, height = page.get_size()
+        for obj in list(page.get_objects(max_depth=1)):
+            obj.transform(pdfium.PdfMatrix(0, 1, -1, 0, height, 0))
+        page.set_mediabox(0, 0, height, width)
+        page.set_rotation(90)
+        page.gen_content()
+    return _save(doc)
+
+
+@pytest.mark.parametrize("engine", ENGINES)
+def test_rotated_pages_read_as_displayed(engine):
+    doc = pdf_reader.read(Path("kiro_01-rotated.pdf"), turned("kiro_01"), engine=engine)
+    plain = read_pdf("kiro_01", engine)
+    assert [t.texts() for t in tables(doc)] == [t.texts() for t in tables(plain)]
+    assert [b.text for b in doc.blocks if isinstance(b, TextBlock)] == \
+        [b.text for b in plain.blocks if isinstance(b, TextBlock)]
+
+
 @pytest.mark.parametrize("engine", ENGINES)
 def test_kiro_01_review_totals_fail_their_check(engine):
     tables_mod = pytest.importorskip("report_extract.tables")

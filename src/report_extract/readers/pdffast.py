@@ -45,10 +45,11 @@ def read_pages(pdf: pdfium.PdfDocument) -> list[PageContent]:
 
 
 def read_page(page: pdfium.PdfPage, number: int) -> PageContent:
-    width, height = page.get_size()
+    width, height = page.get_size()  # as displayed, /Rotate applied
+    view = _View(page)
     textpage = page.get_textpage()
     try:
-        chars = dedupe(_chars(textpage, height))
+        chars = dedupe(_chars(textpage, view))
     finally:
         textpage.close()
     horizontal: list[Seg] = []
@@ -56,11 +57,10 @@ def read_page(page: pdfium.PdfPage, number: int) -> PageContent:
     images: list[BBox] = []
     for obj, kind, m in _objects(page.raw):
         if kind == pdfium_c.FPDF_PAGEOBJ_IMAGE:
-            x0, y0, x1, y1 = _bounds(obj, m)
-            images.append((min(x0, x1), height - max(y0, y1), max(x0, x1), height - min(y0, y1)))
+            images.append(view.box(*_bounds(obj, m)))
             continue
-        for x0, y0, x1, y1 in _path_rules(obj, m):
-            x0, x1, top, bottom = min(x0, x1), max(x0, x1), height - max(y0, y1), height - min(y0, y1)
+        for rule in _path_rules(obj, m):
+            x0, top, x1, bottom = view.box(*rule)
             if bottom - top <= x1 - x0:
                 horizontal.append(((top + bottom) / 2, x0, x1))
             else:
@@ -68,7 +68,24 @@ def read_page(page: pdfium.PdfPage, number: int) -> PageContent:
     return PageContent(number, width, height, chars, ruled_tables(horizontal, vertical), images)
 
 
-def _chars(textpage: pdfium.PdfTextPage, height: float) -> list[Char]:
+class _View:
+    """PDF user space (y up) to the page as displayed: top-left origin, /Rotate applied
+    (landscape tables are often pages turned by /Rotate; pdfplumber turns them too)."""
+
+    def __init__(self, page: pdfium.PdfPage):
+        x0, y0, x1, y1 = page.get_mediabox()
+        # X = ax*x + bx*y + cx, Y = ay*x + by*y + cy for each clockwise rotation
+        self.m = {0: (1, 0, -x0, 0, -1, y1), 90: (0, 1, -y0, 1, 0, -x0),
+                  180: (-1, 0, x1, 0, 1, -y0), 270: (0, -1, y1, -1, 0, x1)}[page.get_rotation() % 360]
+
+    def box(self, x0: float, y0: float, x1: float, y1: float) -> BBox:
+        ax, bx, cx, ay, by, cy = self.m
+        X0, Y0 = ax * x0 + bx * y0 + cx, ay * x0 + by * y0 + cy
+        X1, Y1 = ax * x1 + bx * y1 + cx, ay * x1 + by * y1 + cy
+        return (min(X0, X1), min(Y0, Y1), max(X0, X1), max(Y0, Y1))
+
+
+def _chars(textpage: pdfium.PdfTextPage, view: _View) -> list[Char]:
     raw = textpage.raw
     box = pdfium_c.FS_RECTF()
     found: list[tuple[int, str, float, float, float, float]] = []
@@ -89,7 +106,7 @@ def _chars(textpage: pdfium.PdfTextPage, height: float) -> list[Char]:
             # Broken font metrics (seen: 200 pt boxes on 10 pt glyphs): the glyph's own
             # box is the better estimate.
             x0, y1, x1, y0 = left.value, top.value, right.value, bottom.value
-        out.append(Char(text, x0, height - y1, x1, height - y0))
+        out.append(Char(text, *view.box(x0, y0, x1, y1)))
     return out
 
 
