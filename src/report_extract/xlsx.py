@@ -94,7 +94,7 @@ def _style(ws: Worksheet, row: int, col: int, rowspan: int, colspan: int, kind: 
 def _meta_rows(result: Result) -> Iterable[dict[str, Any]]:
     row = report_row(result)
     for key in REPORT_COLUMNS:
-        yield {"field": key, "value": fmt(row.get(key))}
+        yield {"field": key, "value": row.get(key)}
 
 
 def _rows_sheet(ws: Worksheet, columns: list[str], rows: Iterable[dict[str, Any]]) -> None:
