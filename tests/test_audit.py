@@ -195,3 +195,25 @@ def test_ocr_cells_show_their_confidence(tmp_path):
     html = audit_html(doc, result)
     key = result.cells[0].key
     assert re.search(rf'<a class="box ocr low" id="b-{re.escape(key)}"[^>]*title="[^"]*OCR 0\.62', html)
+
+
+def test_rotated_pages_get_the_same_boxes(tmp_path, kiro_01):
+    """A landscape page turned upright by /Rotate 90 is rendered as displayed, and its
+    boxes are where they are on the plain copy."""
+    _, _, plain = kiro_01
+    pdf = pdfium.PdfDocument(str(KIRO_01))
+    for i in range(len(pdf)):  # content drawn sideways on landscape media, /Rotate 90
+        page = pdf[i]
+        width, height = page.get_size()
+        for obj in list(page.get_objects(max_depth=1)):
+            obj.transform(pdfium.PdfMatrix(0, 1, -1, 0, height, 0))
+        page.set_mediabox(0, 0, height, width)
+        page.set_rotation(90)
+        page.gen_content()
+    turned = tmp_path / "kiro_01-rotated.pdf"
+    pdf.save(str(turned))
+    pdf.close()
+    html = audit(turned, tmp_path / "a.html")
+    box = re.compile(r'<a class="box[^>]*>')
+    assert box.findall(html) == box.findall(plain)
+    assert re.findall(r'class="page" style="[^"]*"', html) == re.findall(r'class="page" style="[^"]*"', plain)
