@@ -6,6 +6,7 @@ eye against renders).  Bad-input fixtures are built here, in memory.
 from __future__ import annotations
 
 import csv
+import ctypes
 import hashlib
 import io
 import json
@@ -284,6 +285,32 @@ def turned(name: str) -> bytes:
         page.set_rotation(90)
         page.gen_content()
     return _save(doc)
+
+
+def with_running_header(name: str) -> bytes:
+    """The real PDF with a running header and a "Page i of n" footer on every page."""
+    doc = pdfium.PdfDocument(CORPUS / f"{name}.pdf")
+    for i in range(len(doc)):
+        page = doc[i]
+        width, height = page.get_size()
+        for text, x, y in [("Annual Report 2024", 72, height - 30), (f"Page {i + 1} of {len(doc)}", width / 2 - 30, 20)]:
+            obj = pdfium_c.FPDFPageObj_NewTextObj(doc.raw, b"Helvetica", ctypes.c_float(9))
+            wide = (text + "\0").encode("utf-16-le")
+            pdfium_c.FPDFText_SetText(obj, ctypes.cast(ctypes.c_char_p(wide), ctypes.POINTER(pdfium_c.FPDF_WCHAR)))
+            pdfium_c.FPDFPageObj_Transform(obj, 1, 0, 0, 1, x, y)
+            pdfium_c.FPDFPage_InsertObject(page.raw, obj)
+        page.gen_content()
+    return _save(doc)
+
+
+@pytest.mark.parametrize("engine", ENGINES)
+def test_running_header_and_footer_removed(engine):
+    doc = pdf_reader.read(Path("kiro_01-header.pdf"), with_running_header("kiro_01"), engine=engine)
+    assert "Annual Report" not in doc.text() and "Page " not in doc.text()
+    plain = read_pdf("kiro_01", engine)
+    assert [t.texts() for t in tables(doc)] == [t.texts() for t in tables(plain)]
+    assert [b.text for b in doc.blocks if isinstance(b, TextBlock)] == \
+        [b.text for b in plain.blocks if isinstance(b, TextBlock)]
 
 
 @pytest.mark.parametrize("engine", ENGINES)

@@ -16,7 +16,7 @@ from typing import Optional, Sequence, Union
 from ..model import Block, Origin, TableBlock, TextBlock
 from .pdfborderless import borderless_tables
 from .pdfgrid import BBox, CellIndex, RawTable, to_grid
-from .pdftext import Char, Line, block_text, group_lines, join_lines, make_lines
+from .pdftext import Char, Line, block_text, group_lines, join_lines, line_text, make_lines
 
 # Lines within this fraction of the page height from the top or bottom edge may be page
 # chrome (running header, footer, page number).
@@ -58,22 +58,27 @@ Item = Union[Line, RawTable]
 
 
 def build_blocks(pages: Sequence[PageContent]) -> list[Block]:
-    flows = [_read_page(p) for p in pages]
-    _drop_chrome(flows, pages)
+    ruled = [_ruled(p) for p in pages]
+    _drop_chrome([lines for _, lines in ruled], pages)
+    flows = [_read_page(p, tables, lines) for p, (tables, lines) in zip(pages, ruled)]
     items = _merge_continued_tables(flows)
     return _to_blocks(items)
 
 
-def _read_page(page: PageContent) -> list[Item]:
-    """The page's tables (cells filled with their text) and its other lines, top to bottom."""
+def _ruled(page: PageContent) -> tuple[list[RawTable], list[list[Char]]]:
+    """The page's ruled tables, cells filled with their text, and its other chars as lines."""
     tables = [RawTable(page.number, cells) for cells in page.tables if len(cells) > 1]
-    free = _fill(tables, page.chars)
-    lines = group_lines(free)
+    return tables, group_lines(_fill(tables, page.chars))
+
+
+def _read_page(page: PageContent, tables: list[RawTable], lines: list[list[Char]]) -> list[Item]:
+    """Tables (ruled and rule-less) and text lines of a page, top to bottom."""
+    free = [c for line in lines for c in line]
     found = borderless_tables(lines, max((c.x1 for c in free), default=0.0))
     if found.tables:
         rule_less = [RawTable(page.number, cells) for cells in found.tables]
         lines = group_lines(_fill(rule_less, free, found.word_x))
-        tables += rule_less
+        tables = tables + rule_less
     items: list[Item] = [*make_lines(lines, page.number), *tables]
     return sorted(items, key=lambda it: it.top if isinstance(it, Line) else it.bbox[1])
 
@@ -101,21 +106,21 @@ def _chrome_key(text: str) -> str:
     return _DIGITS.sub("#", text.replace(" ", ""))
 
 
-def _drop_chrome(flows: list[list[Item]], pages: Sequence[PageContent]) -> None:
-    """Remove running headers/footers and page numbers: lines in the top or bottom margin
-    that are a page number or repeat (digits aside) on other pages."""
-    def in_margin(line: Line, page: PageContent) -> bool:
+def _drop_chrome(pages_lines: list[list[list[Char]]], pages: Sequence[PageContent]) -> None:
+    """Remove running headers/footers and page numbers before tables are looked for: lines
+    in the top or bottom margin that are a page number or repeat (digits aside) on other
+    pages."""
+    def in_margin(line: list[Char], page: PageContent) -> bool:
         zone = MARGIN_ZONE * page.height
-        return line.bottom < zone or line.top > page.height - zone
+        return max(c.bottom for c in line) < zone or min(c.top for c in line) > page.height - zone
 
-    margin_lines = [[it for it in flow if isinstance(it, Line) and in_margin(it, p)]
-                    for flow, p in zip(flows, pages)]
-    counts = Counter(k for lines in margin_lines for k in {_chrome_key(li.text) for li in lines})
+    margin = [[(k, line_text(line)) for k, line in enumerate(lines) if in_margin(line, p)]
+              for lines, p in zip(pages_lines, pages)]
+    counts = Counter(key for found in margin for key in {_chrome_key(text) for _, text in found})
     repeat = 2 if len(pages) > 1 else 10 ** 9
-    for flow, lines in zip(flows, margin_lines):
-        for li in lines:
-            if _PAGE_NUMBER.match(li.text) or counts[_chrome_key(li.text)] >= repeat:
-                flow.remove(li)
+    for lines, found in zip(pages_lines, margin):
+        drop = {k for k, text in found if _PAGE_NUMBER.match(text) or counts[_chrome_key(text)] >= repeat}
+        lines[:] = [line for k, line in enumerate(lines) if k not in drop]
 
 
 def _merge_continued_tables(flows: list[list[Item]]) -> list[Union[Line, list[RawTable]]]:
