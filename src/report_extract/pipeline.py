@@ -9,6 +9,7 @@ from .checks import prose_checks, table_checks
 from .facts import extract_facts
 from .meta import extract_meta
 from .model import Document, TextBlock
+from .report_kind import not_a_report
 from .result import Result
 from .sections import find_sections
 from .tables import Tables, extract_tables
@@ -21,11 +22,12 @@ def report_id(sha256: str) -> str:
     return sha256[:16]
 
 
-def status_of(tables: Tables) -> str:
+def status_of(tables: Tables, doc: Optional[Document] = None) -> str:
     """ok: all three tables; partial: some; template: tables printed but every cell
-    blank (a blank form, not a report of zeros); no_tables: none (free-form report)."""
+    blank (a blank form, not a report of zeros); no_tables: none (free-form report);
+    not_a_report: no tables, and `doc` is some other document (report_kind.py)."""
     if not tables.cells:
-        return "no_tables"
+        return "not_a_report" if doc is not None and not_a_report(doc) else "no_tables"
     if all(c.value is None for c in tables.cells if not c.derived):
         return "template"
     return "ok" if set(tables.found) == set(TABLES) else "partial"
@@ -37,11 +39,13 @@ def prose(doc: Document) -> str:
 
 def from_document(doc: Document, overrides: Optional[dict] = None) -> Result:
     tables = extract_tables(doc)
-    status = status_of(tables)
+    status = status_of(tables, doc)
     template = tables.template or ("free" if status == "no_tables" else None)
     meta = extract_meta(doc, template=template, overrides=overrides)
     checks = table_checks(tables.cells)
     warnings = doc.warnings + meta.warnings + tables.warnings
+    if status == "not_a_report":
+        warnings.append(str(not_a_report(doc)))  # why, for the reader of the result
     if status in ("ok", "partial"):
         checks += prose_checks(prose(doc), tables.cells)
     # Reports before 2019 have no fixed tables: their numbers are in the prose.

@@ -53,6 +53,7 @@ def read(path: str | Path, data: bytes | None = None, **options) -> Document:
     path = Path(path)
     if data is None:
         try:
+            guard.check_size(path.stat().st_size)
             data = path.read_bytes()
         except OSError as e:
             raise ReaderError(f"cannot open file: {e.strerror or e}") from e
@@ -62,8 +63,17 @@ def read(path: str | Path, data: bytes | None = None, **options) -> Document:
     module = READERS.get(fmt)
     if module is None:
         raise ReaderError(f"no reader for {fmt} files")
+    guard.check(fmt, data)
     reader = importlib.import_module(f"{__name__}.{module}")
     accepted = inspect.signature(reader.read).parameters
-    doc: Document = reader.read(path, data, **{k: v for k, v in options.items() if k in accepted})
+    try:
+        doc: Document = reader.read(path, data, **{k: v for k, v in options.items() if k in accepted})
+    except guard.malformed(fmt) as e:
+        # The parsing libraries' own "broken file" errors, which a reader did not explain.
+        detail = " ".join(str(e).split())[:200] or type(e).__name__
+        raise ReaderError(f"corrupt {fmt.upper()} file: {detail}") from e
     doc.sha256 = hashlib.sha256(data).hexdigest()
     return doc
+
+
+from . import guard  # noqa: E402  (guard imports ReaderError from this module)

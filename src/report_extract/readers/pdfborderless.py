@@ -145,7 +145,9 @@ def _header(lines: list[_Line], k: int, height: float, right_margin: float) -> l
 def _grid(region: list[_Line], height: float) -> list[BBox]:
     value_words = [w for li in region if li.values for w in li.words[-li.values:]]
     anchors = _centres(sorted((x0 + x1) / 2 for _, x0, x1 in value_words), height)
-    first = min(x0 for _, x0, x1 in value_words if (x0 + x1) / 2 < anchors[0] + height)
+    # `<=`: with degenerate glyph boxes the line height is 0, and the first column's
+    # own words must still count (found by fuzzing: min() of an empty sequence).
+    first = min(x0 for _, x0, x1 in value_words if (x0 + x1) / 2 <= anchors[0] + height)
     left = min(c.x0 for li in region for c in li.chars) - 1
     # Edges derive from the column centres only, so the fragments of a table continued on
     # the next page get the same columns.
