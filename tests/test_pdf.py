@@ -294,13 +294,28 @@ def with_running_header(name: str) -> bytes:
         page = doc[i]
         width, height = page.get_size()
         for text, x, y in [("Annual Report 2024", 72, height - 30), (f"Page {i + 1} of {len(doc)}", width / 2 - 30, 20)]:
-            obj = pdfium_c.FPDFPageObj_NewTextObj(doc.raw, b"Helvetica", ctypes.c_float(9))
-            wide = (text + "\0").encode("utf-16-le")
-            pdfium_c.FPDFText_SetText(obj, ctypes.cast(ctypes.c_char_p(wide), ctypes.POINTER(pdfium_c.FPDF_WCHAR)))
-            pdfium_c.FPDFPageObj_Transform(obj, 1, 0, 0, 1, x, y)
-            pdfium_c.FPDFPage_InsertObject(page.raw, obj)
+            _insert_text(doc, page, text, x, y)
         page.gen_content()
     return _save(doc)
+
+
+def _insert_text(doc: pdfium.PdfDocument, page: pdfium.PdfPage, text: str, x: float, y: float) -> None:
+    obj = pdfium_c.FPDFPageObj_NewTextObj(doc.raw, b"Helvetica", ctypes.c_float(9))
+    wide = (text + "\0").encode("utf-16-le")
+    pdfium_c.FPDFText_SetText(obj, ctypes.cast(ctypes.c_char_p(wide), ctypes.POINTER(pdfium_c.FPDF_WCHAR)))
+    pdfium_c.FPDFPageObj_Transform(obj, 1, 0, 0, 1, x, y)
+    pdfium_c.FPDFPage_InsertObject(page.raw, obj)
+
+
+@pytest.mark.parametrize("engine", ENGINES)
+def test_fake_bold_printed_twice_read_once(engine):
+    doc = pdfium.PdfDocument(CORPUS / "kiro_01.pdf")
+    page = doc[4]
+    for dx, dy in [(0, 0), (0.35, 0), (0, 0.3)]:  # how WPS/Word fake a bold face
+        _insert_text(doc, page, "Heavy 2024", 100 + dx, 300 + dy)
+    page.gen_content()
+    text = pdf_reader.read(Path("bold.pdf"), _save(doc), engine=engine).text()
+    assert "Heavy 2024" in text and "HHeeaavvyy" not in text and "Heavy2024" not in text
 
 
 @pytest.mark.parametrize("engine", ENGINES)
@@ -422,6 +437,13 @@ def test_bad_pdf_raises_one_line(case, engine):
     with pytest.raises(ReaderError, match=message) as err:
         pdf_reader.read(Path(f"{case}.pdf"), make(), engine=engine)
     assert "\n" not in str(err.value)
+
+
+@pytest.mark.parametrize("engine", ENGINES)
+def test_owner_password_only_pdf_opens(engine):
+    """Encrypted with an empty user password (copy/print restrictions only): readable."""
+    with pytest.raises(ReaderError, match=r"^empty PDF: no text"):
+        pdf_reader.read(Path("restricted.pdf"), encrypted_pdf(b""), engine=engine)
 
 
 def test_encrypted_fixture_is_really_encrypted():

@@ -88,25 +88,29 @@ class _View:
 def _chars(textpage: pdfium.PdfTextPage, view: _View) -> list[Char]:
     raw = textpage.raw
     box = pdfium_c.FS_RECTF()
-    found: list[tuple[int, str, float, float, float, float]] = []
+    found: list[tuple[int, str, float, float, float, float, bool]] = []
     text = _text(raw)
+    space = False
     for i, ch in enumerate(text):
         code = ord(ch)
         if code <= 32 or code in (0xA0, 0x3000, 0xFFFE, 0xFFFF):  # spaces, CR/LF, generated
+            # PDFium adds spaces and line breaks of its own; only printed spaces count.
+            space = space or (code == 32 and not pdfium_c.FPDFText_IsGenerated(raw, i))
             continue
         if pdfium_c.FPDFText_GetLooseCharBox(raw, i, box):
-            found.append((i, ch, box.left, box.top, box.right, box.bottom))
+            found.append((i, ch, box.left, box.top, box.right, box.bottom, space))
+            space = False
     if not found:
         return []
     typical = sorted(f[3] - f[5] for f in found)[len(found) // 2]
     left, right, bottom, top = (ctypes.c_double() for _ in range(4))
     out = []
-    for i, text, x0, y1, x1, y0 in found:
+    for i, text, x0, y1, x1, y0, space in found:
         if y1 - y0 > LOOSE_MAX_RATIO * typical and pdfium_c.FPDFText_GetCharBox(raw, i, left, right, bottom, top):
             # Broken font metrics (seen: 200 pt boxes on 10 pt glyphs): the glyph's own
             # box is the better estimate.
             x0, y1, x1, y0 = left.value, top.value, right.value, bottom.value
-        out.append(Char(text, *view.box(x0, y0, x1, y1)))
+        out.append(Char(text, *view.box(x0, y0, x1, y1), space))
     return out
 
 

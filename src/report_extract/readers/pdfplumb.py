@@ -41,8 +41,14 @@ def page_count(data: bytes) -> int | None:
 
 def _read_page(page: Any, number: int) -> PageContent:
     page = page.dedupe_chars()
-    chars = [Char(c["text"], c["x0"], c["top"], c["x1"], c["bottom"])
-             for c in page.chars if c["text"].strip()]
+    chars = []
+    space = False
+    for c in page.chars:
+        if not c["text"].strip():
+            space = space or c["text"] == " "
+            continue
+        chars.append(Char(c["text"], c["x0"], c["top"], c["x1"], c["bottom"], space))
+        space = False
     ruled = page.filter(_is_rule_or_text)
     settings = dict(TABLE_SETTINGS, explicit_horizontal_lines=_closing_lines(ruled.edges))
     tables = [list(t.cells) for t in ruled.find_tables(settings)]

@@ -36,6 +36,10 @@ class Char(NamedTuple):
     top: float
     x1: float
     bottom: float
+    # The PDF prints a space character right before this one.  It separates words even
+    # where the gap is narrow (Latin text), except between two Chinese characters, where
+    # it is justification filler.
+    space_before: bool = False
 
     @property
     def height(self) -> float:
@@ -109,7 +113,9 @@ def split_words(chars: Sequence[Char]) -> list[tuple[str, float, float]]:
     """A line's words (text, x0, x1): runs of characters without a space-wide gap."""
     words: list[list[Char]] = []
     for c in chars:
-        if words and not _spaced(words[-1][-1], c):
+        prev = words[-1][-1] if words else None
+        printed_space = c.space_before and not (_CJK.match(c.text) and prev and _CJK.match(prev.text))
+        if prev is not None and not printed_space and not _spaced(prev, c):
             words[-1].append(c)
         else:
             words.append([c])
