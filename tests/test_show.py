@@ -126,3 +126,12 @@ def test_ocr_confidence_is_marked():
     show_result(result, "requests", console)
     out = console.export_text()
     assert re.search(r"21 0\.62\?", out) and "? OCR confidence below" in out
+
+
+@pytest.mark.parametrize("command", ["show", "audit"])
+def test_unreadable_file_is_one_line_and_exit_1(command, tmp_path):
+    bad = tmp_path / "broken.pdf"
+    bad.write_bytes(b"%PDF-1.4 truncated")
+    extra = ["-o", str(tmp_path / "a.html")] if command == "audit" else []
+    result = CliRunner().invoke(main, [command, str(bad), *extra])
+    assert result.exit_code == 1 and "broken.pdf:" in result.output and "Traceback" not in result.output

@@ -194,7 +194,11 @@ def audit_command(file, out, engine) -> None:
     """
     from .audit import write_audit
 
-    write_audit(file, out, engine=engine)
+    try:
+        write_audit(file, out, engine=engine)
+    except ReaderError as e:
+        click.echo(f"{file}: {e}", err=True)
+        sys.exit(1)
     click.echo(f"wrote {out}", err=True)
 
 
