@@ -27,7 +27,8 @@ def _group_ok(parts: list[str], group: int) -> bool:
     k = len(parts)
     if group <= 1 or k % group:
         return True
-    g = [int(p) for p in parts[k - group : k]]
+    # A part ending its chunk carries the chunk's unit ("3940元"): sum the numbers only.
+    g = [int(_UNIT.sub("", p)) for p in parts[k - group : k]]
     return sum(g[:-1]) == g[-1]
 
 

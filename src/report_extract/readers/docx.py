@@ -40,6 +40,8 @@ def read(path: Path, data: bytes) -> Document:
         word = docx.Document(io.BytesIO(data))
     except Exception as e:  # python-docx raises KeyError, ValueError, lxml errors … on broken packages
         raise ReaderError(f"cannot open DOCX: {type(e).__name__}: {e}") from e
+    if word.element.tag != q("document"):  # python-docx loads any root element without complaint
+        raise ReaderError(f"word/document.xml is not a Word document (root {word.element.tag})")
     walker = _Walker(_heading_levels(word), _numbering(word), _style_numbering(word))
     walker.container(word.element.body)
     doc = Document(path=str(path), format="docx", blocks=walker.blocks)
