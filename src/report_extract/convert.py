@@ -28,6 +28,9 @@ from .progress import Progress
 from .workers import LocalPool, Settings, Task, failed
 
 
+OUTPUT_STEMS = {"reports", "cells", "checks", "sections", "errors"}
+
+
 @dataclass
 class Options:
     engine: str = "auto"
@@ -154,6 +157,14 @@ def sinks(outdir: Path, options: Options, summary: Optional[Summary]) -> list[Si
     return out
 
 
+def remove_stale_temporaries(outdir: Path) -> None:
+    """Temporary files of a run that was killed while writing its outputs (export.py names
+    them .NAME.XXXX.tmp); the journal lock guarantees no other run is writing them now."""
+    for tmp in outdir.glob(".*.tmp"):
+        if tmp.name[1:].split(".")[0] in OUTPUT_STEMS:
+            tmp.unlink(missing_ok=True)
+
+
 def make_pool(options: Options, settings: Settings):
     if options.executor == "dask":
         from .cluster import DaskPool
@@ -172,6 +183,7 @@ def convert_paths(paths: list[Path], outdir: Path, options: Optional[Options] = 
     overrides = load_overrides(options.meta_csv) if options.meta_csv else None
     settings = Settings(options.engine, overrides, fingerprint(options), segment=options.sqlite)
     summary, journal = Summary(), Journal.open(outdir)
+    remove_stale_temporaries(outdir)
     with Progress(len(paths), enabled=options.progress) as progress:
         plan = Plan(paths, journal, settings, summary, progress)
         last_write = time.monotonic()

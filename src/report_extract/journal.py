@@ -13,6 +13,7 @@ machine rather than the document (timeout, memory, crash) are tried again on res
 """
 from __future__ import annotations
 
+import fcntl
 import json
 import os
 import time
@@ -26,6 +27,10 @@ from .result import CellValue, CheckResult, Result, Section
 NAME = "journal.jsonl"
 # Outcomes that depend on the machine, not the document: converted again on resume.
 RETRIED_ERRORS = {"timeout", "memory", "crash"}
+
+class JournalBusy(Exception):
+    pass
+
 
 Key = tuple[str, str]  # (content sha256, settings fingerprint)
 
@@ -44,6 +49,11 @@ class Journal:
         j = cls(outdir / NAME)
         end = j._index()
         j._fd = os.open(j.path, os.O_WRONLY | os.O_APPEND | os.O_CREAT, 0o644)
+        try:  # two runs appending to one journal would interleave their outputs' temp files
+            fcntl.flock(j._fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
+        except BlockingIOError:
+            os.close(j._fd)
+            raise JournalBusy(f"another conversion is writing to {outdir}") from None
         if os.fstat(j._fd).st_size > end:
             os.ftruncate(j._fd, end)
         return j

@@ -20,7 +20,7 @@ import signal
 import time
 from dataclasses import dataclass, field
 from multiprocessing.connection import Connection, wait
-from typing import Any, Iterable, Iterator, Optional
+from typing import Any, Callable, Iterable, Iterator, Optional
 
 from .export import error_row
 from .journal import record_line
@@ -83,14 +83,17 @@ def failed(task: Task, settings: Settings, error: str, message: str) -> Outcome:
 
 # ---- worker processes ----------------------------------------------------------------
 
-def _worker_main(conn: Connection, settings: Settings, memory_mb: int) -> None:
+Work = Callable[[Task, Settings], Outcome]
+
+
+def _worker_main(conn: Connection, settings: Settings, memory_mb: int, work: Work) -> None:
     if memory_mb:
         limit = memory_mb * 1024 * 1024
         resource.setrlimit(resource.RLIMIT_AS, (limit, limit))
     signal.signal(signal.SIGINT, signal.SIG_IGN)  # Ctrl-C is the parent's to handle
     while (task := conn.recv()) is not None:
         try:
-            outcome = convert_task(task, settings)
+            outcome = work(task, settings)
         except MemoryError:
             out = failed(task, settings, "memory", f"memory limit exceeded ({memory_mb} MB)")
             conn.send(Outcome(task, out.line, None, fatal=True))
@@ -117,6 +120,7 @@ class LocalPool:
     timeout: float = 120.0
     memory_mb: int = 0
     max_tasks: int = 500
+    work: Work = convert_task  # module-level, so workers can import it
     _workers: list[_Worker] = field(default_factory=list)
 
     def __post_init__(self) -> None:
@@ -125,7 +129,7 @@ class LocalPool:
 
     def _start(self) -> _Worker:
         parent, child = self._ctx.Pipe()
-        p = self._ctx.Process(target=_worker_main, args=(child, self.settings, self.memory_mb), daemon=True)
+        p = self._ctx.Process(target=_worker_main, args=(child, self.settings, self.memory_mb, self.work), daemon=True)
         p.start()
         child.close()
         return _Worker(p, parent)

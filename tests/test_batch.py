@@ -1,0 +1,185 @@
+"""Batch conversion: a mixed crawl with broken files, worker isolation (timeout, memory,
+crash), identical outputs for 1 and 2 workers and on Dask, and resume after SIGKILL."""
+from __future__ import annotations
+
+import csv
+import json
+import os
+import random
+import shutil
+import signal
+import sqlite3
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import pytest
+from click.testing import CliRunner
+
+from batch_corpus import PDF, make_crawl, pathological
+from report_extract.cli import main
+from report_extract.journal import NAME as JOURNAL
+from report_extract.workers import LocalPool, Settings, Task, convert_task
+
+CONTRACT = ["reports.csv", "cells.csv", "checks.csv", "sections.csv", "errors.csv", "reports.jsonl"]
+
+
+@pytest.fixture(scope="module")
+def crawl(tmp_path_factory) -> Path:
+    """60 text/Markdown copies, 3 HTML, 1 PDF and 4 broken files in nested folders."""
+    return make_crawl(tmp_path_factory.mktemp("crawl"), 60, pdfs=1, html=3)
+
+
+def convert(*args: str) -> None:
+    result = CliRunner().invoke(main, ["convert", *args, "-q"])
+    assert result.exit_code == 0, result.output + repr(result.exception)
+
+
+def rows(path: Path) -> list[dict]:
+    with open(path, encoding="utf-8", newline="") as f:
+        return list(csv.DictReader(f))
+
+
+def db_dump(path: Path) -> list[str]:
+    db = sqlite3.connect(path)
+    try:
+        return list(db.iterdump())
+    finally:
+        db.close()
+
+
+def assert_same_outputs(a: Path, b: Path) -> None:
+    for name in CONTRACT:
+        assert (a / name).read_bytes() == (b / name).read_bytes(), name
+    if (a / "reports.db").exists() or (b / "reports.db").exists():
+        assert db_dump(a / "reports.db") == db_dump(b / "reports.db")
+
+
+@pytest.fixture(scope="module")
+def one_worker(crawl, tmp_path_factory) -> Path:
+    out = tmp_path_factory.mktemp("jobs1")
+    convert(str(crawl), "-o", str(out), "--jobs", "1", "--parquet")
+    return out
+
+
+def test_mixed_batch_with_broken_files_converts(crawl, one_worker):
+    reports = rows(one_worker / "reports.csv")
+    assert len(reports) == 64
+    assert {r["format"] for r in reports} == {"txt", "md", "html", "pdf"}
+    assert [r["source_path"] for r in reports] == sorted(r["source_path"] for r in reports)
+    errors = {Path(e["source_path"]).name: e for e in rows(one_worker / "errors.csv")}
+    assert {"truncated.pdf", "empty.txt", "garbage.pdf", "not_a_docx.docx"} == set(errors)
+    assert all(e["error"] == "unreadable" and e["message"] for e in errors.values())
+    assert len((one_worker / "reports.jsonl").read_text(encoding="utf-8").splitlines()) == 64
+
+
+def test_two_workers_give_identical_outputs(crawl, one_worker, tmp_path):
+    convert(str(crawl), "-o", str(tmp_path), "--jobs", "2", "--parquet")
+    assert_same_outputs(one_worker, tmp_path)
+    pq = pytest.importorskip("pyarrow.parquet")
+    for table in ("reports", "cells", "checks", "sections", "errors"):
+        assert pq.read_table(tmp_path / f"{table}.parquet").equals(pq.read_table(one_worker / f"{table}.parquet"))
+    assert pq.read_table(tmp_path / "cells.parquet").num_rows == len(rows(tmp_path / "cells.csv"))
+
+
+def test_rerun_skips_finished_documents(crawl, one_worker, tmp_path):
+    convert(str(crawl / "site1"), "-o", str(tmp_path), "--jobs", "1")
+    before = (tmp_path / JOURNAL).read_bytes()
+    result = CliRunner().invoke(main, ["convert", str(crawl / "site1"), "-o", str(tmp_path), "--jobs", "1"])
+    assert "resumed 6" in result.output
+    assert (tmp_path / JOURNAL).read_bytes() == before  # nothing converted twice
+
+
+def test_dask_local_cluster_gives_identical_outputs(crawl, one_worker, tmp_path):
+    distributed = pytest.importorskip("distributed")
+    with distributed.LocalCluster(n_workers=1, threads_per_worker=1, processes=False,
+                                  dashboard_address=None) as cluster:  # fmt: skip
+        convert(str(crawl), "-o", str(tmp_path), "--executor", "dask", "--scheduler", cluster.scheduler_address)
+    assert_same_outputs(one_worker, tmp_path)
+
+
+# ---- isolation ------------------------------------------------------------------------
+
+def misbehave(task: Task, settings: Settings):
+    """A worker function for the pool tests: a document named for a failure fails so."""
+    name = Path(task.path).name
+    if name.startswith("hang"):
+        time.sleep(600)
+    if name.startswith("hungry"):
+        hog = bytearray(2 << 30)  # 2 GiB, past the 512 MB limit
+        return hog
+    if name.startswith("crash"):
+        os.kill(os.getpid(), signal.SIGSEGV)
+    return convert_task(task, settings)
+
+
+def test_pool_survives_hangs_memory_hogs_and_crashes(tmp_path):
+    good = [tmp_path / f"good{i}.txt" for i in range(4)]
+    for i, p in enumerate(good):
+        p.write_bytes((Path(PDF[0]).parent / "000_a01111d04fa25f8f.txt").read_bytes() + f"\n{i}".encode())
+    bad = [tmp_path / n for n in ("hang.txt", "hungry.txt", "crash.txt")]
+    for p in bad:
+        p.write_text("x", encoding="utf-8")
+    tasks = [Task(str(p), f"sha{i}") for i, p in enumerate(good[:2] + bad + good[2:])]
+    pool = LocalPool(2, Settings(segment=False), timeout=3, memory_mb=512, work=misbehave)
+    outcomes = {Path(o.task.path).name: o for o in pool.map(tasks)}
+    assert len(outcomes) == 7
+    assert all(outcomes[p.name].status == "ok" for p in good)
+    errors = {name: json.loads(o.line)["error"] for name, o in outcomes.items() if o.status is None}
+    assert errors["hang.txt"]["message"] == "timeout after 3 s"
+    assert errors["hungry.txt"]["error"] == "memory" and "memory limit exceeded" in errors["hungry.txt"]["message"]
+    assert errors["crash.txt"] == {"source_path": str(tmp_path / "crash.txt"), "error": "crash",
+                                   "message": "worker died (signal SIGSEGV)"}  # fmt: skip
+
+
+def test_pathological_document_times_out_and_batch_goes_on(tmp_path):
+    slow = pathological(tmp_path / "in" / "slow.txt")
+    fine = tmp_path / "in" / "fine.txt"
+    fine.write_bytes((Path(PDF[0]).parent / "pingtan_2020.txt").read_bytes())
+    convert(str(slow.parent), "-o", str(tmp_path / "out"), "--timeout", "2", "--no-sqlite")
+    assert [e["message"] for e in rows(tmp_path / "out" / "errors.csv")] == ["timeout after 2 s"]
+    assert len(rows(tmp_path / "out" / "reports.csv")) == 1
+
+
+# ---- resume after SIGKILL ----------------------------------------------------------------
+
+def check_no_half_written_files(out: Path) -> None:
+    for name in CONTRACT:
+        if (out / name).exists() and name.endswith(".csv"):
+            assert (out / name).read_text(encoding="utf-8").startswith(("report_id,", "source_path,")), name
+    if (out / "reports.db").exists():
+        assert sqlite3.connect(out / "reports.db").execute("SELECT count(*) FROM reports").fetchone()
+
+
+def test_sigkill_at_random_points_then_resume_gives_identical_outputs(tmp_path):
+    crawl = make_crawl(tmp_path / "crawl", 100)
+    reference, out = tmp_path / "reference", tmp_path / "out"
+    convert(str(crawl), "-o", str(reference), "--jobs", "2")
+    # --checkpoint 0.01: outputs are rewritten every 0.6 s, so kills also land mid-write
+    cmd = [sys.executable, "-m", "report_extract", "convert", str(crawl), "-o", str(out), "-q",
+           "--jobs", "2", "--checkpoint", "0.01"]  # fmt: skip
+    rng = random.Random(7)
+    kills = 0
+    for _ in range(5):
+        proc = subprocess.Popen(cmd, start_new_session=True, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+        try:
+            proc.wait(timeout=rng.uniform(0.5, 2.0))
+        except subprocess.TimeoutExpired:
+            os.killpg(proc.pid, signal.SIGKILL)  # the run and its workers, at once
+            proc.wait()
+            kills += 1
+        check_no_half_written_files(out)
+    assert kills >= 3
+    subprocess.run(cmd, check=True, timeout=300)
+    assert_same_outputs(reference, out)
+    assert not list(out.glob(".*.tmp"))
+
+
+def test_torn_journal_line_is_ignored(crawl, one_worker, tmp_path):
+    shutil.copytree(one_worker, tmp_path, dirs_exist_ok=True)
+    journal = tmp_path / JOURNAL
+    lines = journal.read_bytes().splitlines(keepends=True)
+    journal.write_bytes(b"".join(lines[:-3]) + lines[-3][: len(lines[-3]) // 2])  # a kill in mid-write
+    convert(str(crawl), "-o", str(tmp_path), "--jobs", "2")
+    assert_same_outputs(one_worker, tmp_path)
