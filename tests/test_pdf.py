@@ -193,6 +193,41 @@ def test_unknown_engine_rejected():
         pdf_reader.read(Path("x.pdf"), b"%PDF-1.4", engine="nope")
 
 
+# --- table geometry --------------------------------------------------------------------
+
+def test_ruled_grid_with_a_merged_title_row():
+    from report_extract.readers.pdfgrid import ruled_tables
+
+    horizontal = [(0, 0, 300), (20, 0, 300), (40, 0, 300), (60, 0, 300)]
+    vertical = [(0, 0, 60), (300, 0, 60), (100, 20, 60), (200, 20, 60)]  # no inner rules in row 1
+    (cells,) = ruled_tables(horizontal, vertical)
+    assert sorted(cells) == sorted([(0, 0, 300, 20)] + [(x, y, x + 100, y + 20) for x in (0, 100, 200) for y in (20, 40)])
+
+
+def test_ruled_table_left_open_by_a_page_break_is_closed():
+    from report_extract.readers.pdfgrid import ruled_tables
+
+    # Word draws no bottom border where the table breaks to the next page.
+    (cells,) = ruled_tables([(0, 0, 200), (20, 0, 200)], [(0, 0, 40), (100, 0, 40), (200, 0, 40)])
+    assert (0, 20, 100, 40) in cells and (100, 20, 200, 40) in cells
+
+
+def test_fragments_on_one_grid_and_repeated_header_dropped():
+    from report_extract.readers.pdfgrid import RawTable, to_grid
+
+    first = RawTable(1, [(0, 0, 100, 20), (100, 0, 300, 20), (0, 20, 100, 40), (100, 20, 200, 40), (200, 20, 300, 40),
+                         (0, 40, 100, 60), (100, 40, 200, 60), (200, 40, 300, 60)],
+                     ["项目", "数量", "", "甲", "乙", "一、新收", "1", "2"])
+    second = RawTable(2, [(0, 0, 100, 20), (100, 0, 300, 20), (0, 20, 100, 40), (100, 20, 200, 40), (200, 20, 300, 40),
+                          (0, 40, 100, 60), (100, 40, 300, 60)],
+                      ["项目", "数量", "", "甲", "乙", "二、结转", "3"])
+    rows = to_grid([first, second])
+    assert [[c.text for c in r] for r in rows] == [
+        ["项目", "数量", "数量"], ["", "甲", "乙"], ["一、新收", "1", "2"], ["二、结转", "3", "3"]]
+    assert [c.merged for c in rows[3]] == [False, False, True]
+    assert rows[3][0].origin.page == 2 and rows[3][2].origin.bbox == (100, 40, 300, 60)
+
+
 # --- end to end through the table code -------------------------------------------------
 
 @pytest.mark.parametrize("engine", ENGINES)

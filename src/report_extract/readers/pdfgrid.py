@@ -191,8 +191,11 @@ def to_grid(fragments: Sequence[RawTable]) -> list[list[Cell]]:
     widths = [b - a for a, b in zip(xs, xs[1:])]
     for n, frag in enumerate(fragments):
         part, heights = _fragment_rows(frag, xs)
-        if n and part and rows and _texts(part[0]) == _texts(rows[0]) and any(_texts(part[0])):
-            part, heights = part[1:], heights[1:]  # the header row repeated on the new page
+        if n:  # header rows repeated on the new page (Word's "repeat header rows")
+            k = 0
+            while k < min(len(part), len(rows)) and any(_texts(part[k])) and _texts(part[k]) == _texts(rows[k]):
+                k += 1
+            part, heights = part[k:], heights[k:]
         rows.extend(r for r, h in zip(part, heights) if h >= MIN_BLANK_EXTENT or any(_texts(r)))
     keep = [j for j, w in enumerate(widths) if w >= MIN_BLANK_EXTENT or any(r[j].text for r in rows)]
     return [[r[j] for j in keep] for r in rows]
