@@ -8,6 +8,8 @@ the column checks.
 """
 from __future__ import annotations
 
+from decimal import Decimal
+
 import regex
 
 PART = {
@@ -27,8 +29,9 @@ def _group_ok(parts: list[str], group: int) -> bool:
     k = len(parts)
     if group <= 1 or k % group:
         return True
-    # A part ending its chunk carries the chunk's unit ("3940元"): sum the numbers only.
-    g = [int(_UNIT.sub("", p)) for p in parts[k - group : k]]
+    # A part ending its chunk carries the chunk's unit ("3940元"), and amounts have
+    # decimals: sum the numbers only, exactly (found by fuzzing and hypothesis).
+    g = [Decimal(_UNIT.sub("", p)) for p in parts[k - group : k]]
     return sum(g[:-1]) == g[-1]
 
 
