@@ -1,0 +1,102 @@
+"""reports.db and `report-extract query`: the database opens in sqlite-utils and Datasette,
+Chinese full-text search finds words, and every question in docs/queries.md is answered."""
+from __future__ import annotations
+
+import asyncio
+import csv
+import io
+import re
+from pathlib import Path
+
+import pytest
+from click.testing import CliRunner
+
+from report_extract.cli import main
+
+ROOT = Path(__file__).resolve().parents[1]
+TEXT_CORPUS = sorted(str(p) for p in (ROOT / "corpus").iterdir() if p.suffix in (".txt", ".md", ".html"))
+
+
+@pytest.fixture(scope="module")
+def out(tmp_path_factory) -> Path:
+    out = tmp_path_factory.mktemp("out")
+    broken = out.parent / "broken.pdf"
+    broken.write_bytes(b"%PDF-1.4 truncated")
+    result = CliRunner().invoke(main, ["convert", *TEXT_CORPUS, str(broken), "-o", str(out), "-q", "-j", "2"])
+    assert result.exit_code == 0, result.output
+    return out
+
+
+def query(out: Path, *args: str) -> list[dict]:
+    result = CliRunner().invoke(main, ["query", str(out), *args, "--csv"])
+    assert result.exit_code == 0, result.output
+    return list(csv.DictReader(io.StringIO(result.output)))
+
+
+def doc_queries() -> dict[str, str]:
+    """docs/queries.md: each ## heading → the SQL block under it."""
+    text = (ROOT / "docs" / "queries.md").read_text(encoding="utf-8")
+    out = {}
+    for part in text.split("\n## ")[1:]:
+        heading, _, body = part.partition("\n")
+        if m := re.search(r"```sql\n(.*?)```", body, re.S):
+            out[heading] = m.group(1)
+    return out
+
+
+def test_every_documented_question_is_answered(out):
+    questions = doc_queries()
+    assert len(questions) >= 6
+    for heading, sql in questions.items():
+        result = CliRunner().invoke(main, ["query", str(out), sql])
+        assert result.exit_code == 0, f"{heading}: {result.output}"
+
+
+def test_denials_and_failed_arithmetic(out):
+    questions = doc_queries()
+    denied = query(out, questions["Which agencies denied the most requests in 2023?"])
+    assert denied[0] == {"agency": "洪泽区人民政府", "province": "江苏省", "city": "淮安市", "denied": "3"}
+    failing = query(out, questions["Which reports fail their own arithmetic?"])
+    with open(out / "reports.csv", encoding="utf-8") as f:
+        expected = {(r["agency"], r["year"]) for r in csv.DictReader(f) if int(r["checks_failed"])}
+    assert {(r["agency"], r["year"]) for r in failing} == expected and expected
+
+
+def test_search_segments_chinese(out):
+    hits = query(out, "--search", "政府网站", "--limit", "50")
+    assert hits and all("政府" in h["passage"] or "网站" in h["passage"] for h in hits)
+    assert query(out, "--search", "依申请公开")
+
+
+def test_query_errors_are_messages(out, tmp_path):
+    bad = CliRunner().invoke(main, ["query", str(out), "SELECT nope FROM reports"])
+    assert bad.exit_code == 1 and "SQL error" in bad.output
+    missing = CliRunner().invoke(main, ["query", str(tmp_path), "SELECT 1"])
+    assert missing.exit_code == 1 and "no reports.db" in missing.output
+    assert CliRunner().invoke(main, ["query", str(out)]).exit_code == 2  # neither SQL nor --search
+
+
+def test_sqlite_utils_opens_and_searches(out):
+    sqlite_utils = pytest.importorskip("sqlite_utils")
+    db = sqlite_utils.Database(out / "reports.db")
+    assert {"reports", "cells", "checks", "sections", "errors"} <= set(db.table_names())
+    assert db["sections"].detect_fts() == "sections_fts"
+    hits = list(db["sections"].search("政府"))
+    assert hits and all("政府" in h["title"] + h["text"] for h in hits)
+    assert db["errors"].count == 1 and db["reports"].count == len(TEXT_CORPUS)
+    assert {fk.other_table for fk in db["cells"].foreign_keys} == {"reports"}
+
+
+def test_datasette_serves_tables_and_search(out):
+    app = pytest.importorskip("datasette.app")
+
+    async def fetch():
+        ds = app.Datasette([str(out / "reports.db")])
+        tables = await ds.client.get("/reports.json")
+        found = await ds.client.get("/reports/sections.json?_search=政府&_shape=array")
+        return tables.json(), found.json()
+
+    tables, found = asyncio.run(fetch())
+    names = {t["name"] for t in tables["tables"]}
+    assert {"reports", "cells", "sections"} <= names
+    assert found and all("政府" in r["text"] + r["title"] for r in found)
