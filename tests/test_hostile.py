@@ -27,6 +27,7 @@ from report_extract.readers.pdftext import Char
 from report_extract.split import splits
 
 KIRO = (CORPUS / "kiro_01.pdf").read_bytes()
+SHUYANG = (CORPUS / "shuyang_01.html").read_text(encoding="utf-8")  # declares charset="utf-8"
 # Seconds one hostile input may take through the whole pipeline (the real reports take < 2).
 BUDGET_S = 10.0
 
@@ -70,10 +71,15 @@ def cases() -> tuple[Case, ...]:
         Case("encrypted_with_password", ".pdf", encrypted(KIRO, "secret"), error="encrypted PDF"),
         Case("encrypted_empty_password", ".pdf", encrypted(KIRO, ""), status="ok"),
         Case("pdf_50000_pages", ".pdf", many_pages_pdf(50_000), error="pages (limit"),
-        Case("pdf_deep_array", ".pdf", deep_array_pdf(200_000), status="not_a_report"),
+        Case("pdf_deep_array", ".pdf", deep_array_pdf(50_000), status="not_a_report"),
         Case("pdf_deep_page_tree", ".pdf", deep_page_tree_pdf(5_000), error="corrupt PDF"),
         Case("pdf_huge_page", ".pdf", text_pdf(media_box=b"[0 0 1000000 1000000]"), error="pt a side"),
         Case("pdf_huge_image", ".pdf", huge_image_pdf(200_000, 200_000), error="pixel image"),
+        Case("html_gbk_declared_utf8", ".html", SHUYANG.encode("gb18030"), status="ok"),
+        Case("html_gbk_no_charset", ".html", SHUYANG.replace('charset="utf-8"', "").encode("gb18030"),
+             status="ok"),
+        Case("html_utf8_declared_gbk", ".html", SHUYANG.replace('charset="utf-8"', 'charset="gbk"').encode(),
+             status="ok"),
         Case("html_deeply_nested", ".html", b"<div>" * 100_000 + "示例区2023年政府信息公开工作年度报告".encode()
              + b"</div>" * 100_000, error="no text"),
         Case("docx_zip_bomb", ".docx", zip_bomb_docx(), error="zip bomb"),
@@ -218,3 +224,12 @@ def test_docx_with_a_foreign_root_element() -> None:
     bad = rezip(simple_docx(), {"word/document.xml": lambda x: x.replace(b"/2006/main", b"/1003/main")})
     with pytest.raises(readers.ReaderError, match="not a Word document"):
         readers.read("x.docx", bad)
+
+
+def test_wrong_charset_gives_the_same_cells_and_says_so(tmp_path: Path) -> None:
+    want = {c.key: c.value for c in pipeline.extract(CORPUS / "shuyang_01.html").cells}
+    path = tmp_path / "gbk.html"
+    path.write_bytes(SHUYANG.encode("gb18030"))
+    result = pipeline.extract(path)
+    assert {c.key: c.value for c in result.cells} == want
+    assert any("declares charset utf-8 but is gb18030" in w for w in result.warnings)
