@@ -146,3 +146,27 @@ FINAL_ACCOUNTS = """<html><head><meta charset="utf-8"><title>示例区财政局2
 <tr><td>支出合计</td><td>1,200.00</td></tr></table>
 </body></html>
 """
+
+
+def flate_zeros(megabytes: int, byte: bytes = b" ") -> bytes:
+    """A valid zlib stream inflating to `megabytes` MB of `byte`, made in well under a
+    second: one compressed megabyte after a full flush (which resets the dictionary) is
+    repeated, then an empty final block and the checksum follow."""
+    chunk = byte * (1 << 20)
+    c = zlib.compressobj(9)
+    first = c.compress(chunk) + c.flush(zlib.Z_FULL_FLUSH)
+    block = c.compress(chunk) + c.flush(zlib.Z_FULL_FLUSH)
+    adler = 1
+    for _ in range(megabytes):
+        adler = zlib.adler32(chunk, adler)
+    return first + block * (megabytes - 1) + b"\x03\x00" + adler.to_bytes(4, "big")
+
+
+def flate_bomb_pdf(megabytes: int) -> bytes:
+    """A page whose content stream inflates to `megabytes` MB of spaces."""
+    return raw_pdf([
+        b"<< /Type /Catalog /Pages 2 0 R >>",
+        b"<< /Type /Pages /Kids [3 0 R] /Count 1 >>",
+        b"<< /Type /Page /Parent 2 0 R /MediaBox [0 0 595 842] /Contents 4 0 R >>",
+        _stream(flate_zeros(megabytes), b"/Filter /FlateDecode"),
+    ])

@@ -18,7 +18,7 @@ import pytest
 
 from conftest import CORPUS
 from hostile_build import (FINAL_ACCOUNTS, NEWS, WORK_REPORT, deep_array_pdf, deep_page_tree_pdf,
-                           docx_with_entity, huge_image_pdf, many_pages_pdf, rezip, simple_docx, text_pdf)
+                           docx_with_entity, flate_bomb_pdf, huge_image_pdf, many_pages_pdf, rezip, simple_docx, text_pdf)
 from report_extract import pipeline, readers
 from report_extract.convert import Options, convert_paths
 from report_extract.readers import guard
@@ -74,6 +74,7 @@ def cases() -> tuple[Case, ...]:
         Case("pdf_deep_array", ".pdf", deep_array_pdf(50_000), status="not_a_report"),
         Case("pdf_deep_page_tree", ".pdf", deep_page_tree_pdf(5_000), error="corrupt PDF"),
         Case("pdf_huge_page", ".pdf", text_pdf(media_box=b"[0 0 1000000 1000000]"), error="pt a side"),
+        Case("pdf_flate_bomb_2gb", ".pdf", flate_bomb_pdf(2048), error="flate bomb"),
         Case("pdf_huge_image", ".pdf", huge_image_pdf(200_000, 200_000), error="pixel image"),
         Case("html_gbk_declared_utf8", ".html", SHUYANG.encode("gb18030"), status="ok"),
         Case("html_gbk_no_charset", ".html", SHUYANG.replace('charset="utf-8"', "").encode("gb18030"),

@@ -10,7 +10,9 @@ a broken or malicious file has.  They are module settings, like `pdf.ENGINE`.
 from __future__ import annotations
 
 import io
+import re
 import zipfile
+import zlib
 from typing import Callable
 
 from . import ReaderError
@@ -26,8 +28,15 @@ MAX_PAGE_SIDE = 14400.0
 # PDF: an embedded image with more pixels than this (a 600 dpi A4 scan has 35 million) is
 # refused: decoding it for OCR or the checks would take gigabytes.
 MAX_IMAGE_PIXELS = 150_000_000
-# PDF: image objects inspected per page, looking this deep into form XObjects.
-MAX_IMAGE_DEPTH = 4
+# PDF: a Flate stream (page content, font, object stream) inflating to more than this is a
+# "flate bomb": 1 MB of file that PDFium would inflate to gigabytes and parse for minutes.
+# Real reports' largest streams are embedded CJK fonts of 10-30 MB.  Images are left to
+# MAX_IMAGE_PIXELS (PDFium decodes them only when rendering).
+MAX_STREAM_BYTES = 100 * 1024 * 1024
+MAX_STREAMS_BYTES = 256 * 1024 * 1024  # all such streams of one file together
+_STREAM = re.compile(rb"stream\r?\n")
+_IMAGE = re.compile(rb"/Subtype\s*/Image\b")
+_INFLATE_CHUNK = 1 << 20
 # DOCX (zip): the sum of the members' uncompressed sizes, as the zip directory declares.
 MAX_UNZIPPED_BYTES = 300 * 1024 * 1024
 # DOCX (zip): a member that expands more than this many times is a zip bomb (Word's XML
@@ -76,6 +85,9 @@ def malformed(fmt: str) -> tuple[type[BaseException], ...]:
 
 
 def _check_pdf(data: bytes) -> None:
+    """Page count and sizes from PDFium's document (no page is loaded: loading parses the
+    page's content, which is what a bomb makes expensive), then streams and images from
+    the file's bytes."""
     import pypdfium2 as pdfium
 
     try:
@@ -87,31 +99,70 @@ def _check_pdf(data: bytes) -> None:
         if pages > MAX_PAGES:
             raise ReaderError(f"PDF has {pages} pages (limit {MAX_PAGES}): not an annual report")
         for i in range(pages):
-            _check_page(pdf, i)
+            try:
+                width, height = pdf.get_page_size(i)
+            except pdfium.PdfiumError:  # a page tree too deep or broken to reach the page
+                raise ReaderError(f"corrupt PDF: page {i + 1} cannot be found") from None
+            if max(width, height) > MAX_PAGE_SIDE:
+                raise ReaderError(f"PDF page {i + 1} is {width:.0f} x {height:.0f} pt "
+                                  f"(limit {MAX_PAGE_SIDE:.0f} pt a side)")
     finally:
         pdf.close()
+    _check_images(data)
+    _check_streams(data)
 
 
-def _check_page(pdf, i: int) -> None:
-    import pypdfium2 as pdfium
-    import pypdfium2.raw as pdfium_c
+def _check_images(data: bytes) -> None:
+    """Image XObjects are streams, never inside object streams, so every image's
+    dictionary is in the file's bytes as printed; Width/Height may be indirect."""
+    for m in _IMAGE.finditer(data):
+        head = data[max(0, data.rfind(b"obj", 0, m.start())):data.find(b"stream", m.start()) + 1 or len(data)]
+        w, h = _dimension(data, head, b"Width"), _dimension(data, head, b"Height")
+        if w * h > MAX_IMAGE_PIXELS:
+            raise ReaderError(f"PDF holds a {w} x {h} pixel image (limit {MAX_IMAGE_PIXELS} pixels)")
 
+
+def _dimension(data: bytes, head: bytes, key: bytes) -> int:
+    m = re.search(rb"/" + key + rb"\s+(\d+)(?:\s+(\d+)\s+R)?", head)
+    if not m:
+        return 0
+    if m.group(2) is None:
+        return int(m.group(1))
+    ref = re.search(rb"(?<!\d)" + m.group(1) + rb"\s+" + m.group(2) + rb"\s+obj\s*(\d+)", data)
+    return int(ref.group(1)) if ref else 0
+
+
+def _check_streams(data: bytes) -> None:
+    """Inflate every Flate-compressed non-image stream, a megabyte at a time, and refuse
+    the file once one or all of them pass their limits.  Streams are found by their
+    `stream` keyword (no object parsing: what PDFium would inflate is what is found)."""
+    total = 0
+    for m in _STREAM.finditer(data):
+        head = data[max(0, data.rfind(b"obj", 0, m.start())):m.start()]
+        if b"FlateDecode" not in head or b"/Image" in head:
+            continue
+        size = _inflated_size(data, m.end(), MAX_STREAM_BYTES + 1)
+        total += size
+        if size > MAX_STREAM_BYTES:
+            raise ReaderError(f"PDF stream inflates to over {MAX_STREAM_BYTES} bytes (limit): flate bomb")
+        if total > MAX_STREAMS_BYTES:
+            raise ReaderError(f"PDF streams inflate to over {MAX_STREAMS_BYTES} bytes (limit): flate bomb")
+
+
+def _inflated_size(data: bytes, start: int, limit: int) -> int:
+    """Bytes that the zlib stream at `start` inflates to, counting no further than `limit`;
+    0 when it is not zlib data (encrypted, another filter)."""
+    d = zlib.decompressobj()
+    size, pos = 0, start
     try:
-        page = pdf[i]
-    except pdfium.PdfiumError:
-        raise ReaderError(f"corrupt PDF: page {i + 1} cannot be loaded") from None
-    try:
-        width, height = page.get_size()
-        if max(width, height) > MAX_PAGE_SIDE:
-            raise ReaderError(f"PDF page {i + 1} is {width:.0f} x {height:.0f} pt "
-                              f"(limit {MAX_PAGE_SIDE:.0f} pt a side)")
-        for obj in page.get_objects(filter=[pdfium_c.FPDF_PAGEOBJ_IMAGE], max_depth=MAX_IMAGE_DEPTH):
-            w, h = obj.get_px_size()
-            if w * h > MAX_IMAGE_PIXELS:
-                raise ReaderError(f"PDF page {i + 1} holds a {w} x {h} pixel image "
-                                  f"(limit {MAX_IMAGE_PIXELS} pixels)")
-    finally:
-        page.close()
+        while size < limit and not d.eof and pos < len(data):
+            size += len(d.decompress(data[pos:pos + _INFLATE_CHUNK], _INFLATE_CHUNK))
+            pos += _INFLATE_CHUNK
+            while d.unconsumed_tail and size < limit:
+                size += len(d.decompress(d.unconsumed_tail, _INFLATE_CHUNK))
+    except zlib.error:
+        return 0 if size == 0 else size
+    return size
 
 
 def _check_zip(data: bytes) -> None:
