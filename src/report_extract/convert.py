@@ -122,8 +122,8 @@ class Plan:
             if sha is None:  # unreadable here: journalled at once, under a key of its path
                 sha = "unopenable:" + hashlib.sha256(str(path).encode()).hexdigest()
                 if (sha, fp) not in self.journal:
-                    self.journal.append(failed(Task(str(path), sha), self.settings, "unreadable",
-                                               "cannot open file").line)  # fmt: skip
+                    self.journal.append((sha, fp), failed(Task(str(path), sha), self.settings, "unreadable",
+                                                          "cannot open file").line)  # fmt: skip
             if sha in seen:
                 self.summary.duplicates += 1
                 self.progress.advance()
@@ -189,7 +189,7 @@ def convert_paths(paths: list[Path], outdir: Path, options: Optional[Options] = 
         last_write = time.monotonic()
         try:
             for outcome in make_pool(options, settings).map(plan.tasks()):
-                journal.append(outcome.line)
+                journal.append((outcome.task.sha256, settings.fp), outcome.line)
                 progress.advance(failed=outcome.status is None)
                 if options.checkpoint_minutes and time.monotonic() - last_write > options.checkpoint_minutes * 60:
                     write_records(sinks(outdir, options, None), plan.records())

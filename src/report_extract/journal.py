@@ -81,12 +81,12 @@ class Journal:
     def __contains__(self, key: Key) -> bool:
         return key in self.offsets
 
-    def append(self, line: str) -> None:
-        """Record one finished document (`line`: a JSON object without newline)."""
+    def append(self, key: Key, line: str) -> None:
+        """Record one finished document (`line`: its JSON object, from `record_line`)."""
         data = (line + "\n").encode("utf-8")
         offset = os.lseek(self._fd, 0, os.SEEK_END)
         os.write(self._fd, data)
-        self.offsets[record_key(json.loads(line))] = offset
+        self.offsets[key] = offset
         if time.monotonic() - self._last_sync > 1.0:
             self.sync()
 
