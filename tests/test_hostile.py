@@ -234,3 +234,16 @@ def test_wrong_charset_gives_the_same_cells_and_says_so(tmp_path: Path) -> None:
     result = pipeline.extract(path)
     assert {c.key: c.value for c in result.cells} == want
     assert any("declares charset utf-8 but is gb18030" in w for w in result.warnings)
+
+
+@pytest.mark.parametrize("text,status", [
+    # a breadcrumb naming 预决算 above a free-form report's title: still a report
+    ("首页 > 信息公开 > 财政预决算\n当前位置：预决算公开\n部门预算\n示例局2016年政府信息公开工作年度报告\n"
+     "一、概述\n本年度共主动公开政府信息100条。", "no_tables"),
+    ("示例县2015年度政务公开工作报告\n一、概述\n本年度共主动公开政府信息100条。", "no_tables"),
+    ("示例区2024年部门预算公开\n一、部门职责\n本部门依据《政府信息公开条例》公开预算。", "not_a_report"),
+])
+def test_not_a_report_rule(text: str, status: str, tmp_path: Path) -> None:
+    path = tmp_path / "doc.txt"
+    path.write_text(text, encoding="utf-8")
+    assert pipeline.extract(path).status == status

@@ -12,6 +12,7 @@ from functools import lru_cache
 from typing import Optional
 
 from .labels import load_toml
+from .meta import find_title
 from .model import Document, TableBlock
 
 
@@ -37,9 +38,11 @@ def not_a_report(doc: Document) -> Optional[str]:
     p = _patterns()
     marker = re.compile(p["marker"])
     lines = _title_lines(doc)
-    # The marker anywhere in the title area wins over another kind's name: a breadcrumb
-    # above the title ("首页 > 财政预决算 > …") must not make a report "not a report".
-    if any(marker.search(line) for line in lines):
+    # The marker in the title area, or a report title anywhere in the first lines
+    # (meta.find_title), wins over another kind's name: a breadcrumb above the title
+    # ("首页 > 财政预决算 > …") must not make a report "not a report".
+    title = find_title(doc)
+    if any(marker.search(line) for line in lines) or (title and marker.search(title.text)):
         return None
     for line in lines:
         for kind, pattern in p["other_kinds"].items():
