@@ -22,6 +22,7 @@ from typing import Optional
 import pypdfium2 as pdfium
 import pypdfium2.raw as pdfium_c
 
+from .. import ocrpdf
 from ..model import Document, TableBlock, TextBlock
 from . import ReaderError
 from . import pdffast, pdfplumb
@@ -44,7 +45,8 @@ def set_engine(name: str) -> None:
     ENGINE = name
 
 
-def read(path: Path, data: bytes, engine: Optional[str] = None) -> Document:
+def read(path: Path, data: bytes, engine: Optional[str] = None, ocr: Optional[str] = None) -> Document:
+    """`ocr`: auto|always|never, which pages to OCR (report_extract/ocrpdf.py)."""
     engine = engine or ENGINE
     if engine not in ENGINES:
         raise ValueError(f"unknown PDF engine {engine!r}: choose one of {', '.join(ENGINES)}")
@@ -53,15 +55,18 @@ def read(path: Path, data: bytes, engine: Optional[str] = None) -> Document:
         if len(pdf) == 0:
             raise ReaderError("empty PDF: it has no pages")
         pages = pdfplumb.read_pages(data) if engine == "pdfplumber" else pdffast.read_pages(pdf)
+        scans = ocrpdf.scan_pdf(pdf, data, pages, ocr)
+        pages = scans.apply(pages)
         if not any(p.chars for p in pages):
-            raise ReaderError(_no_text(pdf))
+            raise ReaderError(_no_text(pdf) + scans.why_not())
         doc = _document(path, pages)
         if engine == "auto":
             missed = untabled_labels(doc)
             if missed:
-                doc = _document(path, pdfplumb.read_pages(data))
+                doc = _document(path, scans.apply(pdfplumb.read_pages(data)))
                 doc.warnings.append(f"fast PDF engine missed the table holding {missed[0]}; "
                                     "read with pdfplumber")
+        scans.finish(doc)
         return doc
     finally:
         pdf.close()

@@ -1,0 +1,178 @@
+"""OCR of page images: RapidOCR (PP-OCR models in ONNX, run by onnxruntime), offline.
+
+The models ship inside the `rapidocr` wheel (rapidocr/models/*.onnx) and are loaded from
+there; nothing is downloaded at run time (docs/ocr.md: how that was checked, and why this
+engine).  It is an optional dependency: `pip install 'report-extract[ocr]'`.
+
+Settings (environment variables, read once):
+
+- REPORT_EXTRACT_OCR_THREADS  onnxruntime threads per process (default 0: onnxruntime's
+  own choice, all cores).  Set 1 when `convert --jobs N` runs N OCR workers side by side.
+- REPORT_EXTRACT_OCR_DPI      render resolution for OCR (default 200, see `DPI`).
+"""
+from __future__ import annotations
+
+import os
+import threading
+from dataclasses import dataclass
+from typing import Optional
+
+import numpy as np
+
+# Render resolution for OCR.  Measured on the rasterised test reports (docs/ocr.md): 150
+# dpi loses digits of small print, 200 dpi reads them exactly, 300 dpi costs about twice
+# the time and reads no more.
+DPI = int(os.environ.get("REPORT_EXTRACT_OCR_DPI", "200"))
+THREADS = int(os.environ.get("REPORT_EXTRACT_OCR_THREADS", "0"))
+# Text boxes RapidOCR scores below this are dropped by default (0.5); we keep weaker ones
+# down to this floor so a faint digit comes out as an uncertain reading with a warning
+# rather than silently as a blank cell.
+TEXT_SCORE_FLOOR = 0.2
+# A character scored below this is uncertain (clean print scores above 0.99).
+CHAR_SURE = 0.95
+SPECK_MARKS = frozenset(".,·'`:;，。、．")
+# Letters a recogniser gives for digits on a noisy scan, and the score such a reading
+# keeps (below CHAR_SURE: the cell is uncertain until a check confirms it).
+LETTER_DIGITS = {"O": "0", "o": "0", "D": "0", "Q": "0", "l": "1", "I": "1", "i": "1", "|": "1",
+                 "Z": "2", "z": "2", "S": "5", "s": "5", "B": "8", "b": "6", "G": "6", "g": "9", "q": "9"}
+LETTER_SCORE = 0.5
+
+
+class OcrUnavailable(RuntimeError):
+    """The OCR engine is not installed (the optional `ocr` extra)."""
+
+
+@dataclass(frozen=True)
+class OcrChar:
+    """One recognised character: its box in image pixels and the recogniser's score."""
+
+    text: str
+    x0: float
+    top: float
+    x1: float
+    bottom: float
+    confidence: float
+
+    @property
+    def cx(self) -> float:
+        return (self.x0 + self.x1) / 2
+
+    @property
+    def cy(self) -> float:
+        return (self.top + self.bottom) / 2
+
+
+_ENGINE = None
+_LOCK = threading.Lock()
+
+
+def available() -> bool:
+    try:
+        import rapidocr  # noqa: F401
+    except ImportError:
+        return False
+    return True
+
+
+def _engine():
+    """One RapidOCR per process (loading the three models takes ~0.3 s)."""
+    global _ENGINE
+    with _LOCK:
+        if _ENGINE is None:
+            try:
+                from rapidocr import RapidOCR
+            except ImportError as e:
+                raise OcrUnavailable("OCR engine not installed: pip install 'report-extract[ocr]'") from e
+            params = {
+                "Global.log_level": "warning",
+                "Global.text_score": TEXT_SCORE_FLOOR,
+                # Scans of these reports are upright; the 180° text classifier only costs time.
+                "Global.use_cls": False,
+            }
+            if THREADS > 0:
+                params["EngineConfig.onnxruntime.intra_op_num_threads"] = THREADS
+                params["EngineConfig.onnxruntime.inter_op_num_threads"] = 1
+            _ENGINE = RapidOCR(params=params)
+        return _ENGINE
+
+
+def model_dir() -> str:
+    """Where the models are loaded from (inside the installed wheel)."""
+    return str(_engine().cfg.Global.model_root_dir)
+
+
+def recognise(image: np.ndarray) -> list[OcrChar]:
+    """Characters of a grayscale or RGB page image, each with its own box and score."""
+    if image.ndim == 2:
+        image = np.stack([image] * 3, axis=-1)
+    # RapidOCR keeps per-call switches for later calls: pass every one, every time.
+    result = _engine()(image, use_det=True, return_word_box=True, return_single_char_box=True)
+    if not result.txts:
+        return []
+    out: list[OcrChar] = []
+    for line_box, words in zip(result.boxes, result.word_results):
+        out.extend(_chars(words, line_box))
+    return out
+
+
+def recognise_line(image: np.ndarray) -> tuple[str, float]:
+    """Text of an image that holds one line (no detection step): for cells the detector
+    passed over, typically a lone "0" among scanner specks."""
+    if image.ndim == 2:
+        image = np.stack([image] * 3, axis=-1)
+    result = _engine()(image, use_det=False, return_word_box=False, return_single_char_box=False)
+    if not result.txts:
+        return "", 0.0
+    return str(result.txts[0]).strip(), float(result.scores[0])
+
+
+def _chars(words, line_box) -> list[OcrChar]:
+    """Per-character boxes; a box only as high as the text line, whatever the glyph."""
+    ys = [p[1] for p in line_box]
+    top, bottom = float(min(ys)), float(max(ys))
+    out = []
+    for text, score, box in words:
+        if not text or not text.strip() or box is None:
+            continue
+        xs = [p[0] for p in box]
+        out.append(OcrChar(text, float(min(xs)), top, float(max(xs)), bottom, float(score)))
+    return clean_line(out)
+
+
+def clean_line(chars: list[OcrChar]) -> list[OcrChar]:
+    """One recognised line with scanner specks trimmed and letters read for digits."""
+    return _letters_as_digits(_trim_specks(chars))
+
+
+def _letters_as_digits(chars: list[OcrChar]) -> list[OcrChar]:
+    """"i" for 1, "O" for 0 in a line that is otherwise a number (or a lone character):
+    the digit, with the score capped so the cell is flagged as uncertain."""
+    if not chars or not all(c.text.isdigit() or c.text in LETTER_DIGITS for c in chars):
+        return chars
+    if all(c.text.isdigit() for c in chars):
+        return chars
+    return [c if c.text.isdigit() else
+            OcrChar(LETTER_DIGITS[c.text], c.x0, c.top, c.x1, c.bottom, min(c.confidence, LETTER_SCORE))
+            for c in chars]
+
+
+def _trim_specks(chars: list[OcrChar]) -> list[OcrChar]:
+    """A number with a stray mark read at its end or start ("3119.", ".0", "-0"): scanner
+    specks beside a digit come out as points, even at high scores.  A decimal point is
+    never the first or last character of a number, so edge points go; an edge minus goes
+    only when scored low (a printed "-8" in 本年增/减 is read with certainty)."""
+    def speck(c: OcrChar) -> bool:
+        return c.text in SPECK_MARKS or (c.text in "-－" and c.confidence < CHAR_SURE)
+
+    while len(chars) > 1 and all(c.text.isdigit() or speck(c) for c in chars):
+        if speck(chars[-1]):
+            chars = chars[:-1]
+        elif speck(chars[0]):
+            chars = chars[1:]
+        else:
+            break
+    return chars
+
+
+def mean_confidence(chars: list[OcrChar]) -> Optional[float]:
+    return round(sum(c.confidence for c in chars) / len(chars), 4) if chars else None

@@ -1,0 +1,204 @@
+"""OCR inside the PDF reader: which pages (or image regions) to OCR, and the hand-over.
+
+Modes (`ocr=` on `readers.read`, the CLI's `--ocr`, or REPORT_EXTRACT_OCR):
+
+- `auto`   (default) OCR only what has no text layer: pages without characters, and
+           large images on text pages that no characters lie on (a table pasted in as a
+           picture).  A PDF with a full text layer costs nothing extra.
+- `always` OCR every page and drop its text layer (for text layers that are garbage:
+           broken font encodings that copy out as the wrong characters).
+- `never`  no OCR: an image-only PDF raises "no text layer: OCR needed".
+
+OCR'd characters and rules go back into the page's `PageContent`; after the layout code
+has built the blocks, `Scans.finish` marks every OCR'd cell with its confidence and lets
+the report's arithmetic settle uncertain digits (`ocrfix`).
+"""
+from __future__ import annotations
+
+import hashlib
+import os
+from dataclasses import dataclass, field, replace
+from typing import TYPE_CHECKING, Optional
+
+import numpy as np
+import pypdfium2 as pdfium
+import pypdfium2.raw as pdfium_c
+
+from . import ocr as ocr_engine
+from .model import Document, Origin, TableBlock, TextBlock
+from .readers.pdfgrid import BBox
+from .readers.pdflayout import PageContent
+
+if TYPE_CHECKING:  # OpenCV loads only when a page is OCR'd: OCR is an optional extra
+    from .ocrgrid import ScannedPage
+
+MODES = ("auto", "always", "never")
+MODE = os.environ.get("REPORT_EXTRACT_OCR", "auto")
+# A page with fewer characters than this has no usable text layer (a scan stamped with a
+# page number, or a watermark, still counts as a scan).
+MIN_PAGE_CHARS = 20
+# An image covering at least this share of a text page, with fewer than MIN_IMAGE_CHARS
+# characters on it, is a picture of text (a pasted table) and is OCR'd as a region.
+MIN_IMAGE_AREA = 0.08
+MIN_IMAGE_CHARS = 5
+CACHE_SIZE = 2
+
+
+_CACHE: dict[tuple[str, str, int], "Scans"] = {}
+
+
+@dataclass
+class Scans:
+    """The OCR'd pages and regions of one PDF, by page number."""
+
+    pages: dict[int, list[tuple[BBox, ScannedPage]]] = field(default_factory=dict)  # (region, scan)
+    whole: set[int] = field(default_factory=set)  # pages whose text layer is replaced
+    missing: list[int] = field(default_factory=list)  # pages that needed OCR it could not get
+    reason: str = ""  # why OCR was not run on them
+
+    def __bool__(self) -> bool:
+        return bool(self.pages)
+
+    def apply(self, pages: list[PageContent]) -> list[PageContent]:
+        """The engine's pages with OCR content put in (engines may re-read a PDF)."""
+        out = []
+        for p in pages:
+            scans = self.pages.get(p.number, [])
+            chars = [] if p.number in self.whole else list(p.chars)
+            tables = [] if p.number in self.whole else list(p.tables)
+            for _, s in scans:
+                chars += s.content.chars
+                tables += s.content.tables
+            out.append(replace(p, chars=chars, tables=tables) if scans else p)
+        return out
+
+    def why_not(self) -> str:
+        """Added to the "no text layer" error when nothing could be read."""
+        if self.reason:
+            return f"; {self.reason}"
+        return "; OCR read no text on it" if self.pages else ""
+
+    def finish(self, doc: Document) -> None:
+        """Confidences on the OCR'd blocks and cells; digits settled by the checks."""
+        from .ocrfix import settle
+
+        if self.missing:
+            doc.warnings.append(f"pages {self.missing} hold images of text that were not read: {self.reason}")
+        if not self.pages:
+            return
+        for block in doc.blocks:
+            if isinstance(block, TableBlock):
+                for row in block.rows:
+                    for cell in row:
+                        cell.origin = self._marked(cell.origin)
+            elif isinstance(block, TextBlock):
+                block.origin = self._marked(block.origin)
+        settle(doc, self)
+
+    def scanned_at(self, page: Optional[int], bbox: Optional[BBox]) -> Optional[ScannedPage]:
+        if page is None or bbox is None:
+            return None
+        cx, cy = (bbox[0] + bbox[2]) / 2, (bbox[1] + bbox[3]) / 2
+        for region, s in self.pages.get(page, []):
+            if _inside(cx, cy, region):
+                return s
+        return None
+
+    def _marked(self, origin: Origin) -> Origin:
+        s = self.scanned_at(origin.page, origin.bbox)
+        if s is None:
+            return origin
+        bbox = origin.bbox
+        assert bbox is not None
+        if any(_same(bbox, u) for u in s.unreadable):
+            return replace(origin, confidence=0.0)
+        inside = [c for c in s.chars if _inside(c.cx, c.cy, bbox)]
+        conf = min((c.confidence for c in inside), default=1.0)  # blank and clean: sure
+        return replace(origin, confidence=round(conf, 4))
+
+
+def scan_pdf(pdf: pdfium.PdfDocument, data: bytes, pages: list[PageContent], mode: Optional[str] = None) -> Scans:
+    """OCR what `mode` asks for.  Without the OCR engine installed, the pages that need
+    it are listed in `Scans.missing` instead."""
+    mode = mode or MODE
+    if mode not in MODES:
+        raise ValueError(f"unknown OCR mode {mode!r}: choose one of {', '.join(MODES)}")
+    if mode == "never":
+        return Scans()
+    # The pipeline reads a PDF again with the other engine when checks fail; the scan
+    # of the same bytes is the same, and OCR is seconds a page: keep the last few.
+    key = (hashlib.sha256(data).hexdigest(), mode, ocr_engine.DPI)
+    if key not in _CACHE:
+        _CACHE[key] = _scan_pages(pdf, pages, mode)
+        while len(_CACHE) > CACHE_SIZE:
+            _CACHE.pop(next(iter(_CACHE)))
+    return _CACHE[key]
+
+
+def _scan_pages(pdf: pdfium.PdfDocument, pages: list[PageContent], mode: str) -> Scans:
+    scans = Scans()
+    for p in pages:
+        page = pdf[p.number - 1]
+        try:
+            regions = _needs_ocr(page, p, mode)
+            if regions and not ocr_engine.available():
+                scans.missing.append(p.number)
+                scans.reason = "OCR engine not installed: pip install 'report-extract[ocr]'"
+            elif regions:
+                scans.pages[p.number] = [(r, _scan_region(page, p, r)) for r in regions]
+                if regions[0] == _whole(p):
+                    scans.whole.add(p.number)
+        finally:
+            page.close()
+    return scans
+
+
+def _needs_ocr(page: pdfium.PdfPage, p: PageContent, mode: str) -> list[BBox]:
+    """The regions of a page to OCR: the whole page, some images on it, or nothing."""
+    if mode == "always" or (len(p.chars) < MIN_PAGE_CHARS and _has_images(page)):
+        return [_whole(p)]
+    if len(p.chars) < MIN_PAGE_CHARS:
+        return []
+    return [r for r in _image_regions(page, p) if _chars_in(p, r) < MIN_IMAGE_CHARS]
+
+
+def _whole(p: PageContent) -> BBox:
+    return (0.0, 0.0, p.width, p.height)
+
+
+def _scan_region(page: pdfium.PdfPage, p: PageContent, region: BBox) -> "ScannedPage":
+    from .ocrgrid import scan
+
+    scale = ocr_engine.DPI / 72
+    # pdfium crops by margins in points: left, bottom, right, top
+    crop = (region[0], p.height - region[3], p.width - region[2], region[1])
+    offset = (region[0], region[1])
+    bitmap = page.render(scale=scale, grayscale=True, crop=crop)
+    image = np.asarray(bitmap.to_pil().convert("L"))
+    return scan(image, p.number, p.width, p.height, scale, offset)
+
+
+def _has_images(page: pdfium.PdfPage) -> bool:
+    return any(True for _ in page.get_objects(filter=[pdfium_c.FPDF_PAGEOBJ_IMAGE], max_depth=4))
+
+
+def _image_regions(page: pdfium.PdfPage, p: PageContent) -> list[BBox]:
+    out = []
+    for obj in page.get_objects(filter=[pdfium_c.FPDF_PAGEOBJ_IMAGE], max_depth=4):
+        left, bottom, right, top = obj.get_pos()
+        box = (max(0.0, left), max(0.0, p.height - top), min(p.width, right), min(p.height, p.height - bottom))
+        if (box[2] - box[0]) * (box[3] - box[1]) >= MIN_IMAGE_AREA * p.width * p.height:
+            out.append(box)
+    return out
+
+
+def _chars_in(p: PageContent, box: BBox) -> int:
+    return sum(1 for c in p.chars if _inside(c.cx, c.cy, box))
+
+
+def _inside(x: float, y: float, box: BBox) -> bool:
+    return box[0] <= x <= box[2] and box[1] <= y <= box[3]
+
+
+def _same(a: BBox, b: BBox, tol: float = 1.0) -> bool:
+    return all(abs(u - v) <= tol for u, v in zip(a, b))
