@@ -7,6 +7,7 @@ from __future__ import annotations
 import csv
 import io
 import random
+import shutil
 import time
 from dataclasses import dataclass
 from functools import lru_cache
@@ -247,3 +248,15 @@ def test_not_a_report_rule(text: str, status: str, tmp_path: Path) -> None:
     path = tmp_path / "doc.txt"
     path.write_text(text, encoding="utf-8")
     assert pipeline.extract(path).status == status
+
+
+@pytest.mark.skipif(shutil.which("soffice") is None, reason="LibreOffice not installed")
+def test_junk_with_an_ole_header_as_doc(tmp_path: Path) -> None:
+    """An OLE2 magic number and junk: LibreOffice imports it as text, so it ends as a
+    non-report (or an error), within the budget of a real .doc conversion."""
+    path = tmp_path / "junk.doc"
+    path.write_bytes(b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1" + junk(9, 20_000))
+    start = time.perf_counter()
+    kind, what = outcome(path)
+    assert time.perf_counter() - start < 60
+    assert (kind, what) == ("status", "not_a_report") or kind == "error"
