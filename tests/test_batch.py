@@ -22,7 +22,7 @@ from report_extract.cli import main
 from report_extract.journal import NAME as JOURNAL
 from report_extract.workers import LocalPool, Settings, Task, convert_task
 
-CONTRACT = ["reports.csv", "cells.csv", "checks.csv", "sections.csv", "errors.csv", "reports.jsonl"]
+CONTRACT = ["reports.csv", "cells.csv", "checks.csv", "sections.csv", "errors.csv", "facts.csv", "reports.jsonl"]
 
 
 @pytest.fixture(scope="module")
@@ -78,7 +78,7 @@ def test_two_workers_give_identical_outputs(crawl, one_worker, tmp_path):
     convert(str(crawl), "-o", str(tmp_path), "--jobs", "2", "--parquet")
     assert_same_outputs(one_worker, tmp_path)
     pq = pytest.importorskip("pyarrow.parquet")
-    for table in ("reports", "cells", "checks", "sections", "errors"):
+    for table in ("reports", "cells", "checks", "sections", "errors", "facts"):
         assert pq.read_table(tmp_path / f"{table}.parquet").equals(pq.read_table(one_worker / f"{table}.parquet"))
     assert pq.read_table(tmp_path / "cells.parquet").num_rows == len(rows(tmp_path / "cells.csv"))
 

@@ -17,6 +17,9 @@ from .progress import wanted as progress_wanted
 from .readers import ReaderError
 
 ENGINES = click.Choice(["auto", "fast", "pdfplumber"])
+OCR_MODES = click.Choice(["auto", "always", "never"])
+OCR_HELP = ("OCR of scanned pages (needs the ocr extra): auto OCRs only pages and images without "
+            "a text layer, always OCRs every PDF page, never reports image-only PDFs as errors.")
 
 
 @click.group(context_settings={"help_option_names": ["-h", "--help"]})
@@ -66,10 +69,11 @@ def main() -> None:
 @click.option("--xlsx", "xlsx_path", type=click.Path(dir_okay=False, path_type=Path),
               help="Also write this Excel workbook: a sheet per table, one row per report.")
 @click.option("-q", "--quiet", is_flag=True, help="No progress bar and no summary line.")
-def convert(inputs, outdir, list_files, quiet, xlsx_path, **options) -> None:
+@click.option("--ocr", type=OCR_MODES, default="auto", show_default=True, help=OCR_HELP)
+def convert(inputs, outdir, list_files, quiet, xlsx_path, ocr, **options) -> None:
     """Convert reports into the contract's files in OUTDIR: reports.csv, cells.csv,
-    checks.csv, sections.csv, errors.csv and reports.jsonl, plus reports.db (SQLite)
-    and, with --parquet, Parquet files.
+    checks.csv, sections.csv, facts.csv, errors.csv and reports.jsonl, plus reports.db
+    (SQLite) and, with --parquet, Parquet files.
 
     INPUTS are files, folders (searched recursively) or globs; formats are told by content.
     Documents run in parallel, each with a time and memory limit.  OUTDIR/journal.jsonl
@@ -85,6 +89,7 @@ def convert(inputs, outdir, list_files, quiet, xlsx_path, **options) -> None:
     paths = expand(inputs, list_files)
     if not paths:
         raise click.UsageError("no input files found")
+    os.environ["REPORT_EXTRACT_OCR"] = ocr  # worker processes inherit it (report_extract/ocrpdf.py)
     opts = ConvertOptions(progress=progress_wanted(quiet), **options)
     try:
         summary = convert_paths(paths, outdir, opts)
@@ -137,8 +142,9 @@ def query(outdir, sql, words, limit, as_csv) -> None:
 @main.command()
 @click.argument("file", type=click.Path(exists=True, dir_okay=False))
 @click.option("--engine", type=ENGINES, default="auto", show_default=True, help="PDF engine.")
+@click.option("--ocr", type=OCR_MODES, default="auto", show_default=True, help=OCR_HELP)
 @click.option("--indent", type=int, default=2, show_default=True, help="JSON indentation (0: one line).")
-def extract(file, engine, indent) -> None:
+def extract(file, engine, ocr, indent) -> None:
     """Extract one report and print its JSON object (the spec's shape) on stdout.
 
     \b
@@ -146,7 +152,7 @@ def extract(file, engine, indent) -> None:
         report-extract extract corpus/000_a01111d04fa25f8f.txt
     """
     try:
-        result = extract_one(file, engine=engine)
+        result = extract_one(file, engine=engine, ocr=ocr)
     except ReaderError as e:
         click.echo(f"{file}: {e}", err=True)
         sys.exit(1)

@@ -28,7 +28,7 @@ from .progress import Progress
 from .workers import LocalPool, Settings, Task, failed
 
 
-OUTPUT_STEMS = {"reports", "cells", "checks", "sections", "errors"}
+OUTPUT_STEMS = {"reports", "cells", "checks", "sections", "errors", "facts"}
 
 
 @dataclass

@@ -1,8 +1,8 @@
 """Parquet copies of the tables for pandas, Polars and DuckDB users (`--parquet`).
 
 One file per table (reports.parquet, cells.parquet, checks.parquet, sections.parquet,
-errors.parquet), with fixed column types so files from different runs concatenate:
-counts are int64, cell and check values float64 (a count or a 万元 amount; every count a
+errors.parquet, facts.parquet), with fixed column types so files from different runs concatenate:
+counts are int64, cell, check and fact values float64 (a count or a 万元 amount; every count a
 report prints is exact in float64), flags boolean.  Rows are buffered and written in row
 groups of `BATCH` documents, so memory stays flat; each file is renamed into place whole.
 """
@@ -16,7 +16,8 @@ from typing import Any
 import pyarrow as pa
 import pyarrow.parquet as pq
 
-from .export import REPORT_COLUMNS, Record, publish, cell_rows, check_rows, report_row, section_rows
+from .export import (FACT_COLUMNS, REPORT_COLUMNS, Record, cell_rows, check_rows, fact_rows, publish, report_row,
+                     section_rows)  # fmt: skip
 
 BATCH = 2000
 _INT = {"year", "pages", "checks_failed", "warnings", "page", "line"}
@@ -29,6 +30,7 @@ TABLES = {
     "checks": ["report_id", "check", "scope", "left", "right", "ok", "note"],
     "sections": ["report_id", "number", "key", "title", "text"],
     "errors": ["source_path", "error", "message"],
+    "facts": FACT_COLUMNS,
 }  # fmt: skip
 
 
@@ -86,6 +88,7 @@ class ParquetSink:
             t["cells"].rows.extend(cell_rows(r))
             t["checks"].rows.extend(check_rows(r))
             t["sections"].rows.extend(section_rows(r))
+            t["facts"].rows.extend(fact_rows(r))
         self.n += 1
         if self.n % BATCH == 0:
             for table in t.values():

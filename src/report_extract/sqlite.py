@@ -1,7 +1,6 @@
 """reports.db: the outputs as one SQLite database, ready for Datasette and sqlite-utils.
 
-Tables reports, cells, checks, sections, errors (and facts when the facts module is
-present), with indexes for the usual joins and filters, and `sections_fts`: an FTS5 index
+Tables reports, cells, checks, sections, errors and facts (free-form reports), with indexes for the usual joins and filters, and `sections_fts`: an FTS5 index
 over `sections.words`, the jieba-segmented title and text (fts.py says why).  The table is
 declared the way sqlite-utils declares one (`content=[sections]`), so Datasette's search
 box and `sqlite-utils search` find it without configuration.
@@ -11,14 +10,14 @@ and renamed into place when complete.
 """
 from __future__ import annotations
 
-import importlib.util
 import os
 import sqlite3
 import tempfile
 from pathlib import Path
 from typing import Any, Iterable
 
-from .export import REPORT_COLUMNS, Record, publish, cell_rows, check_rows, report_row, section_rows
+from .export import (FACT_COLUMNS, REPORT_COLUMNS, Record, cell_rows, check_rows, fact_rows, publish, report_row,
+                     section_rows)  # fmt: skip
 from .fts import index_words
 
 NAME = "reports.db"
@@ -32,7 +31,7 @@ SCHEMA = {
     "checks": ["report_id", "check", "scope", "left", "right", "ok", "note"],
     "sections": ["report_id", "number", "key", "title", "text", "words"],
     "errors": ["source_path", "error", "message"],
-    "facts": ["report_id", "key", "value", "unit", "period", "source", "label", "sentence"],
+    "facts": FACT_COLUMNS,
 }  # fmt: skip
 INDEXES = [
     "CREATE INDEX cells_report ON cells(report_id)",
@@ -40,15 +39,11 @@ INDEXES = [
     "CREATE INDEX checks_report ON checks(report_id)",
     "CREATE INDEX checks_failed ON checks([check], ok)",
     "CREATE INDEX sections_report ON sections(report_id)",
+    "CREATE INDEX facts_report ON facts(report_id)",
+    "CREATE INDEX facts_key ON facts([key], period)",
     "CREATE INDEX reports_where ON reports(province, city, year)",
     "CREATE INDEX reports_agency ON reports(agency, year)",
 ]
-
-
-def has_facts() -> bool:
-    """Another module extracts facts; the table exists when it does (empty until the
-    results carry a `facts` list)."""
-    return importlib.util.find_spec("report_extract.facts") is not None
 
 
 def _type(col: str) -> str:
@@ -79,7 +74,7 @@ class SqliteSink:
         os.close(fd)
         self.db = sqlite3.connect(self.tmp)
         self.db.executescript("PRAGMA journal_mode=OFF; PRAGMA synchronous=OFF;")
-        self.tables = {t: c for t, c in SCHEMA.items() if t != "facts" or has_facts()}
+        self.tables = SCHEMA
         for table, cols in self.tables.items():
             self.db.execute(_create(table, cols))
         self.db.execute("BEGIN")
@@ -100,8 +95,7 @@ class SqliteSink:
         words = rec.words if rec.words is not None and len(rec.words) == len(r.sections) else [
             index_words(f"{s.title}\n{s.text}") for s in r.sections]  # journals written without --sqlite
         self._insert("sections", ({**row, "words": w} for row, w in zip(section_rows(r), words)))
-        if "facts" in self.tables:
-            self._insert("facts", ({"report_id": r.report_id, **f} for f in (rec.obj or {}).get("facts") or []))
+        self._insert("facts", fact_rows(r))
 
     def commit(self) -> None:
         for sql in INDEXES:
