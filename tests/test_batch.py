@@ -183,3 +183,25 @@ def test_torn_journal_line_is_ignored(crawl, one_worker, tmp_path):
     journal.write_bytes(b"".join(lines[:-3]) + lines[-3][: len(lines[-3]) // 2])  # a kill in mid-write
     convert(str(crawl), "-o", str(tmp_path), "--jobs", "2")
     assert_same_outputs(one_worker, tmp_path)
+
+
+def test_identical_content_is_one_report(tmp_path):
+    src = (Path(PDF[0]).parent / "pingtan_2020.txt").read_bytes()
+    for name in ("a/copy.txt", "b/copy.txt", "c.txt"):
+        (tmp_path / "in" / name).parent.mkdir(parents=True, exist_ok=True)
+        (tmp_path / "in" / name).write_bytes(src)
+    result = CliRunner().invoke(main, ["convert", str(tmp_path / "in"), "-o", str(tmp_path / "out"), "-j", "1"])
+    assert "duplicates 2" in result.output
+    assert [Path(r["source_path"]).relative_to(tmp_path / "in").as_posix()
+            for r in rows(tmp_path / "out" / "reports.csv")] == ["a/copy.txt"]  # fmt: skip
+
+
+def test_second_run_on_same_outdir_is_refused_while_first_runs(tmp_path):
+    from report_extract.journal import Journal, JournalBusy
+
+    first = Journal.open(tmp_path)
+    try:
+        with pytest.raises(JournalBusy):
+            Journal.open(tmp_path)
+    finally:
+        first.close()
