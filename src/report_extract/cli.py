@@ -12,6 +12,7 @@ from . import __version__
 from .convert import Options as ConvertOptions, convert_paths
 from .inputs import expand
 from .journal import JournalBusy
+from .workers import WorkersDying
 from .pipeline import extract as extract_one
 from .progress import wanted as progress_wanted
 from .readers import ReaderError
@@ -93,7 +94,7 @@ def convert(inputs, outdir, list_files, quiet, xlsx_path, ocr, **options) -> Non
     opts = ConvertOptions(progress=progress_wanted(quiet), **options)
     try:
         summary = convert_paths(paths, outdir, opts)
-    except JournalBusy as e:
+    except (JournalBusy, WorkersDying) as e:
         raise click.ClickException(str(e))
     except KeyboardInterrupt:
         click.echo(f"interrupted: finished documents are in {outdir}; run the same command again to "

@@ -101,6 +101,19 @@ def _worker_main(conn: Connection, settings: Settings, memory_mb: int, work: Wor
         conn.send(outcome)
 
 
+class WorkersDying(RuntimeError):
+    pass
+
+
+def _exit_reason(code: Optional[int]) -> str:
+    if code is not None and code < 0:
+        try:
+            return f"signal {signal.Signals(-code).name}"
+        except ValueError:
+            return f"signal {-code}"
+    return f"exit code {code}"
+
+
 @dataclass
 class _Worker:
     process: Any
@@ -122,6 +135,7 @@ class LocalPool:
     max_tasks: int = 500
     work: Work = convert_task  # module-level, so workers can import it
     _workers: list[_Worker] = field(default_factory=list)
+    _deaths_in_a_row: int = 0  # of workers that died on their first document
 
     def __post_init__(self) -> None:
         self._ctx = mp.get_context("forkserver")
@@ -191,6 +205,13 @@ class LocalPool:
                 if outcome is not None:
                     yield outcome
 
+    def _count_death(self, w: _Worker, why: str) -> None:
+        """Workers that die before finishing anything, again and again, mean a broken
+        installation, not bad documents: stop rather than fail every document."""
+        self._deaths_in_a_row = self._deaths_in_a_row + 1 if w.done == 0 else 0
+        if self._deaths_in_a_row >= 3 * self.jobs + 3:
+            raise WorkersDying(f"worker processes keep dying before finishing a document ({why})")
+
     def _collect(self, w: _Worker, ready: set) -> Optional[Outcome]:
         task = w.task
         assert task is not None
@@ -200,14 +221,14 @@ class LocalPool:
             except (EOFError, OSError):
                 outcome = None  # died while sending: reported as a crash below
             if outcome is not None:
-                w.task, w.done = None, w.done + 1
+                w.task, w.done, self._deaths_in_a_row = None, w.done + 1, 0
                 if outcome.fatal or w.done >= self.max_tasks:
                     self._replace(w, kill=False)
                 return outcome
         if w.process.sentinel in ready or w.conn in ready:
             w.process.join(1)
-            code = w.process.exitcode
-            why = f"signal {signal.Signals(-code).name}" if code is not None and code < 0 else f"exit code {code}"
+            why = _exit_reason(w.process.exitcode)
+            self._count_death(w, why)
             self._replace(w, kill=True)
             return failed(task, self.settings, "crash", f"worker died ({why})")
         if time.monotonic() >= w.deadline:
