@@ -18,6 +18,7 @@ import pikepdf
 import pytest
 
 from conftest import CORPUS
+from docx_build import build as build_docx
 from hostile_build import (FINAL_ACCOUNTS, NEWS, WORK_REPORT, deep_array_pdf, deep_page_tree_pdf,
                            docx_with_entity, flate_bomb_pdf, huge_image_pdf, many_pages_pdf, rezip, simple_docx, text_pdf)
 from report_extract import pipeline, readers
@@ -260,3 +261,24 @@ def test_junk_with_an_ole_header_as_doc(tmp_path: Path) -> None:
     kind, what = outcome(path)
     assert time.perf_counter() - start < 60
     assert (kind, what) == ("status", "not_a_report") or kind == "error"
+
+
+def test_html_span_bomb_is_refused() -> None:
+    """200 x 200 cells with colspan=1000 rowspan=1000 (80 kB of markup) would lay out
+    four billion grid positions."""
+    row = "<tr>" + '<td colspan="1000" rowspan="1000">1</td>' * 200 + "</tr>"
+    page = f"<html><body><h1>示例区2023年政府信息公开工作年度报告</h1><table>{row * 200}</table></body></html>"
+    start = time.perf_counter()
+    with pytest.raises(readers.ReaderError, match="table spans expand"):
+        readers.read("x.html", page.encode())
+    assert time.perf_counter() - start < BUDGET_S
+
+
+def test_docx_grid_span_bomb_is_refused() -> None:
+    table = [[("1", 1, 1)] * 30] * 30
+    data = build_docx([("title", "示例区2023年政府信息公开工作年度报告"), ("table", table)])
+    bomb = rezip(data, {"word/document.xml": lambda x: x.replace(b"<w:tcPr>", b'<w:tcPr><w:gridSpan w:val="1000"/>')})
+    start = time.perf_counter()
+    with pytest.raises(readers.ReaderError, match="table spans expand"):
+        readers.read("x.docx", bomb)
+    assert time.perf_counter() - start < BUDGET_S

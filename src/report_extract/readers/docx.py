@@ -22,7 +22,7 @@ from lxml import etree
 from ..model import Block, Cell, Document, Origin, TableBlock, TextBlock
 from . import ReaderError
 from .docx_numbering import Numbering, q
-from .layout import clean, pad_grid
+from .layout import check_grid, clean, pad_grid
 
 MC_FALLBACK = "{http://schemas.openxmlformats.org/markup-compatibility/2006}Fallback"
 # Text-free or not-printed parts of a run: deleted revisions, field codes, properties, and
@@ -188,6 +188,7 @@ class _Walker:
 
     def _grid(self, tbl: etree._Element) -> list[list[Cell]]:
         grid: list[list[Cell]] = []
+        stated = positions = 0
         for r, tr in enumerate(_children(tbl, "tr"), start=1):
             row: list[Cell] = [Cell("") for _ in range(_pr_int(tr.find(q("trPr")), "gridBefore", 0))]
             above = grid[-1] if grid else []
@@ -202,6 +203,8 @@ class _Walker:
                 else:
                     first = Cell(self._cell_text(tc), Origin(line=r))
                 row.append(first)
+                stated, positions = stated + 1, positions + span
+                check_grid(stated, positions)  # before the span is laid out: gridSpan bombs
                 row.extend(Cell(first.text, first.origin, merged=True) for _ in range(span - 1))
             grid.append(row)
         return pad_grid(grid)
