@@ -282,3 +282,11 @@ def test_docx_grid_span_bomb_is_refused() -> None:
     with pytest.raises(readers.ReaderError, match="table spans expand"):
         readers.read("x.docx", bomb)
     assert time.perf_counter() - start < BUDGET_S
+
+
+def test_html_control_characters_next_to_removed_markup() -> None:
+    """A control character in the text after a <script> made lxml refuse the text when
+    the script was removed and its tail moved (ValueError, found by fuzzing)."""
+    body = "本年度共主动公开政府信息一百条，收到申请十件。" * 5
+    page = f"<html><body><h1>示例区2023年政府信息公开工作年度报告</h1><div><script>x</script>\x01{body}</div></body></html>"
+    assert body[:20] in readers.read("x.html", page.encode()).text()

@@ -52,6 +52,7 @@ _WEIGHTED = re.compile(r"[\u4e00-\u9fff0-9]")
 _HIDDEN = re.compile(r"display\s*:\s*none|visibility\s*:\s*hidden", re.I)
 _KEY = re.compile(r"^([\u4e00-\u9fffA-Za-z]{1,8})[：:](.*)$")
 _XML_DECL = re.compile(r"^\s*<\?xml[^>]*>")
+_CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff]")
 _SITE_SUFFIX = re.compile(r"^(.*\S)\s*[-_|—]+\s*([^-_|—]+)$")
 # The article body holds at least this share of the page's own (non-link) text.
 _BODY_SHARE = 0.8
@@ -86,6 +87,9 @@ def read(path: Path, data: bytes) -> Document:
 def _parse(text: str) -> etree._Element:
     # lxml refuses str input that carries an XML encoding declaration.
     text = _XML_DECL.sub("", text, count=1)
+    # C0 control characters are never content, and lxml refuses to set them as an
+    # element's text (ValueError in _remove, found by fuzzing).
+    text = _CONTROL.sub(" ", text)
     parser = lxml.html.HTMLParser(no_network=True, remove_comments=True, remove_pis=True)
     try:
         return lxml.html.document_fromstring(text, parser=parser)
