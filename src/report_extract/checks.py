@@ -10,7 +10,8 @@ from typing import Iterable, Optional, Sequence
 
 import regex
 
-from .labels import halfwidth, load_toml
+from .labels import halfwidth
+from .patterns import load_toml
 from .result import CellValue, CheckResult, Number
 
 REQ_COLS = ["natural_person", "commercial_enterprise", "research_institution",

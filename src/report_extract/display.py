@@ -11,7 +11,7 @@ from dataclasses import dataclass, field
 from functools import lru_cache
 from typing import Callable, Iterable, Optional
 
-from .labels import load_toml
+from .patterns import load_toml
 from .result import CellValue, CheckResult, Number
 
 TABLES = ("proactive", "requests", "review_litigation")

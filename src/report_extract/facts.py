@@ -13,7 +13,7 @@ from dataclasses import asdict, dataclass
 from typing import Optional, Union
 
 from .model import Document
-from .region import load_toml
+from .patterns import load_toml
 
 Number = Union[int, float]
 NUMBER = r"\d{1,3}(?:,\d{3})+|\d+"

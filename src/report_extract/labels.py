@@ -9,13 +9,12 @@ Two ways of recognising a row label, from the same data:
 """
 from __future__ import annotations
 
-import os
-import tomllib
 from dataclasses import dataclass, field
 from functools import lru_cache
-from pathlib import Path
 
 import regex
+
+from .patterns import load_toml
 
 # Full-width ASCII (U+FF01-FF5E) and the ideographic space map one-to-one onto ASCII,
 # so offsets into the translated text are offsets into the printed text.
@@ -88,24 +87,6 @@ class TableSpec:
     end: tuple[str, ...]
     groups: tuple[str, ...]
     extra: dict
-
-
-def patterns_dir() -> Path:
-    """patterns/ beside the source tree (editable install), inside the package (wheel),
-    or wherever REPORT_EXTRACT_PATTERNS points (a researcher's own variants)."""
-    env = os.environ.get("REPORT_EXTRACT_PATTERNS")
-    if env:
-        return Path(env)
-    here = Path(__file__).resolve().parent
-    for cand in (here / "patterns", here.parents[1] / "patterns"):
-        if cand.is_dir():
-            return cand
-    raise FileNotFoundError("patterns/ folder not found; set REPORT_EXTRACT_PATTERNS")
-
-
-def load_toml(name: str) -> dict:
-    with open(patterns_dir() / name, "rb") as f:
-        return tomllib.load(f)
 
 
 def _forms(label: str, aliases: tuple[str, ...], groups: tuple[str, ...]) -> tuple[str, ...]:

@@ -14,7 +14,8 @@ from pathlib import Path
 from typing import Optional
 
 from .model import Document, TableBlock
-from .region import Region, gazetteer, load_toml, region_from_code, region_from_names, resolve
+from .patterns import load_toml
+from .region import Region, gazetteer, region_from_code, region_from_names, resolve
 
 # Override columns, in the order a reports.csv row lists them; `region` fields are flat here.
 OVERRIDE_FIELDS = ("title", "agency", "year", "published", "province", "city", "county",

@@ -15,13 +15,13 @@ from __future__ import annotations
 
 import csv
 import importlib.util
-import os
 import re
-import tomllib
 from dataclasses import asdict, dataclass
 from functools import cache
 from pathlib import Path
 from typing import Iterable, Optional, Sequence
+
+from . import patterns
 
 PROVINCE, CITY, COUNTY = 0, 1, 2
 LEVEL_BY_RANK = {PROVINCE: "provincial", CITY: "city", COUNTY: "county"}
@@ -153,25 +153,6 @@ class Gazetteer:
 _PLACEHOLDERS = {"市辖区", "县", "省直辖县级行政区划", "自治区直辖县级行政区划"}
 
 
-def pattern_path(name: str) -> Path:
-    """A file in patterns/: REPORT_EXTRACT_PATTERNS, the wheel's copy, or the source tree
-    (the same lookup as labels.patterns_dir; kept here so metadata has no dependency on
-    the table code)."""
-    env = os.environ.get("REPORT_EXTRACT_PATTERNS")
-    here = Path(__file__).resolve().parent
-    dirs = [Path(env)] if env else [here / "patterns", here.parents[1] / "patterns"]
-    for d in dirs:
-        if (d / name).is_file():
-            return d / name
-    raise FileNotFoundError(f"patterns/{name} not found; set REPORT_EXTRACT_PATTERNS")
-
-
-@cache
-def load_toml(name: str) -> dict:
-    with open(pattern_path(name), "rb") as f:
-        return tomllib.load(f)
-
-
 def _cpca_adcodes() -> Path:
     # find_spec locates the installed package without executing cpca/__init__.py
     spec = importlib.util.find_spec("cpca")
@@ -189,13 +170,13 @@ def _read_csv(path: Path) -> list[dict[str, str]]:
 def gazetteer() -> Gazetteer:
     """Loaded once per process, on first use (~30 ms)."""
     divisions = (Division(r["adcode"][:6], r["name"]) for r in _read_csv(_cpca_adcodes()))
-    aliases = {r["alias"]: r["adcode"] for r in _read_csv(pattern_path("region_aliases.csv"))}
+    aliases = {r["alias"]: r["adcode"] for r in _read_csv(patterns.path("region_aliases.csv"))}
     renames = [
         Rename(Division(r["old_adcode"], r["old_name"]), Division(r["new_adcode"], r["new_name"]),
                int(r["changed_year"]))
-        for r in _read_csv(pattern_path("region_renames.csv"))
+        for r in _read_csv(patterns.path("region_renames.csv"))
     ]
-    ignore = set(load_toml("meta.toml")["region"]["ignore"])
+    ignore = set(patterns.load_toml("meta.toml")["region"]["ignore"])
     return Gazetteer(divisions, aliases, renames, ignore)
 
 

@@ -11,7 +11,7 @@ import re
 from functools import lru_cache
 from typing import Optional
 
-from .labels import load_toml
+from .patterns import load_toml
 from .meta import find_title
 from .model import Document, TableBlock
 

@@ -12,7 +12,8 @@ from typing import Optional
 
 import regex
 
-from .labels import halfwidth, load_toml
+from .labels import halfwidth
+from .patterns import load_toml
 from .model import Document, TableBlock
 from .result import Section
 

@@ -1,0 +1,31 @@
+"""Where the pattern files (patterns/*.toml, *.csv) are, and reading them.
+
+Looked up in this order, file by file, so a researcher can override one file without
+copying the rest: the folder named by REPORT_EXTRACT_PATTERNS, the copy inside the
+installed package (wheel), the `patterns/` folder of the source tree (editable install).
+"""
+from __future__ import annotations
+
+import os
+import tomllib
+from functools import cache
+from pathlib import Path
+
+
+def _folders() -> list[Path]:
+    here = Path(__file__).resolve().parent
+    env = os.environ.get("REPORT_EXTRACT_PATTERNS")
+    return ([Path(env)] if env else []) + [here / "patterns", here.parents[1] / "patterns"]
+
+
+def path(name: str) -> Path:
+    for folder in _folders():
+        if (folder / name).is_file():
+            return folder / name
+    raise FileNotFoundError(f"patterns/{name} not found; set REPORT_EXTRACT_PATTERNS")
+
+
+@cache
+def load_toml(name: str) -> dict:
+    with open(path(name), "rb") as f:
+        return tomllib.load(f)
