@@ -162,3 +162,31 @@ def test_unreadable_cell_is_null_with_warning():
     assert cell.value is None and cell.confidence == 0.0
     assert any("requests.granted.natural_person: the cell holds print the OCR could not read" in w
                for w in doc.warnings)
+
+
+def test_cli_ocr_never_reports_the_scan(scans, tmp_path):
+    from click.testing import CliRunner
+
+    from report_extract.cli import main
+
+    path = next(iter(scans.values()))
+    out = CliRunner().invoke(main, ["extract", str(path), "--ocr", "never"])
+    assert out.exit_code == 1 and "no text layer: OCR needed" in out.output
+
+
+def test_table_pasted_as_image_into_a_text_pdf(tmp_path):
+    """auto OCRs only the picture: the text pages and the text around it stay as they are."""
+    from report_extract.ocrsample import pasted_region_pdf
+
+    doc = readers.read(CORPUS / "kiro_01.pdf", engine="fast")
+    table = next(b for b in doc.blocks if isinstance(b, TableBlock) and "本年新收" in "".join(b.texts()[3]))
+    path = tmp_path / "pasted.pdf"
+    path.write_bytes(pasted_region_pdf((CORPUS / "kiro_01.pdf").read_bytes(), table.origin.page - 1,
+                                       table.origin.bbox, 150))
+    assert extract(path, ocr="never").status == "partial"
+    result = extract(path)
+    got = {(c.table, c.row, c.col): c.value for c in result.cells}
+    assert all(got.get((t, r, c)) == v for t, r, c, v in _labelled("kiro_01"))
+    ocred = {c.page for c in result.cells if c.confidence is not None}
+    assert ocred == {table.origin.page}
+    assert any(c.confidence is None for c in result.cells)  # the rest came from the text layer

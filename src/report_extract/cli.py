@@ -12,7 +12,6 @@ from . import __version__
 from .convert import Options as ConvertOptions, convert_paths
 from .inputs import expand
 from .journal import JournalBusy
-from .workers import WorkersDying
 from .pipeline import extract as extract_one
 from .progress import wanted as progress_wanted
 from .readers import ReaderError
@@ -73,8 +72,8 @@ def main() -> None:
 @click.option("--ocr", type=OCR_MODES, default="auto", show_default=True, help=OCR_HELP)
 def convert(inputs, outdir, list_files, quiet, xlsx_path, ocr, **options) -> None:
     """Convert reports into the contract's files in OUTDIR: reports.csv, cells.csv,
-    checks.csv, sections.csv, facts.csv, errors.csv and reports.jsonl, plus reports.db
-    (SQLite) and, with --parquet, Parquet files.
+    checks.csv, sections.csv, errors.csv and reports.jsonl, plus reports.db (SQLite)
+    and, with --parquet, Parquet files.
 
     INPUTS are files, folders (searched recursively) or globs; formats are told by content.
     Documents run in parallel, each with a time and memory limit.  OUTDIR/journal.jsonl
@@ -94,7 +93,7 @@ def convert(inputs, outdir, list_files, quiet, xlsx_path, ocr, **options) -> Non
     opts = ConvertOptions(progress=progress_wanted(quiet), **options)
     try:
         summary = convert_paths(paths, outdir, opts)
-    except (JournalBusy, WorkersDying) as e:
+    except JournalBusy as e:
         raise click.ClickException(str(e))
     except KeyboardInterrupt:
         click.echo(f"interrupted: finished documents are in {outdir}; run the same command again to "

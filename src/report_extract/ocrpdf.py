@@ -33,7 +33,6 @@ if TYPE_CHECKING:  # OpenCV loads only when a page is OCR'd: OCR is an optional 
     from .ocrgrid import ScannedPage
 
 MODES = ("auto", "always", "never")
-MODE = os.environ.get("REPORT_EXTRACT_OCR", "auto")
 # A page with fewer characters than this has no usable text layer (a scan stamped with a
 # page number, or a watermark, still counts as a scan).
 MIN_PAGE_CHARS = 20
@@ -42,6 +41,7 @@ MIN_PAGE_CHARS = 20
 MIN_IMAGE_AREA = 0.08
 MIN_IMAGE_CHARS = 5
 CACHE_SIZE = 2
+REGION_MARGIN = 6.0  # points
 
 
 _CACHE: dict[tuple[str, str, int], "Scans"] = {}
@@ -120,7 +120,8 @@ class Scans:
 def scan_pdf(pdf: pdfium.PdfDocument, data: bytes, pages: list[PageContent], mode: Optional[str] = None) -> Scans:
     """OCR what `mode` asks for.  Without the OCR engine installed, the pages that need
     it are listed in `Scans.missing` instead."""
-    mode = mode or MODE
+    # Read per call: `convert --ocr` sets it for its worker processes.
+    mode = mode or os.environ.get("REPORT_EXTRACT_OCR", "auto")
     if mode not in MODES:
         raise ValueError(f"unknown OCR mode {mode!r}: choose one of {', '.join(MODES)}")
     if mode == "never":
@@ -170,9 +171,12 @@ def _scan_region(page: pdfium.PdfPage, p: PageContent, region: BBox) -> "Scanned
     from .ocrgrid import scan
 
     scale = ocr_engine.DPI / 72
+    # A margin round an image region keeps the rules at its edges whole.
+    x0, top = max(0.0, region[0] - REGION_MARGIN), max(0.0, region[1] - REGION_MARGIN)
+    x1, bottom = min(p.width, region[2] + REGION_MARGIN), min(p.height, region[3] + REGION_MARGIN)
     # pdfium crops by margins in points: left, bottom, right, top
-    crop = (region[0], p.height - region[3], p.width - region[2], region[1])
-    offset = (region[0], region[1])
+    crop = (x0, p.height - bottom, p.width - x1, top)
+    offset = (x0, top)
     bitmap = page.render(scale=scale, grayscale=True, crop=crop)
     image = np.asarray(bitmap.to_pil().convert("L"))
     return scan(image, p.number, p.width, p.height, scale, offset)
@@ -185,7 +189,7 @@ def _has_images(page: pdfium.PdfPage) -> bool:
 def _image_regions(page: pdfium.PdfPage, p: PageContent) -> list[BBox]:
     out = []
     for obj in page.get_objects(filter=[pdfium_c.FPDF_PAGEOBJ_IMAGE], max_depth=4):
-        left, bottom, right, top = obj.get_pos()
+        left, bottom, right, top = obj.get_bounds()
         box = (max(0.0, left), max(0.0, p.height - top), min(p.width, right), min(p.height, p.height - bottom))
         if (box[2] - box[0]) * (box[3] - box[1]) >= MIN_IMAGE_AREA * p.width * p.height:
             out.append(box)

@@ -2,8 +2,10 @@
 
 Each page is rendered at `dpi`, turned a little (alternating ±0.5–1°, as a sheet lies on a
 scanner), given grey noise and specks, and saved as a JPEG page image with no text layer.
-Made on the fly from the corpus PDFs, so no binary fixture is committed, and the labelled
-values of the originals are the truth for the copies.
+`pasted_region_pdf` replaces one region of a text page by such a picture instead (a
+table pasted into a report as an image).  Made on the fly from the corpus PDFs, so no
+binary fixture is committed, and the labelled values of the originals are the truth
+for the copies.
 """
 from __future__ import annotations
 
@@ -11,6 +13,7 @@ import io
 
 import numpy as np
 import pypdfium2 as pdfium
+import pypdfium2.raw as pdfium_c
 from PIL import Image
 
 ANGLES = (0.6, -0.9, 1.0, -0.5)  # degrees, page by page
@@ -31,11 +34,38 @@ def scanned_pdf(data: bytes, dpi: int, seed: int = 0) -> bytes:
     return buf.getvalue()
 
 
-def _scan(page: pdfium.PdfPage, dpi: int, angle: float, rng: np.random.Generator) -> Image.Image:
+def pasted_region_pdf(data: bytes, page_index: int, region: tuple[float, float, float, float],
+                      dpi: int, seed: int = 0) -> bytes:
+    """The PDF with `region` (x0, top, x1, bottom in points) of one page replaced by a
+    noisy picture of itself: a table pasted into a text report as an image."""
+    pdf = pdfium.PdfDocument(data)
+    page = pdf[page_index]
+    height = page.get_height()
+    x0, top, x1, bottom = region[0] - 4, region[1] - 4, region[2] + 4, region[3] + 4  # with its border
+    crop = (x0, height - bottom, page.get_width() - x1, top)
+    picture = _scan(page, dpi, 0.0, np.random.default_rng(seed), crop=crop, close=False)
+    for obj in list(page.get_objects(max_depth=1)):
+        left, low, right, high = obj.get_bounds()
+        if (obj.type in (pdfium_c.FPDF_PAGEOBJ_TEXT, pdfium_c.FPDF_PAGEOBJ_PATH)
+                and left >= x0 - 1 and right <= x1 + 1 and height - high >= top - 1 and height - low <= bottom + 1):
+            page.remove_obj(obj)
+    image = pdfium.PdfImage.new(pdf)
+    image.set_bitmap(pdfium.PdfBitmap.from_pil(picture))
+    image.set_matrix(pdfium.PdfMatrix().scale(x1 - x0, bottom - top).translate(x0, height - bottom))
+    page.insert_obj(image)
+    page.gen_content()
+    buf = io.BytesIO()
+    pdf.save(buf)
+    return buf.getvalue()
+
+
+def _scan(page: pdfium.PdfPage, dpi: int, angle: float, rng: np.random.Generator,
+          crop: tuple[float, float, float, float] = (0, 0, 0, 0), close: bool = True) -> Image.Image:
     try:
-        gray = page.render(scale=dpi / 72).to_pil().convert("L")
+        gray = page.render(scale=dpi / 72, crop=crop).to_pil().convert("L")
     finally:
-        page.close()
+        if close:
+            page.close()
     turned = gray.rotate(angle, resample=Image.BICUBIC, fillcolor=255)
     pixels = np.asarray(turned, dtype=np.float32)
     pixels = pixels + rng.normal(0.0, NOISE_SIGMA, pixels.shape)

@@ -70,7 +70,7 @@ def extract(path: str | Path, *, overrides: Optional[dict] = None, **options) ->
     if doc.format == "pdf" and options.get("engine") in (None, "auto") and _doubt(result):
         # auto: the fast PDF engine's tables may be wrong where checks fail or tables are
         # missing; read again with the reference engine and keep the better result.
-        retry = from_document(readers.read(path, engine="pdfplumber"), overrides)
+        retry = from_document(readers.read(path, **{**options, "engine": "pdfplumber"}), overrides)
         if _doubt(retry) < _doubt(result):
             retry.warnings.append("PDF re-read with pdfplumber: the fast engine's tables failed checks")
             return retry
