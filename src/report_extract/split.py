@@ -22,6 +22,20 @@ _UNIT = regex.compile(r"(万元|元)$")
 
 # More candidates than this means the run says too little to be worth resolving.
 MAX_CANDIDATES = 5000
+# Cut positions tried at most: where the row totals reject every cut, the search would
+# otherwise try them all (26 digits for 7 cells: 15 s; 60 digits: hours).  Real rows need
+# a few thousand.  A search cut short returns what it found, maybe nothing.
+MAX_STEPS = 100_000
+# No printed number is longer (a count in the billions, an amount with decimals): a run
+# too long for its cells at this width has no split, and is not searched.
+MAX_PART_CHARS = 20
+
+
+def _number(part: str) -> int | Decimal:
+    """A part's number without the unit its chunk ended in ("3940元"); amounts have
+    decimals (both found by fuzzing and hypothesis)."""
+    body = part[:-2] if part.endswith("万元") else part[:-1] if part.endswith("元") else part
+    return Decimal(body) if "." in body else int(body)
 
 
 def _group_ok(parts: list[str], group: int) -> bool:
@@ -29,9 +43,7 @@ def _group_ok(parts: list[str], group: int) -> bool:
     k = len(parts)
     if group <= 1 or k % group:
         return True
-    # A part ending its chunk carries the chunk's unit ("3940元"), and amounts have
-    # decimals: sum the numbers only, exactly (found by fuzzing and hypothesis).
-    g = [Decimal(_UNIT.sub("", p)) for p in parts[k - group : k]]
+    g = [_number(p) for p in parts[k - group : k]]
     return sum(g[:-1]) == g[-1]
 
 
@@ -40,6 +52,7 @@ def splits(
     kinds: list[str],
     group: int = 0,
     limit: int = MAX_CANDIDATES,
+    max_steps: int = MAX_STEPS,
 ) -> list[list[str]]:
     """Every way to cut `chunks` into len(kinds) valid numbers, chunk boundaries kept.
 
@@ -53,9 +66,12 @@ def splits(
         units.append(m.group(1) if m else "")
         bodies.append(c[: m.start()] if m else c)
     out: list[list[str]] = []
+    steps = [0]
+    rest = [sum(len(b) for b in bodies[i:]) for i in range(len(bodies) + 1)]  # chars from chunk i on
 
     def walk(ci: int, pos: int, parts: list[str]) -> None:
-        if len(out) >= limit:
+        steps[0] += 1
+        if len(out) >= limit or steps[0] > max_steps:
             return
         if ci == len(bodies):
             if len(parts) == n:
@@ -63,7 +79,9 @@ def splits(
             return
         body = bodies[ci]
         left_chunks = len(bodies) - ci - 1
-        for end in range(pos + 1, len(body) + 1):
+        if rest[ci] - pos > (n - len(parts)) * MAX_PART_CHARS:
+            return
+        for end in range(pos + 1, min(len(body), pos + MAX_PART_CHARS) + 1):
             k = len(parts)
             if k >= n or n - k - 1 < left_chunks:
                 return
