@@ -24,8 +24,8 @@ _UNIT = regex.compile(r"(万元|元)$")
 MAX_CANDIDATES = 5000
 # Cut positions tried at most: where the row totals reject every cut, the search would
 # otherwise try them all (26 digits for 7 cells: 15 s; 60 digits: hours).  Real rows need
-# a few thousand.  A search cut short returns what it found, maybe nothing.
-MAX_STEPS = 100_000
+# at most 1000 (the corpus).  A search cut short returns what it found, maybe nothing.
+MAX_STEPS = 20_000
 # No printed number is longer (a count in the billions, an amount with decimals): a run
 # too long for its cells at this width has no split, and is not searched.
 MAX_PART_CHARS = 20
