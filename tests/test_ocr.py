@@ -190,3 +190,48 @@ def test_table_pasted_as_image_into_a_text_pdf(tmp_path):
     ocred = {c.page for c in result.cells if c.confidence is not None}
     assert ocred == {table.origin.page}
     assert any(c.confidence is None for c in result.cells)  # the rest came from the text layer
+
+
+# --- pictures in HTML pages and DOCX files ------------------------------------------------
+
+def _page_picture(index: int, dpi: int = 96):
+    import pypdfium2 as pdfium
+
+    pdf = pdfium.PdfDocument(CORPUS / "kiro_01.pdf")
+    return pdf[index].render(scale=dpi / 72).to_pil().convert("L")
+
+
+def test_html_page_of_table_screenshots(tmp_path):
+    """Tables 2-4 of kiro_01 as screenshots (96 dpi) beside a saved HTML page."""
+    for i in (1, 2, 3):
+        _page_picture(i).save(tmp_path / f"p{i}.png")
+    pictures = "".join(f'<p><img src="p{i}.png"></p>' for i in (1, 2, 3))
+    (tmp_path / "report.html").write_text(
+        "<html><head><title>洪泽区人民政府2023年政府信息公开工作年度报告</title></head><body>"
+        f"<div class='article'><h1>洪泽区人民政府2023年政府信息公开工作年度报告</h1>{pictures}"
+        '<p><img src="https://example.invalid/remote.png"><img src="../outside.png"></p></div></body></html>',
+        encoding="utf-8")
+    assert extract(tmp_path / "report.html", ocr="never").status == "no_tables"
+    result = extract(tmp_path / "report.html")
+    got = {(c.table, c.row, c.col): c for c in result.cells}
+    assert all(got[(t, r, c)].value == v for t, r, c, v in _labelled("kiro_01"))
+    assert all(c.confidence is not None and c.page is None for c in result.cells if not c.derived)
+
+
+def test_docx_with_an_embedded_table_picture(tmp_path):
+    import io
+
+    import docx
+
+    word = docx.Document()
+    word.add_paragraph("洪泽区人民政府2023年政府信息公开工作年度报告")
+    for i in (1, 2):  # table 2 starts on page 2 and goes on on page 3
+        buf = io.BytesIO()
+        _page_picture(i).save(buf, "PNG")
+        word.add_picture(io.BytesIO(buf.getvalue()))
+    word.save(tmp_path / "report.docx")
+    doc = readers.read(tmp_path / "report.docx")
+    values = {(c.table, c.row, c.col): c for c in extract_tables(doc).cells}
+    penalty = values[("proactive", "admin_penalty", "decisions")]
+    assert penalty.value == 4119 and penalty.confidence is not None
+    assert values[("requests", "new_received", "total")].value == 21

@@ -126,9 +126,9 @@ def _segments(mask: np.ndarray, horizontal: bool, thick: float) -> list[Seg]:
     out: list[Seg] = []
     for x, y, w, h, _area in stats[1:count]:
         if horizontal and w > 3 * h and h <= thick:
-            out.append((y + h / 2, float(x), float(x + w)))
+            out.append((float(y + h / 2), float(x), float(x + w)))
         elif not horizontal and h > 3 * w and w <= thick:
-            out.append((x + w / 2, float(y), float(y + h)))
+            out.append((float(x + w / 2), float(y), float(y + h)))
     return out
 
 

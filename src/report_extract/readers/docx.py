@@ -19,6 +19,7 @@ import docx
 from docx.enum.style import WD_STYLE_TYPE
 from lxml import etree
 
+from .. import ocrimage
 from ..model import Block, Cell, Document, Origin, TableBlock, TextBlock
 from . import ReaderError
 from .docx_numbering import Numbering, q
@@ -34,7 +35,8 @@ _HEADING_STYLE = re.compile(r"^(?:heading|标题)\s*([1-9])$", re.I)
 _MAX_XML = 200 * 1024 * 1024
 
 
-def read(path: Path, data: bytes) -> Document:
+def read(path: Path, data: bytes, ocr: Optional[str] = None) -> Document:
+    """`ocr`: auto|always|never; not never: embedded pictures are OCR'd (ocrimage.py)."""
     _check_package(data)
     try:
         word = docx.Document(io.BytesIO(data))
@@ -42,10 +44,12 @@ def read(path: Path, data: bytes) -> Document:
         raise ReaderError(f"cannot open DOCX: {type(e).__name__}: {e}") from e
     if word.element.tag != q("document"):  # python-docx loads any root element without complaint
         raise ReaderError(f"word/document.xml is not a Word document (root {word.element.tag})")
+    pictures = ocrimage.mark_docx(word) if ocrimage.wanted(ocr) else ocrimage.Pictures()
     walker = _Walker(_heading_levels(word), _numbering(word), _style_numbering(word))
     walker.container(word.element.body)
     doc = Document(path=str(path), format="docx", blocks=walker.blocks)
     doc.title_hint = clean(word.core_properties.title or "") or None
+    ocrimage.splice(doc, pictures)
     if not doc.blocks:
         raise ReaderError("DOCX has no text")
     return doc

@@ -14,6 +14,7 @@ from typing import Iterator, Optional
 import lxml.etree as etree
 import lxml.html
 
+from .. import ocrimage
 from ..model import Block, Document, Origin, TableBlock, TextBlock
 from . import ReaderError
 from .charset import decode
@@ -59,7 +60,8 @@ _BODY_SHARE = 0.8
 _MAX_SPAN = 1000
 
 
-def read(path: Path, data: bytes) -> Document:
+def read(path: Path, data: bytes, ocr: Optional[str] = None) -> Document:
+    """`ocr`: auto|always|never; not never: pictures saved with the page are OCR'd (ocrimage.py)."""
     decoded = decode(data)
     root = _parse(decoded.text)
     doc = Document(path=str(path), format="html")
@@ -71,6 +73,7 @@ def read(path: Path, data: bytes) -> Document:
     body = root.find("body")
     if body is None:
         body = root
+    pictures = ocrimage.mark_html(body, path) if ocrimage.wanted(ocr) else ocrimage.Pictures()
     _prune(body)
     weights = _weigh(body)
     main = _main_node(body, weights)
@@ -79,6 +82,7 @@ def read(path: Path, data: bytes) -> Document:
     doc.blocks = _Walker().blocks_of(main)
     if title is not None:
         doc.blocks[:0] = _title_block(title, doc.blocks)
+    ocrimage.splice(doc, pictures)
     if not doc.blocks:
         raise ReaderError("HTML page has no text in its body")
     return doc
