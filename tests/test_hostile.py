@@ -303,3 +303,10 @@ def test_long_digit_runs_are_searched_within_a_budget() -> None:
     doc = readers.read("x.txt", text.encode())
     assert pipeline.from_document(doc).status in ("partial", "no_tables")
     assert time.perf_counter() - start < BUDGET_S
+
+
+def test_text_limit(monkeypatch) -> None:
+    """A document with more text than any annual report (10 MB of text took a minute)."""
+    monkeypatch.setattr(guard, "MAX_TEXT_CHARS", 1000)
+    with pytest.raises(readers.ReaderError, match="characters of text"):
+        readers.read("x.txt", ("示例区2023年政府信息公开工作年度报告\n" + "正文。\n" * 1000).encode())

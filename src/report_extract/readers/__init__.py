@@ -9,8 +9,9 @@ import hashlib
 import importlib
 import inspect
 from pathlib import Path
+from typing import Iterator
 
-from ..model import Document
+from ..model import Document, TableBlock
 
 
 class ReaderError(Exception):
@@ -72,8 +73,17 @@ def read(path: str | Path, data: bytes | None = None, **options) -> Document:
         # The parsing libraries' own "broken file" errors, which a reader did not explain.
         detail = " ".join(str(e).split())[:200] or type(e).__name__
         raise ReaderError(f"corrupt {fmt.upper()} file: {detail}") from e
+    guard.check_text(sum(len(t) for t in _texts(doc)))
     doc.sha256 = hashlib.sha256(data).hexdigest()
     return doc
+
+
+def _texts(doc: Document) -> Iterator[str]:
+    for b in doc.blocks:
+        if isinstance(b, TableBlock):
+            yield from (c.text for row in b.rows for c in row)
+        else:
+            yield b.text
 
 
 from . import guard  # noqa: E402  (guard imports ReaderError from this module)

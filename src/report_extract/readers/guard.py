@@ -19,6 +19,9 @@ from . import ReaderError
 
 # Any file: larger than this is read no further (a real report, even a scan, is far smaller).
 MAX_FILE_BYTES = 256 * 1024 * 1024
+# Any format: more text than this (characters, tables included) is not an annual report
+# (the longest have about 60 000) and would keep the pipeline busy for many seconds.
+MAX_TEXT_CHARS = 500_000
 # PDF: more pages than this is not an annual report (they have 5-40) but a bomb or a book;
 # every page costs parsing time, so the count is refused before any page is read.
 MAX_PAGES = 300
@@ -49,6 +52,14 @@ MAX_ZIP_MEMBERS = 10_000
 # encoding with NUL bytes, starts with a BOM and is let through.
 BINARY_PROBE_BYTES = 8192
 _UTF16_BOMS = (b"\xff\xfe", b"\xfe\xff")
+
+
+def check_text(chars: int) -> None:
+    """Called on the text a reader found: the pipeline's time grows with it (about 15 s a
+    million characters), and annual reports have 5-60 thousand."""
+    if chars > MAX_TEXT_CHARS:
+        raise ReaderError(f"document has {chars} characters of text (limit {MAX_TEXT_CHARS}): "
+                          "not an annual report")
 
 
 def check_size(size: int) -> None:
