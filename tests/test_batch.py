@@ -51,7 +51,9 @@ def db_dump(path: Path) -> list[str]:
 
 def assert_same_outputs(a: Path, b: Path) -> None:
     for name in CONTRACT:
-        assert (a / name).read_bytes() == (b / name).read_bytes(), name
+        left, right = (a / name).read_text(encoding="utf-8"), (b / name).read_text(encoding="utf-8")
+        diff = [(x, y) for x, y in zip(left.splitlines(), right.splitlines()) if x != y][:1]
+        assert left == right, f"{name}: {len(left.splitlines())} vs {len(right.splitlines())} lines; {diff}"
     if (a / "reports.db").exists() or (b / "reports.db").exists():
         assert db_dump(a / "reports.db") == db_dump(b / "reports.db")
 

@@ -2,7 +2,6 @@
 from __future__ import annotations
 
 import json
-import os
 import sys
 from pathlib import Path
 
@@ -12,6 +11,7 @@ from . import __version__
 from .convert import Options as ConvertOptions, convert_paths
 from .inputs import expand
 from .journal import JournalBusy
+from .workers import WorkersDying
 from .pipeline import extract as extract_one
 from .progress import wanted as progress_wanted
 from .readers import ReaderError
@@ -48,7 +48,7 @@ def main() -> None:
               help="CSV of known metadata (source_path or url → agency, year, province…) that "
                    "fills or overrides what the text gives.")
 @click.option("--bom", is_flag=True, help="Write CSVs with a UTF-8 BOM so Excel shows Chinese text.")
-@click.option("-j", "--jobs", type=click.IntRange(min=1), default=os.cpu_count() or 1, show_default=True,
+@click.option("-j", "--jobs", type=click.IntRange(min=1), default=None, show_default="all cores",
               help="Worker processes (local) or LocalCluster workers (dask without --scheduler).")
 @click.option("--timeout", type=click.FloatRange(min=1), default=120, show_default=True,
               help="Seconds one document may take; past it the document is an error row (timeout).")
@@ -72,8 +72,8 @@ def main() -> None:
 @click.option("--ocr", type=OCR_MODES, default="auto", show_default=True, help=OCR_HELP)
 def convert(inputs, outdir, list_files, quiet, xlsx_path, ocr, **options) -> None:
     """Convert reports into the contract's files in OUTDIR: reports.csv, cells.csv,
-    checks.csv, sections.csv, errors.csv and reports.jsonl, plus reports.db (SQLite)
-    and, with --parquet, Parquet files.
+    checks.csv, sections.csv, facts.csv, errors.csv and reports.jsonl, plus reports.db
+    (SQLite) and, with --parquet, Parquet files.
 
     INPUTS are files, folders (searched recursively) or globs; formats are told by content.
     Documents run in parallel, each with a time and memory limit.  OUTDIR/journal.jsonl
@@ -89,11 +89,13 @@ def convert(inputs, outdir, list_files, quiet, xlsx_path, ocr, **options) -> Non
     paths = expand(inputs, list_files)
     if not paths:
         raise click.UsageError("no input files found")
-    os.environ["REPORT_EXTRACT_OCR"] = ocr  # worker processes inherit it (report_extract/ocrpdf.py)
-    opts = ConvertOptions(progress=progress_wanted(quiet), **options)
+    options = {k: v for k, v in options.items() if v is not None}  # unset: the Options default (jobs)
+    # --ocr travels with each document's settings: an environment variable would not reach
+    # an already running forkserver or a Dask worker on another machine
+    opts = ConvertOptions(progress=progress_wanted(quiet), ocr=ocr, **options)
     try:
         summary = convert_paths(paths, outdir, opts)
-    except JournalBusy as e:
+    except (JournalBusy, WorkersDying) as e:
         raise click.ClickException(str(e))
     except KeyboardInterrupt:
         click.echo(f"interrupted: finished documents are in {outdir}; run the same command again to "

@@ -34,6 +34,7 @@ OUTPUT_STEMS = {"reports", "cells", "checks", "sections", "errors", "facts"}
 @dataclass
 class Options:
     engine: str = "auto"
+    ocr: str = "auto"  # auto | always | never (ocrpdf.py)
     meta_csv: Optional[str] = None
     bom: bool = False
     jobs: int = field(default_factory=lambda: os.cpu_count() or 1)
@@ -88,7 +89,7 @@ class Summary:
 def fingerprint(options: Options) -> str:
     """What decides a document's result besides its bytes: a change converts again."""
     meta = hashlib.sha256(Path(options.meta_csv).read_bytes()).hexdigest() if options.meta_csv else ""
-    key = json.dumps([__version__, options.engine, meta])
+    key = json.dumps([__version__, options.engine, options.ocr, meta])
     return hashlib.sha256(key.encode()).hexdigest()[:16]
 
 
@@ -181,7 +182,7 @@ def convert_paths(paths: list[Path], outdir: Path, options: Optional[Options] = 
     if options.fresh:
         (outdir / JOURNAL).unlink(missing_ok=True)
     overrides = load_overrides(options.meta_csv) if options.meta_csv else None
-    settings = Settings(options.engine, overrides, fingerprint(options), segment=options.sqlite)
+    settings = Settings(options.engine, overrides, fingerprint(options), segment=options.sqlite, ocr=options.ocr)
     summary, journal = Summary(), Journal.open(outdir)
     remove_stale_temporaries(outdir)
     with Progress(len(paths), enabled=options.progress) as progress:

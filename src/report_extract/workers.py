@@ -36,6 +36,7 @@ class Settings:
     overrides: Optional[dict] = None
     fp: str = ""
     segment: bool = True  # segment sections for the SQLite full-text index
+    ocr: str = "auto"  # which PDF pages to OCR (ocrpdf.py)
 
 
 @dataclass(frozen=True)
@@ -64,7 +65,7 @@ def segment_sections(sections: list) -> list[str]:
 def convert_task(task: Task, settings: Settings) -> Outcome:
     """Convert one document; any exception becomes an error outcome, never a crash."""
     try:
-        result = extract(task.path, overrides=settings.overrides, engine=settings.engine)
+        result = extract(task.path, overrides=settings.overrides, engine=settings.engine, ocr=settings.ocr)
     except ReaderError as e:
         return failed(task, settings, "unreadable", str(e))
     except MemoryError:
