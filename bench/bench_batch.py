@@ -33,17 +33,24 @@ class Run:
     docs: int
     wall: float
     cpu: float  # seconds, all processes
+    parent_cpu: float  # seconds, the convert process alone: the serial part of a run
     parent_mb: float  # peak RSS of the convert process
     worker_mb: float  # peak RSS of the largest other process
 
     def line(self) -> str:
         return (f"{self.label:<28} {self.docs:>6} docs {self.wall:7.1f} s {self.docs / self.wall:6.1f} reports/s "
-                f"{self.cpu / self.docs * 1000:6.1f} ms CPU/report  peak MB: parent {self.parent_mb:4.0f}, "
-                f"worker {self.worker_mb:4.0f}")
+                f"{self.cpu / self.docs * 1000:6.1f} ms CPU/report (parent {self.parent_cpu / self.docs * 1000:4.1f})"
+                f"  peak MB: parent {self.parent_mb:4.0f}, worker {self.worker_mb:4.0f}")
+
+    def bound(self, workers: int) -> float:
+        """Amdahl: the speed-up `workers` idle cores would give, the parent's CPU being serial."""
+        serial, parallel = self.parent_cpu, self.cpu - self.parent_cpu
+        return (serial + parallel) / (serial + parallel / workers)
 
 
-def watch(proc: subprocess.Popen) -> tuple[float, float, float]:
-    """Until `proc` ends: (CPU seconds of its tree, parent peak MB, largest child peak MB)."""
+def watch(proc: subprocess.Popen) -> tuple[float, float, float, float]:
+    """Until `proc` ends: (CPU seconds of its tree, of the parent, parent peak MB, largest
+    child peak MB)."""
     import psutil
 
     root = psutil.Process(proc.pid)
@@ -63,7 +70,7 @@ def watch(proc: subprocess.Popen) -> tuple[float, float, float]:
             rss[p.pid] = max(rss.get(p.pid, 0.0), m)
         time.sleep(0.1)
     children = [m for pid, m in rss.items() if pid != proc.pid]
-    return sum(cpu.values()), rss.get(proc.pid, 0.0), max(children, default=0.0)
+    return sum(cpu.values()), cpu.get(proc.pid, 0.0), rss.get(proc.pid, 0.0), max(children, default=0.0)
 
 
 def convert(label: str, crawl: Path, docs: int, *args: str) -> Run:
@@ -71,12 +78,12 @@ def convert(label: str, crawl: Path, docs: int, *args: str) -> Run:
     cmd = [sys.executable, "-m", "report_extract", "convert", str(crawl), "-o", str(out), "-q", *args]
     start = time.perf_counter()
     proc = subprocess.Popen(cmd)
-    cpu, parent_mb, worker_mb = watch(proc)
+    cpu, parent_cpu, parent_mb, worker_mb = watch(proc)
     wall = time.perf_counter() - start
     shutil.rmtree(out)
     if proc.returncode:
         raise SystemExit(f"{label}: convert failed ({proc.returncode})")
-    return Run(label, docs, wall, cpu, parent_mb, worker_mb)
+    return Run(label, docs, wall, cpu, parent_cpu, parent_mb, worker_mb)
 
 
 def _burn(n: int) -> None:
@@ -126,7 +133,8 @@ def main() -> None:
             for r in runs:
                 print(r.line(), flush=True)
             print(f"speed-up 2 vs 1 workers: {runs[0].wall / runs[1].wall:.2f}× (cores available to two "
-                  f"CPU-bound processes now: {parallelism():.2f})", flush=True)
+                  f"CPU-bound processes now: {parallelism():.2f}; on 2 idle cores at most "
+                  f"{runs[1].bound(2):.2f}×, the parent's CPU being serial)", flush=True)
         for n in a.sizes:
             crawl = make_crawl(tmp / f"text{n}", n, broken=False)
             print(convert(f"text, --jobs 2, n={n}", crawl, n, "--jobs", "2").line(), flush=True)
