@@ -4,11 +4,13 @@ tmp dirs (tests/hostile_build.py); only tiny regression inputs are committed
 (tests/fixtures/fuzz/)."""
 from __future__ import annotations
 
+import base64
 import csv
 import io
 import random
 import shutil
 import time
+import zlib
 from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
@@ -310,3 +312,24 @@ def test_text_limit(monkeypatch) -> None:
     monkeypatch.setattr(guard, "MAX_TEXT_CHARS", 1000)
     with pytest.raises(readers.ReaderError, match="characters of text"):
         readers.read("x.txt", ("示例区2023年政府信息公开工作年度报告\n" + "正文。\n" * 1000).encode())
+
+
+def _png_header(width: int, height: int) -> bytes:
+    """A PNG that declares `width` x `height` pixels and holds almost no data."""
+    def chunk(kind: bytes, body: bytes) -> bytes:
+        return len(body).to_bytes(4, "big") + kind + body + zlib.crc32(kind + body).to_bytes(4, "big")
+    ihdr = width.to_bytes(4, "big") + height.to_bytes(4, "big") + bytes([8, 0, 0, 0, 0])
+    return (b"\x89PNG\r\n\x1a\n" + chunk(b"IHDR", ihdr) + chunk(b"IDAT", zlib.compress(b"\0" * 100))
+            + chunk(b"IEND", b""))
+
+
+@pytest.mark.parametrize("side", [13_000, 20_000])
+def test_html_picture_bomb_is_not_decoded(side: int) -> None:
+    """A data: URI picture declaring 169 or 400 million pixels: Pillow raised its
+    DecompressionBombError out of the reader at 400 million; both are skipped."""
+    pytest.importorskip("PIL")
+    uri = "data:image/png;base64," + base64.b64encode(_png_header(side, side)).decode()
+    page = (f'<html><body><h1>示例区2023年政府信息公开工作年度报告</h1><p>一、总体情况</p>'
+            f'<img src="{uri}"></body></html>')
+    doc = readers.read("x.html", page.encode())
+    assert pipeline.from_document(doc).status in ("no_tables", "not_a_report")

@@ -144,12 +144,18 @@ def _read_picture(data: bytes, number: int, scans, doc: Document) -> list[Block]
     from PIL import Image, UnidentifiedImageError
 
     from .ocrgrid import scan
+    from .readers.guard import MAX_IMAGE_PIXELS
     from .readers.pdflayout import build_blocks
 
     try:
         with Image.open(io.BytesIO(data)) as im:
+            # A picture larger than the PDF reader allows is a decompression bomb (Pillow
+            # itself raises DecompressionBombError only past twice its own limit).
+            if im.size[0] * im.size[1] > MAX_IMAGE_PIXELS:
+                doc.warnings.append(f"picture {number}: {im.size[0]} x {im.size[1]} pixels, too large to OCR")
+                return []
             gray = im.convert("L")
-    except (UnidentifiedImageError, OSError, ValueError):
+    except (UnidentifiedImageError, OSError, ValueError, Image.DecompressionBombError):
         return []
     if min(gray.size) < MIN_SIDE or gray.size[0] * gray.size[1] < MIN_AREA:
         return []
