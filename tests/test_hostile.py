@@ -22,7 +22,7 @@ import pytest
 from conftest import CORPUS
 from docx_build import build as build_docx
 from hostile_build import (FINAL_ACCOUNTS, NEWS, WORK_REPORT, deep_array_pdf, deep_page_tree_pdf,
-                           docx_with_entity, flate_bomb_pdf, huge_image_pdf, many_pages_pdf, rezip, simple_docx, text_pdf)
+                           flate_bomb_pdf, huge_image_pdf, many_pages_pdf, rezip, simple_docx, text_pdf)
 from report_extract import pipeline, readers
 from report_extract.convert import Options, convert_paths
 from report_extract.readers import guard
