@@ -1,7 +1,7 @@
 """Benchmark OCR of scanned reports: pages per second, peak memory, exact cells.
 
     .venv/bin/python bench/bench_ocr.py                       # 150 and 200 dpi scans, OCR at 200 dpi
-    .venv/bin/python bench/bench_ocr.py --scan 150 --render 150 200 300 --threads 2
+    .venv/bin/python bench/bench_ocr.py --scan 150 --render 150 200 300 --threads 0
 
 The scans are made from the labelled corpus PDFs as the tests make them
 (`report_extract.ocrsample`: rasterised at --scan dpi, turned, noisy, no text layer).
@@ -68,7 +68,7 @@ def main() -> None:
     ap.add_argument("--scan", type=int, nargs="+", default=[150, 200], help="dpi of the made scans")
     ap.add_argument("--render", type=int, nargs="+", default=[200], help="dpi the reader renders for OCR")
     ap.add_argument("--names", nargs="+", default=list(NAMES), help="labelled corpus PDFs to scan")
-    ap.add_argument("--threads", type=int, default=0, help="REPORT_EXTRACT_OCR_THREADS (0: all cores)")
+    ap.add_argument("--threads", type=int, default=1, help="REPORT_EXTRACT_OCR_THREADS (0: all cores)")
     ap.add_argument("--one", nargs=2, type=int, help=argparse.SUPPRESS)
     args = ap.parse_args()
     if args.one:

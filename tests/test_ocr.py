@@ -235,3 +235,13 @@ def test_docx_with_an_embedded_table_picture(tmp_path):
     penalty = values[("proactive", "admin_penalty", "decisions")]
     assert penalty.value == 4119 and penalty.confidence is not None
     assert values[("requests", "new_received", "total")].value == 21
+
+
+@pytest.mark.skipif(not FULL, reason="OCRs a whole text PDF: REPORT_EXTRACT_OCR_FULL=1")
+def test_ocr_always_reads_a_text_pdf_from_its_pixels():
+    result = extract(CORPUS / "kiro_01.pdf", ocr="always")
+    got = {(c.table, c.row, c.col): c for c in result.cells}
+    labelled = _labelled("kiro_01")
+    exact = sum(1 for t, r, c, v in labelled if (t, r, c) in got and got[(t, r, c)].value == v)
+    assert exact / len(labelled) >= MIN_EXACT
+    assert all(c.confidence is not None for c in result.cells if not c.derived)

@@ -56,9 +56,6 @@ class Scans:
     missing: list[int] = field(default_factory=list)  # pages that needed OCR it could not get
     reason: str = ""  # why OCR was not run on them
 
-    def __bool__(self) -> bool:
-        return bool(self.pages)
-
     def apply(self, pages: list[PageContent]) -> list[PageContent]:
         """The engine's pages with OCR content put in (engines may re-read a PDF)."""
         out = []
