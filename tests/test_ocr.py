@@ -245,3 +245,22 @@ def test_ocr_always_reads_a_text_pdf_from_its_pixels():
     exact = sum(1 for t, r, c, v in labelled if (t, r, c) in got and got[(t, r, c)].value == v)
     assert exact / len(labelled) >= MIN_EXACT
     assert all(c.confidence is not None for c in result.cells if not c.derived)
+
+
+def test_pages_needing_ocr():
+    """auto: scans, and text layers of unmapped glyphs (private-use code points); never a
+    page with a usable text layer."""
+    import pypdfium2 as pdfium
+
+    from report_extract.ocrpdf import _needs_ocr
+    from report_extract.readers.pdftext import Char
+
+    pdf = pdfium.PdfDocument(CORPUS / "kiro_01.pdf")
+    page = pdf[0]
+    width, height = page.get_size()
+    text = PageContent(1, width, height, [Char("政", 0, 0, 10, 10)] * 50)
+    garbage = PageContent(1, width, height, [Char("\ue01a", 0, 0, 10, 10)] * 50)
+    whole = [(0.0, 0.0, width, height)]
+    assert _needs_ocr(page, text, "auto") == []
+    assert _needs_ocr(page, garbage, "auto") == whole
+    assert _needs_ocr(page, text, "always") == whole

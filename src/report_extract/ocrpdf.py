@@ -33,8 +33,9 @@ if TYPE_CHECKING:  # OpenCV loads only when a page is OCR'd: OCR is an optional 
     from .ocrgrid import ScannedPage
 
 MODES = ("auto", "always", "never")
-# A page with fewer characters than this has no usable text layer (a scan stamped with a
-# page number, or a watermark, still counts as a scan).
+# A page with fewer usable characters than this has no usable text layer (a scan stamped
+# with a page number or a watermark still counts as a scan; so does a page whose font
+# has no Unicode map: see `_usable`).
 MIN_PAGE_CHARS = 20
 # An image covering at least this share of a text page, with fewer than MIN_IMAGE_CHARS
 # characters on it, is a picture of text (a pasted table) and is OCR'd as a region.
@@ -153,11 +154,19 @@ def _scan_pages(pdf: pdfium.PdfDocument, pages: list[PageContent], mode: str) ->
 
 def _needs_ocr(page: pdfium.PdfPage, p: PageContent, mode: str) -> list[BBox]:
     """The regions of a page to OCR: the whole page, some images on it, or nothing."""
-    if mode == "always" or (len(p.chars) < MIN_PAGE_CHARS and _has_images(page)):
+    usable = sum(1 for c in p.chars if _usable(c.text))
+    if mode == "always" or (usable < MIN_PAGE_CHARS and (_has_images(page) or len(p.chars) >= MIN_PAGE_CHARS)):
         return [_whole(p)]
     if len(p.chars) < MIN_PAGE_CHARS:
         return []
     return [r for r in _image_regions(page, p) if _chars_in(p, r) < MIN_IMAGE_CHARS]
+
+
+def _usable(text: str) -> bool:
+    """Not a character of a font without a Unicode map: PDFium gives those as private-use
+    code points or U+FFFD, and such a text layer is no text (the glyphs still print)."""
+    code = ord(text[0]) if text else 0xFFFD
+    return code != 0xFFFD and not 0xE000 <= code <= 0xF8FF
 
 
 def _whole(p: PageContent) -> BBox:
