@@ -207,3 +207,10 @@ def test_second_run_on_same_outdir_is_refused_while_first_runs(tmp_path):
             Journal.open(tmp_path)
     finally:
         first.close()
+
+
+def test_fresh_converts_everything_again(crawl, tmp_path):
+    convert(str(crawl / "site2"), "-o", str(tmp_path), "-j", "1")
+    result = CliRunner().invoke(main, ["convert", str(crawl / "site2"), "-o", str(tmp_path), "-j", "1", "--fresh"])
+    assert result.exit_code == 0 and "resumed" not in result.output
+    assert len((tmp_path / JOURNAL).read_text(encoding="utf-8").splitlines()) == 6

@@ -22,7 +22,7 @@ from typing import Iterator, Optional
 
 from . import __version__
 from .export import CsvSink, Record, Sink, write_records
-from .journal import NAME as JOURNAL, Journal, Key
+from .journal import Journal, Key
 from .meta import load_overrides
 from .progress import Progress
 from .workers import LocalPool, Settings, Task, failed
@@ -179,11 +179,9 @@ def convert_paths(paths: list[Path], outdir: Path, options: Optional[Options] = 
     options = options or Options()
     start = time.perf_counter()
     outdir.mkdir(parents=True, exist_ok=True)
-    if options.fresh:
-        (outdir / JOURNAL).unlink(missing_ok=True)
     overrides = load_overrides(options.meta_csv) if options.meta_csv else None
     settings = Settings(options.engine, overrides, fingerprint(options), segment=options.sqlite, ocr=options.ocr)
-    summary, journal = Summary(), Journal.open(outdir)
+    summary, journal = Summary(), Journal.open(outdir, fresh=options.fresh)
     remove_stale_temporaries(outdir)
     with Progress(len(paths), enabled=options.progress) as progress:
         plan = Plan(paths, journal, settings, summary, progress)

@@ -43,17 +43,18 @@ class Journal:
     _last_sync: float = 0.0
 
     @classmethod
-    def open(cls, outdir: Path) -> "Journal":
-        """Index the finished lines, cut a torn tail, and open for appending."""
+    def open(cls, outdir: Path, fresh: bool = False) -> "Journal":
+        """Lock, index the finished lines, cut a torn tail, and open for appending.
+        `fresh`: forget every finished document (convert --fresh)."""
         outdir.mkdir(parents=True, exist_ok=True)
         j = cls(outdir / NAME)
-        end = j._index()
         j._fd = os.open(j.path, os.O_WRONLY | os.O_APPEND | os.O_CREAT, 0o644)
         try:  # two runs appending to one journal would interleave their outputs' temp files
             fcntl.flock(j._fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
         except BlockingIOError:
             os.close(j._fd)
             raise JournalBusy(f"another conversion is writing to {outdir}") from None
+        end = 0 if fresh else j._index()
         if os.fstat(j._fd).st_size > end:
             os.ftruncate(j._fd, end)
         return j
