@@ -323,6 +323,7 @@ def _png_header(width: int, height: int) -> bytes:
             + chunk(b"IEND", b""))
 
 
+@pytest.mark.filterwarnings("ignore:Image size")  # Pillow's DecompressionBombWarning: expected
 @pytest.mark.parametrize("side", [13_000, 20_000])
 def test_html_picture_bomb_is_not_decoded(side: int) -> None:
     """A data: URI picture declaring 169 or 400 million pixels: Pillow raised its
