@@ -4,7 +4,7 @@ One file per table (reports.parquet, cells.parquet, checks.parquet, sections.par
 errors.parquet, facts.parquet), with fixed column types so files from different runs concatenate:
 counts are int64, cell, check and fact values float64 (a count or a 万元 amount; every count a
 report prints is exact in float64), flags boolean.  Rows are buffered and written in row
-groups of `BATCH` documents, so memory stays flat; each file is renamed into place whole.
+groups of `ROWS` rows, so memory stays flat; each file is renamed into place whole.
 """
 from __future__ import annotations
 
@@ -19,7 +19,7 @@ import pyarrow.parquet as pq
 from .export import (FACT_COLUMNS, REPORT_COLUMNS, Record, cell_rows, check_rows, fact_rows, publish, report_row,
                      section_rows)  # fmt: skip
 
-BATCH = 2000
+ROWS = 5_000  # per row group: flat memory (a sections row holds a whole section of text)
 _INT = {"year", "pages", "checks_failed", "warnings", "page", "line"}
 _FLOAT = {"value", "left", "right", "confidence"}
 _BOOL = {"derived", "ambiguous", "ok"}
@@ -58,6 +58,11 @@ class _Table:
         self.writer = pq.ParquetWriter(self.tmp, self.schema, compression="zstd")
         self.rows: list[dict[str, Any]] = []
 
+    def add(self, rows) -> None:
+        self.rows.extend(rows)
+        if len(self.rows) >= ROWS:
+            self.flush()
+
     def flush(self) -> None:
         if self.rows:
             data = {c: [_cell(c, r.get(c)) for r in self.rows] for c in self.cols}
@@ -77,22 +82,17 @@ class _Table:
 class ParquetSink:
     def __init__(self, outdir: Path) -> None:
         self.tables = {t: _Table(outdir / f"{t}.parquet", cols) for t, cols in TABLES.items()}
-        self.n = 0
 
     def add(self, rec: Record) -> None:
         r, t = rec.result, self.tables
         if r is None:
-            t["errors"].rows.append(rec.error or {})
-        else:
-            t["reports"].rows.append(report_row(r))
-            t["cells"].rows.extend(cell_rows(r))
-            t["checks"].rows.extend(check_rows(r))
-            t["sections"].rows.extend(section_rows(r))
-            t["facts"].rows.extend(fact_rows(r))
-        self.n += 1
-        if self.n % BATCH == 0:
-            for table in t.values():
-                table.flush()
+            t["errors"].add([rec.error or {}])
+            return
+        t["reports"].add([report_row(r)])
+        t["cells"].add(cell_rows(r))
+        t["checks"].add(check_rows(r))
+        t["sections"].add(section_rows(r))
+        t["facts"].add(fact_rows(r))
 
     def commit(self) -> None:
         for table in self.tables.values():
