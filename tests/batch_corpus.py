@@ -23,7 +23,7 @@ def vary_numbers(text: str, i: int) -> str:
 
 def pathological(dest: Path) -> Path:
     """pingtan_2021 with every number but the years changed: its run-together table rows
-    then split in very many ways and extraction takes tens of seconds (a real hazard of
+    then split in very many ways and extraction takes many seconds (a real hazard of
     crawled text; the batch must time it out and go on)."""
     text = (CORPUS / "pingtan_2021.txt").read_text(encoding="utf-8")
     bump = lambda m: m.group(0) if re.fullmatch(r"(19|20)\d\d", m.group(0)) else str(int(m.group(0)) + 26)  # noqa: E731
