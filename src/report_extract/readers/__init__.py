@@ -2,6 +2,8 @@
 
 The format is picked from the content (magic bytes, markup), the extension only breaks
 ties, so a PDF saved as .html or an HTML error page saved as .pdf goes to the right reader.
+Limits on hostile input (bombs, junk, oversized files) are checked around every reader
+by `guard`; a file that breaks one is a `ReaderError`, like any unreadable file.
 """
 from __future__ import annotations
 
@@ -79,6 +81,7 @@ def read(path: str | Path, data: bytes | None = None, **options) -> Document:
 
 
 def _texts(doc: Document) -> Iterator[str]:
+    """Every text a document holds, paragraphs and table cells (for `guard.check_text`)."""
     for b in doc.blocks:
         if isinstance(b, TableBlock):
             yield from (c.text for row in b.rows for c in row)
