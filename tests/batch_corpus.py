@@ -15,16 +15,16 @@ PDF = sorted(CORPUS.glob("*.pdf"))
 def vary_numbers(text: str, i: int) -> str:
     """Copy `i` of a text report: every count stated with its unit (…件, …条) gets `i`
     added, and a last line names the copy, so each copy has its own content hash.
-    Table digits are left alone: varying a run-together table row ("640020470") makes
-    the table code try every split (see `pathological`)."""
+    Table digits are left alone: a varied run-together row ("640020470") no longer adds
+    up and its cells cannot be recovered (see `pathological`)."""
     varied = re.sub(r"\d+(?=[件条个次期项人家篇])", lambda m: str(int(m.group(0)) + i), text)
     return varied + f"\n（副本 {i}）\n"
 
 
 def pathological(dest: Path) -> Path:
     """pingtan_2021 with every number but the years changed: its run-together table rows
-    then split in very many ways and extraction takes many seconds (a real hazard of
-    crawled text; the batch must time it out and go on)."""
+    then add up in no split at all, and split in very many ways without the sums (a real
+    hazard of crawled text; it once took minutes to resolve)."""
     text = (CORPUS / "pingtan_2021.txt").read_text(encoding="utf-8")
     bump = lambda m: m.group(0) if re.fullmatch(r"(19|20)\d\d", m.group(0)) else str(int(m.group(0)) + 26)  # noqa: E731
     dest.parent.mkdir(parents=True, exist_ok=True)

@@ -58,3 +58,18 @@ def test_every_cell_recovered(tmp_path: Path, form: str) -> None:
             for col, want in cols.items():
                 assert got[f"{table}.{row}.{col}"] == want, f"{table}.{row}.{col}"
     assert not any(c.ambiguous for c in r.cells if c.table != "proactive")
+
+
+def test_rows_that_add_up_no_way_are_read_and_reported(tmp_path: Path) -> None:
+    """A run-together dump whose rows fit no sum (every number bumped): each row still gets
+    its most plausible reading, marked ambiguous, or is named in a warning when no reading
+    fits; the failed checks say so."""
+    from batch_corpus import pathological
+
+    r = report_extract.extract(pathological(tmp_path / "bumped.txt"))
+    requests = [c for c in r.cells if c.table == "requests" and not c.derived]
+    rows = {c.row for c in requests}
+    missing = [w for w in r.warnings if w.startswith("requests.") and "row not found" in w]
+    assert len(rows) + len(missing) == 25 and len(rows) >= 20
+    assert any(c.ambiguous for c in requests)
+    assert r.checks_failed > 0

@@ -7,12 +7,13 @@ ragged row left behind are trimmed; a row one cell short keeps its last value in
 from __future__ import annotations
 
 from dataclasses import dataclass
-from functools import lru_cache
+from functools import cached_property, lru_cache
 from typing import Optional
 
 from .model import Origin
 from .rows import ObservedRow, Token
 from .split import best, splits
+from .values import Number, parse
 
 
 @dataclass(frozen=True)
@@ -21,6 +22,11 @@ class Fit:
 
     raws: tuple[Optional[str], ...]
     origins: tuple[Optional[Origin], ...]
+
+    @cached_property
+    def counts(self) -> tuple[Optional[Number], ...]:
+        """The readings as counts, parsed once: the checks try each many times."""
+        return tuple(parse(r).value if r is not None else None for r in self.raws)
 
 
 @dataclass

@@ -8,6 +8,7 @@ the reading that the report's own arithmetic confirms (`checks`).
 from __future__ import annotations
 
 import itertools
+import math
 from dataclasses import dataclass, field
 from typing import Optional
 
@@ -41,7 +42,8 @@ KINDS = {
 }
 CUMULATIVE = {"in_force", "total_published"}
 LABEL_FLOOR = 0.45  # below this a printed label says nothing about the row
-MAX_COMBINATIONS = 20000
+EXHAUSTIVE = 2000  # combinations of ambiguous rows tried one by one
+MAX_ROW_OPTIONS = 200  # a row with more readings keeps its most plausible one
 
 
 @dataclass
@@ -165,6 +167,8 @@ def _requests(region_items: list[Item], out: Tables) -> bool:
     results = {split: _fit_rows("requests", rows, keys, lambda k: cols, len(cols)) for split, keys in variants.items()}
     split = results[True][0] >= results[False][0]
     pairs = results[split][1]
+    found = {k for k, _ in pairs}
+    out.warnings += [f"requests.{k}: row not found or its values could not be read" for k in variants[split] if k not in found]
     readings = _resolve(pairs)
     for (key, fitted), reading in zip(pairs, readings):
         out.cells += _cells("requests", key, cols, reading, _still_ambiguous(key, fitted, pairs, readings), out.warnings)
@@ -179,39 +183,56 @@ def _still_ambiguous(key, fitted: Fitted, pairs, readings) -> bool:
         return False
     chosen = dict(zip((k for k, _ in pairs), readings))
     base = column_failures(_as_table(chosen))
-    for alt in fitted.fits:
+    for alt in fitted.fits[:MAX_ROW_OPTIONS]:
         if alt != chosen[key] and column_failures(_as_table({**chosen, key: alt})) <= base:
             return True
     return False
 
 
-def _as_table(readings: dict[str, Fit]) -> dict[str, list[Optional[float]]]:
-    table = {}
-    for key, reading in readings.items():
-        table[key] = [parse(r).value if r is not None else None for r in reading.raws]
-    return table
+def _as_table(readings: dict[str, Fit]) -> dict[str, tuple]:
+    return {key: reading.counts for key, reading in readings.items()}
 
 
 def _resolve(pairs: list[tuple[str, Fitted]]) -> list[Fit]:
-    """Pick one reading per row: the combination that fails the fewest column checks."""
-    options = [p[1].fits for p in pairs]
-    ambiguous = [i for i, o in enumerate(options) if len(o) > 1]
-    chosen = [choose(p[1]) for p in pairs]
-    size = 1
-    for i in ambiguous:
-        size *= len(options[i])
-    if not ambiguous or size > MAX_COMBINATIONS:
-        return chosen
+    """Pick one reading per row: the combination that fails the fewest column checks.
+
+    Few combinations are tried one by one; many (long run-together rows whose own sums
+    fail) are improved one row at a time from the most plausible readings, so the time
+    stays bounded whatever the crawler wrote.
+    """
     keys = [k for k, _ in pairs]
-    best_combo, best_score = None, None
-    for combo in itertools.product(*(options[i] for i in ambiguous)):
-        trial = list(chosen)
-        for i, reading in zip(ambiguous, combo):
-            trial[i] = reading
-        s = column_failures(_as_table(dict(zip(keys, trial))))
-        if best_score is None or s < best_score:
-            best_combo, best_score = trial, s
-    return best_combo or chosen
+    chosen = [choose(f) for _, f in pairs]
+    # A row with hundreds of readings passes no check of its own: the checks cannot
+    # choose for it, so it keeps its most plausible reading.
+    options = [f.fits if 1 < len(f.fits) <= MAX_ROW_OPTIONS else [] for _, f in pairs]
+    ambiguous = [i for i, o in enumerate(options) if o]
+    if not ambiguous:
+        return chosen
+
+    def failures(trial: list[Fit]) -> int:
+        return column_failures(_as_table(dict(zip(keys, trial))))
+
+    if math.prod(len(options[i]) for i in ambiguous) <= EXHAUSTIVE:
+        combos = itertools.product(*(options[i] for i in ambiguous))
+        best, best_score = chosen, failures(chosen)
+        for combo in combos:
+            trial = list(chosen)
+            for i, reading in zip(ambiguous, combo):
+                trial[i] = reading
+            score = failures(trial)
+            if score < best_score:
+                best, best_score = trial, score
+        return best
+    best_score, improved = failures(chosen), True
+    while improved and best_score:
+        improved = False
+        for i in ambiguous:
+            for alt in options[i]:
+                trial = chosen[:i] + [alt] + chosen[i + 1 :]
+                score = failures(trial)
+                if score < best_score:
+                    chosen, best_score, improved = trial, score, True
+    return chosen
 
 
 def _derived_other_total(cells: list[CellValue]) -> list[CellValue]:

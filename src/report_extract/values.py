@@ -31,8 +31,13 @@ class Parsed:
     ok: bool = True  # False: text that is neither a number nor a null marker
 
 
+_SPACES = regex.compile(r"\s+")
+_SPACE_IN_NUMBER = regex.compile(r"(?<=[\d.,+-])\s+(?=[\d.,])")
+_AFTER_VALUE = regex.compile(r"\s*(?:[(（\[].*)?")
+
+
 def clean(text: str) -> str:
-    return regex.sub(r"\s+", " ", halfwidth(text).translate(_DASHES)).strip()
+    return _SPACES.sub(" ", halfwidth(text).translate(_DASHES)).strip()
 
 
 def is_null_text(text: str) -> bool:
@@ -46,7 +51,7 @@ def looks_like_value(text: str) -> bool:
     if is_null_text(t):
         return True
     m = _NUMBER.match(t)
-    return bool(m) and regex.fullmatch(r"\s*(?:[(（\[].*)?", t[m.end():]) is not None
+    return bool(m) and _AFTER_VALUE.fullmatch(t, m.end()) is not None
 
 
 def parse(text: str, kind: str = "count") -> Parsed:
@@ -57,7 +62,7 @@ def parse(text: str, kind: str = "count") -> Parsed:
         return Parsed(None)
     # Stray spaces inside a number ("1 259" from a PDF's character spacing) are
     # normalised away: within one cell there is one value.
-    m = _NUMBER.match(regex.sub(r"(?<=[\d.,+-])\s+(?=[\d.,])", "", t))
+    m = _NUMBER.match(_SPACE_IN_NUMBER.sub("", t))
     if not m:
         return Parsed(None, ok=False)
     digits = m.group("int").replace(",", "")
