@@ -28,7 +28,7 @@ DPI = int(os.environ.get("REPORT_EXTRACT_OCR_DPI", "150"))
 THREADS = int(os.environ.get("REPORT_EXTRACT_OCR_THREADS", "1"))
 # Text is found on the page scaled to at most this many pixels on its long side (the
 # recogniser still reads each line from the full image).  Measured (docs/ocr.md): 1024
-# finds every labelled cell and as much prose as the full 150 dpi page, at 30% less CPU.
+# finds every labelled cell and as much prose as the full 150 dpi page, at 15-30% less CPU.
 DETECT_SIDE = 1024
 # Text boxes RapidOCR scores below this are dropped by default (0.5); we keep weaker ones
 # down to this floor so a faint digit comes out as an uncertain reading with a warning

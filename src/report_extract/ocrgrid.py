@@ -31,9 +31,12 @@ MIN_RULE_PT = 16.0
 # Rules are hairlines (0.5-1 pt); a thicker straight run is the stroke of a large bold
 # character (a title), and a title is no table.
 MAX_RULE_WIDTH_PT = 2.0
-# A table cell whose blank area still holds this share of dark pixels has print the OCR
-# could not read.
-INK_SHARE = 0.004
+# A table cell whose blank area still holds this much print (square points, the blobs
+# that are not specks) has print the OCR could not read: a lone "1" at body size is ~5.
+MIN_INK_PT2 = 4.0
+# A dark blob smaller than this (square points) is a speck, not print (the stem of a
+# "1" at body size is ~5 pt²).
+MIN_BLOB_PT2 = 2.0
 # White margin (pixels) around a cell's print when it is recognised on its own.
 RE_PAD = 4
 
@@ -151,12 +154,17 @@ def _ink_box(ink: np.ndarray, box: BBox, scale: float,
     if x1 <= x0 or bottom <= top:
         return None
     patch = ink[top:bottom, x0:x1]
-    # Speckle noise is isolated pixels; print is blobs: open away the specks first.
-    patch = cv2.morphologyEx(patch, cv2.MORPH_OPEN, np.ones((2, 2), np.uint8))
-    if patch.size == 0 or float(np.count_nonzero(patch)) / patch.size <= INK_SHARE:
+    if patch.size == 0:
         return None
-    ys, xs = np.nonzero(patch)
-    return x0 + int(xs.min()), top + int(ys.min()), x0 + int(xs.max()) + 1, top + int(ys.max()) + 1
+    # Speckle noise is specks of a few pixels; print is strokes.  Blobs are kept by size,
+    # not by a morphological opening, which would also erase the one-pixel stem of a "1".
+    count, _, stats, _ = cv2.connectedComponentsWithStats(patch, connectivity=8)
+    blobs = [s for s in stats[1:count] if s[4] >= MIN_BLOB_PT2 * scale * scale]
+    if sum(int(s[4]) for s in blobs) < MIN_INK_PT2 * scale * scale:
+        return None
+    left, upper = min(int(s[0]) for s in blobs), min(int(s[1]) for s in blobs)
+    right, lower = max(int(s[0] + s[2]) for s in blobs), max(int(s[1] + s[3]) for s in blobs)
+    return x0 + left, top + upper, x0 + right, top + lower
 
 
 def _reread(gray: np.ndarray, box: tuple[int, int, int, int], scale: float,
