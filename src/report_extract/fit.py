@@ -29,14 +29,20 @@ class Fit:
         return tuple(parse(r).value if r is not None else None for r in self.raws)
 
 
+# A row that splits more ways than this passes no check of its own, so no check can
+# choose for it: only its most plausible reading is kept (and the row marked ambiguous).
+MAX_READINGS = 200
+
+
 @dataclass
 class Fitted:
     fits: list[Fit]  # every reading the arithmetic allows; one when certain
     short: bool = False  # the row printed fewer cells than the table has
+    many: bool = False  # more than MAX_READINGS readings: only the most plausible kept
 
     @property
     def ambiguous(self) -> bool:
-        return len(self.fits) > 1
+        return self.many or len(self.fits) > 1
 
 
 def _fit_grid(tokens: list[Token], n: int) -> Fitted:
@@ -57,31 +63,39 @@ def _fit_grid(tokens: list[Token], n: int) -> Fitted:
     return Fitted([Fit(tuple(raws), tuple(origins))], short=True)
 
 
-@lru_cache(maxsize=4096)
-def _split_cached(chunks: tuple[str, ...], kinds: tuple[str, ...], group: int) -> tuple[tuple[str, ...], ...]:
+def _splits(chunks: tuple[str, ...], kinds: tuple[str, ...], group: int) -> tuple[tuple[str, ...], ...]:
     return tuple(tuple(c) for c in splits(list(chunks), list(kinds), group))
 
 
-def _fit_text(tokens: list[Token], kinds: tuple[str, ...], group: int) -> Fitted:
+@lru_cache(maxsize=4096)
+def _readings(chunks: tuple[str, ...], kinds: tuple[str, ...], group: int,
+              cumulative_last: bool) -> tuple[tuple[tuple[str, ...], ...], bool]:
+    """The row's readings, and whether there were too many to keep (then only the best)."""
+    found = _splits(chunks, kinds, group)
+    if not found and group:
+        # The report's own arithmetic may be wrong: fall back to the plain cut.
+        found = _splits(chunks, kinds, 0)
+    if len(found) > MAX_READINGS:
+        return (tuple(best([list(f) for f in found], cumulative_last)),), True
+    return found, False
+
+
+def _fit_text(tokens: list[Token], kinds: tuple[str, ...], group: int, cumulative_last: bool) -> Fitted:
     n = len(kinds)
     chunks = tuple(t.text for t in tokens)
     origin = tokens[0].origin if tokens else None
     if len(chunks) > n:
         chunks = chunks[:n]
-    found = _split_cached(chunks, kinds, group)
-    if not found and group:
-        # The report's own arithmetic may be wrong: fall back to the plain cut.
-        found = _split_cached(chunks, kinds, 0)
-    if not found:
-        return Fitted([])
-    fits = [Fit(tuple(f), (origin,) * n) for f in found]
-    return Fitted(fits)
+    found, many = _readings(chunks, kinds, group, cumulative_last)
+    return Fitted([Fit(f, (origin,) * n) for f in found], many=many)
 
 
-def fit(row: ObservedRow, kinds: tuple[str, ...], group: int = 0) -> Fitted:
+def fit(row: ObservedRow, kinds: tuple[str, ...], group: int = 0, cumulative_last: bool = False) -> Fitted:
+    """The readings of a row for columns of `kinds`.  `cumulative_last`: the last column
+    is a running total (现行有效件数), which makes some readings less plausible."""
     if row.exact:
         return _fit_grid(row.tokens, len(kinds))
-    return _fit_text(row.tokens, kinds, group)
+    return _fit_text(row.tokens, kinds, group, cumulative_last)
 
 
 def choose(fitted: Fitted, cumulative_last: bool = False) -> Fit:

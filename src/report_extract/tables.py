@@ -43,7 +43,6 @@ KINDS = {
 CUMULATIVE = {"in_force", "total_published"}
 LABEL_FLOOR = 0.45  # below this a printed label says nothing about the row
 EXHAUSTIVE = 2000  # combinations of ambiguous rows tried one by one
-MAX_ROW_OPTIONS = 200  # a row with more readings keeps its most plausible one
 
 
 @dataclass
@@ -148,7 +147,7 @@ def _proactive(region_items: list[Item], template: str, out: Tables) -> None:
     rows = observe(region_items, "proactive")
     for i, key in _by_label(rows, "proactive", keys):
         cols = spec.rows[key].columns(template)
-        fitted = fit(rows[i], _kinds(cols))
+        fitted = fit(rows[i], _kinds(cols), cumulative_last=cols[-1] in CUMULATIVE)
         if not fitted.fits:
             out.warnings.append(f"proactive.{key}: printed values do not fit its {len(cols)} columns")
             continue
@@ -183,7 +182,9 @@ def _still_ambiguous(key, fitted: Fitted, pairs, readings) -> bool:
         return False
     chosen = dict(zip((k for k, _ in pairs), readings))
     base = column_failures(_as_table(chosen))
-    for alt in fitted.fits[:MAX_ROW_OPTIONS]:
+    if fitted.many:
+        return True
+    for alt in fitted.fits:
         if alt != chosen[key] and column_failures(_as_table({**chosen, key: alt})) <= base:
             return True
     return False
@@ -202,9 +203,7 @@ def _resolve(pairs: list[tuple[str, Fitted]]) -> list[Fit]:
     """
     keys = [k for k, _ in pairs]
     chosen = [choose(f) for _, f in pairs]
-    # A row with hundreds of readings passes no check of its own: the checks cannot
-    # choose for it, so it keeps its most plausible reading.
-    options = [f.fits if 1 < len(f.fits) <= MAX_ROW_OPTIONS else [] for _, f in pairs]
+    options = [f.fits if len(f.fits) > 1 else [] for _, f in pairs]
     ambiguous = [i for i, o in enumerate(options) if o]
     if not ambiguous:
         return chosen
