@@ -250,17 +250,17 @@ def test_ocr_always_reads_a_text_pdf_from_its_pixels():
 def test_pages_needing_ocr():
     """auto: scans, and text layers of unmapped glyphs (private-use code points); never a
     page with a usable text layer."""
-    import pypdfium2 as pdfium
-
     from report_extract.ocrpdf import _needs_ocr
     from report_extract.readers.pdftext import Char
 
-    pdf = pdfium.PdfDocument(CORPUS / "kiro_01.pdf")
-    page = pdf[0]
-    width, height = page.get_size()
+    width, height = 595.0, 842.0
     text = PageContent(1, width, height, [Char("政", 0, 0, 10, 10)] * 50)
     garbage = PageContent(1, width, height, [Char("\ue01a", 0, 0, 10, 10)] * 50)
+    scan = PageContent(1, width, height, [], images=[(0.0, 0.0, width, height)])
+    pasted = PageContent(1, width, height, [Char("政", 0, 0, 10, 10)] * 50, images=[(50.0, 400.0, 550.0, 800.0)])
     whole = [(0.0, 0.0, width, height)]
-    assert _needs_ocr(page, text, "auto") == []
-    assert _needs_ocr(page, garbage, "auto") == whole
-    assert _needs_ocr(page, text, "always") == whole
+    assert _needs_ocr(text, "auto") == []
+    assert _needs_ocr(garbage, "auto") == whole
+    assert _needs_ocr(scan, "auto") == whole
+    assert _needs_ocr(pasted, "auto") == [(50.0, 400.0, 550.0, 800.0)]  # a table pasted as a picture
+    assert _needs_ocr(text, "always") == whole

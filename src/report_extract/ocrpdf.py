@@ -22,7 +22,6 @@ from typing import TYPE_CHECKING, Optional
 
 import numpy as np
 import pypdfium2 as pdfium
-import pypdfium2.raw as pdfium_c
 
 from . import ocr as ocr_engine
 from .model import Document, Origin, TableBlock, TextBlock
@@ -137,29 +136,31 @@ def scan_pdf(pdf: pdfium.PdfDocument, data: bytes, pages: list[PageContent], mod
 def _scan_pages(pdf: pdfium.PdfDocument, pages: list[PageContent], mode: str) -> Scans:
     scans = Scans()
     for p in pages:
+        regions = _needs_ocr(p, mode)
+        if not regions:
+            continue  # the common case: decided from what the engine read, no page loaded
+        if not ocr_engine.available():
+            scans.missing.append(p.number)
+            scans.reason = "OCR engine not installed: pip install 'report-extract[ocr]'"
+            continue
         page = pdf[p.number - 1]
         try:
-            regions = _needs_ocr(page, p, mode)
-            if regions and not ocr_engine.available():
-                scans.missing.append(p.number)
-                scans.reason = "OCR engine not installed: pip install 'report-extract[ocr]'"
-            elif regions:
-                scans.pages[p.number] = [(r, _scan_region(page, p, r)) for r in regions]
-                if regions[0] == _whole(p):
-                    scans.whole.add(p.number)
+            scans.pages[p.number] = [(r, _scan_region(page, p, r)) for r in regions]
         finally:
             page.close()
+        if regions[0] == _whole(p):
+            scans.whole.add(p.number)
     return scans
 
 
-def _needs_ocr(page: pdfium.PdfPage, p: PageContent, mode: str) -> list[BBox]:
+def _needs_ocr(p: PageContent, mode: str) -> list[BBox]:
     """The regions of a page to OCR: the whole page, some images on it, or nothing."""
     usable = sum(1 for c in p.chars if _usable(c.text))
-    if mode == "always" or (usable < MIN_PAGE_CHARS and (_has_images(page) or len(p.chars) >= MIN_PAGE_CHARS)):
+    if mode == "always" or (usable < MIN_PAGE_CHARS and (p.images or len(p.chars) >= MIN_PAGE_CHARS)):
         return [_whole(p)]
     if len(p.chars) < MIN_PAGE_CHARS:
         return []
-    return [r for r in _image_regions(page, p) if _chars_in(p, r) < MIN_IMAGE_CHARS]
+    return [r for r in _image_regions(p) if _chars_in(p, r) < MIN_IMAGE_CHARS]
 
 
 def _usable(text: str) -> bool:
@@ -188,15 +189,11 @@ def _scan_region(page: pdfium.PdfPage, p: PageContent, region: BBox) -> "Scanned
     return scan(image, p.number, p.width, p.height, scale, offset)
 
 
-def _has_images(page: pdfium.PdfPage) -> bool:
-    return any(True for _ in page.get_objects(filter=[pdfium_c.FPDF_PAGEOBJ_IMAGE], max_depth=4))
-
-
-def _image_regions(page: pdfium.PdfPage, p: PageContent) -> list[BBox]:
+def _image_regions(p: PageContent) -> list[BBox]:
+    """Images large enough to hold a table, clipped to the page."""
     out = []
-    for obj in page.get_objects(filter=[pdfium_c.FPDF_PAGEOBJ_IMAGE], max_depth=4):
-        left, bottom, right, top = obj.get_bounds()
-        box = (max(0.0, left), max(0.0, p.height - top), min(p.width, right), min(p.height, p.height - bottom))
+    for left, top, right, bottom in p.images:
+        box = (max(0.0, left), max(0.0, top), min(p.width, right), min(p.height, bottom))
         if (box[2] - box[0]) * (box[3] - box[1]) >= MIN_IMAGE_AREA * p.width * p.height:
             out.append(box)
     return out

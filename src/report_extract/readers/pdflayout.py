@@ -49,9 +49,9 @@ class PageContent:
     height: float
     chars: list[Char]
     tables: list[list[BBox]] = field(default_factory=list)  # cell boxes per table
-    # Boxes of the images on the page (top-left origin), for deciding what to OCR without
-    # parsing the page again; None when the engine did not collect them.
-    images: Optional[list[BBox]] = None
+    # Boxes of the images on the page (top-left origin): every engine collects them, so
+    # deciding what to OCR needs no second pass over the page.
+    images: list[BBox] = field(default_factory=list)
 
 
 Item = Union[Line, RawTable]
