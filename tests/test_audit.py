@@ -15,6 +15,7 @@ import pytest
 from click.testing import CliRunner
 from PIL import Image
 
+from pdf_build import turned as rotated
 from report_extract import extract
 from report_extract.audit import CAPTION_PX, HEADER_PX, boxes, page_tops, table_pages
 from report_extract.cli import main
@@ -201,18 +202,8 @@ def test_rotated_pages_get_the_same_boxes(tmp_path, kiro_01):
     """A landscape page turned upright by /Rotate 90 is rendered as displayed, and its
     boxes are where they are on the plain copy."""
     _, _, plain = kiro_01
-    pdf = pdfium.PdfDocument(str(KIRO_01))
-    for i in range(len(pdf)):  # content drawn sideways on landscape media, /Rotate 90
-        page = pdf[i]
-        width, height = page.get_size()
-        for obj in list(page.get_objects(max_depth=1)):
-            obj.transform(pdfium.PdfMatrix(0, 1, -1, 0, height, 0))
-        page.set_mediabox(0, 0, height, width)
-        page.set_rotation(90)
-        page.gen_content()
     turned = tmp_path / "kiro_01-rotated.pdf"
-    pdf.save(str(turned))
-    pdf.close()
+    turned.write_bytes(rotated(KIRO_01))  # content drawn sideways on landscape media, /Rotate 90
     html = audit(turned, tmp_path / "a.html")
     box = re.compile(r'<a class="box[^>]*>')
     assert box.findall(html) == box.findall(plain)

@@ -8,7 +8,6 @@ from __future__ import annotations
 import csv
 import ctypes
 import hashlib
-import io
 import json
 import re
 import shutil
@@ -19,6 +18,7 @@ import pypdfium2 as pdfium
 import pypdfium2.raw as pdfium_c
 import pytest
 
+from pdf_build import save, turned
 from report_extract.model import Document, TableBlock, TextBlock
 from report_extract.readers import ReaderError
 from report_extract.readers import pdf as pdf_reader
@@ -289,7 +289,7 @@ def without_rules(name: str) -> bytes:
         for obj in [o for o in page.get_objects(max_depth=1) if o.type == pdfium_c.FPDF_PAGEOBJ_PATH]:
             page.remove_obj(obj)
         page.gen_content()
-    return _save(doc)
+    return save(doc)
 
 
 @pytest.mark.parametrize("engine", ENGINES)
@@ -307,21 +307,6 @@ def test_borderless_tables(name, engine):
     assert not wrong
 
 
-def turned(name: str) -> bytes:
-    """The real PDF with its content drawn sideways on landscape media and /Rotate 90
-    turning it upright again, as landscape table pages are often made."""
-    doc = pdfium.PdfDocument(CORPUS / f"{name}.pdf")
-    for i in range(len(doc)):
-        page = doc[i]
-        width, height = page.get_size()
-        for obj in list(page.get_objects(max_depth=1)):
-            obj.transform(pdfium.PdfMatrix(0, 1, -1, 0, height, 0))
-        page.set_mediabox(0, 0, height, width)
-        page.set_rotation(90)
-        page.gen_content()
-    return _save(doc)
-
-
 def with_running_header(name: str) -> bytes:
     """The real PDF with a running header and a "Page i of n" footer on every page."""
     doc = pdfium.PdfDocument(CORPUS / f"{name}.pdf")
@@ -331,7 +316,7 @@ def with_running_header(name: str) -> bytes:
         for text, x, y in [("Annual Report 2024", 72, height - 30), (f"Page {i + 1} of {len(doc)}", width / 2 - 30, 20)]:
             _insert_text(doc, page, text, x, y)
         page.gen_content()
-    return _save(doc)
+    return save(doc)
 
 
 def _insert_text(doc: pdfium.PdfDocument, page: pdfium.PdfPage, text: str, x: float, y: float) -> None:
@@ -349,7 +334,7 @@ def test_fake_bold_printed_twice_read_once(engine):
     for dx, dy in [(0, 0), (0.35, 0), (0, 0.3)]:  # how WPS/Word fake a bold face
         _insert_text(doc, page, "Heavy 2024", 100 + dx, 300 + dy)
     page.gen_content()
-    text = pdf_reader.read(Path("bold.pdf"), _save(doc), engine=engine).text()
+    text = pdf_reader.read(Path("bold.pdf"), save(doc), engine=engine).text()
     assert "Heavy 2024" in text and "HHeeaavvyy" not in text and "Heavy2024" not in text
 
 
@@ -365,7 +350,7 @@ def test_running_header_and_footer_removed(engine):
 
 @pytest.mark.parametrize("engine", ENGINES)
 def test_rotated_pages_read_as_displayed(engine):
-    doc = pdf_reader.read(Path("kiro_01-rotated.pdf"), turned("kiro_01"), engine=engine)
+    doc = pdf_reader.read(Path("kiro_01-rotated.pdf"), turned(CORPUS / "kiro_01.pdf"), engine=engine)
     plain = read_pdf("kiro_01", engine)
     assert [t.texts() for t in tables(doc)] == [t.texts() for t in tables(plain)]
     assert [b.text for b in doc.blocks if isinstance(b, TextBlock)] == \
@@ -383,12 +368,6 @@ def test_kiro_01_review_totals_fail_their_check(engine):
 
 
 # --- bad input ---------------------------------------------------------------------------
-
-def _save(doc: pdfium.PdfDocument) -> bytes:
-    buf = io.BytesIO()
-    doc.save(buf)
-    return buf.getvalue()
-
 
 def _rc4(key: bytes, data: bytes) -> bytes:
     s, j = list(range(256)), 0
@@ -444,14 +423,14 @@ def image_only_pdf() -> bytes:
     image.set_matrix(pdfium.PdfMatrix().scale(595, 842))
     page.insert_obj(image)
     page.gen_content()
-    return _save(doc)
+    return save(doc)
 
 
 def blank_pdf(pages: int) -> bytes:
     doc = pdfium.PdfDocument.new()
     for _ in range(pages):
         doc.new_page(595, 842)
-    return _save(doc)
+    return save(doc)
 
 
 BAD = {
