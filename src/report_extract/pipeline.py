@@ -22,12 +22,12 @@ def report_id(sha256: str) -> str:
     return sha256[:16]
 
 
-def status_of(tables: Tables, doc: Optional[Document] = None) -> str:
+def status_of(tables: Tables, other_kind: Optional[str] = None) -> str:
     """ok: all three tables; partial: some; template: tables printed but every cell
     blank (a blank form, not a report of zeros); no_tables: none (free-form report);
-    not_a_report: no tables, and `doc` is some other document (report_kind.py)."""
+    not_a_report: no tables, and `other_kind` says why it is some other document."""
     if not tables.cells:
-        return "not_a_report" if doc is not None and not_a_report(doc) else "no_tables"
+        return "not_a_report" if other_kind else "no_tables"
     if all(c.value is None for c in tables.cells if not c.derived):
         return "template"
     return "ok" if set(tables.found) == set(TABLES) else "partial"
@@ -39,13 +39,14 @@ def prose(doc: Document) -> str:
 
 def from_document(doc: Document, overrides: Optional[dict] = None) -> Result:
     tables = extract_tables(doc)
-    status = status_of(tables, doc)
+    other_kind = None if tables.cells else not_a_report(doc)
+    status = status_of(tables, other_kind)
     template = tables.template or ("free" if status == "no_tables" else None)
     meta = extract_meta(doc, template=template, overrides=overrides)
     checks = table_checks(tables.cells)
     warnings = doc.warnings + meta.warnings + tables.warnings
-    if status == "not_a_report":
-        warnings.append(str(not_a_report(doc)))  # why, for the reader of the result
+    if other_kind:
+        warnings.append(other_kind)  # why, for the reader of the result
     if status in ("ok", "partial"):
         checks += prose_checks(prose(doc), tables.cells)
     # Reports before 2019 have no fixed tables: their numbers are in the prose.
