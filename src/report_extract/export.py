@@ -156,15 +156,15 @@ class CsvSink:
         enc = "utf-8-sig" if bom else "utf-8"
         self.files = {name: AtomicFile(outdir / name, encoding=enc) for name in FILES}
         self.files["reports.jsonl"] = AtomicFile(outdir / "reports.jsonl")
-        self.writers = {name: csv.DictWriter(self.files[name].file, fieldnames=cols, extrasaction="ignore",
-                                             lineterminator="\n") for name, cols in FILES.items()}  # fmt: skip
-        for w in self.writers.values():
-            w.writeheader()
+        # Plain writers with lists: the parent writes every row of a crawl, and
+        # DictWriter's per-row dict handling was a third of its CPU.
+        self.writers = {name: csv.writer(self.files[name].file, lineterminator="\n") for name in FILES}
+        for name, cols in FILES.items():
+            self.writers[name].writerow(cols)
 
     def _write(self, name: str, rows: Iterable[dict[str, Any]]) -> None:
         cols = FILES[name]
-        for row in rows:
-            self.writers[name].writerow({k: fmt(row.get(k)) for k in cols})
+        self.writers[name].writerows([fmt(row.get(k)) for k in cols] for row in rows)
 
     def add(self, rec: Record) -> None:
         if rec.result is None:
