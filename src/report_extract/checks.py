@@ -25,6 +25,7 @@ OUTCOMES_SINGLE = [
     "not_processed_excessive", "not_processed_confirm_reissue", "other_total",
 ]  # fmt: skip
 REVIEW_COLS = ["upheld", "corrected", "other", "pending"]
+OTHER_SPLIT = ("other_no_correction", "other_fee_unpaid", "other_misc")
 
 
 def _sum(values: Iterable[Optional[Number]]) -> tuple[Number, bool]:
@@ -72,14 +73,24 @@ def review_checks(t: dict[str, dict[str, Optional[Number]]]) -> list[CheckResult
     ]
 
 
+def other_total(rows: dict[str, dict[str, Optional[Number]]]) -> dict[str, Optional[Number]]:
+    """（六）其他处理 per column from its three sub-rows (spec: their sum, marked derived);
+    null where every sub-row printed null."""
+    subs = [rows[r] for r in OTHER_SPLIT if r in rows]
+    out: dict[str, Optional[Number]] = {}
+    for col in REQ_COLS:
+        vals = [s[col] for s in subs if col in s]
+        if vals:
+            out[col] = None if all(v is None for v in vals) else sum(v or 0 for v in vals)
+    return out
+
+
 def column_failures(rows: dict[str, list[Optional[Number]]]) -> int:
     """Failed table-3 checks of a candidate reading ({row: [7 values]}), for choosing
     between splits of run-together digits."""
     t = {r: dict(zip(REQ_COLS, v)) for r, v in rows.items()}
-    if "other_total" not in t:
-        subs = [t[r] for r in ("other_no_correction", "other_fee_unpaid", "other_misc") if r in t]
-        if subs:
-            t["other_total"] = {c: sum(s.get(c) or 0 for s in subs) for c in REQ_COLS}
+    if "other_total" not in t and (derived := other_total(t)):
+        t["other_total"] = derived
     return sum(1 for c in requests_checks(t) if c.ok is False)
 
 

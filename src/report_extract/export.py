@@ -205,10 +205,3 @@ def write_records(sinks: list[Sink], records: Iterable[Record]) -> int:
     for sink in sinks:
         sink.commit()
     return n
-
-
-def write_all(outdir: Path, results: list[Result], errors: list[dict[str, Any]], bom: bool = False) -> None:
-    """Write the contract's six files for results extracted in this process."""
-    outdir.mkdir(parents=True, exist_ok=True)
-    records = [Record.of(r) for r in results] + [Record(error=e) for e in errors]
-    write_records([CsvSink(outdir, bom)], records)

@@ -16,7 +16,6 @@ from __future__ import annotations
 import os
 import threading
 from dataclasses import dataclass, replace
-from typing import Optional
 
 import numpy as np
 
@@ -198,7 +197,3 @@ def _trim_specks(chars: list[OcrChar]) -> list[OcrChar]:
         else:
             break
     return chars
-
-
-def mean_confidence(chars: list[OcrChar]) -> Optional[float]:
-    return round(sum(c.confidence for c in chars) / len(chars), 4) if chars else None

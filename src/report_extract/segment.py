@@ -21,6 +21,3 @@ def _jieba():
 def words(text: str) -> list[str]:
     return [w for w in _jieba().lcut(text) if w.strip()]
 
-
-def loaded() -> bool:
-    return _jieba.cache_info().currsize > 0

@@ -14,7 +14,7 @@ from typing import Optional
 
 from . import labels
 from .align import align
-from .checks import column_failures
+from .checks import OTHER_SPLIT, column_failures, other_total
 from .fit import Fit, Fitted, choose, fit
 from .model import Document, Origin
 from .result import CellValue
@@ -32,7 +32,6 @@ REQUESTS_BASE = [
     "not_processed_excessive", "not_processed_confirm_reissue",
 ]  # fmt: skip
 REQUESTS_TAIL = ["result_total", "carried_forward"]
-OTHER_SPLIT = ["other_no_correction", "other_fee_unpaid", "other_misc"]
 REVIEW_HEADING = r"行政复议\s*[、和及与]?\s*行政诉讼\s*情况"
 # Where the kind of a column is not a plain count (spec: cells.csv `unit`).
 KINDS = {
@@ -160,7 +159,7 @@ def _requests(region_items: list[Item], out: Tables) -> bool:
     cols = labels.tables()["requests"].columns
     rows = observe(region_items, "requests")
     variants = {
-        True: REQUESTS_BASE + OTHER_SPLIT + REQUESTS_TAIL,
+        True: REQUESTS_BASE + list(OTHER_SPLIT) + REQUESTS_TAIL,
         False: REQUESTS_BASE + ["other_total"] + REQUESTS_TAIL,
     }
     results = {split: _fit_rows("requests", rows, keys, lambda k: cols, len(cols)) for split, keys in variants.items()}
@@ -235,15 +234,12 @@ def _resolve(pairs: list[tuple[str, Fitted]]) -> list[Fit]:
 
 
 def _derived_other_total(cells: list[CellValue]) -> list[CellValue]:
-    subs = [c for c in cells if c.table == "requests" and c.row in OTHER_SPLIT]
-    out = []
-    for col in labels.tables()["requests"].columns:
-        vals = [c.value for c in subs if c.col == col]
-        if not vals:
-            continue
-        total = None if all(v is None for v in vals) else sum(v or 0 for v in vals)
-        out.append(CellValue("requests", "other_total", col, total, raw="", derived=True))
-    return out
+    rows: dict[str, dict] = {}
+    for c in cells:
+        if c.table == "requests":
+            rows.setdefault(c.row, {})[c.col] = c.value
+    return [CellValue("requests", "other_total", col, value, raw="", derived=True)
+            for col, value in other_total(rows).items()]
 
 
 def _review(region_items: list[Item], out: Tables) -> None:
@@ -275,9 +271,9 @@ def _review_single_row(rows: list[ObservedRow], keys: list[str], cols: tuple[str
     fitted = fit(merged, ("count",) * n, len(cols))
     if not fitted.fits:
         return None
-    pairs = []
+    pairs, w = [], len(cols)
     for g, key in enumerate(keys):
-        fits = [Fit(f.raws[g * 5 : g * 5 + 5], f.origins[g * 5 : g * 5 + 5]) for f in fitted.fits]
+        fits = [Fit(f.raws[g * w : g * w + w], f.origins[g * w : g * w + w]) for f in fitted.fits]
         pairs.append((key, Fitted(list(dict.fromkeys(fits)), fitted.short)))
     return pairs
 

@@ -1,8 +1,8 @@
 """PDF reader: text-layer PDFs to a `Document`, with a choice of engine.
 
-Engines (setting `ENGINE`, or `engine=` per call; the CLI's `--engine` sets it):
+Engines (`engine=` per call, which the CLI's `--engine` passes; default `ENGINE`):
 
-- `fast`       pypdfium2 characters and ruling lines (`pdffast`), ~1-3 ms a page;
+- `fast`       pypdfium2 characters and ruling lines (`pdffast`), ~5 ms a page;
 - `pdfplumber` the reference engine (`pdfplumb`), ~50 ms a page;
 - `auto`       (default) fast, read again with pdfplumber when the fast engine's tables
                do not hold the known table labels the text shows.  The pipeline may also
@@ -36,13 +36,6 @@ ENGINE = os.environ.get("REPORT_EXTRACT_PDF_ENGINE", "auto")
 TABLE_ONLY_LABELS = ("本年新收政府信息公开申请数量", "上年结转政府信息公开申请数量",
                      "结转下年度继续办理", "本年制发件数", "本年新制作数量", "未经复议直接起诉")
 _SPACE = re.compile(r"\s+")
-
-
-def set_engine(name: str) -> None:
-    global ENGINE
-    if name not in ENGINES:
-        raise ValueError(f"unknown PDF engine {name!r}: choose one of {', '.join(ENGINES)}")
-    ENGINE = name
 
 
 def read(path: Path, data: bytes, engine: Optional[str] = None, ocr: Optional[str] = None) -> Document:
