@@ -33,7 +33,7 @@ class Run:
     docs: int
     wall: float
     cpu: float  # seconds, all processes
-    parent_cpu: float  # seconds, the convert process alone: the serial part of a run
+    parent_cpu: float  # seconds, the convert process alone (with --jobs > 1 a child writes reports.db)
     parent_mb: float  # peak RSS of the convert process
     worker_mb: float  # peak RSS of the largest other process
 
@@ -41,11 +41,6 @@ class Run:
         return (f"{self.label:<28} {self.docs:>6} docs {self.wall:7.1f} s {self.docs / self.wall:6.1f} reports/s "
                 f"{self.cpu / self.docs * 1000:6.1f} ms CPU/report (parent {self.parent_cpu / self.docs * 1000:4.1f})"
                 f"  peak MB: parent {self.parent_mb:4.0f}, worker {self.worker_mb:4.0f}")
-
-    def bound(self, workers: int) -> float:
-        """Amdahl: the speed-up `workers` idle cores would give, the parent's CPU being serial."""
-        serial, parallel = self.parent_cpu, self.cpu - self.parent_cpu
-        return (serial + parallel) / (serial + parallel / workers)
 
 
 def watch(proc: subprocess.Popen) -> tuple[float, float, float, float]:
@@ -133,8 +128,7 @@ def main() -> None:
             for r in runs:
                 print(r.line(), flush=True)
             print(f"speed-up 2 vs 1 workers: {runs[0].wall / runs[1].wall:.2f}× (cores available to two "
-                  f"CPU-bound processes now: {parallelism():.2f}; on 2 idle cores at most "
-                  f"{runs[1].bound(2):.2f}×, the parent's CPU being serial)", flush=True)
+                  f"CPU-bound processes now: {parallelism():.2f})", flush=True)
         for n in a.sizes:
             crawl = make_crawl(tmp / f"text{n}", n, broken=False)
             print(convert(f"text, --jobs 2, n={n}", crawl, n, "--jobs", "2").line(), flush=True)

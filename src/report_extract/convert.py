@@ -7,8 +7,9 @@
    each finished document is appended to the journal at once (journal.py).
 3. Write the outputs from the journal, sorted by source path, so they are the same
    whatever the worker count or completion order: the contract's CSVs and reports.jsonl,
-   reports.db, and Parquet on request.  This also happens every `checkpoint` minutes
-   during a long run, and for the finished part when a run is interrupted.
+   reports.db, and Parquet on request (outputs.py; side by side with --jobs > 1).  This also
+   happens every `checkpoint` minutes during a long run, and for the finished part when a
+   run is interrupted.
 """
 from __future__ import annotations
 
@@ -21,9 +22,10 @@ from pathlib import Path
 from typing import Iterator, Optional
 
 from . import __version__
-from .export import CsvSink, Record, Sink, write_records
+from .export import Record, checks_failed
 from .journal import Journal, Key
 from .meta import load_overrides
+from .outputs import write_outputs
 from .progress import Progress
 from .workers import LocalPool, Settings, Task, failed
 
@@ -70,17 +72,17 @@ class Summary:
 
     # a sink: counts the documents as they are written
     def add(self, rec: Record) -> None:
-        if rec.result is None:
+        if rec.obj is None:
             self.failed += 1
             return
-        status = rec.result.status
+        status = rec.obj.get("status", "ok")
         self.statuses[status] = self.statuses.get(status, 0) + 1
         self.converted += status == "ok"
         self.partial += status == "partial"
-        self.checks_failed += rec.result.checks_failed > 0
+        self.checks_failed += checks_failed(rec.obj) > 0
 
-    def commit(self) -> None:
-        pass
+    def finish(self) -> list:
+        return []
 
     def abort(self) -> None:
         pass
@@ -137,25 +139,12 @@ class Plan:
                 continue
             yield Task(str(path), sha)
 
-    def records(self) -> Iterator[Record]:
-        """The finished documents, sorted by source path."""
-        keys = [key for _, key in sorted(self.items)]
-        return (Record.from_journal(rec) for rec in self.journal.records(keys))
-
-
-def sinks(outdir: Path, options: Options, summary: Optional[Summary]) -> list[Sink]:
-    out: list[Sink] = [CsvSink(outdir, options.bom)]
-    if options.sqlite:
-        from .sqlite import SqliteSink
-
-        out.append(SqliteSink(outdir))
-    if options.parquet:
-        from .parquet import ParquetSink
-
-        out.append(ParquetSink(outdir))
-    if summary is not None:
-        out.append(summary)
-    return out
+    def write(self, outdir: Path, options: Options, summary: Optional[Summary] = None) -> None:
+        """Write the outputs of the finished documents, sorted by source path."""
+        names = ["csv"] + ["sqlite"] * options.sqlite + ["parquet"] * options.parquet
+        offsets = self.journal.locate([key for _, key in sorted(self.items)])
+        write_outputs(outdir, names, self.journal.path, offsets, bom=options.bom, processes=options.jobs,
+                      extra=[summary] if summary else [])  # fmt: skip
 
 
 def remove_stale_temporaries(outdir: Path) -> None:
@@ -191,11 +180,11 @@ def convert_paths(paths: list[Path], outdir: Path, options: Optional[Options] = 
                 journal.append((outcome.task.sha256, settings.fp), outcome.line)
                 progress.advance(failed=outcome.status is None)
                 if options.checkpoint_minutes and time.monotonic() - last_write > options.checkpoint_minutes * 60:
-                    write_records(sinks(outdir, options, None), plan.records())
+                    plan.write(outdir, options)
                     last_write = time.monotonic()
         finally:  # also on Ctrl-C: what finished is written
             journal.close()
             progress.stop()
-            write_records(sinks(outdir, options, summary), plan.records())
+            plan.write(outdir, options, summary)
     summary.seconds = time.perf_counter() - start
     return summary

@@ -1,10 +1,10 @@
 """The files a conversion writes (spec: "Files a conversion writes").
 
-Every file is written to a temporary name in the output folder and renamed into place,
-so a reader never sees a half-written file and an interrupted run leaves the previous
-complete files untouched.  Writers are sinks fed one document at a time, so writing a
-crawl of a million documents needs the memory of one document (SQLite and Parquet sinks
-in sqlite.py and parquet.py work the same way).
+Every file is written to a temporary name in the output folder and renamed into place
+(outputs.py), so a reader never sees a half-written file and an interrupted run leaves the
+previous complete files untouched.  Writers are sinks fed one document at a time, so
+writing a crawl of a million documents needs the memory of one document (the SQLite and
+Parquet sinks in sqlite.py and parquet.py work the same way).
 """
 from __future__ import annotations
 
@@ -13,11 +13,9 @@ import json
 import os
 import tempfile
 from dataclasses import dataclass
+from functools import cached_property
 from pathlib import Path
-from typing import Any, Iterable, Iterator, Optional, Protocol
-
-from .journal import result_from_dict
-from .result import Result
+from typing import Any, Iterable, Iterator, Optional
 
 REPORT_COLUMNS = [
     "report_id", "source_path", "format", "status", "title", "agency", "agency_full", "year",
@@ -48,97 +46,114 @@ def fmt(value: Any) -> str:
     if isinstance(value, bool):
         return "true" if value else "false"
     if isinstance(value, (tuple, list)):
-        return " ".join(f"{v:g}" if isinstance(v, float) else str(v) for v in value)
+        return bbox_text(value)
     return str(value)
 
 
-def report_row(r: Result) -> dict[str, Any]:
-    meta = dict(r.meta)
-    region = meta.pop("region", None) or {}
-    row = {**meta, **region}
-    row.update(
-        report_id=r.report_id,
-        source_path=r.source.get("path"),
-        format=r.source.get("format"),
-        status=r.status,
-        pages=r.source.get("pages"),
-        checks_failed=r.checks_failed,
-        warnings=len(r.warnings),
-    )
-    return row
+def bbox_text(box: Iterable[Any]) -> str:
+    return " ".join(f"{v:g}" if isinstance(v, float) else str(v) for v in box)
 
 
-def cell_rows(r: Result) -> Iterator[dict[str, Any]]:
-    for c in r.cells:
-        yield {"report_id": r.report_id, "table": c.table, "row": c.row, "col": c.col, "value": c.value,
-               "raw": c.raw, "derived": c.derived, "unit": c.unit, "page": c.page, "line": c.line,
-               "bbox": c.bbox, "confidence": c.confidence, "ambiguous": c.ambiguous}
+# The rows of every table, built from a report's JSON object (Result.to_dict, as the
+# journal holds it) in column order, once per report for every sink.  Values keep their
+# type (None, bool, number, text) with the bbox as its text; each sink writes them its
+# way (CSV: true/false; SQLite: 0/1).  The parent process builds these for a whole crawl
+# serially, so they are plain lists rather than dicts or dataclasses.
+CELL_DEFAULTS = {"raw": "", "derived": False, "ambiguous": False}  # to_dict leaves out None/False/""
+_CELL_FIELDS = [(k, CELL_DEFAULTS.get(k)) for k in CELL_COLUMNS[1:]]
+_BBOX = CELL_COLUMNS.index("bbox")
 
 
-def check_rows(r: Result) -> Iterator[dict[str, Any]]:
-    for c in r.checks:
-        yield {"report_id": r.report_id, "check": c.check, "scope": c.scope, "left": c.left,
-               "right": c.right, "ok": c.ok, "note": c.note}
+def report_row(obj: dict[str, Any]) -> list[Any]:
+    meta, source = obj["meta"], obj["source"]
+    region = meta.get("region") or {}
+    own = {"report_id": obj["report_id"], "source_path": source.get("path"), "format": source.get("format"),
+           "status": obj.get("status", "ok"), "pages": source.get("pages"), "checks_failed": checks_failed(obj),
+           "warnings": len(obj.get("warnings", ()))}  # fmt: skip
+    return [own[k] if k in own else region[k] if k in region else meta.get(k) for k in REPORT_COLUMNS]
 
 
-def section_rows(r: Result) -> Iterator[dict[str, Any]]:
-    for s in r.sections:
-        yield {"report_id": r.report_id, "number": s.number, "key": s.key, "title": s.title, "text": s.text}
+def checks_failed(obj: dict[str, Any]) -> int:
+    return sum(1 for c in obj.get("checks", ()) if c["ok"] is False)
 
 
-def fact_rows(r: Result) -> Iterator[dict[str, Any]]:
-    for f in r.facts:
-        yield {"report_id": r.report_id, "key": f.key, "value": f.value, "unit": f.unit, "period": f.period,
-               "source": f.source, "label": f.label, "sentence": f.sentence}
+def cell_rows(obj: dict[str, Any]) -> list[list[Any]]:
+    rid, rows = obj["report_id"], []
+    for c in obj.get("cells", ()):
+        row = [rid, *[c.get(k, default) for k, default in _CELL_FIELDS]]
+        if row[_BBOX] is not None:
+            row[_BBOX] = bbox_text(row[_BBOX])
+        rows.append(row)
+    return rows
+
+
+def _plain_rows(obj: dict[str, Any], part: str, columns: list[str]) -> list[list[Any]]:
+    rid = obj["report_id"]
+    return [[rid, *[item.get(k) for k in columns[1:]]] for item in obj.get(part, ())]
+
+
+def table_rows(obj: dict[str, Any]) -> dict[str, list[list[Any]]]:
+    """Every table's rows of one report, keyed by table name (reports, cells, checks,
+    sections, facts)."""
+    return {"reports": [report_row(obj)], "cells": cell_rows(obj),
+            "checks": _plain_rows(obj, "checks", CHECK_COLUMNS),
+            "sections": _plain_rows(obj, "sections", SECTION_COLUMNS),
+            "facts": _plain_rows(obj, "facts", FACT_COLUMNS)}  # fmt: skip
 
 
 def error_row(source_path: str, error: str, message: str) -> dict[str, Any]:
+    """A document that could not be converted, as the journal holds it."""
     return {"source_path": source_path, "error": error, "message": message}
 
 
 @dataclass
 class Record:
-    """One finished document as the writers see it: a result (with its JSON object and
-    the sections' search words) or an error row."""
+    """One finished document as the writers see it: a report's JSON object (with the
+    sections' search words) or an error."""
 
     obj: Optional[dict[str, Any]] = None
-    result: Optional[Result] = None
     error: Optional[dict[str, Any]] = None
     words: Optional[list[str]] = None
 
     @classmethod
     def from_journal(cls, rec: dict[str, Any]) -> "Record":
         if "result" in rec:
-            return cls(obj=rec["result"], result=result_from_dict(rec["result"]), words=rec.get("words"))
+            return cls(obj=rec["result"], words=rec.get("words"))
         return cls(error=rec["error"])
 
-    @classmethod
-    def of(cls, result: Result) -> "Record":
-        return cls(obj=result.to_dict(), result=result)
+    @cached_property
+    def tables(self) -> dict[str, list[list[Any]]]:
+        if self.obj is None:
+            return {"errors": [[(self.error or {}).get(k) for k in ERROR_COLUMNS]]}
+        return table_rows(self.obj)
 
 
-def publish(tmp: str, path: Path) -> None:
-    """Make a complete temporary file durable and readable like any new file, then move it
-    over `path` in one step (mkstemp creates files only the owner can read)."""
+Rename = tuple[str, Path]  # (a complete temporary file, the output it replaces)
+
+
+def seal(tmp: str, path: Path) -> Rename:
+    """Make a complete temporary file durable and readable like any new file (mkstemp
+    creates files only the owner can read); outputs.publish then renames it over `path`."""
     with open(tmp, "rb+") as f:
         os.fsync(f.fileno())
     umask = os.umask(0)
     os.umask(umask)
     os.chmod(tmp, 0o666 & ~umask)
-    os.replace(tmp, path)
+    return tmp, path
 
 
 class AtomicFile:
-    """A temporary file beside `path`, renamed over it by `commit`, deleted by `abort`."""
+    """A temporary file beside `path`: `finish` seals it for renaming over `path`, `abort`
+    deletes it."""
 
     def __init__(self, path: Path, binary: bool = False, encoding: str = "utf-8") -> None:
         self.path = path
         fd, self.tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
         self.file = os.fdopen(fd, "wb") if binary else os.fdopen(fd, "w", newline="", encoding=encoding)
 
-    def commit(self) -> None:
+    def finish(self) -> Rename:
         self.file.close()
-        publish(self.tmp, self.path)
+        return seal(self.tmp, self.path)
 
     def abort(self) -> None:
         self.file.close()
@@ -146,62 +161,42 @@ class AtomicFile:
             os.unlink(self.tmp)
 
 
-class CsvSink:
-    """The contract's five CSV files and reports.jsonl."""
+BOOLEANS = {"derived", "ambiguous", "ok"}
+_TEXT = {True: "true", False: "false", None: ""}
 
-    ROWS = {"reports.csv": lambda r: [report_row(r)], "cells.csv": cell_rows,
-            "checks.csv": check_rows, "sections.csv": section_rows, "facts.csv": fact_rows}  # fmt: skip
+
+def _flags_as_text(rows: list[list[Any]], flags: list[int]) -> Iterator[list[Any]]:
+    """`rows` with the booleans at positions `flags` as the CSV files write them."""
+    for row in rows:
+        row = row.copy()
+        for i in flags:
+            row[i] = _TEXT[row[i]]
+        yield row
+
+
+class CsvSink:
+    """The contract's CSV files and reports.jsonl."""
 
     def __init__(self, outdir: Path, bom: bool = False) -> None:
         enc = "utf-8-sig" if bom else "utf-8"
         self.files = {name: AtomicFile(outdir / name, encoding=enc) for name in FILES}
         self.files["reports.jsonl"] = AtomicFile(outdir / "reports.jsonl")
-        # Plain writers with lists: the parent writes every row of a crawl, and
-        # DictWriter's per-row dict handling was a third of its CPU.
-        self.writers = {name: csv.writer(self.files[name].file, lineterminator="\n") for name in FILES}
+        self.writers = {name[:-4]: csv.writer(self.files[name].file, lineterminator="\n") for name in FILES}
         for name, cols in FILES.items():
-            self.writers[name].writerow(cols)
-
-    def _write(self, name: str, rows: Iterable[dict[str, Any]]) -> None:
-        cols = FILES[name]
-        self.writers[name].writerows([fmt(row.get(k)) for k in cols] for row in rows)
+            self.writers[name[:-4]].writerow(cols)
+        self.flags = {name[:-4]: [i for i, c in enumerate(cols) if c in BOOLEANS] for name, cols in FILES.items()}
 
     def add(self, rec: Record) -> None:
-        if rec.result is None:
-            self._write("errors.csv", [rec.error or {}])
-            return
-        for name, rows in self.ROWS.items():
-            self._write(name, rows(rec.result))
-        self.files["reports.jsonl"].file.write(json.dumps(rec.obj, ensure_ascii=False) + "\n")
+        for table, rows in rec.tables.items():
+            flags = self.flags[table]
+            self.writers[table].writerows(_flags_as_text(rows, flags) if flags else rows)
+        if rec.obj is not None:
+            self.files["reports.jsonl"].file.write(json.dumps(rec.obj, ensure_ascii=False) + "\n")
 
-    def commit(self) -> None:
-        for f in self.files.values():
-            f.commit()
+    def finish(self) -> list[Rename]:
+        return [f.finish() for f in self.files.values()]
 
     def abort(self) -> None:
         for f in self.files.values():
             f.abort()
 
-
-class Sink(Protocol):
-    def add(self, rec: Record) -> None: ...
-    def commit(self) -> None: ...
-    def abort(self) -> None: ...
-
-
-def write_records(sinks: list[Sink], records: Iterable[Record]) -> int:
-    """Stream `records` into every sink; all files appear together at the end, or none
-    changes (an exception aborts every sink).  Returns the number of records."""
-    n = 0
-    try:
-        for rec in records:
-            for sink in sinks:
-                sink.add(rec)
-            n += 1
-    except BaseException:
-        for sink in sinks:
-            sink.abort()
-        raise
-    for sink in sinks:
-        sink.commit()
-    return n

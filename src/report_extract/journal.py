@@ -21,8 +21,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Iterator, Optional
 
-from .facts import Fact
-from .result import CellValue, CheckResult, Result, Section
+from .result import Result
 
 NAME = "journal.jsonl"
 # Outcomes that depend on the machine, not the document: converted again on resume.
@@ -101,15 +100,18 @@ class Journal:
             os.close(self._fd)
             self._fd = -1
 
-    def records(self, keys: list[Key]) -> Iterator[dict[str, Any]]:
-        """The records of `keys` (those finished), in the order given."""
-        with open(self.path, "rb") as f:
-            for key in keys:
-                offset = self.offsets.get(key)
-                if offset is None:
-                    continue
-                f.seek(offset)
-                yield json.loads(f.readline())
+    def locate(self, keys: list[Key]) -> list[int]:
+        """Where the lines of `keys` (those finished) start, in the order given."""
+        return [self.offsets[key] for key in keys if key in self.offsets]
+
+
+def read_at(path: Path, offsets: list[int]) -> Iterator[dict[str, Any]]:
+    """The journal records at `offsets` (from `Journal.locate`), in that order; any process
+    can read them while the run that holds the journal goes on appending."""
+    with open(path, "rb") as f:
+        for offset in offsets:
+            f.seek(offset)
+            yield json.loads(f.readline())
 
 
 def record_key(rec: dict[str, Any]) -> Key:
@@ -128,19 +130,3 @@ def record_line(sha256: str, path: str, fp: str, *, result: Optional[Result] = N
     else:
         rec["error"] = error
     return json.dumps(rec, ensure_ascii=False, separators=(",", ":"))
-
-
-def result_from_dict(obj: dict[str, Any]) -> Result:
-    """Rebuild a `Result` from its JSON object (`Result.to_dict`), for the CSV writers."""
-    cells = []
-    for c in obj.get("cells", []):
-        c = dict(c)
-        if c.get("bbox") is not None:
-            c["bbox"] = tuple(c["bbox"])
-        cells.append(CellValue(**c))
-    return Result(
-        report_id=obj["report_id"], source=obj["source"], meta=obj["meta"], status=obj.get("status", "ok"),
-        sections=[Section(**s) for s in obj.get("sections", [])], cells=cells,
-        checks=[CheckResult(**c) for c in obj.get("checks", [])], warnings=list(obj.get("warnings", [])),
-        facts=[Fact(**f) for f in obj.get("facts", [])],
-    )

@@ -16,8 +16,7 @@ from typing import Any
 import pyarrow as pa
 import pyarrow.parquet as pq
 
-from .export import (FACT_COLUMNS, REPORT_COLUMNS, Record, cell_rows, check_rows, fact_rows, publish, report_row,
-                     section_rows)  # fmt: skip
+from .export import FACT_COLUMNS, REPORT_COLUMNS, Record, Rename, seal
 
 ROWS = 5_000  # per row group: flat memory (a sections row holds a whole section of text)
 _INT = {"year", "pages", "checks_failed", "warnings", "page", "line"}
@@ -44,8 +43,6 @@ def _cell(col: str, v: Any) -> Any:
         return v
     if col in _FLOAT:
         return float(v)
-    if isinstance(v, (list, tuple)):
-        return " ".join(f"{x:g}" if isinstance(x, float) else str(x) for x in v)
     return str(v)
 
 
@@ -56,7 +53,7 @@ class _Table:
         fd, self.tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
         os.close(fd)
         self.writer = pq.ParquetWriter(self.tmp, self.schema, compression="zstd")
-        self.rows: list[dict[str, Any]] = []
+        self.rows: list[list[Any]] = []  # in column order (export.table_rows)
 
     def add(self, rows) -> None:
         self.rows.extend(rows)
@@ -65,14 +62,14 @@ class _Table:
 
     def flush(self) -> None:
         if self.rows:
-            data = {c: [_cell(c, r.get(c)) for r in self.rows] for c in self.cols}
+            data = {c: [_cell(c, r[i]) for r in self.rows] for i, c in enumerate(self.cols)}
             self.writer.write_table(pa.table(data, schema=self.schema))
             self.rows = []
 
-    def commit(self) -> None:
+    def finish(self) -> Rename:
         self.flush()
         self.writer.close()
-        publish(self.tmp, self.path)
+        return seal(self.tmp, self.path)
 
     def abort(self) -> None:
         self.writer.close()
@@ -84,19 +81,11 @@ class ParquetSink:
         self.tables = {t: _Table(outdir / f"{t}.parquet", cols) for t, cols in TABLES.items()}
 
     def add(self, rec: Record) -> None:
-        r, t = rec.result, self.tables
-        if r is None:
-            t["errors"].add([rec.error or {}])
-            return
-        t["reports"].add([report_row(r)])
-        t["cells"].add(cell_rows(r))
-        t["checks"].add(check_rows(r))
-        t["sections"].add(section_rows(r))
-        t["facts"].add(fact_rows(r))
+        for table, rows in rec.tables.items():
+            self.tables[table].add(rows)
 
-    def commit(self) -> None:
-        for table in self.tables.values():
-            table.commit()
+    def finish(self) -> list[Rename]:
+        return [table.finish() for table in self.tables.values()]
 
     def abort(self) -> None:
         for table in self.tables.values():

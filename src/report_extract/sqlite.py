@@ -16,8 +16,7 @@ import tempfile
 from pathlib import Path
 from typing import Any, Iterable
 
-from .export import (FACT_COLUMNS, REPORT_COLUMNS, Record, cell_rows, check_rows, fact_rows, publish, report_row,
-                     section_rows)  # fmt: skip
+from .export import FACT_COLUMNS, REPORT_COLUMNS, Record, Rename, seal
 from .fts import index_words
 
 NAME = "reports.db"
@@ -58,15 +57,6 @@ def _create(table: str, cols: list[str]) -> str:
     return f"CREATE TABLE [{table}] ({', '.join(defs)})"
 
 
-def _value(v: Any) -> Any:
-    """SQLite value: booleans as 0/1, a bbox as its CSV text, everything else as is."""
-    if isinstance(v, bool):
-        return int(v)
-    if isinstance(v, (list, tuple)):
-        return " ".join(f"{x:g}" if isinstance(x, float) else str(x) for x in v)
-    return v
-
-
 class SqliteSink:
     def __init__(self, outdir: Path) -> None:
         self.path = outdir / NAME
@@ -79,25 +69,19 @@ class SqliteSink:
             self.db.execute(_create(table, cols))
         self.db.execute("BEGIN")
 
-    def _insert(self, table: str, rows: Iterable[dict[str, Any]]) -> None:
+    def _insert(self, table: str, rows: Iterable[list[Any]]) -> None:
+        """Rows in the table's column order (export.table_rows); sqlite3 stores booleans as 0/1."""
         cols = self.tables[table]
         sql = f"INSERT INTO [{table}] ({', '.join(f'[{c}]' for c in cols)}) VALUES ({', '.join('?' * len(cols))})"
-        self.db.executemany(sql, ([_value(r.get(c)) for c in cols] for r in rows))
+        self.db.executemany(sql, rows)
 
     def add(self, rec: Record) -> None:
-        r = rec.result
-        if r is None:
-            self._insert("errors", [rec.error or {}])
-            return
-        self._insert("reports", [report_row(r)])
-        self._insert("cells", cell_rows(r))
-        self._insert("checks", check_rows(r))
-        words = rec.words if rec.words is not None and len(rec.words) == len(r.sections) else [
-            index_words(f"{s.title}\n{s.text}") for s in r.sections]  # journals written without --sqlite
-        self._insert("sections", ({**row, "words": w} for row, w in zip(section_rows(r), words)))
-        self._insert("facts", fact_rows(r))
+        for table, rows in rec.tables.items():
+            if table == "sections":
+                rows = [[*row, w] for row, w in zip(rows, _words(rec))]
+            self._insert(table, rows)
 
-    def commit(self) -> None:
+    def finish(self) -> list[Rename]:
         for sql in INDEXES:
             self.db.execute(sql)
         self.db.execute("CREATE VIRTUAL TABLE [sections_fts] USING FTS5 ([words], content=[sections])")
@@ -105,9 +89,18 @@ class SqliteSink:
         self.db.commit()
         self.db.execute("ANALYZE")
         self.db.close()
-        publish(self.tmp, self.path)
+        return [seal(self.tmp, self.path)]
 
     def abort(self) -> None:
         self.db.close()
         if os.path.exists(self.tmp):
             os.unlink(self.tmp)
+
+
+def _words(rec: Record) -> list[str]:
+    """The sections' search words: segmented by the worker, or here for a journal written
+    without --sqlite."""
+    sections = rec.obj["sections"] if rec.obj else []
+    if rec.words is not None and len(rec.words) == len(sections):
+        return rec.words
+    return [index_words(f"{s['title']}\n{s['text']}") for s in sections]

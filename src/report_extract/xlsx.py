@@ -7,7 +7,7 @@ batch goes through pandas, which uses it too.
 from __future__ import annotations
 
 from pathlib import Path
-from typing import Any, Iterable
+from typing import Any, Iterable, Sequence
 
 import pandas as pd
 from openpyxl import Workbook
@@ -17,7 +17,7 @@ from openpyxl.utils import get_column_letter
 from openpyxl.worksheet.worksheet import Worksheet
 
 from .display import Grid, cell_labels, failed_keys, grids, proactive_grid, requests_grid, review_grid
-from .export import CELL_COLUMNS, CHECK_COLUMNS, REPORT_COLUMNS, cell_rows, check_rows, fmt, report_row
+from .export import CELL_COLUMNS, CHECK_COLUMNS, REPORT_COLUMNS, fmt, table_rows
 from .result import CellValue, Result
 
 SHEET_TITLES = {"proactive": "二、主动公开", "requests": "三、依申请公开", "review_litigation": "四、复议诉讼"}
@@ -40,9 +40,10 @@ def write_report(result: Result, path: Path) -> None:
     marks = _marks(result)
     for name, grid in grids(result.cells, result.meta.get("template")).items():
         _grid_sheet(wb.create_sheet(SHEET_TITLES[name]), grid, by_key, marks)
-    _rows_sheet(wb.create_sheet("report"), ["field", "value"], _meta_rows(result))
-    _rows_sheet(wb.create_sheet("checks"), CHECK_COLUMNS, check_rows(result))
-    _rows_sheet(wb.create_sheet("cells"), CELL_COLUMNS, cell_rows(result))
+    rows = table_rows(result.to_dict())
+    _rows_sheet(wb.create_sheet("report"), ["field", "value"], zip(REPORT_COLUMNS, rows["reports"][0]))
+    _rows_sheet(wb.create_sheet("checks"), CHECK_COLUMNS, rows["checks"])
+    _rows_sheet(wb.create_sheet("cells"), CELL_COLUMNS, rows["cells"])
     wb.save(path)
 
 
@@ -91,16 +92,11 @@ def _style(ws: Worksheet, row: int, col: int, rowspan: int, colspan: int, kind: 
         first.font = Font(bold=True)
 
 
-def _meta_rows(result: Result) -> Iterable[dict[str, Any]]:
-    row = report_row(result)
-    for key in REPORT_COLUMNS:
-        yield {"field": key, "value": row.get(key)}
-
-
-def _rows_sheet(ws: Worksheet, columns: list[str], rows: Iterable[dict[str, Any]]) -> None:
+def _rows_sheet(ws: Worksheet, columns: list[str], rows: Iterable[Sequence[Any]]) -> None:
+    """`rows` in the order of `columns`."""
     ws.append(columns)
     for row in rows:
-        ws.append([_excel(row.get(k)) for k in columns])
+        ws.append([_excel(v) for v in row])
     for cell in ws[1]:
         cell.font = Font(bold=True)
     ws.freeze_panes = "A2"
