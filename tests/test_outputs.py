@@ -81,7 +81,7 @@ def test_a_failure_in_this_process_discards_what_the_others_finished(reports, tm
     journal, offsets = journal_of(tmp_path, reports)
     out = tmp_path / "out"
     out.mkdir()
-    with pytest.raises(RuntimeError, match="disk full"):
+    with pytest.raises(OutputError, match="csv output: RuntimeError: disk full"):
         write_outputs(out, ["csv", "sqlite", "parquet"], journal, offsets, processes=3, extra=[Failing()])
     assert list(out.iterdir()) == []
 
@@ -97,3 +97,23 @@ def test_line_builder_and_journal_agree(reports, tmp_path):
     write_outputs(out, ["csv"], journal.path, journal.locate([("s", "fp")]))
     assert json.loads((out / "reports.jsonl").read_text(encoding="utf-8")) == json.loads(
         json.dumps(res.to_dict(), ensure_ascii=False))
+
+
+def test_convert_names_an_unwritable_output_and_resumes_once_fixed(tmp_path):
+    from click.testing import CliRunner
+
+    from report_extract.cli import main
+
+    out = tmp_path / "out"
+    (out / "reports.db").mkdir(parents=True)  # the database's path is taken by a folder
+    args = ["convert", str(CORPUS / "pingtan_2021.txt"), "-o", str(out), "-q", "--jobs", "2"]
+    result = CliRunner().invoke(main, args)
+    assert result.exit_code == 1
+    message = result.output.strip()
+    assert "\n" not in message and "cannot replace" in message and "reports.db" in message
+    assert not list(out.glob(".*.tmp"))
+    (out / "reports.db").rmdir()
+    result = CliRunner().invoke(main, args[:-3] + ["--jobs", "2"])
+    assert result.exit_code == 0, result.output
+    assert "resumed 1" in result.output
+    assert sqlite3.connect(out / "reports.db").execute("SELECT agency FROM reports").fetchall() == [("平潭综合实验区",)]

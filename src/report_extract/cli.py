@@ -11,6 +11,7 @@ from . import __version__
 from .convert import Options as ConvertOptions, convert_paths
 from .inputs import expand
 from .journal import JournalBusy
+from .outputs import OutputError
 from .workers import WorkersDying
 from .pipeline import extract as extract_one
 from .progress import wanted as progress_wanted
@@ -97,6 +98,9 @@ def convert(inputs, outdir, list_files, quiet, xlsx_path, ocr, **options) -> Non
         summary = convert_paths(paths, outdir, opts)
     except (JournalBusy, WorkersDying) as e:
         raise click.ClickException(str(e))
+    except OutputError as e:
+        raise click.ClickException(f"cannot write the outputs in {outdir} ({e}); the journal keeps every "
+                                   "finished document: fix the cause and run the same command again")
     except KeyboardInterrupt:
         click.echo(f"interrupted: finished documents are in {outdir}; run the same command again to "
                    "convert the rest", err=True)  # fmt: skip

@@ -17,7 +17,7 @@ import multiprocessing as mp
 import os
 import signal
 from pathlib import Path
-from typing import Iterable, Protocol
+from typing import Iterable, Protocol, Sequence
 
 from .export import CsvSink, Record, Rename
 from .journal import read_at
@@ -58,8 +58,14 @@ def fill(sinks: list[Sink], records: Iterable[Record]) -> list[Rename]:
 
 
 def publish(renames: list[Rename]) -> None:
-    for tmp, path in renames:
-        os.replace(tmp, path)
+    """Rename every finished file into place.  A rename fails only when the output's own
+    path is unusable (a folder, no permission): the rest are discarded, not left behind."""
+    for i, (tmp, path) in enumerate(renames):
+        try:
+            os.replace(tmp, path)
+        except OSError as e:
+            discard(renames[i:])
+            raise OutputError(f"cannot replace {path}: {e.strerror}") from e
 
 
 def discard(renames: list[Rename]) -> None:
@@ -77,10 +83,14 @@ def _write_group(conn, names: list[str], outdir: Path, bom: bool, journal: Path,
     try:
         renames = fill([make_sink(n, outdir, bom) for n in names], _records(journal, offsets))
     except BaseException as e:
-        conn.send(("error", f"{', '.join(names)} output: {type(e).__name__}: {e}"))
+        conn.send(("error", _describe(names, e)))
     else:
         conn.send(("ok", renames))
     conn.close()
+
+
+def _describe(names: list[str], e: BaseException) -> str:
+    return f"{', '.join(names)} output: {type(e).__name__}: {e}"
 
 
 def _stop(signum: int, frame: object) -> None:
@@ -88,11 +98,11 @@ def _stop(signum: int, frame: object) -> None:
 
 
 class OutputError(Exception):
-    pass
+    """An output could not be written; every output is as it was before."""
 
 
 def write_outputs(outdir: Path, names: list[str], journal: Path, offsets: list[int], *, bom: bool = False,
-                  processes: int = 1, extra: list[Sink] = ()) -> None:  # fmt: skip
+                  processes: int = 1, extra: Sequence[Sink] = ()) -> None:  # fmt: skip
     """Write the outputs `names` of the journal records at `offsets` (in that order) into
     OUTDIR, over up to `processes` processes.  `extra`: sinks that must run in this
     process (the batch summary)."""
@@ -110,10 +120,12 @@ def write_outputs(outdir: Path, names: list[str], journal: Path, offsets: list[i
     try:
         own = [make_sink(n, outdir, bom) for n in groups[0]] + list(extra)
         renames = fill(own, _records(journal, offsets))
-    except BaseException:
+    except BaseException as e:
         for proc, _ in children:
             proc.terminate()
         discard(_collect(children)[0])
+        if isinstance(e, Exception):
+            raise OutputError(_describe(groups[0], e)) from e
         raise
     theirs, errors = _collect(children)
     renames += theirs
