@@ -22,7 +22,7 @@ from pathlib import Path
 from typing import Iterator, Optional
 
 from . import __version__
-from .export import Record, checks_failed
+from .export import Record, Rename, checks_failed
 from .journal import Journal, Key
 from .meta import load_overrides
 from .outputs import write_outputs
@@ -81,7 +81,7 @@ class Summary:
         self.partial += status == "partial"
         self.checks_failed += checks_failed(rec.obj) > 0
 
-    def finish(self) -> list:
+    def finish(self) -> list[Rename]:  # a sink that writes no file
         return []
 
     def abort(self) -> None:
