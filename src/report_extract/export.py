@@ -29,25 +29,26 @@ SECTION_COLUMNS = ["report_id", "number", "key", "title", "text"]
 ERROR_COLUMNS = ["source_path", "error", "message"]
 FACT_COLUMNS = ["report_id", "key", "value", "unit", "period", "source", "label", "sentence"]
 
-FILES = {
-    "reports.csv": REPORT_COLUMNS,
-    "cells.csv": CELL_COLUMNS,
-    "checks.csv": CHECK_COLUMNS,
-    "sections.csv": SECTION_COLUMNS,
-    "errors.csv": ERROR_COLUMNS,
-    "facts.csv": FACT_COLUMNS,
+# Every output table (a CSV file, a SQLite table, a Parquet file) and its columns; the
+# sinks write the rows of `table_rows` by position, so this is the one list of them.
+TABLES = {
+    "reports": REPORT_COLUMNS,
+    "cells": CELL_COLUMNS,
+    "checks": CHECK_COLUMNS,
+    "sections": SECTION_COLUMNS,
+    "errors": ERROR_COLUMNS,
+    "facts": FACT_COLUMNS,
 }
+# Column kinds for the typed outputs (SQLite, Parquet); every other column is text.
+INTEGERS = {"year", "pages", "checks_failed", "warnings", "page", "line"}
+NUMBERS = {"value", "left", "right", "confidence"}
+BOOLEANS = {"derived", "ambiguous", "ok"}
+_TEXT = {True: "true", False: "false", None: ""}
 
 
 def fmt(value: Any) -> str:
-    """CSV text of a value: null → empty, booleans → true/false, bbox → x0 top x1 bottom."""
-    if value is None:
-        return ""
-    if isinstance(value, bool):
-        return "true" if value else "false"
-    if isinstance(value, (tuple, list)):
-        return bbox_text(value)
-    return str(value)
+    """CSV text of a value: null → empty, booleans → true/false."""
+    return _TEXT[value] if value is None or isinstance(value, bool) else str(value)
 
 
 def bbox_text(box: Iterable[Any]) -> str:
@@ -131,6 +132,12 @@ class Record:
 Rename = tuple[str, Path]  # (a complete temporary file, the output it replaces)
 
 
+def temporary(path: Path) -> tuple[int, str]:
+    """A new temporary file beside `path`, named .NAME.XXXX.tmp: the name by which
+    convert.remove_stale_temporaries finds those a killed run left.  (fd, its path)"""
+    return tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
+
+
 def seal(tmp: str, path: Path) -> Rename:
     """Make a complete temporary file durable and readable like any new file (mkstemp
     creates files only the owner can read); outputs.publish then renames it over `path`."""
@@ -148,7 +155,7 @@ class AtomicFile:
 
     def __init__(self, path: Path, binary: bool = False, encoding: str = "utf-8") -> None:
         self.path = path
-        fd, self.tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
+        fd, self.tmp = temporary(path)
         self.file = os.fdopen(fd, "wb") if binary else os.fdopen(fd, "w", newline="", encoding=encoding)
 
     def finish(self) -> Rename:
@@ -159,10 +166,6 @@ class AtomicFile:
         self.file.close()
         if os.path.exists(self.tmp):
             os.unlink(self.tmp)
-
-
-BOOLEANS = {"derived", "ambiguous", "ok"}
-_TEXT = {True: "true", False: "false", None: ""}
 
 
 def _flags_as_text(rows: list[list[Any]], flags: list[int]) -> Iterator[list[Any]]:
@@ -179,24 +182,23 @@ class CsvSink:
 
     def __init__(self, outdir: Path, bom: bool = False) -> None:
         enc = "utf-8-sig" if bom else "utf-8"
-        self.files = {name: AtomicFile(outdir / name, encoding=enc) for name in FILES}
-        self.files["reports.jsonl"] = AtomicFile(outdir / "reports.jsonl")
-        self.writers = {name[:-4]: csv.writer(self.files[name].file, lineterminator="\n") for name in FILES}
-        for name, cols in FILES.items():
-            self.writers[name[:-4]].writerow(cols)
-        self.flags = {name[:-4]: [i for i, c in enumerate(cols) if c in BOOLEANS] for name, cols in FILES.items()}
+        self.files = {table: AtomicFile(outdir / f"{table}.csv", encoding=enc) for table in TABLES}
+        self.jsonl = AtomicFile(outdir / "reports.jsonl")
+        self.writers = {table: csv.writer(f.file, lineterminator="\n") for table, f in self.files.items()}
+        for table, cols in TABLES.items():
+            self.writers[table].writerow(cols)
+        self.flags = {table: [i for i, c in enumerate(cols) if c in BOOLEANS] for table, cols in TABLES.items()}
 
     def add(self, rec: Record) -> None:
         for table, rows in rec.tables.items():
             flags = self.flags[table]
             self.writers[table].writerows(_flags_as_text(rows, flags) if flags else rows)
         if rec.obj is not None:
-            self.files["reports.jsonl"].file.write(json.dumps(rec.obj, ensure_ascii=False) + "\n")
+            self.jsonl.file.write(json.dumps(rec.obj, ensure_ascii=False) + "\n")
 
     def finish(self) -> list[Rename]:
-        return [f.finish() for f in self.files.values()]
+        return [f.finish() for f in (*self.files.values(), self.jsonl)]
 
     def abort(self) -> None:
-        for f in self.files.values():
+        for f in (*self.files.values(), self.jsonl):
             f.abort()
-

@@ -9,39 +9,27 @@ groups of `ROWS` rows, so memory stays flat; each file is renamed into place who
 from __future__ import annotations
 
 import os
-import tempfile
 from pathlib import Path
 from typing import Any
 
 import pyarrow as pa
 import pyarrow.parquet as pq
 
-from .export import FACT_COLUMNS, REPORT_COLUMNS, Record, Rename, seal
+from .export import BOOLEANS, INTEGERS, NUMBERS, TABLES, Record, Rename, seal, temporary
 
 ROWS = 5_000  # per row group: flat memory (a sections row holds a whole section of text)
-_INT = {"year", "pages", "checks_failed", "warnings", "page", "line"}
-_FLOAT = {"value", "left", "right", "confidence"}
-_BOOL = {"derived", "ambiguous", "ok"}
-TABLES = {
-    "reports": REPORT_COLUMNS,
-    "cells": ["report_id", "table", "row", "col", "value", "raw", "derived", "unit", "page", "line", "bbox",
-              "confidence", "ambiguous"],
-    "checks": ["report_id", "check", "scope", "left", "right", "ok", "note"],
-    "sections": ["report_id", "number", "key", "title", "text"],
-    "errors": ["source_path", "error", "message"],
-    "facts": FACT_COLUMNS,
-}  # fmt: skip
 
 
 def _field(col: str) -> pa.Field:
-    kind = pa.int64() if col in _INT else pa.float64() if col in _FLOAT else pa.bool_() if col in _BOOL else pa.string()
+    kind = (pa.int64() if col in INTEGERS else pa.float64() if col in NUMBERS else pa.bool_() if col in BOOLEANS
+            else pa.string())  # fmt: skip
     return pa.field(col, kind)
 
 
 def _cell(col: str, v: Any) -> Any:
-    if v is None or col in _INT or col in _BOOL:
+    if v is None or col in INTEGERS or col in BOOLEANS:
         return v
-    if col in _FLOAT:
+    if col in NUMBERS:
         return float(v)
     return str(v)
 
@@ -50,7 +38,7 @@ class _Table:
     def __init__(self, path: Path, cols: list[str]) -> None:
         self.path, self.cols = path, cols
         self.schema = pa.schema([_field(c) for c in cols])
-        fd, self.tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
+        fd, self.tmp = temporary(path)
         os.close(fd)
         self.writer = pq.ParquetWriter(self.tmp, self.schema, compression="zstd")
         self.rows: list[list[Any]] = []  # in column order (export.table_rows)

@@ -12,26 +12,14 @@ from __future__ import annotations
 
 import os
 import sqlite3
-import tempfile
 from pathlib import Path
 from typing import Any, Iterable
 
-from .export import FACT_COLUMNS, REPORT_COLUMNS, Record, Rename, seal
+from .export import BOOLEANS, INTEGERS, NUMBERS, TABLES, Record, Rename, seal, temporary
 from .fts import index_words
 
 NAME = "reports.db"
-INTEGER = {"year", "pages", "checks_failed", "warnings", "page", "line", "derived", "ambiguous", "ok"}
-NUMERIC = {"value", "left", "right", "confidence"}
-
-SCHEMA = {
-    "reports": REPORT_COLUMNS,
-    "cells": ["report_id", "table", "row", "col", "value", "raw", "derived", "unit", "page", "line", "bbox",
-              "confidence", "ambiguous"],
-    "checks": ["report_id", "check", "scope", "left", "right", "ok", "note"],
-    "sections": ["report_id", "number", "key", "title", "text", "words"],
-    "errors": ["source_path", "error", "message"],
-    "facts": FACT_COLUMNS,
-}  # fmt: skip
+SCHEMA = {**TABLES, "sections": TABLES["sections"] + ["words"]}  # words: the full-text index's column
 INDEXES = [
     "CREATE INDEX cells_report ON cells(report_id)",
     "CREATE INDEX cells_key ON cells([table], [row], col)",
@@ -46,7 +34,7 @@ INDEXES = [
 
 
 def _type(col: str) -> str:
-    return "INTEGER" if col in INTEGER else "NUMERIC" if col in NUMERIC else "TEXT"
+    return "INTEGER" if col in INTEGERS | BOOLEANS else "NUMERIC" if col in NUMBERS else "TEXT"
 
 
 def _create(table: str, cols: list[str]) -> str:
@@ -60,7 +48,7 @@ def _create(table: str, cols: list[str]) -> str:
 class SqliteSink:
     def __init__(self, outdir: Path) -> None:
         self.path = outdir / NAME
-        fd, self.tmp = tempfile.mkstemp(dir=outdir, prefix=f".{NAME}.", suffix=".tmp")
+        fd, self.tmp = temporary(self.path)
         os.close(fd)
         self.db = sqlite3.connect(self.tmp)
         self.db.executescript("PRAGMA journal_mode=OFF; PRAGMA synchronous=OFF;")
@@ -100,7 +88,7 @@ class SqliteSink:
 def _words(rec: Record) -> list[str]:
     """The sections' search words: segmented by the worker, or here for a journal written
     without --sqlite."""
-    sections = rec.obj["sections"] if rec.obj else []
+    sections = rec.obj.get("sections", [])
     if rec.words is not None and len(rec.words) == len(sections):
         return rec.words
     return [index_words(f"{s['title']}\n{s['text']}") for s in sections]
