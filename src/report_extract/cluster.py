@@ -13,6 +13,7 @@ task cannot be stopped there); a hung document holds one worker thread until the
 from __future__ import annotations
 
 from dataclasses import dataclass
+from itertools import islice
 from typing import Iterable, Iterator, Optional
 
 from .workers import Outcome, Settings, Task, convert_task, failed
@@ -48,11 +49,11 @@ class DaskPool:
             # A bounded window of submitted tasks: a million-file crawl is never all in
             # the scheduler's memory at once, and the planner (hashing) runs alongside.
             tasks_of: dict[str, Task] = {}  # future key -> its document
-            for task in _take(pending, 4 * threads):
+            for task in islice(pending, 4 * threads):
                 running.add(self._submit(client, task, settings, tasks_of))
             for future in running:
                 yield self._outcome(future, tasks_of.pop(future.key))
-                for task in _take(pending, 1):
+                for task in islice(pending, 1):
                     running.add(self._submit(client, task, settings, tasks_of))
         finally:
             client.close()
@@ -73,12 +74,3 @@ class DaskPool:
         except Exception as e:  # KilledWorker and friends: the document took its worker down
             return failed(task, self.settings, "crash", f"worker died ({type(e).__name__})")
 
-
-def _take(it: Iterator[Task], n: int) -> list[Task]:
-    out = []
-    for _ in range(n):
-        task = next(it, None)
-        if task is None:
-            break
-        out.append(task)
-    return out

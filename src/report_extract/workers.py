@@ -47,12 +47,12 @@ class Task:
 
 @dataclass(frozen=True)
 class Outcome:
-    """A finished document: its journal line, and what the summary counts."""
+    """A finished document: its journal line, and its status for the progress bar (the
+    summary counts from the journal, which also holds documents of earlier runs)."""
 
     task: Task
     line: str
     status: Optional[str]  # None: failed
-    checks_failed: int = 0
     fatal: bool = False  # the worker hit its memory limit and must be replaced
 
 
@@ -74,7 +74,7 @@ def convert_task(task: Task, settings: Settings) -> Outcome:
         return failed(task, settings, type(e).__name__, str(e).splitlines()[0] if str(e) else repr(e))
     words = segment_sections(result.sections) if settings.segment else None
     line = record_line(task.sha256, task.path, settings.fp, result=result, words=words)
-    return Outcome(task, line, result.status, result.checks_failed)
+    return Outcome(task, line, result.status)
 
 
 def failed(task: Task, settings: Settings, error: str, message: str) -> Outcome:
