@@ -338,23 +338,24 @@ def test_fake_bold_printed_twice_read_once(engine):
     assert "Heavy 2024" in text and "HHeeaavvyy" not in text and "Heavy2024" not in text
 
 
+def assert_reads_like(doc, plain) -> None:
+    """The same tables and paragraphs as the plain copy of the PDF."""
+    assert [t.texts() for t in tables(doc)] == [t.texts() for t in tables(plain)]
+    assert [b.text for b in doc.blocks if isinstance(b, TextBlock)] == \
+        [b.text for b in plain.blocks if isinstance(b, TextBlock)]
+
+
 @pytest.mark.parametrize("engine", ENGINES)
 def test_running_header_and_footer_removed(engine):
     doc = pdf_reader.read(Path("kiro_01-header.pdf"), with_running_header("kiro_01"), engine=engine)
     assert "Annual Report" not in doc.text() and "Page " not in doc.text()
-    plain = read_pdf("kiro_01", engine)
-    assert [t.texts() for t in tables(doc)] == [t.texts() for t in tables(plain)]
-    assert [b.text for b in doc.blocks if isinstance(b, TextBlock)] == \
-        [b.text for b in plain.blocks if isinstance(b, TextBlock)]
+    assert_reads_like(doc, read_pdf("kiro_01", engine))
 
 
 @pytest.mark.parametrize("engine", ENGINES)
 def test_rotated_pages_read_as_displayed(engine):
     doc = pdf_reader.read(Path("kiro_01-rotated.pdf"), turned(CORPUS / "kiro_01.pdf"), engine=engine)
-    plain = read_pdf("kiro_01", engine)
-    assert [t.texts() for t in tables(doc)] == [t.texts() for t in tables(plain)]
-    assert [b.text for b in doc.blocks if isinstance(b, TextBlock)] == \
-        [b.text for b in plain.blocks if isinstance(b, TextBlock)]
+    assert_reads_like(doc, read_pdf("kiro_01", engine))
 
 
 @pytest.mark.parametrize("engine", ENGINES)
