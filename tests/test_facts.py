@@ -86,6 +86,15 @@ def test_run_together_cells_left_out_when_nothing_settles_them() -> None:
     assert warnings and "206912106" in warnings[0]
 
 
+def test_run_together_amount_with_decimals_is_split_like_any_run() -> None:
+    """An amount run together with decimals once crashed the splitter (int("2.5")); it is
+    cut like every other run (split.splits), each part a number printed in the run."""
+    facts = extract_facts(_doc("六、统计表 指标名称 单位 2018年度 历年累计\n收取费用元12.5"))
+    table = [f for f in facts if f.source == "table"]
+    assert [f.key for f in table] == ["fees_collected", "fees_collected"]
+    assert "".join(f"{f.value:g}" for f in table) == "12.5"
+
+
 @pytest.mark.parametrize("sentence, key, value, unit", [
     ("全年收取政府信息公开检索复制费用120.5元。", "fees_collected", 120.5, "元"),
     ("2012年共受理政府信息公开申请1,024件。", "requests_received", 1024, "件"),

@@ -14,6 +14,7 @@ from typing import Optional, Union
 
 from .model import Document
 from .patterns import load_toml
+from .split import splits
 
 Number = Union[int, float]
 NUMBER = r"\d{1,3}(?:,\d{3})+|\d+"
@@ -128,15 +129,13 @@ def _header_end(table: str, t: dict) -> int:
     return max(ends, default=first.start() if first else 0)
 
 
-def _splits(digits: str, n: int, cols: list[str]) -> list[tuple[Number, ...]]:
-    """Every way to cut a run of digits into n integers (no leading zeros); a
-    cumulative value is never below this year's."""
+def _splits(digits: str, cols: list[str], unit: str) -> list[tuple[Number, ...]]:
+    """Every way to cut a run of digits into one number per column (split.splits: no
+    leading zeros, decimals only in amounts); a cumulative value is never below this year's."""
+    kind = "wan_yuan" if unit in ("元", "万元") else "count"
     out = []
-    for cuts in itertools.combinations(range(1, len(digits)), n - 1):
-        parts = [digits[a:b] for a, b in zip((0, *cuts), (*cuts, len(digits)))]
-        if any(len(x) > 1 and x.startswith("0") for x in parts):
-            continue
-        values = tuple(int(x) for x in parts)
+    for parts in splits([digits], [kind] * len(cols)):
+        values = tuple(_number(x) for x in parts)
         by_col = dict(zip(cols, values))
         if by_col.get(CUMULATIVE, 1e18) >= by_col.get(THIS_YEAR, 0):
             out.append(values)
@@ -165,7 +164,7 @@ def _run_rows(line: str, t: dict, cols: list[str]) -> list[Row]:
         if len(tokens) > 1 or len(cols) == 1:
             options = [tuple(_number(x) for x in tokens)]
         else:
-            options = _splits(raw, len(cols), cols)
+            options = _splits(raw, cols, m["unit"])
         rows.append(Row(m["name"], m["unit"], raw, m.group(0).strip(),
                         bool(re.match(t["child"], m.group(0).strip())), options))
     return rows
