@@ -12,7 +12,7 @@ import regex
 
 from .labels import halfwidth
 from .patterns import load_toml
-from .result import CellValue, CheckResult, Number
+from .result import CellValue, CheckResult, Number, as_tables
 
 REQ_COLS = ["natural_person", "commercial_enterprise", "research_institution",
             "public_welfare_org", "legal_service_org", "other_org", "total"]  # fmt: skip
@@ -54,11 +54,10 @@ def requests_checks(t: dict[str, dict[str, Optional[Number]]]) -> list[CheckResu
         right, rnull = _sum(right_vals)
         ok = None if lnull and rnull else left == right
         out.append(CheckResult("requests.balance", col, left, right, ok))
-    for col in REQ_COLS:
-        if "result_total" not in t:
-            continue
-        out.append(_equation("requests.result_total", col, get("result_total", col),
-                             [get(r, col) for r in OUTCOMES_SINGLE]))
+    if "result_total" in t:
+        for col in REQ_COLS:
+            out.append(_equation("requests.result_total", col, get("result_total", col),
+                                 [get(r, col) for r in OUTCOMES_SINGLE]))
     for row, cols in t.items():
         if "total" in cols:
             out.append(_equation("requests.row_total", row, cols.get("total"),
@@ -95,9 +94,7 @@ def column_failures(rows: dict[str, list[Optional[Number]]]) -> int:
 
 
 def table_checks(cells: list[CellValue]) -> list[CheckResult]:
-    tables: dict[str, dict[str, dict[str, Optional[Number]]]] = {}
-    for c in cells:
-        tables.setdefault(c.table, {}).setdefault(c.row, {})[c.col] = c.value
+    tables = as_tables(cells)
     req = tables.get("requests", {})
     derived = {c.row for c in cells if c.derived}
     out = requests_checks(req) if req else []

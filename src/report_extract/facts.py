@@ -9,14 +9,14 @@ from __future__ import annotations
 
 import itertools
 import re
-from dataclasses import asdict, dataclass
-from typing import Optional, Union
+from dataclasses import dataclass
+from typing import Optional
 
 from .model import Document
 from .patterns import load_toml
 from .split import splits
+from .values import Number
 
-Number = Union[int, float]
 NUMBER = r"\d{1,3}(?:,\d{3})+|\d+"
 THIS_YEAR, CUMULATIVE = "this_year", "cumulative"
 
@@ -30,9 +30,6 @@ class Fact:
     sentence: str  # the sentence, or the table row as printed
     source: str  # prose | zero (a 未收到/未发生/无 phrase) | table
     label: str = ""  # the indicator as printed (table rows)
-
-    def to_dict(self) -> dict:
-        return asdict(self)
 
 
 def _patterns() -> dict:

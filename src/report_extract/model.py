@@ -74,12 +74,16 @@ class Document:
     header: dict[str, str] = field(default_factory=dict)  # key/value lines a crawler or CMS put before the body
     warnings: list[str] = field(default_factory=list)
 
-    def text(self) -> str:
-        """All text in reading order, table cells joined by tabs, one row a line."""
+    def lines(self) -> list[str]:
+        """Every text block, and every table row with its cells joined by tabs, in reading order."""
         parts: list[str] = []
         for b in self.blocks:
             if isinstance(b, TableBlock):
                 parts.extend("\t".join(c.text for c in row) for row in b.rows)
             else:
                 parts.append(b.text)
-        return "\n".join(parts)
+        return parts
+
+    def text(self) -> str:
+        """All text in reading order, table cells joined by tabs, one row a line."""
+        return "\n".join(self.lines())

@@ -16,7 +16,7 @@ from __future__ import annotations
 import csv
 import importlib.util
 import re
-from dataclasses import asdict, dataclass
+from dataclasses import dataclass
 from functools import cache
 from pathlib import Path
 from typing import Iterable, Optional, Sequence
@@ -51,13 +51,9 @@ class Region:
     adcode: Optional[str] = None
     level: Optional[str] = None  # national / provincial / city / county / township
 
-    def to_dict(self) -> dict:
-        return asdict(self)
-
 
 @dataclass(frozen=True)
 class Mention:
-    start: int
     text: str
     candidates: tuple[Division, ...]
 
@@ -115,7 +111,7 @@ class Gazetteer:
                 key = text[i : i + n]
                 hits = self.names.get(key, []) + (self.short.get(key, []) if short_text else [])
                 if hits and len(key) == n and (short_text or n > 2):
-                    found.append(Mention(i, key, tuple(dict.fromkeys(hits))))
+                    found.append(Mention(key, tuple(dict.fromkeys(hits))))
                     i += n
                     break
             else:

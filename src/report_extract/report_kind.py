@@ -8,7 +8,6 @@ report.  Documents that print the tables are reports whatever their title says.
 from __future__ import annotations
 
 import re
-from functools import lru_cache
 from typing import Optional
 
 from .patterns import load_toml
@@ -16,7 +15,6 @@ from .meta import find_title
 from .model import Document, TableBlock
 
 
-@lru_cache(maxsize=1)
 def _patterns() -> dict:
     return load_toml("report_kind.toml")
 

@@ -2,9 +2,9 @@
 from __future__ import annotations
 
 from dataclasses import asdict, dataclass, field
-from typing import Any, Optional, Union
+from typing import Any, Optional
 
-Number = Union[int, float]
+from .values import Number
 
 
 @dataclass
@@ -27,6 +27,14 @@ class CellValue:
     @property
     def key(self) -> str:
         return f"{self.table}.{self.row}.{self.col}"
+
+
+def as_tables(cells: list[CellValue]) -> dict[str, dict[str, dict[str, Optional[Number]]]]:
+    """Cells as {table: {row: {col: value}}}, in the order given."""
+    out: dict[str, dict[str, dict[str, Optional[Number]]]] = {}
+    for c in cells:
+        out.setdefault(c.table, {}).setdefault(c.row, {})[c.col] = c.value
+    return out
 
 
 @dataclass
@@ -70,10 +78,7 @@ class Result:
         raise KeyError(f"{table}.{row}.{col}")
 
     def tables(self) -> dict[str, dict[str, dict[str, Optional[Number]]]]:
-        out: dict[str, dict[str, dict[str, Optional[Number]]]] = {}
-        for c in self.cells:
-            out.setdefault(c.table, {}).setdefault(c.row, {})[c.col] = c.value
-        return out
+        return as_tables(self.cells)
 
     def frame(self, table: str):
         """One table as a pandas DataFrame: canonical rows × columns, in printed order."""

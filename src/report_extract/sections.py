@@ -14,7 +14,7 @@ import regex
 
 from .labels import halfwidth
 from .patterns import load_toml
-from .model import Document, TableBlock
+from .model import Document
 from .result import Section
 
 
@@ -118,18 +118,8 @@ def _follows(heads: list[_Heading], h: _Heading) -> bool:
     return _ORDINALS.index(h.number) == _ORDINALS.index(heads[-1].number) + 1
 
 
-def _lines(doc: Document) -> list[str]:
-    out = []
-    for b in doc.blocks:
-        if isinstance(b, TableBlock):
-            out.extend("\t".join(c.text for c in row) for row in b.rows)
-        else:
-            out.append(b.text)
-    return out
-
-
 def find_sections(doc: Document) -> list[Section]:
-    lines = _lines(doc)
+    lines = doc.lines()
     heads: list[_Heading] = []
     for i, line in enumerate(lines):
         if "\t" in line:

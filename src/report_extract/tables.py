@@ -17,7 +17,7 @@ from .align import align
 from .checks import OTHER_SPLIT, column_failures, other_total
 from .fit import Fit, Fitted, choose, fit
 from .model import Document, Origin
-from .result import CellValue
+from .result import CellValue, as_tables
 from .rows import ObservedRow, observe
 from .stream import Item, Pos, items, region, search
 from .values import parse
@@ -234,19 +234,15 @@ def _resolve(pairs: list[tuple[str, Fitted]]) -> list[Fit]:
 
 
 def _derived_other_total(cells: list[CellValue]) -> list[CellValue]:
-    rows: dict[str, dict] = {}
-    for c in cells:
-        if c.table == "requests":
-            rows.setdefault(c.row, {})[c.col] = c.value
     return [CellValue("requests", "other_total", col, value, raw="", derived=True)
-            for col, value in other_total(rows).items()]
+            for col, value in other_total(as_tables(cells).get("requests", {})).items()]
 
 
 def _review(region_items: list[Item], out: Tables) -> None:
     spec = labels.tables()["review_litigation"]
     cols = spec.columns
     rows = observe(region_items, "review_litigation")
-    by_key = {r.key: r for r in rows if r.key and len(r.tokens) >= 1}
+    by_key = {r.key: r for r in rows if r.key}
     if len(by_key) == 3:  # one printed row per group (transposed layout)
         pairs = [(k, fit(by_key[k], _kinds(cols), len(cols))) for k in spec.extra["order"]]
     else:

@@ -72,8 +72,6 @@ def parse(text: str, kind: str = "count") -> Parsed:
         number: Number = sign * float(digits + (m.group("frac") or ""))
         if kind == "money_as_printed" and number.is_integer():
             number = int(number)
-        if kind == "wan_yuan":
-            number = float(number)
         return Parsed(number, unit if unit in ("元", "万元") else None)
     if m.group("frac") and set(m.group("frac")[1:]) != {"0"}:
         return Parsed(None, ok=False)  # a count cannot have decimals
