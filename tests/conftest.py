@@ -1,14 +1,15 @@
 """Shared test helpers: the shipped corpus and its labels (copies of ../shared/corpus)."""
 from __future__ import annotations
 
+import csv
 import json
 from pathlib import Path
 
-import pytest
 
 ROOT = Path(__file__).resolve().parents[1]
 CORPUS = ROOT / "corpus"
 LABELS = Path(__file__).resolve().parent / "labels"
+SPEC_CELLS = Path(__file__).resolve().parent / "fixtures" / "cells.csv"  # a copy of ../shared/spec/cells.csv
 
 
 def truth(stem: str) -> dict:
@@ -20,6 +21,7 @@ def labelled_files() -> list[Path]:
     return sorted(p for p in CORPUS.iterdir() if p.stem in stems)
 
 
-@pytest.fixture(scope="session")
-def corpus() -> Path:
-    return CORPUS
+def rows(path: Path) -> list[dict[str, str]]:
+    """A CSV output file's rows, read exactly (newline="": text may hold line breaks)."""
+    with open(path, encoding="utf-8", newline="") as f:
+        return list(csv.DictReader(f))

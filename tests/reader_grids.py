@@ -6,24 +6,22 @@ gives honest grids, not how the pipeline recognises tables.
 """
 from __future__ import annotations
 
-import json
 from pathlib import Path
 from typing import Any
 
+from conftest import truth
 import report_extract
 from report_extract.model import Document, TableBlock
 from report_extract.result import Result
 
 ROOT = Path(__file__).resolve().parents[1]
 CORPUS = ROOT / "corpus"
-LABELS = ROOT / "tests" / "labels"
 
 _REVIEW_ROWS = ("admin_review", "litigation_direct", "litigation_after_review")
 _REVIEW_COLS = ("upheld", "corrected", "other", "pending", "total")
 
 
-def label(stem: str) -> dict[str, Any]:
-    return json.loads((LABELS / f"{stem}.truth.json").read_text(encoding="utf-8"))
+label = truth  # the label file of a corpus stem
 
 
 def tables(doc: Document) -> list[TableBlock]:

@@ -2,7 +2,6 @@
 crash), identical outputs for 1 and 2 workers and on Dask, and resume after SIGKILL."""
 from __future__ import annotations
 
-import csv
 import json
 import os
 import random
@@ -18,6 +17,7 @@ import pytest
 from click.testing import CliRunner
 
 from batch_corpus import PDF, make_crawl
+from conftest import rows
 from report_extract.cli import main
 from report_extract.journal import NAME as JOURNAL
 from report_extract.workers import LocalPool, Settings, Task, convert_task
@@ -35,10 +35,6 @@ def convert(*args: str) -> None:
     result = CliRunner().invoke(main, ["convert", *args, "-q"])
     assert result.exit_code == 0, result.output + repr(result.exception)
 
-
-def rows(path: Path) -> list[dict]:
-    with open(path, encoding="utf-8", newline="") as f:
-        return list(csv.DictReader(f))
 
 
 def db_dump(path: Path) -> list[str]:
@@ -85,7 +81,7 @@ def test_two_workers_give_identical_outputs(crawl, one_worker, tmp_path):
     assert pq.read_table(tmp_path / "cells.parquet").num_rows == len(rows(tmp_path / "cells.csv"))
 
 
-def test_rerun_skips_finished_documents(crawl, one_worker, tmp_path):
+def test_rerun_skips_finished_documents(crawl, tmp_path):
     convert(str(crawl / "site1"), "-o", str(tmp_path), "--jobs", "1")
     before = (tmp_path / JOURNAL).read_bytes()
     result = CliRunner().invoke(main, ["convert", str(crawl / "site1"), "-o", str(tmp_path), "--jobs", "1"])

@@ -5,7 +5,6 @@ tmp dirs (tests/hostile_build.py); only tiny regression inputs are committed
 from __future__ import annotations
 
 import base64
-import csv
 import io
 import random
 import shutil
@@ -19,7 +18,7 @@ from typing import Optional
 import pikepdf
 import pytest
 
-from conftest import CORPUS
+from conftest import CORPUS, rows
 from docx_build import build as build_docx
 from hostile_build import (FINAL_ACCOUNTS, NEWS, WORK_REPORT, deep_array_pdf, deep_page_tree_pdf,
                            flate_bomb_pdf, huge_image_pdf, many_pages_pdf, rezip, simple_docx, text_pdf)
@@ -147,8 +146,8 @@ def test_batch_goes_on_through_every_hostile_file(tmp_path: Path) -> None:
     start = time.perf_counter()
     summary = convert_paths(paths, out, Options(jobs=2, timeout=30, memory_mb=3072, sqlite=False))
     assert time.perf_counter() - start < 120
-    reports = {Path(r["source_path"]).stem: r for r in _rows(out / "reports.csv")}
-    errors = {Path(r["source_path"]).stem: r for r in _rows(out / "errors.csv")}
+    reports = {Path(r["source_path"]).stem: r for r in rows(out / "reports.csv")}
+    errors = {Path(r["source_path"]).stem: r for r in rows(out / "errors.csv")}
     # the zero-byte and whitespace files are the same content as nothing else, but both
     # count: every input is a report row or an error row, never both, never neither
     for case in cases():
@@ -160,10 +159,6 @@ def test_batch_goes_on_through_every_hostile_file(tmp_path: Path) -> None:
     assert reports["pingtan_2022"]["status"] == "ok"
     assert summary.failed == len(errors)
 
-
-def _rows(path: Path) -> list[dict[str, str]]:
-    with open(path, encoding="utf-8", newline="") as f:
-        return list(csv.DictReader(f))
 
 
 # ---- limits -------------------------------------------------------------------------

@@ -3,14 +3,13 @@ report row, report ids are stable across runs, and the CSVs read back exactly â€
 Python's csv module and with pandas â€” when text holds commas, quotes and newlines."""
 from __future__ import annotations
 
-import csv
 import shutil
 from pathlib import Path
 
 import pandas as pd
 import pytest
 
-from conftest import CORPUS
+from conftest import CORPUS, rows
 from report_extract import pipeline
 from report_extract.convert import Options, convert_paths
 
@@ -42,10 +41,6 @@ def batch(tmp_path_factory) -> tuple[list[Path], Path]:
     convert_paths(paths, out, Options(jobs=2, sqlite=False))
     return paths, out
 
-
-def rows(path: Path) -> list[dict[str, str]]:
-    with open(path, encoding="utf-8", newline="") as f:
-        return list(csv.DictReader(f))
 
 
 def test_every_cell_section_and_check_belongs_to_a_report(batch) -> None:

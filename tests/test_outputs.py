@@ -86,7 +86,7 @@ def test_a_failure_in_this_process_discards_what_the_others_finished(reports, tm
     assert list(out.iterdir()) == []
 
 
-def test_line_builder_and_journal_agree(reports, tmp_path):
+def test_line_builder_and_journal_agree(tmp_path):
     """The journal lines the workers write (record_line) are what the writers read."""
     res = extract(CORPUS / "pingtan_2021.txt")
     journal = Journal.open(tmp_path)

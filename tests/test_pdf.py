@@ -8,7 +8,6 @@ from __future__ import annotations
 import csv
 import ctypes
 import hashlib
-import json
 import re
 import shutil
 import subprocess
@@ -18,7 +17,12 @@ import pypdfium2 as pdfium
 import pypdfium2.raw as pdfium_c
 import pytest
 
+from conftest import SPEC_CELLS, truth
 from pdf_build import save, turned
+from reader_grids import tables
+from report_extract import extract
+from report_extract.checks import table_checks
+from report_extract.tables import extract_tables
 from report_extract.model import Document, TableBlock, TextBlock
 from report_extract.readers import ReaderError
 from report_extract.readers import pdf as pdf_reader
@@ -26,8 +30,6 @@ from report_extract.readers import read as read_any
 
 ROOT = Path(__file__).resolve().parent.parent
 CORPUS = ROOT / "corpus"
-LABELS = ROOT / "tests" / "labels"
-SPEC = ROOT.parent / "shared" / "spec" / "cells.csv"
 PDFS = ["kiro_01", "kiro_02", "govnianbao_01"]
 ENGINES = ["fast", "pdfplumber"]
 REVIEW_ROWS = ["admin_review", "litigation_direct", "litigation_after_review"]
@@ -55,14 +57,6 @@ def read_pdf(name: str, engine: str) -> Document:
     return _cache[(name, engine)]
 
 
-def truth(name: str) -> dict:
-    return json.loads((LABELS / f"{name}.truth.json").read_text(encoding="utf-8"))
-
-
-def tables(doc: Document) -> list[TableBlock]:
-    return [b for b in doc.blocks if isinstance(b, TableBlock)]
-
-
 def table_with(doc: Document, label: str) -> TableBlock:
     found = [t for t in tables(doc) if any(label in c.text for row in t.rows for c in row)]
     assert len(found) == 1, f"{len(found)} tables hold {label}"
@@ -84,9 +78,7 @@ def fmt(v) -> str:
 
 
 def test_spec_row_order_matches_contract():
-    if not SPEC.exists():
-        pytest.skip("shared spec not present")
-    with SPEC.open(encoding="utf-8") as f:
+    with SPEC_CELLS.open(encoding="utf-8") as f:
         keys = list(dict.fromkeys(r["row"] for r in csv.DictReader(f) if r["table"] == "requests"))
     assert keys == REQUEST_ROWS
 
@@ -233,12 +225,7 @@ def test_fragments_on_one_grid_and_repeated_header_dropped():
 @pytest.mark.parametrize("engine", ENGINES)
 @pytest.mark.parametrize("name", PDFS)
 def test_every_labelled_cell(name, engine):
-    tables_mod = pytest.importorskip("report_extract.tables")
-    got = {(c.table, c.row, c.col): c.value for c in tables_mod.extract_tables(read_pdf(name, engine)).cells}
-    wrong = [(t, r, c, v, got.get((t, r, c), "absent"))
-             for t, rows in truth(name)["tables"].items() for r, cols in rows.items()
-             for c, v in cols.items() if got.get((t, r, c), "absent") != v]
-    assert not wrong
+    assert not wrong_cells(extract_tables(read_pdf(name, engine)).cells, name)
 
 
 @pytest.mark.parametrize("engine", ENGINES + ["auto"])
@@ -246,14 +233,9 @@ def test_every_labelled_cell(name, engine):
 def test_extract_end_to_end(name, engine):
     """report_extract.extract per engine: every labelled cell, and exactly the labelled
     failed checks (kiro_01: its printed table-4 totals; kiro_02: a prose figure)."""
-    extract = pytest.importorskip("report_extract").extract
     result = extract(CORPUS / f"{name}.pdf", engine=engine)
     labels = truth(name)
-    got = {(c.table, c.row, c.col): c.value for c in result.cells}
-    wrong = [(t, r, c, v, got.get((t, r, c), "absent"))
-             for t, rows in labels["tables"].items() for r, cols in rows.items()
-             for c, v in cols.items() if got.get((t, r, c), "absent") != v]
-    assert not wrong
+    assert not wrong_cells(result.cells, name)
     failed = {(c.check, c.scope) for c in result.checks if c.ok is False}
     assert failed == {(f["check"], f["scope"]) for f in labels["checks_failed"]}
     assert all(c.page for c in result.cells if not c.derived)
@@ -262,7 +244,6 @@ def test_extract_end_to_end(name, engine):
 def test_auto_falls_back_to_pdfplumber_when_fast_tables_fail(monkeypatch):
     """The pipeline re-reads with the reference engine when the fast one's tables are
     unusable (simulated: the fast engine loses every digit)."""
-    report_extract = pytest.importorskip("report_extract")
     from report_extract.readers import pdffast
 
     real = pdffast.read_pages
@@ -274,10 +255,10 @@ def test_auto_falls_back_to_pdfplumber_when_fast_tables_fail(monkeypatch):
         return pages
 
     monkeypatch.setattr(pdffast, "read_pages", digitless)
-    result = report_extract.extract(CORPUS / "govnianbao_01.pdf", engine="auto")
+    result = extract(CORPUS / "govnianbao_01.pdf", engine="auto")
     assert any("pdfplumber" in w for w in result.warnings)
     assert result.value("requests", "new_received", "total") == 3119
-    fast = report_extract.extract(CORPUS / "govnianbao_01.pdf", engine="fast")
+    fast = extract(CORPUS / "govnianbao_01.pdf", engine="fast")
     assert fast.value("requests", "new_received", "total") is None
 
 
@@ -299,12 +280,7 @@ def test_borderless_tables(name, engine):
     labelled = truth(name)["tables"]["requests"]
     expected = [[fmt(labelled[k][c]) for c in REQUEST_COLS] for k in REQUEST_ROWS if k in labelled]
     assert value_rows(table_with(doc, "本年新收政府信息公开申请数量"), 7) == expected
-    tables_mod = pytest.importorskip("report_extract.tables")
-    got = {(c.table, c.row, c.col): c.value for c in tables_mod.extract_tables(doc).cells}
-    wrong = [(t, r, c, v, got.get((t, r, c), "absent"))
-             for t, rows in truth(name)["tables"].items() for r, cols in rows.items()
-             for c, v in cols.items() if got.get((t, r, c), "absent") != v]
-    assert not wrong
+    assert not wrong_cells(extract_tables(doc).cells, name)
 
 
 def with_running_header(name: str) -> bytes:
@@ -338,6 +314,15 @@ def test_fake_bold_printed_twice_read_once(engine):
     assert "Heavy 2024" in text and "HHeeaavvyy" not in text and "Heavy2024" not in text
 
 
+def wrong_cells(cells, name: str) -> list[tuple]:
+    """Labelled cells of `name` that `cells` lack or read differently: (table, row, col,
+    label, got)."""
+    got = {(c.table, c.row, c.col): c.value for c in cells}
+    return [(t, r, c, v, got.get((t, r, c), "absent"))
+            for t, rows in truth(name)["tables"].items() for r, cols in rows.items()
+            for c, v in cols.items() if got.get((t, r, c), "absent") != v]
+
+
 def assert_reads_like(doc, plain) -> None:
     """The same tables and paragraphs as the plain copy of the PDF."""
     assert [t.texts() for t in tables(doc)] == [t.texts() for t in tables(plain)]
@@ -360,9 +345,7 @@ def test_rotated_pages_read_as_displayed(engine):
 
 @pytest.mark.parametrize("engine", ENGINES)
 def test_kiro_01_review_totals_fail_their_check(engine):
-    tables_mod = pytest.importorskip("report_extract.tables")
-    checks = pytest.importorskip("report_extract.checks")
-    results = checks.table_checks(tables_mod.extract_tables(read_pdf("kiro_01", engine)).cells)
+    results = table_checks(extract_tables(read_pdf("kiro_01", engine)).cells)
     failed = {(r.check, r.scope) for r in results if r.ok is False}
     assert failed == {("review_litigation.total", "admin_review"),
                       ("review_litigation.total", "litigation_after_review")}
@@ -464,6 +447,8 @@ def test_owner_password_only_pdf_opens(engine):
 def test_encrypted_fixture_is_really_encrypted():
     data = encrypted_pdf()
     assert len(pdfium.PdfDocument(data, password="secret")) == 1
+    with pytest.raises(pdfium.PdfiumError, match="password"):
+        pdfium.PdfDocument(data)
 
 
 # --- DOCX → PDF (LibreOffice) ------------------------------------------------------------
@@ -475,8 +460,8 @@ def seed_pdf(tmp_path_factory) -> Path:
     soffice = shutil.which("soffice") or shutil.which("libreoffice")
     if not soffice:
         pytest.skip("LibreOffice (soffice) is not installed: cannot convert DOCX to PDF")
-    build = pytest.importorskip("docx_build").build
-    seed_spec = pytest.importorskip("test_docx")._seed_spec
+    from docx_build import build
+    from test_docx import _seed_spec as seed_spec  # the DOCX tests' builder of the seed report
     out = tmp_path_factory.mktemp("seed")
     docx = out / "000_a01111d04fa25f8f.docx"
     docx.write_bytes(build(seed_spec()))
@@ -488,13 +473,7 @@ def seed_pdf(tmp_path_factory) -> Path:
 
 @pytest.mark.parametrize("engine", ENGINES)
 def test_seed_docx_printed_to_pdf(seed_pdf, engine):
-    extract = pytest.importorskip("report_extract").extract
     result = extract(seed_pdf, engine=engine)
-    labels = truth("000_a01111d04fa25f8f")
-    got = {(c.table, c.row, c.col): c.value for c in result.cells}
-    wrong = [(t, r, c, v, got.get((t, r, c), "absent"))
-             for t, rows in labels["tables"].items() for r, cols in rows.items()
-             for c, v in cols.items() if got.get((t, r, c), "absent") != v]
-    assert not wrong
+    assert not wrong_cells(result.cells, "000_a01111d04fa25f8f")
     doc = pdf_reader.read(seed_pdf, seed_pdf.read_bytes(), engine=engine)
     assert value_rows(table_with(doc, "未经复议直接起诉"), 15) == [["0"] * 15]

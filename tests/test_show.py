@@ -7,6 +7,7 @@ from pathlib import Path
 import pytest
 from click.testing import CliRunner
 
+from conftest import SPEC_CELLS
 from report_extract.cli import main
 from report_extract.display import layout
 
@@ -94,10 +95,6 @@ def _cells(line: str) -> tuple[int, ...]:
     return tuple(cell_len(line[:i]) for i, ch in enumerate(line) if ch == "│")
 
 
-SPEC_CELLS = ROOT.parent / "shared" / "spec" / "cells.csv"
-
-
-@pytest.mark.skipif(not SPEC_CELLS.exists(), reason="the contract's cells.csv (../shared/spec) is not beside the repo")
 def test_display_layout_has_every_canonical_cell_with_its_labels():
     import csv
 
