@@ -208,3 +208,23 @@ def test_rotated_pages_get_the_same_boxes(tmp_path, kiro_01):
     box = re.compile(r'<a class="box[^>]*>')
     assert box.findall(html) == box.findall(plain)
     assert re.findall(r'class="page" style="[^"]*"', html) == re.findall(r'class="page" style="[^"]*"', plain)
+
+
+def test_audit_shows_the_reading_extract_keeps(tmp_path, monkeypatch):
+    """Where the fast engine's tables fail (simulated: it loses every digit), extract
+    re-reads with pdfplumber; the audit page draws that same reading, not the failed one."""
+    from report_extract.readers import pdffast
+
+    real = pdffast.read_pages
+
+    def digitless(pdf):
+        pages = real(pdf)
+        for page in pages:
+            page.chars = [c for c in page.chars if not c.text.isdigit()]
+        return pages
+
+    monkeypatch.setattr(pdffast, "read_pages", digitless)
+    path = ROOT / "corpus" / "govnianbao_01.pdf"
+    html = audit(path, tmp_path / "a.html")
+    assert "PDF re-read with pdfplumber" in html
+    assert 'title="requests.new_received.total = 3119"' in html

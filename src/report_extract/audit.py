@@ -19,12 +19,12 @@ from html import escape
 from pathlib import Path
 from typing import Iterable, Optional
 
-from . import readers
 from .display import Grid, failed_keys, grids, value_text
 from .model import Cell, Document, Origin, TableBlock, TextBlock
-from .pipeline import from_document
+from .pipeline import extract_document
 from .result import CellValue, CheckResult, Result
 from .show import LOW_CONFIDENCE, check_row
+from .tables import extract_tables
 
 ZOOM = 1.5  # CSS pixels per PDF point: an A4 page 893 px wide
 RENDER_SCALE = 2.0  # image pixels per PDF point: sharp on high-density screens
@@ -55,8 +55,8 @@ class RenderedPage:
 
 
 def write_audit(path: str | Path, out: Path, engine: str = "auto") -> None:
-    doc = readers.read(path, engine=engine)  # what `extract` does, keeping the document
-    out.write_text(audit_html(doc, from_document(doc)), encoding="utf-8")
+    doc, result = extract_document(path, engine=engine)
+    out.write_text(audit_html(doc, result), encoding="utf-8")
 
 
 def audit_html(doc: Document, result: Result) -> str:
@@ -186,8 +186,8 @@ def source_map(doc: Document) -> dict[str, tuple[int, int, int]]:
         else:
             block.origin = Origin(line=len(refs))
             refs.append((b, -1, -1))
-    result = from_document(tagged)
-    return {c.key: refs[c.line] for c in result.cells if c.line is not None and not c.derived}
+    cells = extract_tables(tagged).cells
+    return {c.key: refs[c.line] for c in cells if c.line is not None and not c.derived}
 
 
 def _source_view(doc: Document, result: Result, failed: set[str]) -> str:

@@ -66,16 +66,22 @@ def from_document(doc: Document, overrides: Optional[dict] = None) -> Result:
 
 def extract(path: str | Path, *, overrides: Optional[dict] = None, **options) -> Result:
     """Extract one report.  `options` reach the readers (PDF: engine="fast"|"pdfplumber"|"auto")."""
+    return extract_document(path, overrides=overrides, **options)[1]
+
+
+def extract_document(path: str | Path, *, overrides: Optional[dict] = None, **options) -> tuple[Document, Result]:
+    """`extract`, with the document the result was read from (audit draws it)."""
     doc = readers.read(path, **options)
     result = from_document(doc, overrides)
     if doc.format == "pdf" and options.get("engine") in (None, "auto") and _doubt(result):
         # auto: the fast PDF engine's tables may be wrong where checks fail or tables are
         # missing; read again with the reference engine and keep the better result.
-        retry = from_document(readers.read(path, **{**options, "engine": "pdfplumber"}), overrides)
+        again = readers.read(path, **{**options, "engine": "pdfplumber"})
+        retry = from_document(again, overrides)
         if _doubt(retry) < _doubt(result):
             retry.warnings.append("PDF re-read with pdfplumber: the fast engine's tables failed checks")
-            return retry
-    return result
+            return again, retry
+    return doc, result
 
 
 def _doubt(result: Result) -> tuple[int, int]:
