@@ -208,3 +208,14 @@ def test_word_exported_html(tmp_path: Path) -> None:
     path.write_bytes(page.encode("gb2312"))
     assert [b.text for b in read(path).blocks] == [
         "某局2022年政府信息公开工作年度报告", "一、总体情况", "本年度我局认真做好信息公开工作。"]
+
+
+@pytest.mark.parametrize("depth, warned", [(200, False), (251, False), (252, True), (300, True)])
+def test_markup_nested_past_the_parser_limit_is_warned(tmp_path: Path, depth: int, warned: bool) -> None:
+    """libxml2 keeps 255 levels; text below that is dropped, and the document says so
+    (the body and html elements add two levels to the divs)."""
+    page = tmp_path / "deep.html"
+    body = "<p>示例区2023年政府信息公开工作年度报告</p>" + "<div>" * depth + "<span>深处</span>" + "</div>" * depth
+    page.write_text(f"<html><body>{body}</body></html>", encoding="utf-8")
+    doc = read(page)
+    assert any("nested deeper than 255 levels" in w for w in doc.warnings) is warned

@@ -67,7 +67,8 @@ def read(path: Path, data: bytes, ocr: Optional[str] = None) -> Document:
     doc = Document(path=str(path), format="html")
     if decoded.warning:
         doc.warnings.append(decoded.warning)
-    if any(len(list(el.iterancestors())) >= _MAX_DEPTH - 1 for el in root.iter()):
+    # One XPath pass (counting every element's ancestors in Python took a fifth of a read).
+    if root.xpath("boolean(.//node()[not(self::text())][count(ancestor::*) >= $n])", n=_MAX_DEPTH - 1):
         doc.warnings.append(f"markup nested deeper than {_MAX_DEPTH} levels: the deepest text is lost")
     doc.title_hint = _title(root)
     body = root.find("body")
