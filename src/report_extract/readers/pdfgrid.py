@@ -141,16 +141,19 @@ def closing_rules(horizontal: Sequence[Seg], vertical: Sequence[Seg]) -> list[Se
     Word does not draw the border where a table breaks across pages: the last row on a
     page and the first row on the next are open, and their cells would be lost.
     """
-    out: list[Seg] = []
-    for _, v in _groups(horizontal, vertical):
-        x0, x1 = min(s[0] for s in v), max(s[0] for s in v)
-        out += [(min(s[1] for s in v), x0, x1), (max(s[2] for s in v), x0, x1)]
-    return out
+    return [rule for _, v in _groups(horizontal, vertical) for rule in _closing(v)]
+
+
+def _closing(v: Sequence[Seg]) -> list[Seg]:
+    """The rules at the top and bottom of one table's vertical rules."""
+    x0, x1 = min(s[0] for s in v), max(s[0] for s in v)
+    return [(min(s[1] for s in v), x0, x1), (max(s[2] for s in v), x0, x1)]
 
 
 def ruled_tables(horizontal: Sequence[Seg], vertical: Sequence[Seg]) -> list[list[BBox]]:
     """Cell boxes of every ruled table on a page."""
-    tables = [_cells(h + closing_rules(h, v), v) for h, v in _groups(horizontal, vertical)]
+    # A group is connected already: its closing rules need no second grouping.
+    tables = [_cells(h + _closing(v), v) for h, v in _groups(horizontal, vertical)]
     return [t for t in tables if t]
 
 
