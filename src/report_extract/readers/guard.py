@@ -172,7 +172,7 @@ def _inflated_size(data: bytes, start: int, limit: int) -> int:
             while d.unconsumed_tail and size < limit:
                 size += len(d.decompress(d.unconsumed_tail, _INFLATE_CHUNK))
     except zlib.error:
-        return 0 if size == 0 else size
+        pass  # a broken stream inflates to what came out before the error
     return size
 
 
