@@ -264,3 +264,12 @@ def test_pages_needing_ocr():
     assert _needs_ocr(scan, "auto") == whole
     assert _needs_ocr(pasted, "auto") == [(50.0, 400.0, 550.0, 800.0)]  # a table pasted as a picture
     assert _needs_ocr(text, "always") == whole
+
+
+@pytest.mark.parametrize("name", ["kiro_01.pdf", "shuyang_01.html"])
+def test_unknown_ocr_mode_is_an_error_for_every_format(name, monkeypatch):
+    """A mistyped mode (here from the environment) is refused for pictures in a web page
+    as for PDF pages, not taken as auto."""
+    monkeypatch.setenv("REPORT_EXTRACT_OCR", "sometimes")
+    with pytest.raises(ValueError, match="unknown OCR mode 'sometimes'"):
+        readers.read(CORPUS / name)

@@ -16,6 +16,7 @@ from __future__ import annotations
 import os
 import threading
 from dataclasses import dataclass, replace
+from typing import Optional
 
 import numpy as np
 
@@ -23,6 +24,7 @@ import numpy as np
 # dpi reads every labelled cell of 150 and 200 dpi scans exactly at the least CPU; 200
 # dpi reads the same at ~15% more; 300 dpi costs more and misreads more (the recogniser
 # works on 48-pixel text lines: larger glyphs only get scaled down again).
+MODES = ("auto", "always", "never")
 DPI = int(os.environ.get("REPORT_EXTRACT_OCR_DPI", "150"))
 THREADS = int(os.environ.get("REPORT_EXTRACT_OCR_THREADS", "1"))
 # Text is found on the page scaled to at most this many pixels on its long side (the
@@ -70,6 +72,14 @@ class OcrChar:
 _ENGINE = None
 _LOCK = threading.Lock()
 
+
+def ocr_mode(mode: Optional[str]) -> str:
+    """The OCR mode for PDFs and pictures alike: `mode`, else REPORT_EXTRACT_OCR (read per
+    call, for API users), else auto; an unknown mode is an error, never a silent auto."""
+    mode = mode or os.environ.get("REPORT_EXTRACT_OCR", "auto")
+    if mode not in MODES:
+        raise ValueError(f"unknown OCR mode {mode!r}: choose one of {', '.join(MODES)}")
+    return mode
 
 def available() -> bool:
     try:

@@ -14,7 +14,6 @@ from __future__ import annotations
 
 import base64
 import io
-import os
 import re
 from dataclasses import dataclass, field, replace
 from pathlib import Path
@@ -63,7 +62,7 @@ def wanted(mode: Optional[str]) -> bool:
     """Whether to look for pictures at all (`--ocr never`, or no OCR engine: no)."""
     from . import ocr
 
-    return (mode or os.environ.get("REPORT_EXTRACT_OCR", "auto")) != "never" and ocr.available()
+    return ocr.ocr_mode(mode) != "never" and ocr.available()
 
 
 def mark_html(root, path: Path) -> Pictures:

@@ -16,7 +16,6 @@ the report's arithmetic settle uncertain digits (`ocrfix`).
 from __future__ import annotations
 
 import hashlib
-import os
 from dataclasses import dataclass, field, replace
 from typing import TYPE_CHECKING, Optional
 
@@ -31,7 +30,6 @@ from .readers.pdflayout import PageContent
 if TYPE_CHECKING:  # OpenCV loads only when a page is OCR'd: OCR is an optional extra
     from .ocrgrid import ScannedPage
 
-MODES = ("auto", "always", "never")
 # A page with fewer usable characters than this has no usable text layer (a scan stamped
 # with a page number or a watermark still counts as a scan; so does a page whose font
 # has no Unicode map: see `_usable`).
@@ -117,10 +115,7 @@ class Scans:
 def scan_pdf(pdf: pdfium.PdfDocument, data: bytes, pages: list[PageContent], mode: Optional[str] = None) -> Scans:
     """OCR what `mode` asks for.  Without the OCR engine installed, the pages that need
     it are listed in `Scans.missing` instead."""
-    # Read per call: `convert --ocr` sets it for its worker processes.
-    mode = mode or os.environ.get("REPORT_EXTRACT_OCR", "auto")
-    if mode not in MODES:
-        raise ValueError(f"unknown OCR mode {mode!r}: choose one of {', '.join(MODES)}")
+    mode = ocr_engine.ocr_mode(mode)
     if mode == "never":
         return Scans()
     # The pipeline reads a PDF again with the other engine when checks fail; the scan
