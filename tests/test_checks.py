@@ -60,3 +60,24 @@ def test_soft_prose_check():
     soft = next(c for c in r.checks if c.check == "text.requests")
     assert (soft.left, soft.right, soft.ok) == (75, 74, False)
     assert "75件" in soft.note
+
+
+def test_the_cells_a_check_reads_are_those_its_equation_adds() -> None:
+    """What show/audit/xlsx mark red and what confirms an OCR'd cell (checks.cells_read):
+    a printed （六） is read, not the three rows under it; a derived （六） stands for them."""
+    from report_extract.checks import cells_read
+    from report_extract.display import failed_keys
+    from report_extract.result import CellValue, CheckResult
+
+    def cells(derived_other: bool) -> list[CellValue]:
+        rows = {"result_total": 10, "granted": 6, "other_total": 4, "other_no_correction": 2,
+                "other_fee_unpaid": 1, "other_misc": 2, "new_received": 9}  # fmt: skip
+        return [CellValue("requests", r, "total", v, derived=derived_other and r == "other_total")
+                for r, v in rows.items()]
+
+    failed = CheckResult("requests.result_total", "total", 10, 11, False)
+    printed = failed_keys([failed], cells(derived_other=False))
+    assert {"requests.result_total.total", "requests.granted.total", "requests.other_total.total"} <= printed
+    assert not printed & {"requests.other_no_correction.total", "requests.new_received.total"}
+    derived = cells_read(failed, cells(derived_other=True))
+    assert "requests.other_total.total" not in derived and "requests.other_misc.total" in derived

@@ -17,9 +17,8 @@ pytest.importorskip("rapidocr")
 pytest.importorskip("cv2")
 
 from report_extract import ocr, readers  # noqa: E402
-from report_extract.checks import table_checks  # noqa: E402
+from report_extract.checks import cells_read, table_checks  # noqa: E402
 from report_extract.model import TableBlock  # noqa: E402
-from report_extract.ocrfix import covered  # noqa: E402
 from report_extract.ocrgrid import ScannedPage  # noqa: E402
 from report_extract.ocrpdf import Scans  # noqa: E402
 from report_extract.ocrsample import scanned_pdf  # noqa: E402
@@ -80,7 +79,7 @@ def test_every_unconfirmed_cell_warned(results, name, dpi):
     result = results[(name, dpi)]
     printed = [c for c in result.cells if not c.derived]
     assert printed and all(c.confidence is not None and c.page and c.bbox for c in printed)
-    confirmed = {k for check in result.checks if check.ok for k in covered(check, result.cells)}
+    confirmed = {k for check in result.checks if check.ok for k in cells_read(check, result.cells)}
     for c in printed:
         if c.key not in confirmed:
             assert any(w.startswith(f"OCR: {c.key}") for w in result.warnings), c.key

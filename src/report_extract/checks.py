@@ -118,3 +118,21 @@ def prose_checks(text: str, cells: list[CellValue]) -> list[CheckResult]:
         out.append(CheckResult("text.requests", f"{rule['row']}.total", stated, table_value,
                                stated == table_value, note=m.group(0).strip()))
     return out
+
+
+def cells_read(check: CheckResult, cells: list[CellValue]) -> set[str]:
+    """Keys of the printed cells a table check's equation reads; a derived （六） stands
+    for the three rows it adds up."""
+    derived = {c.row for c in cells if c.derived}
+    scope = check.scope
+    if check.check == "requests.balance":
+        return {f"requests.{r}.{scope}" for r in ("new_received", "carried_over", "result_total", "carried_forward")}
+    if check.check == "requests.result_total":
+        rows = [r for r in OUTCOMES_SINGLE if r not in derived]
+        rows += OTHER_SPLIT if "other_total" in derived else ()
+        return {f"requests.{r}.{scope}" for r in ["result_total", *rows]}
+    if check.check == "requests.row_total":
+        return {f"requests.{scope}.{c}" for c in REQ_COLS}
+    if check.check == "review_litigation.total":
+        return {f"review_litigation.{scope}.{c}" for c in [*REVIEW_COLS, "total"]}
+    return set()

@@ -9,14 +9,14 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from functools import lru_cache
-from typing import Callable, Iterable, Optional
+from typing import Iterable, Optional
 
+from .checks import cells_read
 from .patterns import load_toml
 from .result import CellValue, CheckResult, Number
 
 TABLES = ("proactive", "requests", "review_litigation")
 # Rows of table 3 that are not outcomes: every other row adds up to （七）总计.
-REQUEST_NON_OUTCOMES = {"new_received", "carried_over", "carried_forward"}
 
 
 @dataclass
@@ -221,23 +221,11 @@ def cell_labels() -> dict[str, str]:
     return out
 
 
-BALANCE_ROWS = {"new_received", "carried_over", "result_total", "carried_forward"}
-# check id → whether a cell takes part in the check of a scope
-CHECK_CELLS: dict[str, Callable[[CellValue, str], bool]] = {
-    "requests.balance": lambda c, scope: c.table == "requests" and c.col == scope and c.row in BALANCE_ROWS,
-    "requests.result_total": lambda c, scope: (c.table == "requests" and c.col == scope
-                                               and c.row not in REQUEST_NON_OUTCOMES),
-    "requests.row_total": lambda c, scope: c.table == "requests" and c.row == scope,
-    "review_litigation.total": lambda c, scope: c.table == "review_litigation" and c.row == scope,
-    "text.requests": lambda c, scope: c.key == f"requests.{scope}",
-}
-
-
-def check_keys(check: CheckResult, cells: Iterable[CellValue]) -> set[str]:
-    """The cells a check adds up: the column of table 3 for balance/result_total, the row
-    for row_total, the group of table 4, the 总计 cell a prose count was compared with."""
-    takes_part = CHECK_CELLS.get(check.check)
-    return {c.key for c in cells if takes_part and takes_part(c, check.scope)}
+def check_keys(check: CheckResult, cells: list[CellValue]) -> set[str]:
+    """The cells a check adds up (checks.cells_read), and for a prose check the 总计 cell
+    the prose count was compared with; only cells the report has."""
+    keys = {f"requests.{check.scope}"} if check.check == "text.requests" else cells_read(check, cells)
+    return keys & {c.key for c in cells}
 
 
 def failed_keys(checks: Iterable[CheckResult], cells: list[CellValue]) -> set[str]:

@@ -9,13 +9,13 @@ from an image is silently trusted.
 """
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, Iterator, Optional
+from typing import TYPE_CHECKING, Optional
 
-from .checks import OUTCOMES_SINGLE, REQ_COLS, REVIEW_COLS, table_checks
+from .checks import cells_read, table_checks
 from .model import Cell, Document, TableBlock
 from .ocr import CHAR_SURE
 from .result import CellValue, CheckResult
-from .tables import OTHER_SPLIT, extract_tables
+from .tables import extract_tables
 
 if TYPE_CHECKING:
     from .ocrpdf import Scans
@@ -98,7 +98,7 @@ def _cell_index(doc: Document) -> dict[tuple[Optional[int], Optional[tuple]], Ce
 
 def _warn_unconfirmed(doc: Document, cells: dict) -> None:
     values = extract_tables(doc).cells
-    confirmed = {key for check in table_checks(values) if check.ok for key in covered(check, values)}
+    confirmed = {key for check in table_checks(values) if check.ok for key in cells_read(check, values)}
     for v in values:
         if v.confidence is None or v.derived:
             continue
@@ -107,19 +107,3 @@ def _warn_unconfirmed(doc: Document, cells: dict) -> None:
         elif v.key not in confirmed:
             doc.warnings.append(f"OCR: {v.key} = {v.raw!r} (confidence {v.confidence:.2f}) "
                                 "is not confirmed by any check")
-
-
-def covered(check: CheckResult, values: list[CellValue]) -> Iterator[str]:
-    """Keys of the printed cells a check's equation reads."""
-    derived = {v.row for v in values if v.derived}
-    if check.check == "requests.balance":
-        rows = ["new_received", "carried_over", "result_total", "carried_forward"]
-        yield from (f"requests.{r}.{check.scope}" for r in rows)
-    elif check.check == "requests.result_total":
-        rows = [r for r in OUTCOMES_SINGLE if r != "other_total" or r not in derived]
-        rows += OTHER_SPLIT if "other_total" in derived else []
-        yield from (f"requests.{r}.{check.scope}" for r in ["result_total", *rows])
-    elif check.check == "requests.row_total":
-        yield from (f"requests.{check.scope}.{c}" for c in REQ_COLS)
-    elif check.check == "review_litigation.total":
-        yield from (f"review_litigation.{check.scope}.{c}" for c in [*REVIEW_COLS, "total"])
