@@ -22,17 +22,6 @@ from .rows import ObservedRow, observe
 from .stream import Item, Pos, items, region, search
 from .values import parse
 
-REQUESTS_BASE = [
-    "new_received", "carried_over", "granted", "partially_granted",
-    "denied_state_secret", "denied_law_prohibited", "denied_security_stability",
-    "denied_third_party", "denied_internal_affairs", "denied_process_info",
-    "denied_enforcement_file", "denied_admin_query",
-    "unable_not_held", "unable_needs_creation", "unable_unclear",
-    "not_processed_petition", "not_processed_duplicate", "not_processed_publication",
-    "not_processed_excessive", "not_processed_confirm_reissue",
-]  # fmt: skip
-REQUESTS_TAIL = ["result_total", "carried_forward"]
-REVIEW_HEADING = r"行政复议\s*[、和及与]?\s*行政诉讼\s*情况"
 # Where the kind of a column is not a plain count (spec: cells.csv `unit`).
 KINDS = {
     "items_delta": "signed_count",
@@ -158,9 +147,10 @@ def _requests(region_items: list[Item], out: Tables) -> bool:
     """Table 3; returns True when （六）其他处理 is split into three rows."""
     cols = labels.tables()["requests"].columns
     rows = observe(region_items, "requests")
-    variants = {
-        True: REQUESTS_BASE + list(OTHER_SPLIT) + REQUESTS_TAIL,
-        False: REQUESTS_BASE + ["other_total"] + REQUESTS_TAIL,
+    keys = list(labels.tables()["requests"].rows)  # printed order (labels.toml)
+    variants = {  # （六） printed as three rows, or as one
+        True: [k for k in keys if k != "other_total"],
+        False: [k for k in keys if k not in OTHER_SPLIT],
     }
     results = {split: _fit_rows("requests", rows, keys, lambda k: cols, len(cols)) for split, keys in variants.items()}
     split = results[True][0] >= results[False][0]
@@ -278,7 +268,7 @@ def _regions(seq: list[Item]) -> dict[str, tuple[Pos, Optional[Pos]]]:
     specs = labels.tables()
     p = search(seq, specs["proactive"].start)
     r = search(seq, specs["requests"].start, p or (0, 0))
-    v = search(seq, (*specs["review_litigation"].start, REVIEW_HEADING), r or p or (0, 0))
+    v = search(seq, specs["review_litigation"].start, r or p or (0, 0))
     e = search(seq, specs["review_litigation"].end, v) if v else None
     found: dict[str, tuple[Pos, Optional[Pos]]] = {}
     if p:
