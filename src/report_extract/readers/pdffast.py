@@ -14,12 +14,10 @@ from typing import Iterator
 import pypdfium2 as pdfium
 import pypdfium2.raw as pdfium_c
 
-from .pdfgrid import BBox, Seg, ruled_tables
+from .pdfgrid import THIN, BBox, Seg, ruled_tables
 from .pdflayout import PageContent
 from .pdftext import Char, dedupe
 
-# A path at most this thick (points) across is a rule, whatever its drawing mode.
-THIN = 3.0
 # A path segment whose ends differ by less than this across its direction is straight
 # along x or y; slanted segments are not table rules.
 AXIS_TOLERANCE = 1.0

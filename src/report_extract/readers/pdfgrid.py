@@ -24,6 +24,9 @@ JOIN = 3.0
 # A row or column narrower than this whose cells are all blank is an artefact of double
 # rules, not a printed row.
 MIN_BLANK_EXTENT = 5.0
+# A path or filled rectangle at most this thick (points) across is a rule, whatever its
+# drawing mode (both engines).
+THIN = 3.0
 
 
 @dataclass
@@ -204,11 +207,16 @@ def to_grid(fragments: Sequence[RawTable]) -> list[list[Cell]]:
     return [[r[j] for j in keep] for r in rows]
 
 
+
+def rounded(b: BBox) -> BBox:
+    """A box as the document model keeps it: hundredths of a point."""
+    return (round(b[0], 2), round(b[1], 2), round(b[2], 2), round(b[3], 2))
+
 def _fragment_rows(frag: RawTable, xs: Sequence[float]) -> tuple[list[list[Cell]], list[float]]:
     ys = cluster([v for c in frag.cells for v in (c[1], c[3])])
     grid: list[list[Optional[Cell]]] = [[None] * (len(xs) - 1) for _ in range(len(ys) - 1)]
     for box, text in zip(frag.cells, frag.texts):
-        origin = Origin(page=frag.page, bbox=tuple(round(v, 2) for v in box))  # type: ignore[arg-type]
+        origin = Origin(page=frag.page, bbox=rounded(box))
         i0, i1 = nearest(ys, box[1]), nearest(ys, box[3])
         j0, j1 = nearest(xs, box[0]), nearest(xs, box[2])
         for i in range(i0, i1):
@@ -216,9 +224,8 @@ def _fragment_rows(frag: RawTable, xs: Sequence[float]) -> tuple[list[list[Cell]
                 grid[i][j] = Cell(text, origin, merged=(i, j) != (i0, j0))
     rows = []
     for i, row in enumerate(grid):
-        rows.append([c if c is not None else Cell("", Origin(page=frag.page, bbox=(
-            round(xs[j], 2), round(ys[i], 2), round(xs[j + 1], 2), round(ys[i + 1], 2))))
-            for j, c in enumerate(row)])
+        rows.append([c if c is not None else Cell("", Origin(page=frag.page, bbox=rounded(
+            (xs[j], ys[i], xs[j + 1], ys[i + 1])))) for j, c in enumerate(row)])
     return rows, [b - a for a, b in zip(ys, ys[1:])]
 
 

@@ -15,7 +15,7 @@ from typing import Optional, Sequence, Union
 
 from ..model import Block, Origin, TableBlock, TextBlock
 from .pdfborderless import borderless_tables
-from .pdfgrid import BBox, CellIndex, RawTable, to_grid
+from .pdfgrid import BBox, CellIndex, RawTable, rounded, to_grid
 from .pdftext import Char, Line, block_text, group_lines, join_lines, line_text, make_lines
 
 # Lines within this fraction of the page height from the top or bottom edge may be page
@@ -161,7 +161,7 @@ def _to_blocks(items: Sequence[Union[Line, list[RawTable]]]) -> list[Block]:
             blocks.append(_text_block(para, body))
             para = []
         first = it[0]
-        blocks.append(TableBlock(to_grid(it), Origin(page=first.page, bbox=_round(first.bbox))))
+        blocks.append(TableBlock(to_grid(it), Origin(page=first.page, bbox=rounded(first.bbox))))
     if para:
         blocks.append(_text_block(para, body))
     return blocks
@@ -204,8 +204,5 @@ def _text_block(lines: Sequence[Line], body: _Body) -> TextBlock:
     large = body.size and all(li.size > 1.15 * body.size for li in lines)
     heading = len(text) <= HEADING_MAX_CHARS and (large or (len(lines) == 1 and _NUMBERED.match(text)))
     return TextBlock("heading" if heading else "paragraph", text,
-                     Origin(page=lines[0].page, bbox=_round(bbox)))
+                     Origin(page=lines[0].page, bbox=rounded(bbox)))
 
-
-def _round(b: BBox) -> BBox:
-    return (round(b[0], 2), round(b[1], 2), round(b[2], 2), round(b[3], 2))

@@ -10,15 +10,13 @@ from typing import Any
 
 import pdfplumber
 
-from .pdfgrid import closing_rules
+from .pdfgrid import THIN, closing_rules
 from .pdflayout import PageContent
 from .pdftext import Char
 
 # Only printed rules delimit cells: WPS paints a white rectangle behind every line of body
 # text, and shaded header cells are filled rectangles; neither is a table border.
 TABLE_SETTINGS: dict[str, Any] = {"vertical_strategy": "lines", "horizontal_strategy": "lines"}
-# A filled rectangle at most this thick (points) is drawn as a rule.
-THIN = 3.0
 
 
 def read_pages(data: bytes) -> list[PageContent]:
