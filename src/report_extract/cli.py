@@ -58,7 +58,8 @@ def main() -> None:
                    "(memory). 0: no limit.")
 @click.option("--sqlite/--no-sqlite", default=True, show_default=True,
               help="Also write reports.db (SQLite with Chinese full-text search on sections).")
-@click.option("--parquet", is_flag=True, help="Also write a Parquet file per table: reports, cells, checks, sections, errors, facts.")
+@click.option("--parquet", is_flag=True,
+              help="Also write a Parquet file per table: reports, cells, checks, sections, errors, facts.")
 @click.option("--executor", type=click.Choice(["local", "dask"]), default="local", show_default=True,
               help="Where documents are converted: local worker processes, or a Dask cluster.")
 @click.option("--scheduler", metavar="ADDRESS",
