@@ -26,3 +26,19 @@ def turned(path: Path) -> bytes:
         page.set_rotation(90)
         page.gen_content()
     return save(doc)
+
+
+def fast_engine_loses_digits(monkeypatch) -> None:
+    """Make the fast PDF engine drop every digit it reads: its tables then fail, and the
+    auto engine must fall back to pdfplumber."""
+    from report_extract.readers import pdffast
+
+    real = pdffast.read_pages
+
+    def digitless(pdf):
+        pages = real(pdf)
+        for page in pages:
+            page.chars = [c for c in page.chars if not c.text.isdigit()]
+        return pages
+
+    monkeypatch.setattr(pdffast, "read_pages", digitless)

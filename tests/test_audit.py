@@ -15,7 +15,7 @@ import pytest
 from click.testing import CliRunner
 from PIL import Image
 
-from pdf_build import turned as rotated
+from pdf_build import fast_engine_loses_digits, turned as rotated
 from report_extract import extract
 from report_extract.audit import CAPTION_PX, HEADER_PX, boxes, page_tops, table_pages
 from report_extract.cli import main
@@ -213,17 +213,7 @@ def test_rotated_pages_get_the_same_boxes(tmp_path, kiro_01):
 def test_audit_shows_the_reading_extract_keeps(tmp_path, monkeypatch):
     """Where the fast engine's tables fail (simulated: it loses every digit), extract
     re-reads with pdfplumber; the audit page draws that same reading, not the failed one."""
-    from report_extract.readers import pdffast
-
-    real = pdffast.read_pages
-
-    def digitless(pdf):
-        pages = real(pdf)
-        for page in pages:
-            page.chars = [c for c in page.chars if not c.text.isdigit()]
-        return pages
-
-    monkeypatch.setattr(pdffast, "read_pages", digitless)
+    fast_engine_loses_digits(monkeypatch)
     path = ROOT / "corpus" / "govnianbao_01.pdf"
     html = audit(path, tmp_path / "a.html")
     assert "PDF re-read with pdfplumber" in html

@@ -18,7 +18,7 @@ import pypdfium2.raw as pdfium_c
 import pytest
 
 from conftest import SPEC_CELLS, truth
-from pdf_build import save, turned
+from pdf_build import fast_engine_loses_digits, save, turned
 from reader_grids import tables
 from report_extract import extract
 from report_extract.checks import table_checks
@@ -244,17 +244,7 @@ def test_extract_end_to_end(name, engine):
 def test_auto_falls_back_to_pdfplumber_when_fast_tables_fail(monkeypatch):
     """The pipeline re-reads with the reference engine when the fast one's tables are
     unusable (simulated: the fast engine loses every digit)."""
-    from report_extract.readers import pdffast
-
-    real = pdffast.read_pages
-
-    def digitless(pdf):
-        pages = real(pdf)
-        for page in pages:
-            page.chars = [c for c in page.chars if not c.text.isdigit()]
-        return pages
-
-    monkeypatch.setattr(pdffast, "read_pages", digitless)
+    fast_engine_loses_digits(monkeypatch)
     result = extract(CORPUS / "govnianbao_01.pdf", engine="auto")
     assert any("pdfplumber" in w for w in result.warnings)
     assert result.value("requests", "new_received", "total") == 3119
