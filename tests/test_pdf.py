@@ -467,3 +467,64 @@ def test_seed_docx_printed_to_pdf(seed_pdf, engine):
     assert not wrong_cells(result.cells, "000_a01111d04fa25f8f")
     doc = pdf_reader.read(seed_pdf, seed_pdf.read_bytes(), engine=engine)
     assert value_rows(table_with(doc, "未经复议直接起诉"), 15) == [["0"] * 15]
+
+
+def count_pdfplumber_reads(monkeypatch) -> list[int]:
+    """Count the reference engine's readings of a PDF."""
+    from report_extract.readers import pdfplumb
+
+    calls: list[int] = []
+    real = pdfplumb.read_pages
+
+    def counted(data):
+        calls.append(len(data))
+        return real(data)
+
+    monkeypatch.setattr(pdfplumb, "read_pages", counted)
+    return calls
+
+
+@pytest.mark.parametrize("name", PDFS)
+def test_issue20_pdf_read_once_when_fast_reading_holds(name, monkeypatch):
+    """Issue 20: a PDF is read once under the default engine unless its fast reading gives
+    a reason to doubt it.  govnianbao_01 passes every check; kiro_01 fails its printed
+    table-4 totals and kiro_02 a soft prose check, each on cleanly read cells: the report's
+    own arithmetic, which a second reading would only confirm."""
+    calls = count_pdfplumber_reads(monkeypatch)
+    result = extract(CORPUS / f"{name}.pdf")
+    assert calls == []
+    assert not any("read again" in w for w in result.warnings)
+    assert not wrong_cells(result.cells, name)
+
+
+def test_issue20_doubt_names_its_reason(monkeypatch):
+    """The fast engine losing digits leaves blank cells: the reason is given, the
+    reference engine reads again once, and its reading is kept."""
+    fast_engine_loses_digits(monkeypatch)
+    calls = count_pdfplumber_reads(monkeypatch)
+    result = extract(CORPUS / "govnianbao_01.pdf")
+    assert len(calls) == 1
+    assert [w for w in result.warnings if w.startswith("read again with pdfplumber, whose tables hold better")]
+
+
+@pytest.mark.parametrize("damage", ["cut tail", "wrong startxref"])
+def test_issue16_damaged_pdf_keeps_the_fast_reading(damage, monkeypatch, tmp_path):
+    """Issue 16: PDFium repairs a PDF whose last 20 bytes are cut or whose startxref is
+    wrong, pdfminer does not ("No /Root object!").  The good first reading stands: read once
+    when it holds; and when it is doubted (the fast engine made to lose digits), the failed
+    second reading is a warning, not the document's error."""
+    data = (CORPUS / "govnianbao_01.pdf").read_bytes()
+    if damage == "cut tail":
+        data = data[:-20]
+    else:
+        start = data.rindex(b"startxref")
+        data = data[:start] + b"startxref\n999999\n%%EOF\n"
+    path = tmp_path / "damaged.pdf"
+    path.write_bytes(data)
+    with pytest.raises(ReaderError, match="No /Root object"):
+        read_any(path, engine="pdfplumber")
+    result = extract(path)
+    assert not wrong_cells(result.cells, "govnianbao_01")
+    fast_engine_loses_digits(monkeypatch)
+    doubted = extract(path)
+    assert any(w.startswith("second reading with pdfplumber failed") for w in doubted.warnings)

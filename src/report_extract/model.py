@@ -73,6 +73,10 @@ class Document:
     title_hint: Optional[str] = None  # a title the container states (HTML <title>, crawler header)
     header: dict[str, str] = field(default_factory=dict)  # key/value lines a crawler or CMS put before the body
     warnings: list[str] = field(default_factory=list)
+    # Options for a second, slower reading of the same file that the reader offers when its
+    # first reading may be doubted (a PDF read by the fast engine: {"engine": "pdfplumber"}).
+    # Whether to take it is decided after the tables and checks (report_extract/fallback.py).
+    second_reading: Optional[dict[str, str]] = None
 
     def lines(self) -> list[str]:
         """Every text block, and every table row with its cells joined by tabs, in reading order."""

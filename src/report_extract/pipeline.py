@@ -4,7 +4,7 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Optional
 
-from . import readers
+from . import fallback, readers
 from .checks import prose_checks, table_checks
 from .facts import extract_facts
 from .meta import extract_meta
@@ -73,18 +73,22 @@ def extract_document(path: str | Path, *, overrides: Optional[dict] = None, **op
     """`extract`, with the document the result was read from (audit draws it)."""
     doc = readers.read(path, **options)
     result = from_document(doc, overrides)
-    if doc.format == "pdf" and options.get("engine") in (None, "auto") and _doubt(result):
-        # auto: the fast PDF engine's tables may be wrong where checks fail or tables are
-        # missing; read again with the reference engine and keep the better result.
-        again = readers.read(path, **{**options, "engine": "pdfplumber"})
-        retry = from_document(again, overrides)
-        if _doubt(retry) < _doubt(result):
-            retry.warnings.append("PDF re-read with pdfplumber: the fast engine's tables failed checks")
-            return again, retry
+    if doc.second_reading is None:
+        return doc, result
+    why = fallback.doubt(doc, result)
+    if not why:
+        return doc, result
+    engine = doc.second_reading.get("engine", "")
+    try:
+        again = readers.read(path, **{**options, **doc.second_reading})
+    except readers.ReaderError as e:
+        # The first reading stands: a reference parser that chokes on a damaged file
+        # (a wrong startxref, a cut tail) must not replace a reading that worked.
+        result.warnings.append(f"second reading with {engine} failed ({e}); kept the first: {why.reasons[0]}")
+        return doc, result
+    retry = from_document(again, overrides)
+    if why.worse_than(fallback.doubt(again, retry)):
+        retry.warnings.append(f"read again with {engine}, whose tables hold better: {why.reasons[0]}")
+        return again, retry
+    result.warnings.append(f"read again with {engine}, no better; kept the first: {why.reasons[0]}")
     return doc, result
-
-
-def _doubt(result: Result) -> tuple[int, int]:
-    """(tables missing, checks failed): zero when nothing suggests a misread table."""
-    missing = {"ok": 0, "partial": 1}.get(result.status, len(TABLES))
-    return missing, sum(1 for c in result.checks if c.ok is False and not c.check.startswith("text."))

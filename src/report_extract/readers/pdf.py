@@ -4,9 +4,9 @@ Engines (`engine=` per call, which the CLI's `--engine` passes; default `ENGINE`
 
 - `fast`       pypdfium2 characters and ruling lines (`pdffast`), ~5 ms a page;
 - `pdfplumber` the reference engine (`pdfplumb`), ~50 ms a page;
-- `auto`       (default) fast, read again with pdfplumber when the fast engine's tables
-               do not hold the known table labels the text shows.  The pipeline may also
-               call `read(path, data, engine="pdfplumber")` itself when its checks fail.
+- `auto`       (default) fast, offering pdfplumber as a second reading
+               (`Document.second_reading`), which the pipeline takes only when the tables
+               and checks give a reason to doubt the first (report_extract/fallback.py).
 
 The environment variable REPORT_EXTRACT_PDF_ENGINE sets the initial default (for
 benchmarks and worker processes).  Both engines share the layout code (`pdflayout`,
@@ -23,18 +23,13 @@ import pypdfium2 as pdfium
 import pypdfium2.raw as pdfium_c
 
 from .. import ocrpdf
-from ..model import Document, TableBlock, TextBlock
+from ..model import Document
 from . import ReaderError
 from . import pdffast, pdfplumb
 from .pdflayout import PageContent, build_blocks
 
 ENGINES = ("fast", "pdfplumber", "auto")
 ENGINE = os.environ.get("REPORT_EXTRACT_PDF_ENGINE", "auto")
-
-# Row and column labels printed only inside the statistical tables.  When the text
-# outside the tables shows one of them, a table was not recognised as one.
-TABLE_ONLY_LABELS = ("本年新收政府信息公开申请数量", "上年结转政府信息公开申请数量",
-                     "结转下年度继续办理", "本年制发件数", "本年新制作数量", "未经复议直接起诉")
 _SPACE = re.compile(r"\s+")
 
 
@@ -54,11 +49,7 @@ def read(path: Path, data: bytes, engine: Optional[str] = None, ocr: Optional[st
             raise ReaderError(_no_text(pdf) + scans.why_not())
         doc = _document(path, pages)
         if engine == "auto":
-            missed = untabled_labels(doc)
-            if missed:
-                doc = _document(path, scans.apply(pdfplumb.read_pages(data)))
-                doc.warnings.append(f"fast PDF engine missed the table holding {missed[0]}; "
-                                    "read with pdfplumber")
+            doc.second_reading = {"engine": "pdfplumber"}
         scans.finish(doc)
         return doc
     finally:
@@ -94,11 +85,3 @@ def _no_text(pdf: pdfium.PdfDocument) -> str:
     if images:
         return f"no text layer: OCR needed ({len(pdf)} pages, {images} images, no text)"
     return f"empty PDF: no text and no images on its {len(pdf)} pages"
-
-
-def untabled_labels(doc: Document) -> list[str]:
-    """Table-only labels that the document prints outside every table (empty: all found)."""
-    text = _SPACE.sub("", "".join(b.text for b in doc.blocks if isinstance(b, TextBlock)))
-    tables = _SPACE.sub("", "".join(c.text for b in doc.blocks if isinstance(b, TableBlock)
-                                    for row in b.rows for c in row))
-    return [label for label in TABLE_ONLY_LABELS if label in text and label not in tables]
