@@ -138,11 +138,18 @@ def tables() -> dict[str, TableSpec]:
 
 def score(text: str, spec: RowSpec) -> float:
     """How well printed label `text` matches row `spec` (0..1)."""
+    return _score(text, spec.forms)
+
+
+# Every report of a template prints the same labels, so a crawl asks the same questions
+# again and again: remembered, a label is scored against a row once per process.
+@lru_cache(maxsize=65536)
+def _score(text: str, forms: tuple[str, ...]) -> float:
     norm = normalise(text)
     if not norm:
         return 0.0
     best = 0.0
-    for form in spec.forms:
+    for form in forms:
         if norm == form:
             return 1.0
         best = max(best, dice(norm, form))

@@ -1,7 +1,7 @@
 """The typed result of extracting one report, and its JSON shape (the spec's object)."""
 from __future__ import annotations
 
-from dataclasses import asdict, dataclass, field
+from dataclasses import asdict, dataclass, field, fields
 from typing import Any, Optional
 
 from .values import Number
@@ -93,13 +93,19 @@ class Result:
             "source": self.source,
             "meta": self.meta,
             "status": self.status,
-            "sections": [asdict(s) for s in self.sections],
+            "sections": [_fields(s) for s in self.sections],
             "tables": self.tables(),
             "cells": [
-                {k: v for k, v in asdict(c).items() if v not in (None, False, "") or k in ("value", "raw")}
+                {k: v for k, v in _fields(c).items() if v not in (None, False, "") or k in ("value", "raw")}
                 for c in self.cells
             ],
-            "checks": [asdict(c) for c in self.checks],
+            "checks": [_fields(c) for c in self.checks],
             "facts": [asdict(f) for f in self.facts],
             "warnings": self.warnings,
         }
+
+
+def _fields(obj: Any) -> dict[str, Any]:
+    """A flat dataclass as a dict: what `asdict` gives for one whose fields hold no
+    dataclasses, without its deep copy of every value (a crawl writes millions of cells)."""
+    return {f.name: getattr(obj, f.name) for f in fields(obj)}
