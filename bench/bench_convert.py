@@ -114,12 +114,12 @@ def copies(folder: Path, sources: list[Path], n: int) -> list[Path]:
 
 
 def fallbacks(out: Path) -> Counter:
-    """Why documents were re-read with pdfplumber, from the warnings in reports.jsonl."""
+    """Why documents were read a second time (fallback.py), from the warnings in reports.jsonl."""
     reasons: Counter = Counter()
     with open(out / "reports.jsonl", encoding="utf-8") as f:
         for line in f:
             for w in json.loads(line).get("warnings", []):
-                if "pdfplumber" in w:
+                if w.startswith(("read again with", "second reading with")):
                     reasons[w] += 1
     return reasons
 

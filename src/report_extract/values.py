@@ -70,7 +70,7 @@ def parse(text: str, kind: str = "count") -> Parsed:
     unit = m.group("unit")
     if kind in ("wan_yuan", "money_as_printed"):
         number: Number = sign * float(digits + (m.group("frac") or ""))
-        if kind == "money_as_printed" and number.is_integer():
+        if kind == "money_as_printed" and float(number).is_integer():
             number = int(number)
         return Parsed(number, unit if unit in ("元", "万元") else None)
     if m.group("frac") and set(m.group("frac")[1:]) != {"0"}:
