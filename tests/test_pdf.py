@@ -528,3 +528,14 @@ def test_issue16_damaged_pdf_keeps_the_fast_reading(damage, monkeypatch, tmp_pat
     fast_engine_loses_digits(monkeypatch)
     doubted = extract(path)
     assert any(w.startswith("second reading with pdfplumber failed") for w in doubted.warnings)
+
+
+def test_extract_refuses_unknown_options():
+    """Issue 13/17: a typo is an error that names the valid options, not a silent default;
+    an unknown engine is refused for every format, not only PDFs."""
+    with pytest.raises(TypeError, match="engin"):
+        extract(CORPUS / "kiro_01.pdf", engin="fast")
+    with pytest.raises(TypeError, match="engine, ocr"):
+        read_any(CORPUS / "kiro_01.pdf", dpi=300)
+    with pytest.raises(ValueError, match="unknown PDF engine 'fats'"):
+        extract(CORPUS / "000_a01111d04fa25f8f.txt", engine="fats")

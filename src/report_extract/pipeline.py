@@ -64,13 +64,18 @@ def from_document(doc: Document, overrides: Optional[dict] = None) -> Result:
     )
 
 
-def extract(path: str | Path, *, overrides: Optional[dict] = None, **options) -> Result:
-    """Extract one report.  `options` reach the readers (PDF: engine="fast"|"pdfplumber"|"auto")."""
-    return extract_document(path, overrides=overrides, **options)[1]
+def extract(path: str | Path, *, engine: Optional[str] = None, ocr: Optional[str] = None,
+            overrides: Optional[dict] = None) -> Result:
+    """Extract one report.  `engine` (PDF): "auto" (default), "fast" or "pdfplumber";
+    `ocr`: "auto" (default), "always" or "never"; `overrides`: metadata that replaces what
+    the text gives.  An unknown keyword is a TypeError, never silently a default."""
+    return extract_document(path, engine=engine, ocr=ocr, overrides=overrides)[1]
 
 
-def extract_document(path: str | Path, *, overrides: Optional[dict] = None, **options) -> tuple[Document, Result]:
+def extract_document(path: str | Path, *, engine: Optional[str] = None, ocr: Optional[str] = None,
+                     overrides: Optional[dict] = None) -> tuple[Document, Result]:
     """`extract`, with the document the result was read from (audit draws it)."""
+    options = {k: v for k, v in (("engine", engine), ("ocr", ocr)) if v is not None}
     doc = readers.read(path, **options)
     result = from_document(doc, overrides)
     if doc.second_reading is None:

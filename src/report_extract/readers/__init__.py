@@ -50,9 +50,20 @@ def sniff(data: bytes, suffix: str) -> str:
     return _EXT.get(suffix.lower(), "txt")
 
 
+# Reading options, each taken by the readers whose `read` names it (`engine`: PDF; `ocr`:
+# PDF, HTML, DOCX); a name outside this list is a caller's typo, not a silent default.
+OPTIONS = ("engine", "ocr")
+ENGINES = ("fast", "pdfplumber", "auto")  # PDF engines: see readers/pdf.py
+
+
 def read(path: str | Path, data: bytes | None = None, **options) -> Document:
-    """Read one file.  `options` go to the readers that take them (the PDF reader's
-    `engine`), and are ignored by the others."""
+    """Read one file.  `options` (OPTIONS) go to the readers that take them (the PDF
+    reader's `engine`), and are ignored by the others."""
+    unknown = sorted(set(options) - set(OPTIONS))
+    if unknown:
+        raise TypeError(f"unknown reading option {unknown[0]!r}: the options are {', '.join(OPTIONS)}")
+    if options.get("engine") not in (None, *ENGINES):  # told for every format, not only PDFs
+        raise ValueError(f"unknown PDF engine {options['engine']!r}: choose one of {', '.join(ENGINES)}")
     path = Path(path)
     if data is None:
         try:

@@ -24,11 +24,10 @@ import pypdfium2.raw as pdfium_c
 
 from .. import ocrpdf
 from ..model import Document
-from . import ReaderError
+from . import ENGINES, ReaderError
 from . import pdffast, pdfplumb
 from .pdflayout import PageContent, build_blocks
 
-ENGINES = ("fast", "pdfplumber", "auto")
 ENGINE = os.environ.get("REPORT_EXTRACT_PDF_ENGINE", "auto")
 _SPACE = re.compile(r"\s+")
 
