@@ -88,15 +88,15 @@ def convert(inputs, outdir, list_files, quiet, xlsx_path, ocr, **options) -> Non
         report-extract convert 'crawl/**/*.pdf' --from-list more.txt -o out/ --bom --jobs 8
         report-extract convert crawl/ -o out/ --parquet --executor dask --scheduler tcp://10.0.0.5:8786
     """
-    paths = expand(inputs, list_files)
-    if not paths:
+    found = expand(inputs, list_files)
+    if not found:
         raise click.UsageError("no input files found")
     options = {k: v for k, v in options.items() if v is not None}  # unset: the Options default (jobs)
     # --ocr travels with each document's settings: an environment variable would not reach
     # an already running forkserver or a Dask worker on another machine
     opts = ConvertOptions(progress=progress_wanted(quiet), ocr=ocr, **options)
     try:
-        summary = convert_paths(paths, outdir, opts)
+        summary = convert_paths(found.paths, outdir, opts, refused=found.refused)
     except (JournalBusy, WorkersDying) as e:
         raise click.ClickException(str(e))
     except OutputError as e:

@@ -70,11 +70,21 @@ def convert_task(task: Task, settings: Settings) -> Outcome:
         return failed(task, settings, "unreadable", str(e))
     except MemoryError:
         raise  # the worker must restart: its heap is in an unknown state
+    except ImportError as e:
+        # A library that cannot load (under a tight --memory-limit, mapping its shared
+        # object fails) is the machine's fault, not the document's: retried on resume, and
+        # the worker, whose half-imported modules stay broken, is replaced.
+        out = failed(task, settings, "environment", f"{type(e).__name__}: {_first_line(e)}")
+        return Outcome(task, out.line, None, fatal=True)
     except Exception as e:  # a bug on one document must not lose the batch
-        return failed(task, settings, type(e).__name__, str(e).splitlines()[0] if str(e) else repr(e))
+        return failed(task, settings, type(e).__name__, _first_line(e))
     words = segment_sections(result.sections) if settings.segment else None
     line = record_line(task.sha256, task.path, settings.fp, result=result, words=words)
     return Outcome(task, line, result.status)
+
+
+def _first_line(e: BaseException) -> str:
+    return str(e).splitlines()[0] if str(e).strip() else repr(e)
 
 
 def failed(task: Task, settings: Settings, error: str, message: str) -> Outcome:
