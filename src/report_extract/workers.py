@@ -25,7 +25,7 @@ from typing import Any, Callable, Iterable, Iterator, Optional
 from .export import error_row
 from .journal import record_line
 from .pipeline import extract
-from .readers import ReaderError
+from .readers import ReaderError, office
 
 
 @dataclass(frozen=True)
@@ -162,6 +162,8 @@ class LocalPool:
     def _stop(self, w: _Worker, kill: bool = False) -> None:
         if kill:
             w.process.kill()
+            w.process.join(5)
+            office.cleanup(w.process.pid)  # the LibreOffice a killed worker started
         else:
             try:
                 w.conn.send(None)
