@@ -170,3 +170,19 @@ def flate_bomb_pdf(megabytes: int) -> bytes:
         b"<< /Type /Page /Parent 2 0 R /MediaBox [0 0 595 842] /Contents 4 0 R >>",
         _stream(flate_zeros(megabytes), b"/Filter /FlateDecode"),
     ])
+
+
+def chained_flate_bomb_pdf(megabytes: int, hex_layer: bool = False) -> bytes:
+    """A page whose content stream inflates twice (`[/FlateDecode /FlateDecode]`) to
+    `megabytes` MB of spaces: a few kB of file.  `hex_layer`: ASCIIHex-encoded on top
+    (`[/ASCIIHexDecode /FlateDecode /FlateDecode]`)."""
+    data = zlib.compress(flate_zeros(megabytes), 9)
+    filters = b"/FlateDecode /FlateDecode"
+    if hex_layer:
+        data, filters = data.hex().encode() + b">", b"/ASCIIHexDecode " + filters
+    return raw_pdf([
+        b"<< /Type /Catalog /Pages 2 0 R >>",
+        b"<< /Type /Pages /Kids [3 0 R] /Count 1 >>",
+        b"<< /Type /Page /Parent 2 0 R /MediaBox [0 0 595 842] /Contents 4 0 R >>",
+        _stream(data, b"/Filter [" + filters + b"]"),
+    ])

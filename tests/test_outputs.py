@@ -81,7 +81,7 @@ def test_a_failure_in_this_process_discards_what_the_others_finished(reports, tm
     journal, offsets = journal_of(tmp_path, reports)
     out = tmp_path / "out"
     out.mkdir()
-    with pytest.raises(OutputError, match="csv output: RuntimeError: disk full"):
+    with pytest.raises(OutputError, match="^failing output: RuntimeError: disk full"):
         write_outputs(out, ["csv", "sqlite", "parquet"], journal, offsets, processes=3, extra=[Failing()])
     assert list(out.iterdir()) == []
 

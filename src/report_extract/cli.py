@@ -10,6 +10,7 @@ import click
 from . import __version__
 from .convert import Options as ConvertOptions, convert_paths
 from .inputs import expand
+from .isolate import run_limited
 from .journal import JournalBusy
 from .outputs import OutputError
 from .workers import WorkersDying
@@ -21,6 +22,15 @@ ENGINES = click.Choice(["auto", "fast", "pdfplumber"])
 OCR_MODES = click.Choice(["auto", "always", "never"])
 OCR_HELP = ("OCR of scanned pages (needs the ocr extra): auto OCRs only pages and images without "
             "a text layer, always OCRs every PDF page, never reports image-only PDFs as errors.")
+
+
+def limits(command):
+    """--timeout and --memory-limit for the one-file commands: the same limits as a convert
+    worker's (isolate.py), so a hostile file stops with the same one-line error."""
+    command = click.option("--memory-limit", "memory_mb", type=click.IntRange(min=0), default=4096,
+                           show_default=True, help="MB of address space for reading the file (0: no limit).")(command)
+    return click.option("--timeout", type=click.FloatRange(min=1), default=120, show_default=True,
+                        help="Seconds reading the file may take.")(command)
 
 
 @click.group(context_settings={"help_option_names": ["-h", "--help"]})
@@ -88,15 +98,15 @@ def convert(inputs, outdir, list_files, quiet, xlsx_path, ocr, **options) -> Non
         report-extract convert 'crawl/**/*.pdf' --from-list more.txt -o out/ --bom --jobs 8
         report-extract convert crawl/ -o out/ --parquet --executor dask --scheduler tcp://10.0.0.5:8786
     """
-    paths = expand(inputs, list_files)
-    if not paths:
+    found = expand(inputs, list_files)
+    if not found:
         raise click.UsageError("no input files found")
     options = {k: v for k, v in options.items() if v is not None}  # unset: the Options default (jobs)
     # --ocr travels with each document's settings: an environment variable would not reach
     # an already running forkserver or a Dask worker on another machine
     opts = ConvertOptions(progress=progress_wanted(quiet), ocr=ocr, **options)
     try:
-        summary = convert_paths(paths, outdir, opts)
+        summary = convert_paths(found.paths, outdir, opts, refused=found.refused)
     except (JournalBusy, WorkersDying) as e:
         raise click.ClickException(str(e))
     except OutputError as e:
@@ -151,18 +161,15 @@ def query(outdir, sql, words, limit, as_csv) -> None:
 @click.option("--engine", type=ENGINES, default="auto", show_default=True, help="PDF engine.")
 @click.option("--ocr", type=OCR_MODES, default="auto", show_default=True, help=OCR_HELP)
 @click.option("--indent", type=int, default=2, show_default=True, help="JSON indentation (0: one line).")
-def extract(file, engine, ocr, indent) -> None:
+@limits
+def extract(file, engine, ocr, indent, timeout, memory_mb) -> None:
     """Extract one report and print its JSON object (the spec's shape) on stdout.
 
     \b
     Example:
         report-extract extract corpus/000_a01111d04fa25f8f.txt
     """
-    try:
-        result = extract_one(file, engine=engine, ocr=ocr)
-    except ReaderError as e:
-        click.echo(f"{file}: {e}", err=True)
-        sys.exit(1)
+    result = _extract_or_exit(file, engine, timeout, memory_mb, ocr=ocr)
     click.echo(json.dumps(result.to_dict(), ensure_ascii=False, indent=indent or None))
 
 
@@ -173,7 +180,8 @@ def extract(file, engine, ocr, indent) -> None:
 @click.option("--xlsx", "xlsx_path", type=click.Path(dir_okay=False, path_type=Path),
               help="Also write the report to this Excel workbook, laid out like the official template.")
 @click.option("--engine", type=ENGINES, default="auto", show_default=True, help="PDF engine.")
-def show_command(file, only, xlsx_path, engine) -> None:
+@limits
+def show_command(file, only, xlsx_path, engine, timeout, memory_mb) -> None:
     """Show one report at a glance: metadata, the three tables with their printed labels,
     every check (failed ones in red, with both sides of the equation) and the warnings.
     Plain text when the output is not a terminal.
@@ -186,7 +194,7 @@ def show_command(file, only, xlsx_path, engine) -> None:
     """
     from .show import show  # rich loads only for this command
 
-    result = _extract_or_exit(file, engine)
+    result = _extract_or_exit(file, engine, timeout, memory_mb)
     show(result, only)
     if xlsx_path:
         from .xlsx import write_report
@@ -199,7 +207,8 @@ def show_command(file, only, xlsx_path, engine) -> None:
 @click.option("-o", "--output", "out", type=click.Path(dir_okay=False, path_type=Path), required=True,
               help="The HTML file to write (self-contained: open it in any browser, offline).")
 @click.option("--engine", type=ENGINES, default="auto", show_default=True, help="PDF engine.")
-def audit_command(file, out, engine) -> None:
+@limits
+def audit_command(file, out, engine, timeout, memory_mb) -> None:
     """Write a page to check one extraction by eye: each PDF page that holds a table as an
     image with every extracted cell boxed and labelled (cells of failed checks in red),
     or, for HTML, DOCX and text, the source tables beside the canonical ones.
@@ -211,16 +220,16 @@ def audit_command(file, out, engine) -> None:
     from .audit import write_audit
 
     try:
-        write_audit(file, out, engine=engine)
+        run_limited(write_audit, file, out, engine=engine, timeout=timeout, memory_mb=memory_mb)
     except ReaderError as e:
         click.echo(f"{file}: {e}", err=True)
         sys.exit(1)
     click.echo(f"wrote {out}", err=True)
 
 
-def _extract_or_exit(file: str, engine: str):
+def _extract_or_exit(file: str, engine: str, timeout: float, memory_mb: int, **options):
     try:
-        return extract_one(file, engine=engine)
+        return run_limited(extract_one, file, engine=engine, timeout=timeout, memory_mb=memory_mb, **options)
     except ReaderError as e:
         click.echo(f"{file}: {e}", err=True)
         sys.exit(1)

@@ -16,13 +16,15 @@ from __future__ import annotations
 import hashlib
 import json
 import os
+import stat
 import time
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Iterator, Optional
 
-from . import __version__
+from . import __version__, patterns
 from .export import Record, Rename, checks_failed
+from .inputs import UNREADABLE, unusable
 from .journal import Journal, Key
 from .meta import load_overrides
 from .outputs import write_outputs
@@ -30,6 +32,7 @@ from .progress import Progress
 from .workers import LocalPool, Settings, Task, failed
 
 
+DUPLICATE = "duplicate"  # errors.csv kind of an input whose content another input has
 OUTPUT_STEMS = {"reports", "cells", "checks", "sections", "errors", "facts"}
 
 
@@ -72,6 +75,8 @@ class Summary:
 
     # a sink: counts the documents as they are written
     def add(self, rec: Record) -> None:
+        if rec.error is not None and rec.error.get("error") == DUPLICATE:
+            return  # counted by the plan
         if rec.obj is None:
             self.failed += 1
             return
@@ -89,16 +94,33 @@ class Summary:
 
 
 def fingerprint(options: Options) -> str:
-    """What decides a document's result besides its bytes: a change converts again."""
+    """What decides a document's result besides its bytes: a change converts again.  The
+    package's code and the pattern files count too: the version string is not bumped for
+    every fix, and a researcher's new label variant must reach the documents already done."""
     meta = hashlib.sha256(Path(options.meta_csv).read_bytes()).hexdigest() if options.meta_csv else ""
-    key = json.dumps([__version__, options.engine, options.ocr, meta])
+    key = json.dumps([__version__, code_digest(), patterns.digest(), options.engine, options.ocr, meta])
     return hashlib.sha256(key.encode()).hexdigest()[:16]
 
 
+def code_digest() -> str:
+    """SHA-256 of the package's Python files (about 100 files, a few milliseconds)."""
+    package = Path(__file__).resolve().parent
+    h = hashlib.sha256()
+    for f in sorted(package.rglob("*.py")):
+        h.update(f.relative_to(package).as_posix().encode() + b"\0" + f.read_bytes() + b"\0")
+    return h.hexdigest()
+
+
 def file_sha256(path: Path) -> Optional[str]:
+    """The file's SHA-256, or None when it cannot be read as a regular file.  Opened
+    non-blocking and checked after opening: a FIFO or device put in place of a file never
+    blocks the parent (where no --timeout applies)."""
     h = hashlib.sha256()
     try:
-        with open(path, "rb") as f:
+        fd = os.open(path, os.O_RDONLY | os.O_NONBLOCK)
+        with open(fd, "rb") as f:
+            if not stat.S_ISREG(os.fstat(fd).st_mode):
+                return None
             while chunk := f.read(1 << 20):
                 h.update(chunk)
     except OSError:
@@ -106,32 +128,51 @@ def file_sha256(path: Path) -> Optional[str]:
     return h.hexdigest()
 
 
+def _path_key(kind: str, *parts: str) -> str:
+    """A journal key for a row that has no content of its own (a refused input, a
+    duplicate): made from its path, so each input keeps one row."""
+    return f"{kind}:" + hashlib.sha256("\0".join(parts).encode()).hexdigest()
+
+
 @dataclass
 class Plan:
-    """The batch's documents in input order, and what the current run must convert."""
+    """The batch's documents in input order, and what the current run must convert.
+    Every input gets one row: a report, an error, or a duplicate (an errors.csv row of kind
+    `duplicate` naming the input whose report stands for it)."""
 
     paths: list[Path]
     journal: Journal
     settings: Settings
     summary: Summary
     progress: Progress
-    items: list[tuple[str, Key]] = field(default_factory=list)  # (source path, key) per distinct document
+    refused: dict[Path, tuple[str, str]] = field(default_factory=dict)  # inputs.Inputs.refused
+    items: list[tuple[str, Key]] = field(default_factory=list)  # (source path, key) per input
+
+    def _row(self, path: Path, sha: str, kind: str, message: str) -> None:
+        """An error row of `path`, journalled at once (unless a resumed run already has it)."""
+        key = (sha, self.settings.fp)
+        if key not in self.journal:
+            self.journal.append(key, failed(Task(str(path), sha), self.settings, kind, message).line)
+        self.items.append((str(path), key))
+        self.progress.advance(failed=kind != DUPLICATE)
 
     def tasks(self) -> Iterator[Task]:
-        seen: set[str] = set()
+        for path, (kind, message) in self.refused.items():
+            self._row(path, _path_key(kind, str(path)), kind, message)
+        first: dict[str, str] = {}  # sha256 -> the path converted for it
         fp = self.settings.fp
         for path in self.paths:
             sha = file_sha256(path)
-            if sha is None:  # unreadable here: journalled at once, under a key of its path
-                sha = "unopenable:" + hashlib.sha256(str(path).encode()).hexdigest()
-                if (sha, fp) not in self.journal:
-                    self.journal.append((sha, fp), failed(Task(str(path), sha), self.settings, "unreadable",
-                                                          "cannot open file").line)  # fmt: skip
-            if sha in seen:
-                self.summary.duplicates += 1
-                self.progress.advance()
+            if sha is None:  # vanished or changed since it was listed
+                why = unusable(path) or (UNREADABLE, "cannot open file")
+                self._row(path, _path_key(why[0], str(path)), *why)
                 continue
-            seen.add(sha)
+            if sha in first:
+                self.summary.duplicates += 1
+                self._row(path, _path_key(DUPLICATE, str(path), sha), DUPLICATE,
+                          f"same content as {first[sha]} (report_id {sha[:16]})")
+                continue
+            first[sha] = str(path)
             self.items.append((str(path), (sha, fp)))
             if (sha, fp) in self.journal:
                 self.summary.skipped += 1
@@ -163,8 +204,10 @@ def make_pool(options: Options, settings: Settings):
     return LocalPool(options.jobs, settings, timeout=options.timeout, memory_mb=options.memory_mb)
 
 
-def convert_paths(paths: list[Path], outdir: Path, options: Optional[Options] = None) -> Summary:
-    """Convert `paths` into OUTDIR, resuming from its journal; returns the batch's summary."""
+def convert_paths(paths: list[Path], outdir: Path, options: Optional[Options] = None,
+                  refused: Optional[dict[Path, tuple[str, str]]] = None) -> Summary:
+    """Convert `paths` into OUTDIR, resuming from its journal; returns the batch's summary.
+    `refused`: inputs that cannot be converted, with (kind, message): error rows."""
     options = options or Options()
     start = time.perf_counter()
     outdir.mkdir(parents=True, exist_ok=True)
@@ -172,8 +215,9 @@ def convert_paths(paths: list[Path], outdir: Path, options: Optional[Options] = 
     settings = Settings(options.engine, overrides, fingerprint(options), segment=options.sqlite, ocr=options.ocr)
     summary, journal = Summary(), Journal.open(outdir, fresh=options.fresh)
     remove_stale_temporaries(outdir)
-    with Progress(len(paths), enabled=options.progress) as progress:
-        plan = Plan(paths, journal, settings, summary, progress)
+    refused = refused or {}
+    with Progress(len(paths) + len(refused), enabled=options.progress) as progress:
+        plan = Plan(paths, journal, settings, summary, progress, refused)
         last_write = time.monotonic()
         try:
             for outcome in make_pool(options, settings).map(plan.tasks()):

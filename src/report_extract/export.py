@@ -163,9 +163,35 @@ class AtomicFile:
         return seal(self.tmp, self.path)
 
     def abort(self) -> None:
-        self.file.close()
-        if os.path.exists(self.tmp):
-            os.unlink(self.tmp)
+        try:  # on a full disk close() raises (its buffer cannot be flushed): unlink all the same
+            self.file.close()
+        except OSError:
+            pass
+        finally:
+            if os.path.exists(self.tmp):
+                os.unlink(self.tmp)
+
+
+class CsvWriter:
+    """csv.writer with "\\n" line ends that still quotes a field holding a carriage return:
+    the csv module quotes only fields holding a character of its line terminator, so a
+    file name with "\\r" was written bare and readers split its row in two.  Such (rare)
+    rows are written with every field quoted."""
+
+    def __init__(self, file: Any) -> None:
+        self._minimal = csv.writer(file, lineterminator="\n")
+        self._quoted = csv.writer(file, lineterminator="\n", quoting=csv.QUOTE_ALL)
+
+    def writerow(self, row: Iterable[Any]) -> None:
+        row = list(row)
+        if any(isinstance(v, str) and "\r" in v for v in row):
+            self._quoted.writerow(row)
+        else:
+            self._minimal.writerow(row)
+
+    def writerows(self, rows: Iterable[Iterable[Any]]) -> None:
+        for row in rows:
+            self.writerow(row)
 
 
 def _flags_as_text(rows: list[list[Any]], flags: list[int]) -> Iterator[list[Any]]:
@@ -184,7 +210,7 @@ class CsvSink:
         enc = "utf-8-sig" if bom else "utf-8"
         self.files = {table: AtomicFile(outdir / f"{table}.csv", encoding=enc) for table in TABLES}
         self.jsonl = AtomicFile(outdir / "reports.jsonl")
-        self.writers = {table: csv.writer(f.file, lineterminator="\n") for table, f in self.files.items()}
+        self.writers = {table: CsvWriter(f.file) for table, f in self.files.items()}
         for table, cols in TABLES.items():
             self.writers[table].writerow(cols)
         self.flags = {table: [i for i, c in enumerate(cols) if c in BOOLEANS] for table, cols in TABLES.items()}

@@ -1,7 +1,23 @@
-"""Which files a command works on: files, folders (recursively), globs and list files."""
+"""Which files a command works on: files, folders (recursively), globs and list files.
+
+Every input named on the command line or in a list file ends in exactly one output row, so
+a researcher can match a crawl list to the outputs: what cannot be converted (a name that
+matches nothing, a dangling symlink, a symlink loop, a folder that cannot be read, a FIFO
+or device, a symlink leading out of the folder being walked) is not dropped but passed on
+with the reason, and becomes a row in errors.csv.
+
+Symlinks: one named explicitly is followed (the user chose it).  Met while walking a
+folder, a symlink is followed only when its target lies inside that folder; one leading
+outside (to another crawl, to /etc/passwd) is refused with `not_followed`, and symlinked
+folders are never descended (a loop would never end; their files are reached under their
+real path when they are inside the folder).
+"""
 from __future__ import annotations
 
 import glob
+import os
+import stat
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Iterable, Iterator
 
@@ -10,29 +26,100 @@ from typing import Iterable, Iterator
 # are always taken, and every file's format is decided by its content.
 REPORT_SUFFIXES = {".pdf", ".html", ".htm", ".shtml", ".xhtml", ".txt", ".text", ".md",
                    ".markdown", ".docx", ".doc", ".wps"}  # fmt: skip
+# The errors.csv kinds of refused inputs.
+UNREADABLE = "unreadable"
+NOT_FOLLOWED = "not_followed"
 
 
-def _walk(folder: Path) -> Iterator[Path]:
-    for p in sorted(folder.rglob("*")):
-        if p.is_file() and not p.name.startswith(".") and (p.suffix.lower() in REPORT_SUFFIXES or not p.suffix):
-            yield p
+@dataclass
+class Inputs:
+    """The files to convert in a stable order, and the inputs refused: path -> (kind, message)."""
+
+    paths: list[Path] = field(default_factory=list)
+    refused: dict[Path, tuple[str, str]] = field(default_factory=dict)
+    _seen: set[Path] = field(default_factory=set)
+
+    def __bool__(self) -> bool:
+        return bool(self.paths or self.refused)
+
+    def add(self, path: Path, refusal: tuple[str, str] | None = None) -> None:
+        if path in self._seen:
+            return
+        self._seen.add(path)
+        if refusal is None:
+            refusal = unusable(path)
+        if refusal is None:
+            self.paths.append(path)
+        else:
+            self.refused[path] = refusal
 
 
-def expand(inputs: Iterable[str], list_files: Iterable[str] = ()) -> list[Path]:
-    """Every input file once, in a stable order."""
+def unusable(path: Path) -> tuple[str, str] | None:
+    """Why `path` cannot be converted, or None for a regular file (followed if a symlink).
+    Only stat() is used: opening a FIFO would block until a writer comes."""
+    try:
+        st = os.stat(path)
+    except OSError as e:
+        if os.path.islink(path):
+            cause = "symlink loop" if e.errno == 40 else "dangling symlink"  # ELOOP
+            return UNREADABLE, f"{cause}: {os.readlink(path)}"
+        return UNREADABLE, f"cannot open file: {e.strerror or e}"
+    if stat.S_ISDIR(st.st_mode):
+        return UNREADABLE, "folder holds no readable report files"
+    if not stat.S_ISREG(st.st_mode):
+        kind = "FIFO" if stat.S_ISFIFO(st.st_mode) else "socket" if stat.S_ISSOCK(st.st_mode) else "device"
+        return UNREADABLE, f"not a regular file ({kind}): not read"
+    return None
+
+
+def _candidate(name: str) -> bool:
+    suffix = os.path.splitext(name)[1].lower()
+    return not name.startswith(".") and (suffix in REPORT_SUFFIXES or not suffix)
+
+
+def _walk(folder: Path) -> Iterator[tuple[Path, tuple[str, str] | None]]:
+    """Candidate files under `folder`, sorted, each with its refusal (None: convert it)."""
+    root = folder.resolve()
+    errors: list[OSError] = []
+    found: list[tuple[Path, tuple[str, str] | None]] = []
+    for top, dirs, files in os.walk(folder, onerror=errors.append):
+        dirs[:] = sorted(d for d in dirs if not d.startswith("."))
+        for name in [*files, *(d for d in dirs if os.path.islink(os.path.join(top, d)))]:
+            p = Path(top, name)
+            if not _candidate(name):
+                continue
+            if p.is_symlink():
+                target = Path(os.path.realpath(p))
+                if target.is_dir():
+                    found.append((p, (NOT_FOLLOWED, "symlink to a folder: not followed")))
+                    continue
+                if not target.is_relative_to(root):
+                    found.append((p, (NOT_FOLLOWED, f"symlink to {target}, outside {folder}: not followed")))
+                    continue
+            found.append((p, None))
+    for e in errors:
+        found.append((Path(e.filename), (UNREADABLE, f"cannot read folder: {e.strerror or e}")))
+    return iter(sorted(found, key=lambda item: item[0]))
+
+
+def expand(inputs: Iterable[str], list_files: Iterable[str] = ()) -> Inputs:
+    """Every input file once, in a stable order, and every named input that gives none."""
     names = list(inputs)
     for lf in list_files:
         names += [line.strip() for line in Path(lf).read_text(encoding="utf-8").splitlines()
                   if line.strip() and not line.startswith("#")]
-    seen: dict[Path, None] = {}
+    out = Inputs()
     for name in names:
         p = Path(name)
         if p.is_dir():
-            found: Iterable[Path] = _walk(p)
-        elif p.exists():
-            found = [p]
+            for f, refusal in _walk(p):
+                out.add(f, refusal)
+        elif os.path.lexists(p) or not glob.has_magic(name):
+            out.add(p)
         else:
-            found = [Path(g) for g in sorted(glob.glob(name, recursive=True)) if Path(g).is_file()]
-        for f in found:
-            seen.setdefault(f, None)
-    return list(seen)
+            matches = [Path(g) for g in sorted(glob.glob(name, recursive=True)) if Path(g).is_file()]
+            if not matches:
+                out.add(p, (UNREADABLE, "no file matches this pattern"))
+            for f in matches:
+                out.add(f)
+    return out

@@ -8,8 +8,9 @@ kernel already holds it; fsync only bounds what a power cut can take.
 
 A line is keyed by (content sha256, settings fingerprint): re-running the same command
 finds every finished document and converts only the rest; a changed file or other
-settings (engine, --meta file, package version) convert again.  Errors that depend on the
-machine rather than the document (timeout, memory, crash) are tried again on resume.
+settings (engine, --meta file, package version, code, patterns) convert again.  Errors that
+depend on the machine rather than the document (timeout, memory, crash, environment: a
+library that failed to import) are tried again on resume.
 """
 from __future__ import annotations
 
@@ -25,7 +26,7 @@ from .result import Result
 
 NAME = "journal.jsonl"
 # Outcomes that depend on the machine, not the document: converted again on resume.
-RETRIED_ERRORS = {"timeout", "memory", "crash"}
+RETRIED_ERRORS = {"timeout", "memory", "crash", "environment"}
 
 class JournalBusy(Exception):
     pass
@@ -85,7 +86,13 @@ class Journal:
         """Record one finished document (`line`: its JSON object, from `record_line`)."""
         data = (line + "\n").encode("utf-8")
         offset = os.lseek(self._fd, 0, os.SEEK_END)
-        os.write(self._fd, data)
+        try:  # os.write may write part of the line (a full disk, a signal): write the rest
+            done = 0
+            while done < len(data):
+                done += os.write(self._fd, data[done:])
+        except OSError:
+            os.ftruncate(self._fd, offset)  # no torn line for the next run to cut off
+            raise
         self.offsets[key] = offset
         if time.monotonic() - self._last_sync > 1.0:
             self.sync()

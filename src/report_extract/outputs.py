@@ -44,16 +44,24 @@ def make_sink(name: str, outdir: Path, bom: bool) -> Sink:
     raise ValueError(f"unknown output: {name}")
 
 
-def fill(sinks: list[Sink], records: Iterable[Record]) -> list[Rename]:
-    """Feed every record to every sink and finish them; on an exception abort them all."""
+def fill(sinks: list[tuple[str, Sink]], records: Iterable[Record]) -> list[Rename]:
+    """Feed every record to every (name, sink) and finish them; on an exception abort them
+    all and raise OutputError naming the sink that failed (a full disk fails one file, and
+    the message must send the user to that one)."""
+    name = ""
     try:
         for rec in records:
-            for sink in sinks:
+            for name, sink in sinks:
                 sink.add(rec)
-        return [rename for sink in sinks for rename in sink.finish()]
-    except BaseException:
-        for sink in sinks:
+        renames = []
+        for name, sink in sinks:
+            renames += sink.finish()
+        return renames
+    except BaseException as e:
+        for _, sink in sinks:
             sink.abort()
+        if isinstance(e, Exception) and not isinstance(e, OutputError):
+            raise OutputError(f"{name} output: {type(e).__name__}: {e}") from e
         raise
 
 
@@ -81,9 +89,9 @@ def _write_group(conn, names: list[str], outdir: Path, bom: bool, journal: Path,
     """In a child process: one group of sinks; sends back its renames or its error."""
     signal.signal(signal.SIGTERM, _stop)  # stopped by the parent: delete the temporary files first
     try:
-        renames = fill([make_sink(n, outdir, bom) for n in names], _records(journal, offsets))
+        renames = fill([(n, make_sink(n, outdir, bom)) for n in names], _records(journal, offsets))
     except BaseException as e:
-        conn.send(("error", _describe(names, e)))
+        conn.send(("error", str(e) if isinstance(e, OutputError) else _describe(names, e)))
     else:
         conn.send(("ok", renames))
     conn.close()
@@ -118,13 +126,13 @@ def write_outputs(outdir: Path, names: list[str], journal: Path, offsets: list[i
         there.close()
         children.append((proc, here))
     try:
-        own = [make_sink(n, outdir, bom) for n in groups[0]] + list(extra)
+        own = [(n, make_sink(n, outdir, bom)) for n in groups[0]] + [(type(x).__name__.lower(), x) for x in extra]
         renames = fill(own, _records(journal, offsets))
     except BaseException as e:
         for proc, _ in children:
             proc.terminate()
         discard(_collect(children)[0])
-        if isinstance(e, Exception):
+        if isinstance(e, Exception) and not isinstance(e, OutputError):
             raise OutputError(_describe(groups[0], e)) from e
         raise
     theirs, errors = _collect(children)

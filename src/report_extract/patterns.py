@@ -6,6 +6,7 @@ installed package (wheel), the `patterns/` folder of the source tree (editable i
 """
 from __future__ import annotations
 
+import hashlib
 import os
 import tomllib
 from functools import cache
@@ -29,3 +30,13 @@ def path(name: str) -> Path:
 def load_toml(name: str) -> dict:
     with open(path(name), "rb") as f:
         return tomllib.load(f)
+
+
+def digest() -> str:
+    """SHA-256 of every pattern file in effect (name and bytes, as `path` finds them): a
+    changed pattern changes results, so the journal's fingerprint includes it."""
+    names = sorted({p.name for folder in _folders() if folder.is_dir() for p in folder.iterdir() if p.is_file()})
+    h = hashlib.sha256()
+    for name in names:
+        h.update(name.encode() + b"\0" + path(name).read_bytes() + b"\0")
+    return h.hexdigest()

@@ -1,18 +1,22 @@
 """`report-extract query`: SQL over a conversion's reports.db, for people who ask questions.
 
-The database is opened read-only.  Results print as an aligned table (Chinese characters
+The database is opened read-only (a `file:` URI built by pathlib, so a folder named `run#1`
+or `50%?` is not cut short), and an authorizer allows only reading: SELECT, reads of
+columns, functions and recursive queries, and the pragmas that describe the schema.
+Anything else (ATTACH, which `VACUUM INTO` also starts with, CREATE, INSERT, PRAGMA
+writes) is refused by SQLite before it runs, whatever the statement's spelling.  Results print as an aligned table (Chinese characters
 count two columns) or as CSV.  `search` is full-text search in the sections, with the
 query segmented by jieba exactly as the index was (fts.py).
 """
 from __future__ import annotations
 
-import csv
 import sqlite3
 import sys
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, TextIO
 
+from .export import CsvWriter
 from .fts import match_expression
 from .segment import words
 from .sqlite import NAME
@@ -32,7 +36,26 @@ def connect(outdir: Path) -> sqlite3.Connection:
     path = outdir / NAME
     if not path.is_file():
         raise QueryError(f"no {NAME} in {outdir}: run `report-extract convert … -o {outdir}` (with --sqlite)")
-    return sqlite3.connect(f"file:{path}?mode=ro", uri=True)
+    db = sqlite3.connect(path.resolve().as_uri() + "?mode=ro", uri=True)
+    db.set_authorizer(_read_only)
+    return db
+
+
+_ALLOWED = {sqlite3.SQLITE_SELECT, sqlite3.SQLITE_READ, sqlite3.SQLITE_RECURSIVE}
+# Functions that touch files or load code, should a build of SQLite have them.
+_DENIED_FUNCTIONS = {"load_extension", "readfile", "writefile", "edit", "fts3_tokenizer"}
+_SCHEMA_PRAGMAS = {"table_info", "table_xinfo", "table_list", "index_list", "index_info",
+                   "index_xinfo", "foreign_key_list", "collation_list", "function_list"}
+
+
+def _read_only(action: int, arg1: str | None, arg2: str | None, db_name: str | None, trigger: str | None) -> int:
+    if action in _ALLOWED:
+        return sqlite3.SQLITE_OK
+    if action == sqlite3.SQLITE_FUNCTION and (arg2 or "").lower() not in _DENIED_FUNCTIONS:
+        return sqlite3.SQLITE_OK
+    if action == sqlite3.SQLITE_PRAGMA and (arg1 or "").lower() in _SCHEMA_PRAGMAS:
+        return sqlite3.SQLITE_OK
+    return sqlite3.SQLITE_DENY
 
 
 def run(outdir: Path, sql: str, params: tuple = ()) -> Answer:
@@ -73,7 +96,7 @@ def passage(text: str, terms: list[str], width: int = 30) -> str:
 
 
 def write_csv(answer: Answer, out: TextIO = sys.stdout) -> None:
-    w = csv.writer(out, lineterminator="\n")
+    w = CsvWriter(out)
     w.writerow(answer.columns)
     w.writerows(["" if v is None else v for v in row] for row in answer.rows)
 

@@ -25,7 +25,7 @@ from typing import Any, Callable, Iterable, Iterator, Optional
 from .export import error_row
 from .journal import record_line
 from .pipeline import extract
-from .readers import ReaderError
+from .readers import ReaderError, office
 
 
 @dataclass(frozen=True)
@@ -70,11 +70,21 @@ def convert_task(task: Task, settings: Settings) -> Outcome:
         return failed(task, settings, "unreadable", str(e))
     except MemoryError:
         raise  # the worker must restart: its heap is in an unknown state
+    except ImportError as e:
+        # A library that cannot load (under a tight --memory-limit, mapping its shared
+        # object fails) is the machine's fault, not the document's: retried on resume, and
+        # the worker, whose half-imported modules stay broken, is replaced.
+        out = failed(task, settings, "environment", f"{type(e).__name__}: {_first_line(e)}")
+        return Outcome(task, out.line, None, fatal=True)
     except Exception as e:  # a bug on one document must not lose the batch
-        return failed(task, settings, type(e).__name__, str(e).splitlines()[0] if str(e) else repr(e))
+        return failed(task, settings, type(e).__name__, _first_line(e))
     words = segment_sections(result.sections) if settings.segment else None
     line = record_line(task.sha256, task.path, settings.fp, result=result, words=words)
     return Outcome(task, line, result.status)
+
+
+def _first_line(e: BaseException) -> str:
+    return str(e).splitlines()[0] if str(e).strip() else repr(e)
 
 
 def failed(task: Task, settings: Settings, error: str, message: str) -> Outcome:
@@ -152,6 +162,8 @@ class LocalPool:
     def _stop(self, w: _Worker, kill: bool = False) -> None:
         if kill:
             w.process.kill()
+            w.process.join(5)
+            office.cleanup(w.process.pid)  # the LibreOffice a killed worker started
         else:
             try:
                 w.conn.send(None)

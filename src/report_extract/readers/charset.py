@@ -3,6 +3,12 @@
 Chinese government pages are UTF-8, GBK or GB2312, and a page's `<meta charset>` is not
 to be trusted: CMS templates declare UTF-8 over GBK bodies and the reverse.  A declared
 encoding is only used when the bytes decode cleanly with it.
+
+Files are also not always one encoding: crawlers concatenate UTF-8 and GBK pages, and
+downloads cut or corrupt a few bytes.  Such a file decodes "cleanly" as GB18030 into
+mojibake, so a file that is mostly UTF-8 is decoded line by line instead: a line with a few
+bad bytes as UTF-8 with U+FFFD in their place, a line that is GBK as GB18030, and a warning
+says how many lines were so.
 """
 from __future__ import annotations
 
@@ -37,6 +43,8 @@ def decode(data: bytes) -> Decoded:
     declared = _declared(data)
     # Valid UTF-8 with non-ASCII bytes is practically never GBK by accident, while
     # UTF-8 bytes often decode "cleanly" as GB18030 into mojibake: test UTF-8 first.
+    if (mixed := _per_line(data)) is not None:
+        return mixed
     for enc in ("utf-8", declared, "gb18030"):
         if enc and (text := _strict(data, enc)) is not None:
             warning = None
@@ -47,6 +55,51 @@ def decode(data: bytes) -> Decoded:
     if best is not None and best.encoding:
         return Decoded(str(best), best.encoding, f"encoding guessed as {best.encoding}")
     return Decoded(data.decode("gb18030", errors="replace"), "gb18030", "undecodable bytes replaced")
+
+
+# A line counts as UTF-8 evidence when it holds at least this many non-ASCII bytes that
+# decode as UTF-8 (two CJK characters): GBK text that happens to be valid UTF-8 is short.
+_UTF8_EVIDENCE_BYTES = 6
+# A line that is not valid UTF-8 is UTF-8 with damage (not GBK) when at most this share of
+# its non-ASCII bytes is invalid; in GBK text nearly all are.
+_DAMAGE_SHARE = 0.25
+
+
+def _per_line(data: bytes) -> Decoded | None:
+    """Line-by-line decoding of a file that is mostly UTF-8 but not wholly; None when it is
+    valid UTF-8, or has no UTF-8 lines to speak of (then it is decoded whole)."""
+    lines = data.split(b"\n")
+    evidence = bad = 0
+    for line in lines:
+        if line.isascii():
+            continue
+        try:
+            line.decode("utf-8")
+        except UnicodeDecodeError:
+            bad += 1
+            continue
+        evidence += sum(b >= 0x80 for b in line) >= _UTF8_EVIDENCE_BYTES
+    if not bad or not evidence:
+        return None
+    damaged = gbk = 0
+    out = []
+    for line in lines:
+        try:
+            out.append(line.decode("utf-8"))
+            continue
+        except UnicodeDecodeError:
+            pass
+        as_utf8 = line.decode("utf-8", errors="replace")
+        high = sum(b >= 0x80 for b in line)
+        if as_utf8.count("\ufffd") <= _DAMAGE_SHARE * high or (text := _strict(line, "gb18030")) is None:
+            damaged += 1
+            out.append(as_utf8)
+        else:
+            gbk += 1
+            out.append(text)
+    parts = [f"{damaged} lines with invalid UTF-8 bytes (replaced by U+FFFD)"] * bool(damaged)
+    parts += [f"{gbk} lines in GB18030 among UTF-8 lines"] * bool(gbk)
+    return Decoded("\n".join(out), "utf-8", "mixed encoding: " + ", ".join(parts))
 
 
 def _declared(data: bytes) -> str | None:

@@ -13,7 +13,7 @@ import io
 import re
 import zipfile
 import zlib
-from typing import Callable
+from typing import Callable, Iterator
 
 from . import ReaderError
 
@@ -144,15 +144,19 @@ def _dimension(data: bytes, head: bytes, key: bytes) -> int:
 
 
 def _check_streams(data: bytes) -> None:
-    """Inflate every Flate-compressed non-image stream, a megabyte at a time, and refuse
-    the file once one or all of them pass their limits.  Streams are found by their
-    `stream` keyword (no object parsing: what PDFium would inflate is what is found)."""
+    """Decode every Flate-compressed non-image stream through its whole filter chain
+    (`[/FlateDecode /FlateDecode]` inflates twice: 2.5 kB became 1 GiB), a megabyte at a
+    time, and refuse the file once one or all of them pass their limits.  Streams are found
+    by their `stream` keyword (no object parsing: what PDFium would decode is what is found)."""
     total = 0
     for m in _STREAM.finditer(data):
         head = data[max(0, data.rfind(b"obj", 0, m.start())):m.start()]
-        if b"FlateDecode" not in head or b"/Image" in head:
+        if b"/Image" in head:
             continue
-        size = _inflated_size(data, m.end(), MAX_STREAM_BYTES + 1)
+        chain = _filters(head)
+        if not _FLATE & set(chain):
+            continue
+        size = _decoded_size(data, m.end(), chain, MAX_STREAM_BYTES + 1)
         total += size
         if size > MAX_STREAM_BYTES:
             raise ReaderError(f"PDF stream inflates to over {MAX_STREAM_BYTES} bytes (limit): flate bomb")
@@ -160,20 +164,67 @@ def _check_streams(data: bytes) -> None:
             raise ReaderError(f"PDF streams inflate to over {MAX_STREAMS_BYTES} bytes (limit): flate bomb")
 
 
-def _inflated_size(data: bytes, start: int, limit: int) -> int:
-    """Bytes that the zlib stream at `start` inflates to, counting no further than `limit`;
-    0 when it is not zlib data (encrypted, another filter)."""
-    d = zlib.decompressobj()
-    size, pos = 0, start
-    try:
-        while size < limit and not d.eof and pos < len(data):
-            size += len(d.decompress(data[pos:pos + _INFLATE_CHUNK], _INFLATE_CHUNK))
-            pos += _INFLATE_CHUNK
-            while d.unconsumed_tail and size < limit:
-                size += len(d.decompress(d.unconsumed_tail, _INFLATE_CHUNK))
-    except zlib.error:
-        pass  # a broken stream inflates to what came out before the error
+_FILTER = re.compile(rb"/Filter\s*(\[[^\]]*\]|/[^\s/\[\]<>()]+)")
+_FLATE = {b"FlateDecode", b"Fl"}
+_HEX = {b"ASCIIHexDecode", b"AHx"}
+
+
+def _filters(head: bytes) -> list[bytes]:
+    """The stream's filter names, in the order they are applied when decoding."""
+    m = _FILTER.search(head)
+    return re.findall(rb"/([^\s/\[\]<>()]+)", m.group(1)) if m else []
+
+
+def _decoded_size(data: bytes, start: int, chain: list[bytes], limit: int) -> int:
+    """Bytes that the stream at `start` decodes to through `chain` (Flate and ASCIIHex;
+    decoding stops at the first other filter), counting no further than `limit`.  Each
+    stage passes on chunks of at most a megabyte, so memory stays small whatever the
+    chain's expansion."""
+    chunks: Iterator[bytes] = (data[pos:pos + _INFLATE_CHUNK] for pos in range(start, len(data), _INFLATE_CHUNK))
+    for name in chain:
+        if name in _FLATE:
+            chunks = _inflate(chunks)
+        elif name in _HEX:
+            chunks = _unhex(chunks)
+        else:
+            break
+    size = 0
+    for chunk in chunks:
+        size += len(chunk)
+        if size >= limit:
+            break
     return size
+
+
+def _inflate(chunks: Iterator[bytes]) -> Iterator[bytes]:
+    """zlib-inflate a stream of chunks lazily; a broken stream ends where the error is."""
+    d = zlib.decompressobj()
+    try:
+        for chunk in chunks:
+            while chunk and not d.eof:
+                out = d.decompress(chunk, _INFLATE_CHUNK)
+                chunk = d.unconsumed_tail
+                if out:
+                    yield out
+            if d.eof:
+                return
+    except zlib.error:
+        return  # encrypted or not zlib data: what came out before the error counts
+
+
+def _unhex(chunks: Iterator[bytes]) -> Iterator[bytes]:
+    """ASCIIHexDecode: hex digits and white space up to `>`."""
+    odd = b""
+    for chunk in chunks:
+        end = chunk.find(b">")
+        digits = odd + (chunk if end < 0 else chunk[:end]).translate(None, b" \t\r\n\f\0")
+        odd, digits = (digits[-1:], digits[:-1]) if len(digits) % 2 else (b"", digits)
+        try:
+            yield bytes.fromhex(digits.decode("ascii"))
+        except (ValueError, UnicodeDecodeError):
+            return
+        if end >= 0:
+            return
 
 
 def _check_zip(data: bytes) -> None:

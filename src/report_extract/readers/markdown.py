@@ -27,8 +27,11 @@ def _cells(line: str, n: int) -> list[Cell]:
 
 
 def read(path: Path, data: bytes) -> Document:
-    text = decode(data).text
+    decoded = decode(data)
+    text = decoded.text
     doc = Document(path=str(path), format="md")
+    if decoded.warning:
+        doc.warnings.append(decoded.warning)
     table: list[list[Cell]] = []
     for n, line in enumerate(text.splitlines(), start=1):
         if _SEPARATOR.match(line):

@@ -1,8 +1,17 @@
 """Old binary Word (.doc) and WPS (.wps) files: converted to DOCX by LibreOffice
-headless in a private temp dir, then read by the DOCX reader."""
+headless in a private temp dir, then read by the DOCX reader.
+
+LibreOffice is a tree of processes (the soffice script, oosplash, soffice.bin) in a
+session of its own, so a timeout kills all of it.  When the process converting a document
+is itself killed (convert's --timeout, a memory limit), it cannot clean up: its temp dir is
+named after its pid and records LibreOffice's process group, and whoever killed it calls
+`cleanup(pid)`.
+"""
 from __future__ import annotations
 
+import os
 import shutil
+import signal
 import subprocess
 import tempfile
 from pathlib import Path
@@ -12,6 +21,7 @@ from . import ReaderError
 from . import docx as docx_reader
 
 _TIMEOUT_S = 180
+_PGID_FILE = "soffice.pgid"
 
 
 def read(path: Path, data: bytes) -> Document:
@@ -25,8 +35,26 @@ def read(path: Path, data: bytes) -> Document:
     return doc
 
 
+def _prefix(pid: int) -> str:
+    return f"report-extract-{pid}-"
+
+
+def cleanup(pid: int) -> None:
+    """Kill the LibreOffice of a killed process `pid` and remove its temp dirs."""
+    for work in Path(tempfile.gettempdir()).glob(_prefix(pid) + "*"):
+        _kill_group(work / _PGID_FILE)
+        shutil.rmtree(work, ignore_errors=True)
+
+
+def _kill_group(pgid_file: Path) -> None:
+    try:
+        os.killpg(int(pgid_file.read_text()), signal.SIGKILL)
+    except (OSError, ValueError):
+        pass  # never started, or already gone
+
+
 def _convert(soffice: str, data: bytes) -> bytes:
-    with tempfile.TemporaryDirectory(prefix="report-extract-") as tmp:
+    with tempfile.TemporaryDirectory(prefix=_prefix(os.getpid())) as tmp:
         work = Path(tmp)
         src = work / "input.doc"
         src.write_bytes(data)
@@ -35,12 +63,17 @@ def _convert(soffice: str, data: bytes) -> bytes:
         profile = (work / "profile").as_uri()
         cmd = [soffice, f"-env:UserInstallation={profile}", "--headless", "--norestore",
                "--convert-to", "docx:MS Word 2007 XML", "--outdir", str(work / "out"), str(src)]
+        proc = subprocess.Popen(cmd, stdout=subprocess.PIPE, stderr=subprocess.PIPE, start_new_session=True)
+        (work / _PGID_FILE).write_text(str(proc.pid))
         try:
-            done = subprocess.run(cmd, capture_output=True, timeout=_TIMEOUT_S, check=False)
+            stdout, stderr = proc.communicate(timeout=_TIMEOUT_S)
         except subprocess.TimeoutExpired:
             raise ReaderError(f"LibreOffice did not convert the file within {_TIMEOUT_S} s") from None
+        finally:
+            _kill_group(work / _PGID_FILE)  # what LibreOffice left running, if anything
+            proc.wait()
         out = work / "out" / "input.docx"
         if not out.exists():
-            detail = (done.stderr or done.stdout).decode("utf-8", "replace").strip().splitlines()
+            detail = (stderr or stdout).decode("utf-8", "replace").strip().splitlines()
             raise ReaderError(f"LibreOffice could not convert the file: {detail[-1] if detail else 'no output'}")
         return out.read_bytes()

@@ -49,10 +49,13 @@ def blocks_from_lines(lines: list[str], first_line: int = 1) -> list:
 
 
 def read(path: Path, data: bytes) -> Document:
-    text = decode(data).text
+    decoded = decode(data)
+    text = decoded.text
     lines = text.splitlines()
     header, body = split_header(lines)
     doc = Document(path=str(path), format="txt", header=header)
+    if decoded.warning:
+        doc.warnings.append(decoded.warning)
     doc.title_hint = header.get("标题")
     doc.blocks = blocks_from_lines(lines[body:], first_line=body + 1)
     return doc
