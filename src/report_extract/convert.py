@@ -30,7 +30,8 @@ from .progress import Progress
 from .workers import LocalPool, Settings, Task, failed
 
 
-OUTPUT_STEMS = {"reports", "cells", "checks", "sections", "errors", "facts"}
+OUTPUT_STEMS = {"reports", "cells", "checks", "sections", "errors", "facts", "panel", "panel_checks", "panel_reports",
+                "panel_stata_names"}
 
 
 @dataclass
