@@ -26,6 +26,7 @@ from .export import Record, Rename, checks_failed
 from .journal import Journal, Key
 from .meta import load_overrides
 from .outputs import write_outputs
+from .panel import write_panel
 from .progress import Progress
 from .workers import LocalPool, Settings, Task, failed
 
@@ -187,5 +188,7 @@ def convert_paths(paths: list[Path], outdir: Path, options: Optional[Options] = 
             journal.close()
             progress.stop()
             plan.write(outdir, options, summary)
+    # the panel spans every report the folder holds, this run's and earlier runs' (panel.py)
+    write_panel(outdir, bom=options.bom, parquet=options.parquet, sqlite=options.sqlite)
     summary.seconds = time.perf_counter() - start
     return summary

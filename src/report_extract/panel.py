@@ -144,8 +144,15 @@ class Panel:
     columns: list[str]  # canonical keys, contract order first
     checks: list[tuple[str, int, PanelCheck]]  # (agency_id, year, check)
 
-    def primaries(self) -> list[Entry]:
-        return [versions[0] for _, versions in sorted(self.groups.items())]
+    def summary(self) -> str:
+        """One line for the terminal."""
+        bodies = len({aid for aid, _ in self.groups})
+        duplicates = sum(len(v) - 1 for v in self.groups.values())
+        failed = [c for _, _, c in self.checks if c.ok is False]
+        hard = sum(c.severity == "hard" for c in failed)
+        return (f"panel: {len(self.groups)} agency-years of {bodies} bodies ({duplicates} duplicate versions, "
+                f"{len(self.excluded)} reports left out); cross-year checks: {len(self.checks) - len(failed)} "
+                f"passed or n/a, {len(failed)} failed ({hard} hard)")
 
 
 def _key_order() -> dict[str, int]:
