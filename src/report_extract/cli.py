@@ -227,6 +227,67 @@ def audit_command(file, out, engine, timeout, memory_mb) -> None:
     click.echo(f"wrote {out}", err=True)
 
 
+@main.command("panel")
+@click.argument("outdir", type=click.Path(exists=True, file_okay=False, path_type=Path))
+@click.option("--bom", is_flag=True, help="Write the CSVs with a UTF-8 BOM so Excel shows Chinese text.")
+def panel_command(outdir, bom) -> None:
+    """Rebuild the agency-year panel of OUTDIR (convert writes it too) from every report
+    converted into it: panel.csv, panel.dta (Stata), panel.parquet (with pyarrow),
+    panel_checks.csv (checks across consecutive years), panel_reports.csv (which version
+    of an agency-year is primary) and the same tables in reports.db.
+
+    \b
+    Example:
+        report-extract panel output/
+    """
+    from .panel import PanelError, write_panel
+
+    try:
+        panel = write_panel(outdir, bom=bom)
+    except PanelError as e:
+        raise click.ClickException(str(e))
+    click.echo(panel.summary(), err=True)
+
+
+@main.command("diff")
+@click.argument("a")
+@click.argument("b")
+@click.option("--out", "outdir", type=click.Path(exists=True, file_okay=False, path_type=Path),
+              help="Output folder in which A and B are report ids (or their first characters).")
+@click.option("--json", "as_json", is_flag=True, help="Print JSON instead of the terminal view.")
+@click.option("--csv", "as_csv", is_flag=True, help="Print CSV: the cross-year checks, then every cell.")
+@click.option("--changed", "changed_only", is_flag=True, help="List only the cells that changed.")
+@click.option("--engine", type=ENGINES, default="auto", show_default=True, help="PDF engine.")
+def diff_command(a, b, outdir, as_json, as_csv, changed_only, engine) -> None:
+    """Compare two reports of one body (two years, or two versions of one year): every
+    canonical cell side by side with its change B − A, and the cross-year checks between
+    consecutive years, failed ones first.  A and B are report files, or report ids of an
+    output folder (--out).
+
+    \b
+    Examples:
+        report-extract diff corpus/kiro_01.pdf corpus/kiro_02.pdf
+        report-extract diff 94a211353fb046b7 82ba40ade55a9310 --out output/ --changed
+        report-extract diff corpus/kiro_01.pdf corpus/kiro_02.pdf --csv > hongze.csv
+    """
+    from .diff import DiffError, compare, load
+
+    if as_json and as_csv:
+        raise click.UsageError("give --json or --csv, not both")
+    try:
+        d = compare(load(a, outdir, engine), load(b, outdir, engine))
+    except (DiffError, ReaderError) as e:
+        raise click.ClickException(str(e))
+    if as_json:
+        click.echo(json.dumps(d.to_dict(), ensure_ascii=False, indent=2))
+    elif as_csv:
+        d.write_csv(sys.stdout)
+    else:
+        from .diffview import show_diff
+
+        show_diff(d, changed_only)
+
+
 def _extract_or_exit(file: str, engine: str, timeout: float, memory_mb: int, **options):
     try:
         return run_limited(extract_one, file, engine=engine, timeout=timeout, memory_mb=memory_mb, **options)

@@ -28,12 +28,14 @@ from .inputs import UNREADABLE, unusable
 from .journal import Journal, Key
 from .meta import load_overrides
 from .outputs import write_outputs
+from .panel import write_panel
 from .progress import Progress
 from .workers import LocalPool, Settings, Task, failed
 
 
 DUPLICATE = "duplicate"  # errors.csv kind of an input whose content another input has
-OUTPUT_STEMS = {"reports", "cells", "checks", "sections", "errors", "facts"}
+OUTPUT_STEMS = {"reports", "cells", "checks", "sections", "errors", "facts", "panel", "panel_checks", "panel_reports",
+                "panel_stata_names"}
 
 
 @dataclass
@@ -230,5 +232,7 @@ def convert_paths(paths: list[Path], outdir: Path, options: Optional[Options] = 
             journal.close()
             progress.stop()
             plan.write(outdir, options, summary)
+    # the panel spans every report the folder holds, this run's and earlier runs' (panel.py)
+    write_panel(outdir, bom=options.bom, parquet=options.parquet, sqlite=options.sqlite)
     summary.seconds = time.perf_counter() - start
     return summary

@@ -17,8 +17,10 @@ from functools import cached_property
 from pathlib import Path
 from typing import Any, Iterable, Iterator, Optional
 
+from .agency import agency_id
+
 REPORT_COLUMNS = [
-    "report_id", "source_path", "format", "status", "title", "agency", "agency_full", "year",
+    "report_id", "source_path", "format", "status", "title", "agency", "agency_full", "agency_id", "year",
     "published", "template", "province", "city", "county", "adcode", "level", "kind", "pages",
     "checks_failed", "warnings",
 ]  # fmt: skip
@@ -119,7 +121,10 @@ class Record:
     @classmethod
     def from_journal(cls, rec: dict[str, Any]) -> "Record":
         if "result" in rec:
-            return cls(obj=rec["result"], words=rec.get("words"))
+            obj = rec["result"]
+            # recomputed, not as journalled: an edited patterns/agency_aliases.csv applies
+            obj["meta"]["agency_id"] = agency_id(obj["meta"])
+            return cls(obj=obj, words=rec.get("words"))
         return cls(error=rec["error"])
 
     @cached_property

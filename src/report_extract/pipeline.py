@@ -5,6 +5,7 @@ from pathlib import Path
 from typing import Optional
 
 from . import fallback, readers
+from .agency import agency_id
 from .checks import prose_checks, table_checks
 from .facts import extract_facts
 from .meta import extract_meta
@@ -51,10 +52,12 @@ def from_document(doc: Document, overrides: Optional[dict] = None) -> Result:
         checks += prose_checks(prose(doc), tables.cells)
     # Reports before 2019 have no fixed tables: their numbers are in the prose.
     facts = extract_facts(doc, warnings) if status == "no_tables" else []
+    meta_dict = meta.to_dict()
+    meta_dict["agency_id"] = agency_id(meta_dict)
     return Result(
         report_id=report_id(doc.sha256),
         source={"path": doc.path, "format": doc.format, "sha256": doc.sha256, "pages": doc.pages},
-        meta=meta.to_dict(),
+        meta=meta_dict,
         status=status,
         sections=find_sections(doc),
         cells=tables.cells,

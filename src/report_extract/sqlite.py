@@ -30,6 +30,7 @@ INDEXES = [
     "CREATE INDEX facts_key ON facts([key], period)",
     "CREATE INDEX reports_where ON reports(province, city, year)",
     "CREATE INDEX reports_agency ON reports(agency, year)",
+    "CREATE INDEX reports_agency_id ON reports(agency_id, year)",
 ]
 
 
