@@ -6,7 +6,8 @@ from typing import Optional
 
 from . import readers
 from .checks import prose_checks, table_checks
-from .facts import extract_facts
+from . import legacy
+from .facts import facts_and_table, stated_figures
 from .meta import extract_meta
 from .model import Document, TextBlock
 from .report_kind import not_a_report
@@ -49,15 +50,21 @@ def from_document(doc: Document, overrides: Optional[dict] = None) -> Result:
         warnings.append(other_kind)  # why, for the reader of the result
     if status in ("ok", "partial"):
         checks += prose_checks(prose(doc), tables.cells)
-    # Reports before 2019 have no fixed tables: their numbers are in the prose.
-    facts = extract_facts(doc, warnings) if status == "no_tables" else []
+    # Reports before 2019 have no fixed tables: their numbers are in the prose and in
+    # their own statistics table (cells of table `legacy`, with its checks).
+    facts, cells = [], list(tables.cells)
+    if status == "no_tables":
+        facts, old_table = facts_and_table(doc, warnings)
+        if old_table is not None:
+            cells += old_table.cells()
+            checks += legacy.checks(cells, stated_figures([f for f in facts if f.source != "table"]))
     return Result(
         report_id=report_id(doc.sha256),
         source={"path": doc.path, "format": doc.format, "sha256": doc.sha256, "pages": doc.pages},
         meta=meta.to_dict(),
         status=status,
         sections=find_sections(doc),
-        cells=tables.cells,
+        cells=cells,
         checks=checks,
         warnings=warnings,
         facts=facts,
