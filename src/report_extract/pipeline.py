@@ -7,7 +7,8 @@ from typing import Optional
 from . import fallback, readers
 from .agency import agency_id
 from .checks import prose_checks, table_checks
-from .facts import extract_facts
+from . import legacy
+from .facts import facts_and_table, stated_figures
 from .meta import extract_meta
 from .model import Document, TextBlock
 from .report_kind import not_a_report
@@ -50,8 +51,14 @@ def from_document(doc: Document, overrides: Optional[dict] = None) -> Result:
         warnings.append(other_kind)  # why, for the reader of the result
     if status in ("ok", "partial"):
         checks += prose_checks(prose(doc), tables.cells)
-    # Reports before 2019 have no fixed tables: their numbers are in the prose.
-    facts = extract_facts(doc, warnings) if status == "no_tables" else []
+    # Reports before 2019 have no fixed tables: their numbers are in the prose and in
+    # their own statistics table (cells of table `legacy`, with its checks).
+    facts, cells = [], list(tables.cells)
+    if status == "no_tables":
+        facts, old_table = facts_and_table(doc, warnings)
+        if old_table is not None:
+            cells += old_table.cells()
+            checks += legacy.checks(cells, stated_figures([f for f in facts if f.source != "table"]))
     meta_dict = meta.to_dict()
     meta_dict["agency_id"] = agency_id(meta_dict)
     return Result(
@@ -60,7 +67,7 @@ def from_document(doc: Document, overrides: Optional[dict] = None) -> Result:
         meta=meta_dict,
         status=status,
         sections=find_sections(doc),
-        cells=tables.cells,
+        cells=cells,
         checks=checks,
         warnings=warnings,
         facts=facts,
