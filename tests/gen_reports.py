@@ -1,0 +1,476 @@
+"""Generated born-digital reports (issue 14): complete 2021-template reports with varied,
+arithmetically consistent numbers — and, in some, one deliberately wrong printed total —
+rendered in the layouts and quirks real publishers produce, one *family* per quirk.
+
+`generate(root)` writes every family's documents and returns `Doc`s that carry the truth:
+the printed cells, the agency and year, and the checks that must fail (only those the
+printed error breaks).  tests/test_generated.py scores them cell by cell per family;
+bench/bench_generated.py prints the per-family score.
+"""
+from __future__ import annotations
+
+import random
+import shutil
+import subprocess
+import tempfile
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Callable, Optional
+
+from report_extract.checks import requests_checks, review_checks
+
+REQ_COLS = ["natural_person", "commercial_enterprise", "research_institution",
+            "public_welfare_org", "legal_service_org", "other_org", "total"]  # fmt: skip
+REVIEW_ROWS = ["admin_review", "litigation_direct", "litigation_after_review"]
+REVIEW_COLS = ["upheld", "corrected", "other", "pending", "total"]
+
+# (key, group label or "", own label) in printed order; group "" = label spans the row.
+REQUEST_ROWS = [
+    ("new_received", "", "一、本年新收政府信息公开申请数量"),
+    ("carried_over", "", "二、上年结转政府信息公开申请数量"),
+    ("granted", "三、本年度办理结果", "（一）予以公开"),
+    ("partially_granted", "三、本年度办理结果", "（二）部分公开（区分处理的，只计这一情形，不计其他情形）"),
+    ("denied_state_secret", "（三）不予公开", "1.属于国家秘密"),
+    ("denied_law_prohibited", "（三）不予公开", "2.其他法律行政法规禁止公开"),
+    ("denied_security_stability", "（三）不予公开", "3.危及“三安全一稳定”"),
+    ("denied_third_party", "（三）不予公开", "4.保护第三方合法权益"),
+    ("denied_internal_affairs", "（三）不予公开", "5.属于三类内部事务信息"),
+    ("denied_process_info", "（三）不予公开", "6.属于四类过程性信息"),
+    ("denied_enforcement_file", "（三）不予公开", "7.属于行政执法案卷"),
+    ("denied_admin_query", "（三）不予公开", "8.属于行政查询事项"),
+    ("unable_not_held", "（四）无法提供", "1.本机关不掌握相关政府信息"),
+    ("unable_needs_creation", "（四）无法提供", "2.没有现成信息需要另行制作"),
+    ("unable_unclear", "（四）无法提供", "3.补正后申请内容仍不明确"),
+    ("not_processed_petition", "（五）不予处理", "1.信访举报投诉类申请"),
+    ("not_processed_duplicate", "（五）不予处理", "2.重复申请"),
+    ("not_processed_publication", "（五）不予处理", "3.要求提供公开出版物"),
+    ("not_processed_excessive", "（五）不予处理", "4.无正当理由大量反复申请"),
+    ("not_processed_confirm_reissue", "（五）不予处理", "5.要求行政机关确认或重新出具已获取信息"),
+    ("other_no_correction", "（六）其他处理", "1.申请人无正当理由逾期不补正、行政机关不再处理其政府信息公开申请"),
+    ("other_fee_unpaid", "（六）其他处理", "2.申请人逾期未按收费通知要求缴纳费用、行政机关不再处理其政府信息公开申请"),
+    ("other_misc", "（六）其他处理", "3.其他"),
+    ("result_total", "三、本年度办理结果", "（七）总计"),
+    ("carried_forward", "", "四、结转下年度继续办理"),
+]  # fmt: skip
+OUTCOMES = [k for k, g, _ in REQUEST_ROWS if g and k != "result_total"]
+
+AGENCIES = [  # (agency, site name a CMS puts in <title>)
+    ("商务部", "中华人民共和国商务部"),
+    ("贵阳市人民政府", "贵阳市人民政府"),
+    ("南宁市上林县人民政府办公室", "南宁市上林县人民政府"),
+    ("苏州市吴江区民政局", "苏州市吴江区人民政府"),
+    ("杭州市西湖区人民政府", "杭州市西湖区人民政府门户网站"),
+    ("成都市武侯区教育局", "成都市武侯区人民政府"),
+]
+
+Span = tuple[str, int, int]  # (text, rowspan, colspan)
+
+
+@dataclass
+class Report:
+    agency: str
+    site: str
+    year: int
+    cells: dict[str, Optional[float]]  # table.row.col -> printed value (None: printed blank)
+    failed: set[tuple[str, str]] = field(default_factory=set)  # (check, scope) that must fail
+
+
+@dataclass
+class Doc:
+    family: str
+    path: Path
+    report: Report
+
+
+def make_report(rng: random.Random, i: int, error: bool = False, blanks: bool = False) -> Report:
+    """Numbers that satisfy every check of the spec; `error` bumps one printed total (the
+    report's own mistake, which must then fail exactly its checks); `blanks` prints some
+    zeros as empty cells."""
+    agency, site = AGENCIES[i % len(AGENCIES)]
+    year = 2021 + i % 4
+    cells: dict[str, Optional[float]] = {}
+    for row in ("regulation", "normative_doc"):
+        for col in ("issued", "repealed", "in_force"):
+            cells[f"proactive.{row}.{col}"] = rng.choice([0, rng.randint(1, 9), rng.randint(10, 300)])
+    for row in ("admin_license", "admin_penalty", "admin_coercion"):
+        cells[f"proactive.{row}.decisions"] = rng.choice([0, rng.randint(1, 99), rng.randint(100, 9999)])
+    cells["proactive.admin_fee.amount_wan_yuan"] = rng.choice([0, round(rng.uniform(0.1, 999), 2)])
+    req: dict[str, dict[str, int]] = {k: {} for k, _, _ in REQUEST_ROWS}
+    for col in REQ_COLS[:-1]:
+        scale = 40 if col == "natural_person" else 4
+        for k in OUTCOMES:
+            req[k][col] = rng.choice([0, 0, 0, rng.randint(0, scale)])
+        req["result_total"][col] = sum(req[k][col] for k in OUTCOMES)
+        req["carried_forward"][col] = rng.choice([0, rng.randint(0, 5)])
+        out = req["result_total"][col] + req["carried_forward"][col]
+        req["carried_over"][col] = rng.randint(0, min(out, 6))
+        req["new_received"][col] = out - req["carried_over"][col]
+    for k in req:
+        req[k]["total"] = sum(req[k][c] for c in REQ_COLS[:-1])
+    for k, cols in req.items():
+        for col, v in cols.items():
+            cells[f"requests.{k}.{col}"] = v
+    for row in REVIEW_ROWS:
+        vals = [rng.choice([0, rng.randint(0, 12)]) for _ in REVIEW_COLS[:-1]]
+        for col, v in zip(REVIEW_COLS, [*vals, sum(vals)]):
+            cells[f"review_litigation.{row}.{col}"] = v
+    if blanks:
+        for k, v in cells.items():
+            if v == 0 and rng.random() < 0.3 and not k.endswith(".total"):
+                cells[k] = None
+    report = Report(agency, site, year, cells)
+    if error:
+        key = rng.choice(["review_litigation.admin_review.total", "requests.result_total.total",
+                          "review_litigation.litigation_direct.total"])
+        cells[key] = (cells[key] or 0) + rng.randint(1, 3)
+    report.failed = expected_failures(cells)
+    return report
+
+
+def expected_failures(cells: dict[str, Optional[float]]) -> set[tuple[str, str]]:
+    """The checks the printed values fail (the spec's arithmetic on the truth)."""
+    tables: dict[str, dict[str, dict[str, Optional[float]]]] = {}
+    for key, v in cells.items():
+        t, r, c = key.split(".")
+        tables.setdefault(t, {}).setdefault(r, {})[c] = v
+    req = tables["requests"]
+    req["other_total"] = {c: sum(req[r][c] or 0 for r in ("other_no_correction", "other_fee_unpaid", "other_misc"))
+                          for c in REQ_COLS}
+    checks = requests_checks(req) + review_checks(tables["review_litigation"])
+    return {(c.check, c.scope) for c in checks if c.ok is False and not (c.check == "requests.row_total" and c.scope == "other_total")}
+
+
+# ---- the tables as span rows (the printed form, merged cells as spans) ----
+
+def _num(v: Optional[float], fullwidth: bool = False) -> str:
+    if v is None:
+        return ""
+    s = str(int(v)) if float(v).is_integer() else f"{v:.2f}"
+    return s.translate(str.maketrans("0123456789.", "０１２３４５６７８９．")) if fullwidth else s
+
+
+@dataclass(frozen=True)
+class Style:
+    """Header and label quirks of one publisher."""
+    in_force: str = "现行有效件数"
+    fee: str = "本年收费金额（单位：万元）"
+    number_dot: str = "."  # "1." or the full-width "１．"
+    fullwidth_numbering: bool = False
+
+
+def proactive_rows(r: Report, s: Style) -> list[list[Span]]:
+    c = r.cells
+    v = lambda k: (_num(c[f"proactive.{k}"]), 1, 1)  # noqa: E731
+    return [
+        [("第二十条第（一）项", 1, 4)],
+        [("信息内容", 1, 1), ("本年制发件数", 1, 1), ("本年废止件数", 1, 1), (s.in_force, 1, 1)],
+        [("规章", 1, 1), v("regulation.issued"), v("regulation.repealed"), v("regulation.in_force")],
+        [("行政规范性文件", 1, 1), v("normative_doc.issued"), v("normative_doc.repealed"), v("normative_doc.in_force")],
+        [("第二十条第（五）项", 1, 4)],
+        [("信息内容", 1, 1), ("本年处理决定数量", 1, 3)],
+        [("行政许可", 1, 1), (v("admin_license.decisions")[0], 1, 3)],
+        [("第二十条第（六）项", 1, 4)],
+        [("信息内容", 1, 1), ("本年处理决定数量", 1, 3)],
+        [("行政处罚", 1, 1), (v("admin_penalty.decisions")[0], 1, 3)],
+        [("行政强制", 1, 1), (v("admin_coercion.decisions")[0], 1, 3)],
+        [("第二十条第（八）项", 1, 4)],
+        [("信息内容", 1, 1), (s.fee, 1, 3)],
+        [("行政事业性收费", 1, 1), (v("admin_fee.amount_wan_yuan")[0], 1, 3)],
+    ]
+
+
+def _label(text: str, s: Style) -> str:
+    if s.fullwidth_numbering and text[:1].isdigit():
+        text = text.translate(str.maketrans("0123456789", "０１２３４５６７８９"))
+    return text.replace(".", s.number_dot, 1) if text[1:2] in (".", "．") or text[:1].isdigit() else text
+
+
+def requests_rows(r: Report, s: Style) -> list[list[Span]]:
+    rows: list[list[Span]] = [
+        [("本列数据的勾稽关系为：第一项加第二项之和，等于第三项加第四项之和", 3, 3), ("申请人情况", 1, 7)],
+        [("自然人", 2, 1), ("法人或其他组织", 1, 5), ("总计", 2, 1)],
+        [("商业企业", 1, 1), ("科研机构", 1, 1), ("社会公益组织", 1, 1), ("法律服务机构", 1, 1), ("其他", 1, 1)],
+    ]
+    groups = {g: sum(1 for _, g2, _ in REQUEST_ROWS if g2 == g) for _, g, _ in REQUEST_ROWS if g}
+    subgroups = {g: n for g, n in groups.items() if g != "三、本年度办理结果"}
+    outer = sum(groups.values())
+    seen: set[str] = set()
+    for key, group, label in REQUEST_ROWS:
+        vals = [(_num(r.cells[f"requests.{key}.{c}"]), 1, 1) for c in REQ_COLS]
+        row: list[Span] = []
+        if not group:
+            row.append((label, 1, 3))
+        else:
+            if "三、本年度办理结果" not in seen:
+                seen.add("三、本年度办理结果")
+                row.append(("三、本年度办理结果", outer, 1))
+            if group in subgroups:
+                if group not in seen:
+                    seen.add(group)
+                    row.append((group, subgroups[group], 1))
+                row.append((_label(label, s), 1, 1))
+            else:
+                row.append((label, 1, 2))
+        rows.append(row + vals)
+    return rows
+
+
+def review_rows(r: Report) -> list[list[Span]]:
+    heads = [("结果维持", 1, 1), ("结果纠正", 1, 1), ("其他结果", 1, 1), ("尚未审结", 1, 1), ("总计", 1, 1)]
+    return [
+        [("行政复议", 1, 5), ("行政诉讼", 1, 10)],
+        [(t, 2, 1) for t, _, _ in heads] + [("未经复议直接起诉", 1, 5), ("复议后起诉", 1, 5)],
+        heads + heads,
+        [(_num(r.cells[f"review_litigation.{row}.{c}"]), 1, 1) for row in REVIEW_ROWS for c in REVIEW_COLS],
+    ]
+
+
+def layout(rows: list[list[Span]]) -> list[list[str]]:
+    """The full grid, every covered cell of a span holding its text (as converters that
+    repeat merged cells write it)."""
+    grid: dict[tuple[int, int], str] = {}
+    for r, row in enumerate(rows):
+        c = 0
+        for text, rs, cs in row:
+            while (r, c) in grid:
+                c += 1
+            for i in range(min(rs, len(rows) - r)):
+                for j in range(cs):
+                    grid[(r + i, c + j)] = text
+            c += cs
+    width = max(c for _, c in grid) + 1
+    return [[grid.get((r, c), "") for c in range(width)] for r in range(len(rows))]
+
+
+SECTIONS = ["一、总体情况", "二、主动公开政府信息情况", "三、收到和处理政府信息公开申请情况",
+            "四、政府信息公开行政复议、行政诉讼情况", "五、存在的主要问题及改进情况", "六、其他需要报告的事项"]
+
+
+def prose(r: Report) -> list[str]:
+    n = int(r.cells["requests.new_received.total"] or 0)
+    return [
+        f"本报告根据《中华人民共和国政府信息公开条例》要求编制，统计期限自{r.year}年1月1日起至{r.year}年12月31日止。"
+        f"{r.year}年，{r.agency}深入贯彻落实党中央、国务院关于政务公开工作的决策部署，持续推进决策、执行、管理、服务、结果公开。",
+        f"全年共收到政府信息公开申请{n}件，均在法定期限内答复。",
+    ]
+
+
+def blocks(r: Report, s: Style = Style()) -> list[tuple[str, object]]:
+    """The report as ("title"|"heading"|"p"|"table", content) in printed order."""
+    out: list[tuple[str, object]] = [("title", f"{r.agency}{r.year}年政府信息公开工作年度报告")]
+    texts = prose(r)
+    tables = {1: proactive_rows(r, s), 2: requests_rows(r, s), 3: review_rows(r)}
+    for i, h in enumerate(SECTIONS):
+        out.append(("heading", h))
+        if i == 0:
+            out += [("p", t) for t in texts]
+        elif i in tables:
+            out.append(("table", tables[i]))
+        else:
+            out.append(("p", "持续加强政府信息公开工作，不断提升公开质量。"))
+    out.append(("p", f"{r.agency}"))
+    out.append(("p", f"{r.year + 1}年1月20日"))
+    return out
+
+
+# ---- renderers, one per family ----
+
+def _html_table(rows: list[list[Span]], wrap: bool) -> str:
+    def cell(t: str, rs: int, cs: int) -> str:
+        attrs = (f' rowspan="{rs}"' if rs > 1 else "") + (f' colspan="{cs}"' if cs > 1 else "")
+        body = f'<p style="text-align:center"><span style="font-size:10pt">{t}</span></p>' if wrap else t
+        return f"<td{attrs}>{body}</td>"
+    return "<table border=\"1\" cellspacing=\"0\">" + "".join(
+        "<tr>" + "".join(cell(*c) for c in row) + "</tr>" for row in rows) + "</table>"
+
+
+def html(r: Report, head_title: str, visible: Optional[str] = None, wrap: bool = False,
+         s: Style = Style(), first_line: str = "") -> str:
+    parts = [f"<p>{first_line}</p>"] if first_line else []
+    for kind, content in blocks(r, s):
+        if kind == "title":
+            parts.append(f"<h1>{visible or content}</h1>")
+        elif kind == "heading":
+            parts.append(f"<h3>{content}</h3>")
+        elif kind == "p":
+            parts.append(f"<p>{content}</p>")
+        else:
+            parts.append(_html_table(content, wrap))  # type: ignore[arg-type]
+    nav = f'<div class="nav">{r.site} &gt; 政府信息公开 &gt; 政府信息公开年报</div>'
+    return (f"<html><head><meta charset=\"utf-8\"><title>{head_title}</title></head><body>{nav}"
+            f"<div class=\"article\">{''.join(parts)}</div><div class=\"footer\">主办：{r.site}</div></body></html>")
+
+
+CMS_TITLES: list[Callable[[Report], str]] = [
+    lambda r: f"{r.site} {r.agency}{r.year}年政府信息公开工作年度报告",
+    lambda r: f"{r.site} {r.year}年{r.agency}政府信息公开工作年度报告",
+    lambda r: f"{r.agency}关于{r.year}年政府信息公开工作的年度报告",
+    lambda r: f"{r.agency}{r.year}年政府信息公开工作年度报告_{r.site}",
+    lambda r: f"{r.agency} {r.agency}{r.year}年政府信息公开工作年度报告",
+]
+
+
+def md_table(grid: list[list[str]]) -> str:
+    lines = ["| " + " | ".join(grid[0]) + " |", "|" + "---|" * len(grid[0])]
+    lines += ["| " + " | ".join(row) + " |" for row in grid[1:]]
+    return "\n".join(lines)
+
+
+def markdown(r: Report, flat: bool) -> str:
+    out = []
+    for kind, content in blocks(r):
+        if kind == "title":
+            out.append(f"# {content}")
+        elif kind == "heading":
+            out.append(f"## {content}")
+        elif kind == "p":
+            out.append(str(content))
+        else:
+            grid = layout(content)  # type: ignore[arg-type]
+            out.append(md_table(flatten(grid) if flat else grid))
+    return "\n\n".join(out) + "\n"
+
+
+def flatten(grid: list[list[str]]) -> list[list[str]]:
+    """One header row (the joined header cells of each column) and one row label (the
+    distinct label cells joined), as flat converters write a merged table."""
+    values_from = next(j for j in range(len(grid[-1])) if any(grid[i][j] != grid[i][0] for i in range(len(grid))))
+    head_rows = next(i for i, row in enumerate(grid) if any(ch.isdigit() for ch in "".join(row[values_from:]))
+                     or i > 0 and row[0] != grid[0][0] and len(grid) > 5)
+    if len(grid) <= 5:  # table 4: a single value row
+        head_rows, values_from = len(grid) - 1, 0
+    head = ["".join(dict.fromkeys(grid[i][j] for i in range(head_rows))) for j in range(len(grid[0]))]
+    if values_from:
+        head = ["项目"] + head[values_from:]
+    body = [["".join(dict.fromkeys(row[:values_from]))] + row[values_from:] if values_from else row for row in grid[head_rows:]]
+    return [head] + body
+
+
+def _width(s: str) -> int:
+    return sum(2 if ord(ch) > 0x2E80 else 1 for ch in s)
+
+
+def pdftotext(r: Report, page_footer: Callable[[int], str]) -> str:
+    """Space-aligned columns, prose hard-wrapped at 38 characters, a form feed and a footer
+    (the year or the page number) after every 30 lines, as pdftotext -layout writes it."""
+    lines: list[str] = []
+    for kind, content in blocks(r):
+        if kind in ("title", "heading"):
+            lines.append("    " + str(content))
+        elif kind == "p":
+            t = str(content)
+            lines += ["    " + t[i:i + 38] for i in range(0, len(t), 38)]
+        else:
+            for spans in content:  # type: ignore[union-attr]
+                text = "".join(t + " " * max(2, 12 - _width(t)) for t, _, _ in spans)
+                lines.append("  " + text.rstrip())
+    out: list[str] = []
+    page = 1
+    for i, line in enumerate(lines):
+        out.append(line)
+        if (i + 1) % 30 == 0:
+            out += ["", f"{page_footer(page):^70}".rstrip(), "\f"]
+            page += 1
+    out += ["", f"{page_footer(page):^70}".rstrip()]
+    return "\n".join(out) + "\n"
+
+
+def tsv(r: Report) -> str:
+    """Every table row tab-separated, merged cells written once, a tab after the last cell."""
+    out = []
+    for kind, content in blocks(r):
+        if kind == "table":
+            out += ["\t".join(t for t, _, _ in row) + "\t" for row in content]  # type: ignore[union-attr]
+        else:
+            out.append(str(content))
+    return "\n".join(out) + "\n"
+
+
+def docx_bytes(r: Report, s: Style) -> bytes:
+    from docx_build import build
+    spec = []
+    for kind, content in blocks(r, s):
+        spec.append(("heading", content, 1) if kind == "heading" else (kind, content))
+    return build(spec)  # type: ignore[arg-type]
+
+
+def chromium() -> Optional[str]:
+    return shutil.which("chromium") or shutil.which("chromium-browser") or shutil.which("google-chrome")
+
+
+def print_to_pdf(pages: dict[Path, str]) -> None:
+    """The browser's print layout of each page (headless Chromium's --print-to-pdf)."""
+    exe = chromium()
+    assert exe, "chromium is needed for the web-print family"
+    with tempfile.TemporaryDirectory() as tmp:
+        for dest, page in pages.items():
+            src = Path(tmp) / (dest.stem + ".html")
+            src.write_text(page, encoding="utf-8")
+            subprocess.run([exe, "--headless", "--no-sandbox", "--disable-gpu", "--no-pdf-header-footer",
+                            f"--user-data-dir={tmp}/profile", f"--print-to-pdf={dest}", src.as_uri()],
+                           check=True, capture_output=True, timeout=120)
+
+
+HEADER_NOTES = [
+    Style(in_force="现行有效件数（历史累计）", number_dot="．"),
+    Style(fee="本年收费金额（单位：万元）", number_dot="．", fullwidth_numbering=True),
+    Style(in_force="现行有效件数（件）", fee="本年收费金额(单位:万元)", number_dot="、"),
+]
+
+FAMILIES = ["cms_title", "md_repeated", "md_flat", "pdftotext", "tsv_trailing", "web_print_pdf", "header_notes"]
+
+
+def generate(root: Path, per_family: int = 6, families: Optional[list[str]] = None, seed: int = 14) -> list[Doc]:
+    rng = random.Random(seed)
+    docs: list[Doc] = []
+    pdf_pages: dict[Path, str] = {}
+    for family in families or FAMILIES:
+        folder = root / family
+        folder.mkdir(parents=True, exist_ok=True)
+        for i in range(per_family):
+            r = make_report(rng, i, error=i % 3 == 2, blanks=i % 2 == 1 and family not in ("pdftotext",))
+            stem = folder / f"{family}_{i:02d}"
+            if family == "cms_title":
+                path = stem.with_suffix(".html")
+                path.write_text(html(r, CMS_TITLES[i % len(CMS_TITLES)](r)), encoding="utf-8")
+            elif family in ("md_repeated", "md_flat"):
+                path = stem.with_suffix(".md")
+                path.write_text(markdown(r, flat=family == "md_flat"), encoding="utf-8")
+            elif family == "pdftotext":
+                path = stem.with_suffix(".txt")
+                footers = [lambda p: f"- {p} -", lambda p: f"第 {p} 页", lambda p, y=r.year + 1: f"{y}年1月"]
+                path.write_text(pdftotext(r, footers[i % 3]), encoding="utf-8")
+            elif family == "tsv_trailing":
+                path = stem.with_suffix(".txt")
+                path.write_text(tsv(r), encoding="utf-8")
+            elif family == "web_print_pdf":
+                path = stem.with_suffix(".pdf")
+                first = "政府信息公开年报" if i % 2 == 0 else ""
+                pdf_pages[path] = html(r, CMS_TITLES[i % len(CMS_TITLES)](r), wrap=True, first_line=first)
+            else:  # header_notes: DOCX, and PDF printed from the same tables
+                s = HEADER_NOTES[i % len(HEADER_NOTES)]
+                if i % 2 == 0:
+                    path = stem.with_suffix(".docx")
+                    path.write_bytes(docx_bytes(r, s))
+                else:
+                    path = stem.with_suffix(".pdf")
+                    pdf_pages[path] = html(r, "", s=s)
+            docs.append(Doc(family, path, r))
+    if pdf_pages:
+        print_to_pdf(pdf_pages)
+    return docs
+
+
+def score(doc: Doc, result) -> tuple[int, int, list[str]]:
+    """(cells right, cells, misses) of one document: every printed cell, plus agency and year."""
+    got = {c.key: c.value for c in result.cells if not c.derived}
+    want = dict(doc.report.cells)
+    want["meta.agency"] = doc.report.agency  # type: ignore[assignment]
+    want["meta.year"] = doc.report.year
+    got["meta.agency"] = result.meta.get("agency")
+    got["meta.year"] = result.meta.get("year")
+    misses = [f"{k}: want {v!r} got {got.get(k, 'missing')!r}" for k, v in want.items() if got.get(k, "missing") != v]
+    failed = {(c.check, c.scope) for c in result.checks if c.ok is False and not c.check.startswith("text.")}
+    if failed != doc.report.failed:
+        misses.append(f"checks failed {sorted(failed)} want {sorted(doc.report.failed)}")
+    return len(want) - len(misses), len(want) + 1, misses
