@@ -38,6 +38,12 @@ DETECT_SIDE = 1024
 # docs/ocr.md), except that a lone "0" is now and then read as "。" (mapped back in
 # LETTER_DIGITS); at 96 pixels zeros turn into points too often.
 REC_MIN_WIDTH = 160
+# The printed area of a page: rows and columns with at least MIN_PRINT_PIXELS pixels
+# darker than PRINT_LEVEL (specks put one or two in a row of a noisy scan, a line of
+# print hundreds), widened by PRINT_MARGIN pixels.
+PRINT_LEVEL = 128
+MIN_PRINT_PIXELS = 8
+PRINT_MARGIN = 24
 # Text boxes RapidOCR scores below this are dropped by default (0.5); we keep weaker ones
 # down to this floor so a faint digit comes out as an uncertain reading with a warning
 # rather than silently as a blank cell.
@@ -122,6 +128,9 @@ def _engine():
                 params["EngineConfig.onnxruntime.intra_op_num_threads"] = THREADS
                 params["EngineConfig.onnxruntime.inter_op_num_threads"] = 1
             _ENGINE = RapidOCR(params=params)
+            # Loaded now (RapidOCR loads it at the first call) so that `recognise` can
+            # set its size limit for each page's printed area.
+            _ENGINE._load_det_model()
         return _ENGINE
 
 
@@ -131,15 +140,45 @@ def model_dir() -> str:
 
 
 def recognise(image: np.ndarray) -> list[OcrChar]:
-    """Characters of a grayscale or RGB page image, each with its own box and score."""
-    if image.ndim == 2:
-        image = np.stack([image] * 3, axis=-1)
-    # RapidOCR keeps per-call switches for later calls: pass every one, every time.
-    result = _engine()(image, use_det=True, return_word_box=True, return_single_char_box=True)
+    """Characters of a grayscale or RGB page image, each with its own box and score.
+
+    Text is detected only inside the printed area (the page margins are a quarter of
+    the pixels and the detector's CPU goes by pixels), at the scale DETECT_SIDE gives
+    the whole image."""
+    gray = image if image.ndim == 2 else image.min(axis=2)
+    x0, y0, x1, y1 = _printed_area(gray)
+    if x1 <= x0 or y1 <= y0:
+        return []
+    crop = image[y0:y1, x0:x1]
+    if crop.ndim == 2:
+        crop = np.stack([crop] * 3, axis=-1)
+    engine = _engine()
+    with _LOCK:
+        # The detector's size limit is a plain attribute, read at each call.
+        engine.text_det.limit_side_len = max(32, round(max(crop.shape[:2]) * DETECT_SIDE / max(gray.shape)))
+        # RapidOCR keeps per-call switches for later calls: pass every one, every time.
+        result = engine(crop, use_det=True, return_word_box=True, return_single_char_box=True)
     if not result.txts:
         return []
-    return [c for box, text, words in zip(result.boxes, result.txts, result.word_results)
+    return [_shifted(c, x0, y0) for box, text, words in zip(result.boxes, result.txts, result.word_results)
             for c in _chars(text, words, box)]
+
+
+def _printed_area(gray: np.ndarray) -> tuple[int, int, int, int]:
+    """The box (x0, top, x1, bottom, pixels) of the rows and columns holding print,
+    with a margin; scanner specks do not count."""
+    dark = gray < PRINT_LEVEL
+    rows = np.flatnonzero(dark.sum(axis=1) >= MIN_PRINT_PIXELS)
+    cols = np.flatnonzero(dark.sum(axis=0) >= MIN_PRINT_PIXELS)
+    if not len(rows) or not len(cols):
+        return 0, 0, 0, 0
+    h, w = gray.shape
+    return (max(0, int(cols[0]) - PRINT_MARGIN), max(0, int(rows[0]) - PRINT_MARGIN),
+            min(w, int(cols[-1]) + 1 + PRINT_MARGIN), min(h, int(rows[-1]) + 1 + PRINT_MARGIN))
+
+
+def _shifted(c: OcrChar, dx: float, dy: float) -> OcrChar:
+    return OcrChar(c.text, c.x0 + dx, c.top + dy, c.x1 + dx, c.bottom + dy, c.confidence) if dx or dy else c
 
 
 def recognise_line(image: np.ndarray) -> tuple[str, float]:
