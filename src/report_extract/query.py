@@ -45,11 +45,16 @@ _ALLOWED = {sqlite3.SQLITE_SELECT, sqlite3.SQLITE_READ, sqlite3.SQLITE_RECURSIVE
 # Functions that touch files or load code, should a build of SQLite have them.
 _DENIED_FUNCTIONS = {"load_extension", "readfile", "writefile", "edit", "fts3_tokenizer"}
 _SCHEMA_PRAGMAS = {"table_info", "table_xinfo", "table_list", "index_list", "index_info",
-                   "index_xinfo", "foreign_key_list", "collation_list", "function_list"}
+                   "index_xinfo", "foreign_key_list", "collation_list", "function_list",
+                   "data_version"}  # FTS5 asks it when it opens its table
 
 
 def _read_only(action: int, arg1: str | None, arg2: str | None, db_name: str | None, trigger: str | None) -> int:
     if action in _ALLOWED:
+        return sqlite3.SQLITE_OK
+    if action == sqlite3.SQLITE_UPDATE and arg1 == "sqlite_master" and trigger is None and db_name == "main":
+        # FTS5's constructor declares its virtual table through the schema; the connection
+        # is opened read-only (mode=ro), so nothing can be written either way.
         return sqlite3.SQLITE_OK
     if action == sqlite3.SQLITE_FUNCTION and (arg2 or "").lower() not in _DENIED_FUNCTIONS:
         return sqlite3.SQLITE_OK
