@@ -8,14 +8,8 @@ from pathlib import Path
 import click
 
 from . import __version__
-from .convert import Options as ConvertOptions, convert_paths
-from .inputs import expand
 from .isolate import run_limited
-from .journal import JournalBusy
-from .outputs import OutputError
-from .workers import WorkersDying
 from .pipeline import extract as extract_one
-from .progress import wanted as progress_wanted
 from .readers import ReaderError
 
 ENGINES = click.Choice(["auto", "fast", "pdfplumber"])
@@ -98,6 +92,15 @@ def convert(inputs, outdir, list_files, quiet, xlsx_path, ocr, **options) -> Non
         report-extract convert 'crawl/**/*.pdf' --from-list more.txt -o out/ --bom --jobs 8
         report-extract convert crawl/ -o out/ --parquet --executor dask --scheduler tcp://10.0.0.5:8786
     """
+    # Imported here: the batch machinery (multiprocessing, the writers) is start-up time a
+    # one-file `extract` should not pay.
+    from .convert import Options as ConvertOptions, convert_paths
+    from .inputs import expand
+    from .journal import JournalBusy
+    from .outputs import OutputError
+    from .progress import wanted as progress_wanted
+    from .workers import WorkersDying
+
     found = expand(inputs, list_files)
     if not found:
         raise click.UsageError("no input files found")

@@ -16,7 +16,6 @@ import codecs
 import re
 from dataclasses import dataclass
 
-from charset_normalizer import from_bytes
 
 _BOMS = ((codecs.BOM_UTF8, "utf-8-sig"), (codecs.BOM_UTF16_LE, "utf-16"), (codecs.BOM_UTF16_BE, "utf-16"))
 _DECLARED = re.compile(rb"""(?:<meta[^>]+charset\s*=\s*["']?|<\?xml[^>]+encoding\s*=\s*["'])([\w.:-]+)""", re.I)
@@ -51,6 +50,8 @@ def decode(data: bytes) -> Decoded:
             if declared and enc != declared and not data.isascii():
                 warning = f"page declares charset {declared} but is {enc}"
             return Decoded(text, enc, warning)
+    from charset_normalizer import from_bytes  # the last resort: 10 ms of start-up
+
     best = from_bytes(data).best()
     if best is not None and best.encoding:
         return Decoded(str(best), best.encoding, f"encoding guessed as {best.encoding}")

@@ -18,7 +18,6 @@ from pathlib import Path
 
 from ..model import Document
 from . import ReaderError
-from . import docx as docx_reader
 
 _TIMEOUT_S = 180
 _PGID_FILE = "soffice.pgid"
@@ -29,6 +28,8 @@ def read(path: Path, data: bytes) -> Document:
     if soffice is None:
         raise ReaderError(f"{path.suffix or 'binary Word'} file needs LibreOffice "
                           "(apt-get install libreoffice-writer) to read .doc/.wps")
+    from . import docx as docx_reader  # python-docx costs 60 ms of start-up: only for Word files
+
     doc = docx_reader.read(path, _convert(soffice, data))
     doc.format = "doc"
     doc.warnings.append("converted from .doc/.wps to DOCX by LibreOffice")
