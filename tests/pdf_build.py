@@ -42,3 +42,49 @@ def fast_engine_loses_digits(monkeypatch) -> None:
         return pages
 
     monkeypatch.setattr(pdffast, "read_pages", digitless)
+
+
+def with_glyphs_replaced(path: Path, page: int, boxes: list[tuple[float, float, float, float]], digit: str) -> bytes:
+    """The PDF with every single-glyph number inside `boxes` (x0, top, x1, bottom, PDF
+    points from the top, as cells.csv gives them) on page `page` (0-based) replaced by
+    `digit`, drawn with that font's own glyph for it: a real report whose printed number
+    was changed.  The glyphs are matched in content-stream order, which is pdfplumber's
+    order of a page's characters (2-byte CIDs: the Identity-H fonts of kiro_01/02)."""
+    import pdfplumber
+    import pikepdf
+
+    with pdfplumber.open(path) as doc:
+        chars = doc.pages[page].chars
+    inside = lambda c, b: b[0] <= c["x0"] and c["x1"] <= b[2] and b[1] <= c["top"] and c["bottom"] <= b[3]  # noqa: E731
+    targets = [i for i, c in enumerate(chars) if any(inside(c, b) for b in boxes)]
+    assert len(targets) == len(boxes), "one glyph per box"
+    pdf = pikepdf.open(path)
+    ops = [(list(operands), op) for operands, op in pikepdf.parse_content_stream(pdf.pages[page])]
+    where: list[tuple[int, int | None, int]] = []  # per glyph: (operation, TJ array index, byte offset)
+    for k, (operands, op) in enumerate(ops):
+        if str(op) == "Tj":
+            where += [(k, None, j) for j in range(0, len(bytes(operands[0])), 2)]
+        elif str(op) == "TJ":
+            for m, item in enumerate(operands[0]):
+                if isinstance(item, pikepdf.String):
+                    where += [(k, m, j) for j in range(0, len(bytes(item)), 2)]
+    assert len(where) == len(chars), "content-stream glyphs and pdfplumber characters differ"
+
+    def glyph(i: int) -> tuple[list, int]:
+        k, m, j = where[i]
+        operands = ops[k][0]
+        return (operands, 0) if m is None else (operands[0], m), j  # type: ignore[return-value]
+
+    def get(i: int) -> bytes:
+        (holder, idx), j = glyph(i)
+        return bytes(holder[idx])[j:j + 2]
+
+    for t in targets:
+        donor = next(i for i, c in enumerate(chars) if c["text"] == digit and c["fontname"] == chars[t]["fontname"])
+        (holder, idx), j = glyph(t)
+        b = bytes(holder[idx])
+        holder[idx] = pikepdf.String(b[:j] + get(donor) + b[j + 2:])
+    pdf.pages[page].Contents = pdf.make_stream(pikepdf.unparse_content_stream(ops))  # type: ignore[arg-type]
+    buf = io.BytesIO()
+    pdf.save(buf)
+    return buf.getvalue()
