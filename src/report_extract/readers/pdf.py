@@ -59,7 +59,7 @@ def read(path: Path, data: bytes, engine: Optional[str] = None, ocr: Optional[st
                 doc = _document(path, scans.apply(pdfplumb.read_pages(data)))
                 doc.warnings.append(f"fast PDF engine missed the table holding {missed[0]}; "
                                     "read with pdfplumber")
-        scans.finish(doc)
+        scans.mark(doc)
         return doc
     finally:
         pdf.close()
