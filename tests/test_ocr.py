@@ -19,10 +19,11 @@ pytest.importorskip("cv2")
 from report_extract import ocr, readers  # noqa: E402
 from report_extract.checks import cells_read, table_checks  # noqa: E402
 from report_extract.model import TableBlock  # noqa: E402
+from report_extract.ocrfix import settle  # noqa: E402
 from report_extract.ocrgrid import ScannedPage  # noqa: E402
 from report_extract.ocrpdf import Scans  # noqa: E402
 from report_extract.ocrsample import scanned_pdf  # noqa: E402
-from report_extract.pipeline import extract  # noqa: E402
+from report_extract.pipeline import extract, from_document  # noqa: E402
 from report_extract.readers.pdflayout import PageContent  # noqa: E402
 from report_extract.tables import extract_tables  # noqa: E402
 
@@ -117,7 +118,7 @@ def test_models_load_from_the_wheel_without_network(monkeypatch):
 
 def _doc_with_misread(key: tuple[str, str, str], wrong: str, confidence: float):
     """kiro_02 read from its text layer, one cell replaced by an OCR misreading whose
-    character scores the recogniser would have given."""
+    character scores the recogniser would have given, marked as the OCR reader marks it."""
     doc = readers.read(CORPUS / "kiro_02.pdf", engine="fast")
     value = next(v for v in extract_tables(doc).cells if (v.table, v.row, v.col) == key)
     cell = next(c for b in doc.blocks if isinstance(b, TableBlock) for row in b.rows for c in row
@@ -136,17 +137,33 @@ def test_checks_choose_between_ocr_alternatives():
     key = ("requests", "new_received", "natural_person")
     doc, scans, value = _doc_with_misread(key, "96", 0.61)  # the printed value is 95
     assert value.value == 95
-    scans.finish(doc)
+    scans.mark(doc)
+    assert extract_tables(doc).cells and not any("kept" in w for w in doc.warnings)  # the reader settles nothing
+    settle(doc)
     fixed = {(c.table, c.row, c.col): c for c in extract_tables(doc).cells}[key]
     assert fixed.value == 95 and fixed.confidence == 0.61
     assert any("requests.new_received.natural_person read '96'" in w and "kept '95'" in w for w in doc.warnings)
     assert not [c for c in table_checks(extract_tables(doc).cells) if c.ok is False]
 
 
+def test_ocr_settling_is_a_pipeline_stage():
+    """issue 13: the PDF reader returns the digits as read; `from_document` settles them,
+    and warns once however often it runs on the document."""
+    key = ("requests", "new_received", "natural_person")
+    doc, scans, _ = _doc_with_misread(key, "96", 0.61)
+    scans.mark(doc)
+    result = from_document(doc)
+    assert {(c.table, c.row, c.col): c.value for c in result.cells}[key] == 95
+    warnings = list(doc.warnings)
+    from_document(doc)
+    assert doc.warnings == warnings
+
+
 def test_sure_digits_are_not_changed():
     key = ("requests", "new_received", "natural_person")
     doc, scans, _ = _doc_with_misread(key, "96", 0.999)
-    scans.finish(doc)
+    scans.mark(doc)
+    settle(doc)
     kept = {(c.table, c.row, c.col): c for c in extract_tables(doc).cells}[key]
     assert kept.value == 96  # printed as read; the failed checks report it
     assert any(w.startswith("OCR: requests.new_received.natural_person = '96'") for w in doc.warnings)
@@ -156,7 +173,8 @@ def test_unreadable_cell_is_null_with_warning():
     key = ("requests", "granted", "natural_person")
     doc, scans, value = _doc_with_misread(key, "", 0.0)
     scans.pages[value.page][0][1].unreadable.append(value.bbox)
-    scans.finish(doc)
+    scans.mark(doc)
+    settle(doc)
     cell = {(c.table, c.row, c.col): c for c in extract_tables(doc).cells}[key]
     assert cell.value is None and cell.confidence == 0.0
     assert any("requests.granted.natural_person: the cell holds print the OCR could not read" in w

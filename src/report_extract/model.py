@@ -34,6 +34,9 @@ class Cell:
     text: str
     origin: Origin = field(default_factory=Origin)
     merged: bool = False
+    # OCR'd cells: the characters as the recogniser read them, left to right, each with
+    # its score (0-1).  The checks stage (ocrfix) tries look-alikes of the uncertain ones.
+    read_chars: Optional[tuple[tuple[str, float], ...]] = None
 
 
 @dataclass

@@ -6,19 +6,20 @@ makes the table's checks (勾稽关系) fail less and no other alternative does 
 a value is changed only on the report's own evidence, and every change is a warning.
 Afterwards every OCR'd cell that no passing check covers gets a warning: nothing read
 from an image is silently trusted.
+
+A stage of the pipeline after the reader (`pipeline.from_document`): it works on the
+cells' `read_chars`, which the OCR readers set, and does nothing for a document without
+OCR'd cells.
 """
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, Optional
+from collections import defaultdict
+from typing import Optional
 
 from .checks import cells_read, table_checks
 from .model import Cell, Document, TableBlock
-from .ocr import CHAR_SURE
 from .result import CellValue, CheckResult
 from .tables import extract_tables
-
-if TYPE_CHECKING:
-    from .ocrpdf import Scans
 
 # Rounds of settling: each takes the one alternative that helps most.
 MAX_ROUNDS = 6
@@ -27,17 +28,25 @@ CONFUSIONS: dict[str, str] = {
     "7": "12", "8": "0635", "9": "80",
 }  # fmt: skip
 SETTLED_TABLES = ("requests", "review_litigation")
+# A character scored below this is uncertain (clean print scores above 0.99); the same
+# bar as the recogniser's (ocr.CHAR_SURE), kept here so this stage needs no OCR engine.
+CHAR_SURE = 0.95
+
+CellKey = tuple[Optional[int], Optional[tuple[float, float, float, float]]]
 
 
-def settle(doc: Document, scans: "Scans") -> None:
+def settle(doc: Document) -> None:
+    """Settle uncertain OCR digits by the checks, and warn of every unconfirmed OCR'd cell."""
     cells = _cell_index(doc)
+    if not cells:
+        return
     for _ in range(MAX_ROUNDS):
-        if not _settle_one(doc, scans, cells):
+        if not _settle_one(doc, cells):
             break
-    _warn_unconfirmed(doc, cells)
+    _warn_unconfirmed(doc)
 
 
-def _settle_one(doc: Document, scans: "Scans", cells: dict) -> bool:
+def _settle_one(doc: Document, cells: dict[CellKey, Cell]) -> bool:
     values = extract_tables(doc).cells
     base = _failures(table_checks(values))
     if not base:
@@ -47,7 +56,7 @@ def _settle_one(doc: Document, scans: "Scans", cells: dict) -> bool:
         cell = cells.get((v.page, v.bbox))
         if v.table not in SETTLED_TABLES or cell is None or v.confidence is None:
             continue
-        for alt in _alternatives(cell, scans):
+        for alt in _alternatives(cell):
             old, cell.text = cell.text, alt
             trials.append((_failures(table_checks(extract_tables(doc).cells)), cell, alt, v))
             cell.text = old
@@ -64,22 +73,17 @@ def _settle_one(doc: Document, scans: "Scans", cells: dict) -> bool:
     return True
 
 
-def _alternatives(cell: Cell, scans: "Scans") -> list[str]:
+def _alternatives(cell: Cell) -> list[str]:
     """Readings of the cell with one uncertain character replaced by a look-alike."""
-    scanned = scans.scanned_at(cell.origin.page, cell.origin.bbox)
-    if scanned is None or cell.origin.bbox is None:
-        return []
-    box = cell.origin.bbox
-    chars = sorted((c for c in scanned.chars if box[0] <= c.cx <= box[2] and box[1] <= c.cy <= box[3]),
-                   key=lambda c: c.x0)
+    chars = cell.read_chars or ()
     text = cell.text.replace(" ", "")
-    if "".join(c.text for c in chars) != text:
+    if "".join(c for c, _ in chars) != text:
         return []
     out = []
-    for i, c in enumerate(chars):
-        if c.confidence >= CHAR_SURE and c.text.isdigit():
+    for i, (c, score) in enumerate(chars):
+        if score >= CHAR_SURE and c.isdigit():
             continue
-        for alt in CONFUSIONS.get(c.text, ""):
+        for alt in CONFUSIONS.get(c, ""):
             reading = text[:i] + alt + text[i + 1:]
             if not (len(reading) > 1 and reading[0] == "0" and reading.isdigit()):
                 out.append(reading)
@@ -90,20 +94,32 @@ def _failures(checks: list[CheckResult]) -> int:
     return sum(1 for c in checks if c.ok is False)
 
 
-def _cell_index(doc: Document) -> dict[tuple[Optional[int], Optional[tuple]], Cell]:
-    """The printed (not merged-copy) cells of the document's tables by page and box."""
-    return {(c.origin.page, c.origin.bbox): c for b in doc.blocks if isinstance(b, TableBlock)
-            for row in b.rows for c in row if not c.merged}
+def _cell_index(doc: Document) -> dict[CellKey, Cell]:
+    """The printed (not merged-copy) OCR'd cells of the document's tables by page and
+    box.  Pictures in HTML and DOCX have no page: where two cells share a key, neither
+    is settled (a value changed in the wrong cell would be worse than none)."""
+    by_key: dict[CellKey, list[Cell]] = defaultdict(list)
+    for b in doc.blocks:
+        if isinstance(b, TableBlock):
+            for row in b.rows:
+                for c in row:
+                    if not c.merged and c.read_chars is not None:
+                        by_key[(c.origin.page, c.origin.bbox)].append(c)
+    return {key: found[0] for key, found in by_key.items() if len(found) == 1}
 
 
-def _warn_unconfirmed(doc: Document, cells: dict) -> None:
+def _warn_unconfirmed(doc: Document) -> None:
     values = extract_tables(doc).cells
     confirmed = {key for check in table_checks(values) if check.ok for key in cells_read(check, values)}
+    seen = set(doc.warnings)  # the stage may run twice on one document: warn once
     for v in values:
         if v.confidence is None or v.derived:
             continue
         if v.confidence == 0.0:
-            doc.warnings.append(f"OCR: {v.key}: the cell holds print the OCR could not read; null")
+            warning = f"OCR: {v.key}: the cell holds print the OCR could not read; null"
         elif v.key not in confirmed:
-            doc.warnings.append(f"OCR: {v.key} = {v.raw!r} (confidence {v.confidence:.2f}) "
-                                "is not confirmed by any check")
+            warning = f"OCR: {v.key} = {v.raw!r} (confidence {v.confidence:.2f}) is not confirmed by any check"
+        else:
+            continue
+        if warning not in seen:
+            doc.warnings.append(warning)

@@ -4,7 +4,8 @@ A reader calls `mark_html` / `mark_docx` before it walks the markup: each usable
 (an HTML `<img>` whose file lies beside the page, or a `data:` URI; an image embedded in
 the DOCX) is replaced by a marker text, so the walk keeps its place in reading order.
 `splice` then OCRs the pictures and puts their blocks where the markers landed, and the
-OCR'd cells get confidences and warnings as in a scanned PDF (`ocrpdf.Scans.finish`).
+OCR'd cells get confidences as in a scanned PDF (`ocrpdf.Scans.mark`), and the
+pipeline's `ocrfix` stage checks them.
 
 Pictures carry no scale: they are taken at 96 dpi (a screen's), the size web pages and
 Word show them at, and enlarged for the recogniser when smaller than a 150 dpi page.
@@ -133,8 +134,8 @@ def splice(doc: Document, pictures: Pictures) -> None:
         for n in numbers:
             out.extend(_read_picture(pictures.images[n], n + 1, scans, doc))
     doc.blocks = out
-    scans.finish(doc)
-    for block in doc.blocks:  # the picture numbers stood in for pages while checking
+    scans.mark(doc)
+    for block in doc.blocks:  # the picture numbers stood in for pages while marking
         _drop_page(block, scans)
 
 

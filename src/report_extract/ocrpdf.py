@@ -10,8 +10,9 @@ Modes (`ocr=` on `readers.read`, the CLI's `--ocr`, or REPORT_EXTRACT_OCR):
 - `never`  no OCR: an image-only PDF raises "no text layer: OCR needed".
 
 OCR'd characters and rules go back into the page's `PageContent`; after the layout code
-has built the blocks, `Scans.finish` marks every OCR'd cell with its confidence and lets
-the report's arithmetic settle uncertain digits (`ocrfix`).
+has built the blocks, `Scans.mark` gives every OCR'd cell its confidence and the
+characters as read.  Settling uncertain digits by the report's arithmetic is a later
+stage of the pipeline (`ocrfix`), after the tables: a reader does not run the table code.
 """
 from __future__ import annotations
 
@@ -23,7 +24,8 @@ import numpy as np
 import pypdfium2 as pdfium
 
 from . import ocr as ocr_engine
-from .model import Document, Origin, TableBlock, TextBlock
+from .model import Cell, Document, Origin, TableBlock, TextBlock
+from .ocr import OcrChar
 from .readers.pdfgrid import BBox
 from .readers.pdflayout import PageContent
 
@@ -73,10 +75,9 @@ class Scans:
             return f"; {self.reason}"
         return "; OCR read no text on it" if self.pages else ""
 
-    def finish(self, doc: Document) -> None:
-        """Confidences on the OCR'd blocks and cells; digits settled by the checks."""
-        from .ocrfix import settle
-
+    def mark(self, doc: Document) -> None:
+        """Confidences on the OCR'd blocks and cells, and each cell's characters as read
+        (the pipeline's `ocrfix` stage settles uncertain digits by the checks)."""
         if self.missing:
             doc.warnings.append(f"pages {self.missing} hold images of text that were not read: {self.reason}")
         if not self.pages:
@@ -85,10 +86,9 @@ class Scans:
             if isinstance(block, TableBlock):
                 for row in block.rows:
                     for cell in row:
-                        cell.origin = self._marked(cell.origin)
+                        self._mark_cell(cell)
             elif isinstance(block, TextBlock):
-                block.origin = self._marked(block.origin)
-        settle(doc, self)
+                block.origin = self._marked(block.origin)[0]
 
     def scanned_at(self, page: Optional[int], bbox: Optional[BBox]) -> Optional[ScannedPage]:
         if page is None or bbox is None:
@@ -99,17 +99,24 @@ class Scans:
                 return s
         return None
 
-    def _marked(self, origin: Origin) -> Origin:
+    def _mark_cell(self, cell: Cell) -> None:
+        cell.origin, inside = self._marked(cell.origin)
+        if inside is not None:
+            cell.read_chars = tuple((c.text, c.confidence) for c in sorted(inside, key=lambda c: c.x0))
+
+    def _marked(self, origin: Origin) -> tuple[Origin, Optional[list[OcrChar]]]:
+        """The origin with its confidence, and the OCR characters inside its box (None:
+        not OCR'd)."""
         s = self.scanned_at(origin.page, origin.bbox)
         if s is None:
-            return origin
+            return origin, None
         bbox = origin.bbox
         assert bbox is not None
         if any(_same(bbox, u) for u in s.unreadable):
-            return replace(origin, confidence=0.0)
+            return replace(origin, confidence=0.0), []
         inside = [c for c in s.chars if _inside(c.cx, c.cy, bbox)]
         conf = min((c.confidence for c in inside), default=1.0)  # blank and clean: sure
-        return replace(origin, confidence=round(conf, 4))
+        return replace(origin, confidence=round(conf, 4)), inside
 
 
 def scan_pdf(pdf: pdfium.PdfDocument, data: bytes, pages: list[PageContent], mode: Optional[str] = None) -> Scans:

@@ -11,6 +11,7 @@ from . import legacy
 from .facts import facts_and_table, stated_figures
 from .meta import extract_meta
 from .model import Document, TextBlock
+from .ocrfix import settle as settle_ocr
 from .report_kind import not_a_report
 from .result import Result
 from .sections import find_sections
@@ -40,6 +41,7 @@ def prose(doc: Document) -> str:
 
 
 def from_document(doc: Document, overrides: Optional[dict] = None) -> Result:
+    settle_ocr(doc)  # OCR'd digits settled by the checks before the tables are taken
     tables = extract_tables(doc)
     other_kind = None if tables.cells else not_a_report(doc)
     status = status_of(tables, other_kind)

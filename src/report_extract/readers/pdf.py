@@ -49,7 +49,7 @@ def read(path: Path, data: bytes, engine: Optional[str] = None, ocr: Optional[st
         doc = _document(path, pages)
         if engine == "auto":
             doc.second_reading = {"engine": "pdfplumber"}
-        scans.finish(doc)
+        scans.mark(doc)
         return doc
     finally:
         pdf.close()
