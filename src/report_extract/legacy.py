@@ -313,11 +313,11 @@ def _settle(rows: list[Row], cols: list[str], stated: dict[tuple[str, str], set[
             warnings: list[str]) -> None:
     for row in rows:
         row.options = _options(row, cols)
-    for _ in range(2):  # sums, prose, then sums again to carry a settled row to its group
-        for group in _groups(rows):
-            _narrow_by_sums(group, len(cols))
-        for row in rows:
-            _narrow_by_prose(row, cols, stated)
+    # the prose first (a printed figure beats a coincidental sum: 1 = 1 + 0), then the sums
+    for row in rows:
+        _narrow_by_prose(row, cols, stated)
+    for group in _groups(rows):
+        _narrow_by_sums(group, len(cols))
     cumulative_last = cols[-1] == CUMULATIVE
     for row in rows:
         if not row.options:
