@@ -10,9 +10,9 @@ from pathlib import Path
 import pandas as pd
 import pytest
 from click.testing import CliRunner
-
 from conftest import CORPUS, rows, truth
 from pdf_build import with_glyphs_replaced
+
 from report_extract.agency import agency_id
 from report_extract.cli import main
 from report_extract.convert import Options, convert_paths
@@ -51,9 +51,9 @@ def test_one_row_per_agency_year_and_no_two_bodies_merged(out):
         body = {r["file"]: r["agency"] for r in csv.DictReader(f)}
     ids = {Path(r["source_path"]).name: r["agency_id"] for r in rows(out / "reports.csv")}
     assert set(ids) == set(body)
-    for a in ids:
-        for b in ids:
-            assert (ids[a] == ids[b]) == (body[a] == body[b]), (a, b)
+    for a, id_a in ids.items():
+        for b, id_b in ids.items():
+            assert (id_a == id_b) == (body[a] == body[b]), (a, b)
     keys = [(r["agency_id"], r["year"]) for r in _panel(out)]
     assert len(keys) == len(set(keys)) == len(ids)
 
@@ -224,7 +224,7 @@ def test_reports_db_panel_tables_and_datasette(out):
 
 def test_diff_kiro_01_kiro_02_shows_every_changed_cell_of_the_labels():
     a, b = truth("kiro_01")["tables"], truth("kiro_02")["tables"]
-    flat = lambda t: {f"{x}.{r}.{c}": v for x, rs in t.items() for r, cs in rs.items() for c, v in cs.items()}  # noqa: E731
+    flat = lambda t: {f"{x}.{r}.{c}": v for x, rs in t.items() for r, cs in rs.items() for c, v in cs.items()}
     fa, fb = flat(a), flat(b)
     want = {k for k in fa.keys() | fb.keys() if fa.get(k) != fb.get(k)}
     result = CliRunner().invoke(main, ["diff", str(CORPUS / "kiro_01.pdf"), str(CORPUS / "kiro_02.pdf"), "--json"])
