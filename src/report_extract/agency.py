@@ -14,7 +14,7 @@ import re
 import unicodedata
 from dataclasses import dataclass
 from functools import cache
-from typing import Any, Optional
+from typing import Any
 
 from . import patterns
 
@@ -91,7 +91,7 @@ def _drop_higher_places(name: str, region: dict[str, Any]) -> str:
     return name
 
 
-def agency_id(meta: dict[str, Any]) -> Optional[str]:
+def agency_id(meta: dict[str, Any]) -> str | None:
     """The id of the body a report's metadata names (the JSON object's `meta`); None when
     it names none."""
     name = meta.get("agency_full") or meta.get("agency")

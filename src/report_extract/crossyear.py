@@ -23,12 +23,11 @@ gives no check.
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from typing import Optional
 
 from .checks import REQ_COLS
 from .values import Number
 
-Cells = dict[str, Optional[Number]]  # canonical key "table.row.col" → value (None: printed blank)
+Cells = dict[str, Number | None]  # canonical key "table.row.col" → value (None: printed blank)
 
 HARD, SOFT = "hard", "soft"
 ITEM_ROWS = ("admin_license", "other_admin_service", "admin_penalty", "admin_coercion", "admin_fee")
@@ -48,7 +47,7 @@ class YearReport:
 
     report_id: str
     year: int
-    template: Optional[str]
+    template: str | None
     cells: Cells = field(default_factory=dict)
 
 
@@ -56,20 +55,20 @@ class YearReport:
 class PanelCheck:
     check: str
     scope: str
-    left: Optional[Number]
-    right: Optional[Number]
-    ok: Optional[bool]
+    left: Number | None
+    right: Number | None
+    ok: bool | None
     severity: str
     report_id: str  # year Y: the left side
     prev_report_id: str  # year Y−1: the right side is computed from it
     note: str = ""
 
 
-def _ok(left: Optional[Number], right: Optional[Number]) -> Optional[bool]:
+def _ok(left: Number | None, right: Number | None) -> bool | None:
     return abs(left - right) < 1e-6 if left is not None and right is not None else None
 
 
-def _sum(*terms: tuple[int, Optional[Number]]) -> Optional[Number]:
+def _sum(*terms: tuple[int, Number | None]) -> Number | None:
     """Signed sum with blanks as 0; None when every term is blank."""
     if all(v is None for _, v in terms):
         return None

@@ -10,7 +10,7 @@ from __future__ import annotations
 import csv
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
-from typing import Any, Optional, TextIO
+from typing import Any, TextIO
 
 from .agency import agency_id
 from .crossyear import PanelCheck, YearReport, cross_year_checks
@@ -29,25 +29,25 @@ class DiffError(Exception):
 @dataclass
 class Side:
     report_id: str
-    agency_id: Optional[str]
-    year: Optional[int]
-    template: Optional[str]
-    source: Optional[str]
-    agency: Optional[str]
-    cells: dict[str, Optional[Number]]
+    agency_id: str | None
+    year: int | None
+    template: str | None
+    source: str | None
+    agency: str | None
+    cells: dict[str, Number | None]
 
 
 @dataclass
 class CellChange:
     key: str
     label: str
-    a: Optional[Number]
-    b: Optional[Number]
+    a: Number | None
+    b: Number | None
     in_a: bool
     in_b: bool
 
     @property
-    def change(self) -> Optional[Number]:
+    def change(self) -> Number | None:
         if self.a is None or self.b is None:
             return None
         return round(self.b - self.a, 6)  # 万元 amounts: no float noise (7545 − 7730.28)
@@ -65,7 +65,7 @@ class Diff:
     checks: list[PanelCheck] = field(default_factory=list)
 
     def to_dict(self) -> dict[str, Any]:
-        side = lambda s: {k: v for k, v in asdict(s).items() if k != "cells"}  # noqa: E731
+        side = lambda s: {k: v for k, v in asdict(s).items() if k != "cells"}
         return {
             "a": side(self.a), "b": side(self.b),
             "same_agency": self.a.agency_id == self.b.agency_id,
@@ -93,7 +93,7 @@ def side_of(obj: dict[str, Any]) -> Side:
                 cell_values(obj))  # fmt: skip
 
 
-def load(arg: str, outdir: Optional[Path], engine: str = "auto") -> dict[str, Any]:
+def load(arg: str, outdir: Path | None, engine: str = "auto") -> dict[str, Any]:
     """A report's JSON object: the file `arg`, or the report of OUTDIR whose id starts with it."""
     if Path(arg).is_file():
         from .pipeline import extract

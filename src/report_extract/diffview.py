@@ -4,8 +4,6 @@ with both values and the change; changed cells are marked (`*`, and bold in a te
 so the view says the same in a pipe."""
 from __future__ import annotations
 
-from typing import Optional
-
 from rich import box
 from rich.console import Console, Group, RenderableType
 from rich.table import Table
@@ -86,7 +84,7 @@ def _cell_row(c: CellChange) -> tuple[Text, ...]:
             _value(c.b, c.in_b), delta)
 
 
-def show_diff(d: Diff, changed_only: bool = False, console: Optional[Console] = None) -> None:
+def show_diff(d: Diff, changed_only: bool = False, console: Console | None = None) -> None:
     console = console or console_for_output()
     for part in (sides_view(d), checks_view(d), cells_view(d, changed_only)):
         console.print(part)

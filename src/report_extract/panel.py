@@ -26,9 +26,10 @@ import hashlib
 import json
 import re
 import sqlite3
+from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any, BinaryIO, Iterator, Optional
+from typing import Any, BinaryIO
 
 from . import patterns
 from .agency import agency_id
@@ -61,12 +62,12 @@ class Entry:
     """What the first pass keeps of one report."""
 
     report_id: str
-    agency_id: Optional[str]
-    year: Optional[int]
+    agency_id: str | None
+    year: int | None
     status: str
-    template: Optional[str]
-    published: Optional[str]
-    source_path: Optional[str]
+    template: str | None
+    published: str | None
+    source_path: str | None
     tables: int
     failed: int
     digest: str
@@ -355,7 +356,7 @@ def write_sqlite(panel: Panel, db_path: Path) -> None:
         db.close()
 
 
-def write_panel(outdir: Path, *, bom: bool = False, parquet: Optional[bool] = None, sqlite: bool = True) -> Panel:
+def write_panel(outdir: Path, *, bom: bool = False, parquet: bool | None = None, sqlite: bool = True) -> Panel:
     """Write the panel files of OUTDIR from its journal (or reports.jsonl).  `parquet`:
     None writes panel.parquet when pyarrow is installed."""
     panel = build(outdir)
