@@ -27,7 +27,7 @@ CARRIED_OVER_BOXES = [(309.85, 519.59, 341.55, 542.64), (483.1, 519.59, 515.75, 
 @pytest.fixture(scope="module")
 def out(tmp_path_factory) -> Path:
     folder = tmp_path_factory.mktemp("panel")
-    convert_paths(expand([str(CORPUS)], ()), folder, Options(jobs=1, parquet=True))
+    convert_paths(expand([str(CORPUS)], ()).paths, folder, Options(jobs=1, parquet=True))
     return folder
 
 
@@ -82,7 +82,7 @@ def test_two_bodies_of_one_place_in_one_year_stay_apart(tmp_path):
     (tmp_path / "in" / "zone.txt").write_text(text.replace("2021年度", "2011年度"), encoding="utf-8")
     (tmp_path / "in" / "county.txt").write_text(
         text.replace("平潭综合实验区2021年度", "平潭县人民政府2011年度").replace("2021年度", "2011年度"), encoding="utf-8")
-    convert_paths(expand([str(tmp_path / "in")], ()), tmp_path / "out", Options(jobs=1, sqlite=False))
+    convert_paths(expand([str(tmp_path / "in")], ()).paths, tmp_path / "out", Options(jobs=1, sqlite=False))
     got = sorted((r["agency_id"], r["year"]) for r in _panel(tmp_path / "out"))
     assert got == [("350128-平潭县人民政府", "2011"), (PINGTAN, "2011")]
 
@@ -128,7 +128,7 @@ def test_changed_carried_over_of_kiro_02_fails_naming_both_reports(tmp_path):
     shutil.copy(CORPUS / "kiro_01.pdf", tmp_path / "in")
     (tmp_path / "in" / "kiro_02_changed.pdf").write_bytes(
         with_glyphs_replaced(CORPUS / "kiro_02.pdf", 2, CARRIED_OVER_BOXES, "3"))
-    convert_paths(expand([str(tmp_path / "in")], ()), tmp_path / "out", Options(jobs=1, sqlite=False))
+    convert_paths(expand([str(tmp_path / "in")], ()).paths, tmp_path / "out", Options(jobs=1, sqlite=False))
     ids = {Path(r["source_path"]).name: r["report_id"] for r in rows(tmp_path / "out" / "reports.csv")}
     failed = [r for r in _checks(tmp_path / "out", "panel.carried_over") if r["ok"] == "false"]
     assert {r["scope"] for r in failed} == {"natural_person", "total"}
