@@ -59,3 +59,38 @@ def test_types_read_back_the_same_from_csv_and_sqlite(tmp_path):
     assert list(from_db["adcode"]) == list(reports.sort_values("source_path")["adcode"])
     n_false = db.execute("SELECT count(*) FROM checks WHERE ok = 0").fetchone()[0]
     assert n_false == int((checks["ok"] == False).sum())  # noqa: E712
+
+
+def _run(args):
+    return CliRunner().invoke(main, args)
+
+
+def test_bad_output_paths_are_one_line_errors_before_any_work(tmp_path):
+    pdf = str(CORPUS / "kiro_01.pdf")
+    cases = [
+        (["convert", pdf, "-o", "/proc/nope", "-q"], "/proc/nope"),
+        (["convert", pdf, "-o", str(tmp_path / "o"), "--xlsx", "/nonexist/x.xlsx", "-q"], "/nonexist"),
+        (["show", pdf, "--xlsx", "/nonexist/a.xlsx"], "/nonexist"),
+        (["audit", pdf, "-o", "/nonexist/a.html"], "/nonexist"),
+    ]
+    for args, named in cases:
+        res = _run(args)
+        assert res.exit_code == 1, (args, res.output)
+        assert not isinstance(res.exception, Exception) or isinstance(res.exception, SystemExit), res.exception
+        assert named in res.output and "Traceback" not in res.output
+        assert "总计" not in res.output  # show stopped before printing the report
+    assert not (tmp_path / "o" / "reports.csv").exists()
+
+
+def test_from_list_alone_and_strict(tmp_path):
+    listing = tmp_path / "list.txt"
+    broken = tmp_path / "broken.pdf"
+    broken.write_bytes(b"%PDF-1.4 truncated")
+    listing.write_text(f"{CORPUS / 'kiro_03.md'}\n{broken}\n", encoding="utf-8")
+    out = tmp_path / "out"
+    res = _run(["convert", "--from-list", str(listing), "-o", str(out), "--jobs", "1", "-q"])
+    assert res.exit_code == 0, res.output
+    assert len(rows(out / "reports.csv")) == 1 and len(rows(out / "errors.csv")) == 1
+    res = _run(["convert", "--from-list", str(listing), "-o", str(out), "--jobs", "1", "-q", "--strict"])
+    assert res.exit_code == 1 and "errors.csv" in res.output
+    assert _run(["convert", "-o", str(out)]).exit_code == 2
