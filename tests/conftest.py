@@ -9,7 +9,7 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parents[1]
 CORPUS = ROOT / "corpus"
 LABELS = Path(__file__).resolve().parent / "labels"
-SPEC_CELLS = Path(__file__).resolve().parent / "fixtures" / "cells.csv"  # a copy of ../shared/spec/cells.csv
+SPEC_CELLS = ROOT / "spec" / "cells.csv"  # the contract's cells, shipped in the package
 
 
 def truth(stem: str) -> dict:

@@ -1,7 +1,9 @@
 """The command line: `report-extract COMMAND --help` shows each command with an example."""
 from __future__ import annotations
 
+import importlib.util
 import json
+import os
 import sys
 from pathlib import Path
 
@@ -41,7 +43,7 @@ def main() -> None:
 
 
 @main.command()
-@click.argument("inputs", nargs=-1, required=True)
+@click.argument("inputs", nargs=-1)
 @click.option("-o", "--output", "outdir", type=click.Path(file_okay=False, path_type=Path),
               default=Path("output"), show_default=True, help="Folder for the output files.")
 @click.option("--from-list", "list_files", multiple=True, type=click.Path(exists=True, dir_okay=False),
@@ -76,7 +78,8 @@ def main() -> None:
               help="Also write this Excel workbook: a sheet per table, one row per report.")
 @click.option("-q", "--quiet", is_flag=True, help="No progress bar and no summary line.")
 @click.option("--ocr", type=OCR_MODES, default="auto", show_default=True, help=OCR_HELP)
-def convert(inputs, outdir, list_files, quiet, xlsx_path, ocr, **options) -> None:
+@click.option("--strict", is_flag=True, help="Exit with status 1 when any document failed (a row of errors.csv).")
+def convert(inputs, outdir, list_files, quiet, xlsx_path, ocr, strict, **options) -> None:
     """Convert reports into the contract's files in OUTDIR: reports.csv, cells.csv,
     checks.csv, sections.csv, facts.csv, errors.csv and reports.jsonl, plus reports.db
     (SQLite) and, with --parquet, Parquet files.
@@ -101,6 +104,9 @@ def convert(inputs, outdir, list_files, quiet, xlsx_path, ocr, **options) -> Non
     from .progress import wanted as progress_wanted
     from .workers import WorkersDying
 
+    if not inputs and not list_files:
+        raise click.UsageError("give INPUTS (files, folders, globs) or --from-list FILE")
+    _preflight_convert(outdir, xlsx_path, options)
     found = expand(inputs, list_files)
     if not found:
         raise click.UsageError("no input files found")
@@ -125,6 +131,9 @@ def convert(inputs, outdir, list_files, quiet, xlsx_path, ocr, **options) -> Non
         write_batch(outdir, xlsx_path)
     if not quiet:
         click.echo(summary.line(), err=True)
+    if strict and summary.failed:
+        click.echo(f"{summary.failed} documents failed: see {outdir / 'errors.csv'}", err=True)
+        sys.exit(1)
 
 
 @main.command()
@@ -197,6 +206,8 @@ def show_command(file, only, xlsx_path, engine, timeout, memory_mb) -> None:
     """
     from .show import show  # rich loads only for this command
 
+    if xlsx_path:
+        _writable_file(xlsx_path, "the workbook")
     result = _extract_or_exit(file, engine, timeout, memory_mb)
     show(result, only)
     if xlsx_path:
@@ -222,12 +233,47 @@ def audit_command(file, out, engine, timeout, memory_mb) -> None:
     """
     from .audit import write_audit
 
+    _writable_file(out, "the audit page")
     try:
         run_limited(write_audit, file, out, engine=engine, timeout=timeout, memory_mb=memory_mb)
     except ReaderError as e:
         click.echo(f"{file}: {e}", err=True)
         sys.exit(1)
     click.echo(f"wrote {out}", err=True)
+
+
+def _writable_folder(folder: Path, what: str) -> None:
+    """Fail before any work when `folder` cannot be created or written."""
+    try:
+        folder.mkdir(parents=True, exist_ok=True)
+    except OSError as e:
+        raise click.ClickException(f"cannot create {what} {folder}: {e.strerror}")
+    if not os.access(folder, os.W_OK):
+        raise click.ClickException(f"cannot write in {what} {folder}: permission denied")
+
+
+def _writable_file(path: Path, what: str) -> None:
+    """Fail before any work when the folder of `path` does not exist or is not writable."""
+    folder = path.parent if str(path.parent) else Path(".")
+    if not folder.is_dir():
+        raise click.ClickException(f"cannot write {what} {path}: folder {folder} does not exist")
+    if not os.access(folder, os.W_OK):
+        raise click.ClickException(f"cannot write {what} {path}: permission denied in {folder}")
+
+
+def _need_extra(module: str, extra: str, option: str) -> None:
+    if importlib.util.find_spec(module) is None:
+        raise click.ClickException(f"{option} needs the {extra} extra: pip install 'report-extract[{extra}]'")
+
+
+def _preflight_convert(outdir: Path, xlsx_path: Path | None, options: dict) -> None:
+    _writable_folder(outdir, "the output folder")
+    if xlsx_path:
+        _writable_file(xlsx_path, "the workbook")
+    if options.get("parquet"):
+        _need_extra("pyarrow", "parquet", "--parquet")
+    if options.get("executor") == "dask":
+        _need_extra("distributed", "cluster", "--executor dask")
 
 
 @main.command("panel")

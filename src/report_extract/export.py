@@ -18,15 +18,17 @@ from pathlib import Path
 from typing import Any, Iterable, Iterator, Optional
 
 from .agency import agency_id
+from .codebook import CODEBOOK_COLUMNS, codebook
+from .result import severity_of
 
 REPORT_COLUMNS = [
     "report_id", "source_path", "format", "status", "title", "agency", "agency_full", "agency_id", "year",
     "published", "template", "province", "city", "county", "adcode", "level", "kind", "pages",
-    "checks_failed", "warnings",
+    "checks_failed", "checks_soft_failed", "warnings",
 ]  # fmt: skip
 CELL_COLUMNS = ["report_id", "table", "row", "col", "value", "raw", "derived", "unit", "page",
                 "line", "bbox", "confidence", "ambiguous"]  # fmt: skip
-CHECK_COLUMNS = ["report_id", "check", "scope", "left", "right", "ok", "note"]
+CHECK_COLUMNS = ["report_id", "check", "scope", "severity", "left", "right", "ok", "note"]
 SECTION_COLUMNS = ["report_id", "number", "key", "title", "text"]
 ERROR_COLUMNS = ["source_path", "error", "message"]
 FACT_COLUMNS = ["report_id", "key", "value", "unit", "period", "source", "label", "sentence"]
@@ -42,7 +44,7 @@ TABLES = {
     "facts": FACT_COLUMNS,
 }
 # Column kinds for the typed outputs (SQLite, Parquet); every other column is text.
-INTEGERS = {"year", "pages", "checks_failed", "warnings", "page", "line"}
+INTEGERS = {"year", "pages", "checks_failed", "checks_soft_failed", "warnings", "page", "line"}
 NUMBERS = {"value", "left", "right", "confidence"}
 BOOLEANS = {"derived", "ambiguous", "ok"}
 _TEXT = {True: "true", False: "false", None: ""}
@@ -65,6 +67,7 @@ def bbox_text(box: Iterable[Any]) -> str:
 CELL_DEFAULTS = {"raw": "", "derived": False, "ambiguous": False}  # to_dict leaves out None/False/""
 _CELL_FIELDS = [(k, CELL_DEFAULTS.get(k)) for k in CELL_COLUMNS[1:]]
 _BBOX = CELL_COLUMNS.index("bbox")
+_SEVERITY = CHECK_COLUMNS.index("severity")
 
 
 def report_row(obj: dict[str, Any]) -> list[Any]:
@@ -72,12 +75,18 @@ def report_row(obj: dict[str, Any]) -> list[Any]:
     region = meta.get("region") or {}
     own = {"report_id": obj["report_id"], "source_path": source.get("path"), "format": source.get("format"),
            "status": obj.get("status", "ok"), "pages": source.get("pages"), "checks_failed": checks_failed(obj),
-           "warnings": len(obj.get("warnings", ()))}  # fmt: skip
+           "checks_soft_failed": checks_failed(obj, "soft"), "warnings": len(obj.get("warnings", ()))}  # fmt: skip
     return [own[k] if k in own else region[k] if k in region else meta.get(k) for k in REPORT_COLUMNS]
 
 
-def checks_failed(obj: dict[str, Any]) -> int:
-    return sum(1 for c in obj.get("checks", ()) if c["ok"] is False)
+def checks_failed(obj: dict[str, Any], severity: str = "hard") -> int:
+    """Failed checks of one severity: hard (the tables' arithmetic) or soft (prose)."""
+    return sum(1 for c in obj.get("checks", ()) if c["ok"] is False and check_severity(c) == severity)
+
+
+def check_severity(check: dict[str, Any]) -> str:
+    """A check's severity; journals written before checks carried one get it from the id."""
+    return check.get("severity") or severity_of(check["check"])
 
 
 def cell_rows(obj: dict[str, Any]) -> list[list[Any]]:
@@ -95,11 +104,18 @@ def _plain_rows(obj: dict[str, Any], part: str, columns: list[str]) -> list[list
     return [[rid, *[item.get(k) for k in columns[1:]]] for item in obj.get(part, ())]
 
 
+def check_rows(obj: dict[str, Any]) -> list[list[Any]]:
+    rows = _plain_rows(obj, "checks", CHECK_COLUMNS)
+    for row, check in zip(rows, obj.get("checks", ())):
+        row[_SEVERITY] = check_severity(check)
+    return rows
+
+
 def table_rows(obj: dict[str, Any]) -> dict[str, list[list[Any]]]:
     """Every table's rows of one report, keyed by table name (reports, cells, checks,
     sections, facts)."""
     return {"reports": [report_row(obj)], "cells": cell_rows(obj),
-            "checks": _plain_rows(obj, "checks", CHECK_COLUMNS),
+            "checks": check_rows(obj),
             "sections": _plain_rows(obj, "sections", SECTION_COLUMNS),
             "facts": _plain_rows(obj, "facts", FACT_COLUMNS)}  # fmt: skip
 
@@ -209,7 +225,7 @@ def _flags_as_text(rows: list[list[Any]], flags: list[int]) -> Iterator[list[Any
 
 
 class CsvSink:
-    """The contract's CSV files and reports.jsonl."""
+    """The contract's CSV files, reports.jsonl and the codebook (codebook.csv)."""
 
     def __init__(self, outdir: Path, bom: bool = False) -> None:
         enc = "utf-8-sig" if bom else "utf-8"
@@ -219,6 +235,10 @@ class CsvSink:
         for table, cols in TABLES.items():
             self.writers[table].writerow(cols)
         self.flags = {table: [i for i, c in enumerate(cols) if c in BOOLEANS] for table, cols in TABLES.items()}
+        self.codebook = AtomicFile(outdir / "codebook.csv", encoding=enc)
+        book = csv.DictWriter(self.codebook.file, CODEBOOK_COLUMNS, lineterminator="\n")
+        book.writeheader()
+        book.writerows(codebook())
 
     def add(self, rec: Record) -> None:
         for table, rows in rec.tables.items():
@@ -228,8 +248,8 @@ class CsvSink:
             self.jsonl.file.write(json.dumps(rec.obj, ensure_ascii=False) + "\n")
 
     def finish(self) -> list[Rename]:
-        return [f.finish() for f in (*self.files.values(), self.jsonl)]
+        return [f.finish() for f in (*self.files.values(), self.jsonl, self.codebook)]
 
     def abort(self) -> None:
-        for f in (*self.files.values(), self.jsonl):
+        for f in (*self.files.values(), self.jsonl, self.codebook):
             f.abort()

@@ -37,6 +37,15 @@ def as_tables(cells: list[CellValue]) -> dict[str, dict[str, dict[str, Optional[
     return out
 
 
+# Soft checks compare the prose with the tables: a sentence may count one office where the
+# table counts the district, so a failure is worth a look, not an arithmetic error.
+SOFT_CHECKS = frozenset({"text.requests"})
+
+
+def severity_of(check: str) -> str:
+    return "soft" if check in SOFT_CHECKS else "hard"
+
+
 @dataclass
 class CheckResult:
     check: str
@@ -45,6 +54,10 @@ class CheckResult:
     right: Optional[Number]
     ok: Optional[bool]  # None: not assessable
     note: str = ""
+    severity: str = ""  # hard | soft; set from the check id
+
+    def __post_init__(self) -> None:
+        self.severity = self.severity or severity_of(self.check)
 
 
 @dataclass
@@ -69,7 +82,13 @@ class Result:
 
     @property
     def checks_failed(self) -> int:
-        return sum(1 for c in self.checks if c.ok is False)
+        """Failed hard checks: the tables' own arithmetic is wrong."""
+        return sum(1 for c in self.checks if c.ok is False and c.severity == "hard")
+
+    @property
+    def checks_soft_failed(self) -> int:
+        """Failed soft checks: the prose states another number than the table."""
+        return sum(1 for c in self.checks if c.ok is False and c.severity == "soft")
 
     def value(self, table: str, row: str, col: str) -> Optional[Number]:
         for c in self.cells:

@@ -188,7 +188,9 @@ def checks_view(checks: list[CheckResult]) -> RenderableType:
 
 def check_row(c: CheckResult) -> tuple[str, str, str, str, str]:
     left_name, right_name = check_sides(c)
-    status = {True: "✓ ok", False: "✗ FAIL", None: "– n/a"}[c.ok]
+    # a failed soft check (prose against table) is worth a look, not an arithmetic error
+    failed = "✗ FAIL" if c.severity == "hard" else "△ soft"
+    status = {True: "✓ ok", False: failed, None: "– n/a"}[c.ok]
     relation = {True: "=", False: "≠", None: "?"}[c.ok]
     equation = f"{left_name} {_num(c.left)} {relation} {right_name} {_num(c.right)}"
     return status, c.check, c.scope, equation, c.note

@@ -1,9 +1,12 @@
 """reports.db: the outputs as one SQLite database, ready for Datasette and sqlite-utils.
 
-Tables reports, cells, checks, sections, errors and facts (free-form reports), with indexes for the usual joins and filters, and `sections_fts`: an FTS5 index
+Tables reports, cells, checks, sections, errors and facts (free-form reports), and
+`codebook` (every cell key with its Chinese labels, to join on cells), with indexes for
+the usual joins and filters, and `sections_fts`: an FTS5 index
 over `sections.words`, the jieba-segmented title and text (fts.py says why).  The table is
 declared the way sqlite-utils declares one (`content=[sections]`), so Datasette's search
-box and `sqlite-utils search` find it without configuration.
+box and `sqlite-utils search` find it without configuration.  Beside it, `metadata.json`
+describes every table and column for Datasette (`datasette reports.db -m metadata.json`).
 
 The database is built in a temporary file with journaling off (nobody else can see it)
 and renamed into place when complete.
@@ -15,7 +18,8 @@ import sqlite3
 from pathlib import Path
 from typing import Any, Iterable
 
-from .export import BOOLEANS, INTEGERS, NUMBERS, TABLES, Record, Rename, seal, temporary
+from .codebook import CODEBOOK_COLUMNS, codebook, metadata_json
+from .export import BOOLEANS, INTEGERS, NUMBERS, TABLES, AtomicFile, Record, Rename, seal, temporary
 from .fts import index_words
 
 NAME = "reports.db"
@@ -56,7 +60,12 @@ class SqliteSink:
         self.tables = SCHEMA
         for table, cols in self.tables.items():
             self.db.execute(_create(table, cols))
+        self.db.execute(f"CREATE TABLE codebook ({', '.join(f'[{c}] TEXT' for c in CODEBOOK_COLUMNS)})")
         self.db.execute("BEGIN")
+        self.db.executemany(f"INSERT INTO codebook VALUES ({', '.join('?' * len(CODEBOOK_COLUMNS))})",
+                            [[row[c] for c in CODEBOOK_COLUMNS] for row in codebook()])
+        self.metadata = AtomicFile(outdir / "metadata.json")
+        self.metadata.file.write(metadata_json())
 
     def _insert(self, table: str, rows: Iterable[list[Any]]) -> None:
         """Rows in the table's column order (export.table_rows); sqlite3 stores booleans as 0/1."""
@@ -78,9 +87,10 @@ class SqliteSink:
         self.db.commit()
         self.db.execute("ANALYZE")
         self.db.close()
-        return [seal(self.tmp, self.path)]
+        return [seal(self.tmp, self.path), self.metadata.finish()]
 
     def abort(self) -> None:
+        self.metadata.abort()
         self.db.close()
         if os.path.exists(self.tmp):
             os.unlink(self.tmp)
