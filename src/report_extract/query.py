@@ -45,7 +45,8 @@ _ALLOWED = {sqlite3.SQLITE_SELECT, sqlite3.SQLITE_READ, sqlite3.SQLITE_RECURSIVE
 # Functions that touch files or load code, should a build of SQLite have them.
 _DENIED_FUNCTIONS = {"load_extension", "readfile", "writefile", "edit", "fts3_tokenizer"}
 _SCHEMA_PRAGMAS = {"table_info", "table_xinfo", "table_list", "index_list", "index_info",
-                   "index_xinfo", "foreign_key_list", "collation_list", "function_list"}
+                   "index_xinfo", "foreign_key_list", "collation_list", "function_list",
+                   "data_version"}  # data_version: FTS5 reads it
 
 
 def _read_only(action: int, arg1: str | None, arg2: str | None, db_name: str | None, trigger: str | None) -> int:
@@ -54,6 +55,10 @@ def _read_only(action: int, arg1: str | None, arg2: str | None, db_name: str | N
     if action == sqlite3.SQLITE_FUNCTION and (arg2 or "").lower() not in _DENIED_FUNCTIONS:
         return sqlite3.SQLITE_OK
     if action == sqlite3.SQLITE_PRAGMA and (arg1 or "").lower() in _SCHEMA_PRAGMAS:
+        return sqlite3.SQLITE_OK
+    if action == sqlite3.SQLITE_UPDATE and arg1 == "sqlite_master" and db_name == "main":
+        # FTS5 asks this when it connects the full-text table; main is opened read-only,
+        # so the update itself could never be made.
         return sqlite3.SQLITE_OK
     return sqlite3.SQLITE_DENY
 
