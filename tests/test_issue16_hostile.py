@@ -7,6 +7,7 @@ import errno
 import io
 import os
 import shutil
+import sqlite3
 import tempfile
 from pathlib import Path
 
@@ -19,7 +20,7 @@ from hostile_build import chained_flate_bomb_pdf
 from report_extract import convert as convert_module
 from report_extract import export, journal as journal_module, patterns, pipeline, readers, workers
 from report_extract.cli import main
-from report_extract.convert import Options, convert_paths
+from report_extract.convert import Options, code_digest, convert_paths
 from report_extract.inputs import expand
 from report_extract.journal import Journal
 from report_extract.outputs import OutputError, write_outputs
@@ -170,6 +171,50 @@ def test_query_csv_quotes_carriage_returns() -> None:
 
 # ---- inputs that vanish ----------------------------------------------------------------
 
+def test_every_named_input_ends_in_exactly_one_row(tmp_path: Path) -> None:
+    """Missing files, an empty glob, dangling and looping symlinks, a FIFO, a duplicate, a
+    symlink leading out of the folder and one inside it: one row each."""
+    src, outside = tmp_path / "in", tmp_path / "outside"
+    src.mkdir()
+    outside.mkdir()
+    shutil.copy(REPORT, src / "report.txt")
+    shutil.copy(REPORT, src / "copy.txt")  # identical content
+    (src / "dangling.txt").symlink_to(src / "nowhere.txt")
+    (src / "loop.txt").symlink_to(src / "loop.txt")
+    (src / "inside.txt").symlink_to(src / "report.txt")
+    shutil.copy(CORPUS / "pingtan_2021.txt", outside / "secret.txt")
+    (src / "escape.txt").symlink_to(outside / "secret.txt")
+    (src / "etc").symlink_to("/etc")
+    os.mkfifo(tmp_path / "fifo.txt")
+    named = [str(src), str(tmp_path / "missing.pdf"), str(tmp_path / "none-*.pdf"), str(tmp_path / "fifo.txt")]
+    out = tmp_path / "out"
+    result = cli("convert", *named, "-o", str(out), "-j", "1", "--no-sqlite")
+    assert result.exit_code == 0, result.output
+    found = every_row(out)
+    assert found == {
+        str(src / "copy.txt"): "report",  # first in order stands for the content
+        str(src / "dangling.txt"): "unreadable",
+        str(src / "escape.txt"): "not_followed",
+        str(src / "etc"): "not_followed",
+        str(src / "inside.txt"): "duplicate",
+        str(src / "loop.txt"): "unreadable",
+        str(src / "report.txt"): "duplicate",
+        str(tmp_path / "missing.pdf"): "unreadable",
+        str(tmp_path / "none-*.pdf"): "unreadable",
+        str(tmp_path / "fifo.txt"): "unreadable",
+    }
+    messages = {Path(r["source_path"]).name: r["message"] for r in rows(out / "errors.csv")}
+    assert messages["report.txt"] == f"same content as {src / 'copy.txt'} (report_id {rows(out / 'reports.csv')[0]['report_id']})"
+    assert messages["dangling.txt"].startswith("dangling symlink")
+    assert messages["loop.txt"].startswith("symlink loop")
+    assert messages["fifo.txt"] == "not a regular file (FIFO): not read"
+    assert "outside" in messages["escape.txt"]
+    assert "failed 7;" in result.output and "duplicates 2" in result.output
+    # the same command again resumes: the same rows, nothing converted twice
+    again = cli("convert", *named, "-o", str(out), "-j", "1", "--no-sqlite")
+    assert "resumed 1" in again.output
+    assert every_row(out) == found
+
 
 def test_unreadable_subfolder_is_a_row(tmp_path: Path, monkeypatch) -> None:
     """(Tests run as root, for whom chmod 000 changes nothing: the folder's listing fails
@@ -254,6 +299,21 @@ def test_a_pattern_change_reconverts(tmp_path: Path, monkeypatch) -> None:
     assert (changed.converted, changed.skipped) == (1, 0)
 
 
+def test_a_code_change_reconverts(tmp_path: Path, monkeypatch) -> None:
+    package = tmp_path / "pkg"
+    shutil.copytree(Path(convert_module.__file__).parent, package, ignore=shutil.ignore_patterns("__pycache__"))
+    before = code_digest(package)
+    assert code_digest(package) == before
+    with open(package / "tables.py", "a", encoding="utf-8") as f:
+        f.write("\n# a fix\n")
+    assert code_digest(package) != before
+    out = tmp_path / "out"
+    convert_paths([REPORT], out, Options(jobs=1, sqlite=False))
+    monkeypatch.setattr(convert_module, "code_digest", lambda: "changed")
+    assert convert_paths([REPORT], out, Options(jobs=1, sqlite=False)).skipped == 0
+
+
+# ---- leaks: journal, full disk, LibreOffice --------------------------------------------
 
 def test_short_journal_write_leaves_a_whole_line(tmp_path: Path, monkeypatch) -> None:
     real = os.write

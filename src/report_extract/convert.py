@@ -104,9 +104,11 @@ def fingerprint(options: Options) -> str:
     return hashlib.sha256(key.encode()).hexdigest()[:16]
 
 
-def code_digest() -> str:
+PACKAGE = Path(__file__).resolve().parent
+
+
+def code_digest(package: Path = PACKAGE) -> str:
     """SHA-256 of the package's Python files (about 100 files, a few milliseconds)."""
-    package = Path(__file__).resolve().parent
     h = hashlib.sha256()
     for f in sorted(package.rglob("*.py")):
         h.update(f.relative_to(package).as_posix().encode() + b"\0" + f.read_bytes() + b"\0")
