@@ -301,7 +301,7 @@ def test_a_pattern_change_reconverts(tmp_path: Path, monkeypatch) -> None:
 
 def test_a_code_change_reconverts(tmp_path: Path, monkeypatch) -> None:
     package = tmp_path / "pkg"
-    shutil.copytree(Path(convert_module.__file__).parent, package, ignore=shutil.ignore_patterns("__pycache__"))
+    shutil.copytree(convert_module.PACKAGE, package, ignore=shutil.ignore_patterns("__pycache__"))
     before = code_digest(package)
     assert code_digest(package) == before
     with open(package / "tables.py", "a", encoding="utf-8") as f:
