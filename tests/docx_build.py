@@ -10,7 +10,7 @@ from typing import Union
 import docx
 import lxml.html
 
-from report_extract.readers.layout import clean
+from report_extract.reading.markup import clean
 
 # (text, rowspan, colspan)
 Span = tuple[str, int, int]

@@ -17,7 +17,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Callable, Optional
 
-from report_extract.checks import requests_checks, review_checks
+from report_extract.checks.report import requests_checks, review_checks
 
 REQ_COLS = ["natural_person", "commercial_enterprise", "research_institution",
             "public_welfare_org", "legal_service_org", "other_org", "total"]  # fmt: skip

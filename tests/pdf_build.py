@@ -31,7 +31,7 @@ def turned(path: Path) -> bytes:
 def fast_engine_loses_digits(monkeypatch) -> None:
     """Make the fast PDF engine drop every digit it reads: its tables then fail, and the
     auto engine must fall back to pdfplumber."""
-    from report_extract.readers import pdffast
+    from report_extract.reading.pdf import fast as pdffast
 
     real = pdffast.read_pages
 

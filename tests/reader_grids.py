@@ -11,8 +11,8 @@ from typing import Any
 
 from conftest import truth
 import report_extract
-from report_extract.model import Document, TableBlock
-from report_extract.result import Result
+from report_extract.model.document import Document, TableBlock
+from report_extract.model.result import Result
 
 ROOT = Path(__file__).resolve().parents[1]
 CORPUS = ROOT / "corpus"

@@ -17,10 +17,10 @@ from PIL import Image
 
 from pdf_build import fast_engine_loses_digits, turned as rotated
 from report_extract import extract
-from report_extract.audit import CAPTION_PX, HEADER_PX, boxes, page_tops, table_pages
+from report_extract.views.audit import CAPTION_PX, HEADER_PX, boxes, page_tops, table_pages
 from report_extract.cli import main
-from report_extract.display import failed_keys
-from report_extract.readers import read
+from report_extract.outputs.printed import failed_keys
+from report_extract.reading import read
 
 ROOT = Path(__file__).resolve().parents[1]
 KIRO_01 = ROOT / "corpus" / "kiro_01.pdf"
@@ -103,7 +103,7 @@ def screenshot(kiro_01, tmp_path_factory):
 
 def _page_sizes(result) -> list[tuple[float, float]]:
     """CSS sizes of the rendered pages, as audit.render_pages computes them."""
-    from report_extract.audit import ZOOM
+    from report_extract.views.audit import ZOOM
 
     pdf = pdfium.PdfDocument(str(KIRO_01))
     try:
@@ -171,7 +171,7 @@ def test_docx_source_tables_link_every_cell(tmp_path):
     """A DOCX copy of shuyang_01 (tests/docx_build.py): its Word tables stand on the left."""
     from docx_build import build, html_tables
 
-    from report_extract.model import TableBlock
+    from report_extract.model.document import TableBlock
 
     page = ROOT / "corpus" / "shuyang_01.html"
     spans = html_tables(page)[1:]  # [0] is the CMS info table
@@ -187,8 +187,8 @@ def test_docx_source_tables_link_every_cell(tmp_path):
 
 def test_ocr_cells_show_their_confidence(tmp_path):
     """No reader runs OCR yet; a cell that carries a confidence is boxed dashed with it."""
-    from report_extract.audit import audit_html
-    from report_extract.pipeline import from_document
+    from report_extract.views.audit import audit_html
+    from report_extract.pipeline.stages import from_document
 
     doc = read(KIRO_01)
     result = from_document(doc)

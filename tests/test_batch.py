@@ -19,8 +19,8 @@ from click.testing import CliRunner
 from batch_corpus import PDF, make_crawl
 from conftest import rows
 from report_extract.cli import main
-from report_extract.journal import NAME as JOURNAL
-from report_extract.workers import LocalPool, Settings, Task, convert_task
+from report_extract.outputs.journal import NAME as JOURNAL
+from report_extract.batch.workers import LocalPool, Settings, Task, convert_task
 
 CONTRACT = ["reports.csv", "cells.csv", "checks.csv", "sections.csv", "errors.csv", "facts.csv", "reports.jsonl"]
 
@@ -186,7 +186,7 @@ def test_identical_content_is_one_report(tmp_path):
 
 
 def test_second_run_on_same_outdir_is_refused_while_first_runs(tmp_path):
-    from report_extract.journal import Journal, JournalBusy
+    from report_extract.outputs.journal import Journal, JournalBusy
 
     first = Journal.open(tmp_path)
     try:

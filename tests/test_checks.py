@@ -2,7 +2,7 @@
 from pathlib import Path
 
 import report_extract
-from report_extract.checks import requests_checks, review_checks
+from report_extract.checks.report import requests_checks, review_checks
 
 COLS = ["natural_person", "commercial_enterprise", "research_institution",
         "public_welfare_org", "legal_service_org", "other_org", "total"]  # fmt: skip
@@ -65,9 +65,9 @@ def test_soft_prose_check():
 def test_the_cells_a_check_reads_are_those_its_equation_adds() -> None:
     """What show/audit/xlsx mark red and what confirms an OCR'd cell (checks.cells_read):
     a printed （六） is read, not the three rows under it; a derived （六） stands for them."""
-    from report_extract.checks import cells_read
-    from report_extract.display import failed_keys
-    from report_extract.result import CellValue, CheckResult
+    from report_extract.checks.report import cells_read
+    from report_extract.outputs.printed import failed_keys
+    from report_extract.model.result import CellValue, CheckResult
 
     def cells(derived_other: bool) -> list[CellValue]:
         rows = {"result_total": 10, "granted": 6, "other_total": 4, "other_no_correction": 2,

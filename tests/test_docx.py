@@ -18,9 +18,10 @@ from reader_grids import (
     CORPUS, ROOT, assert_matches_label, expected_cells, extracted, flat_label, grid_cells, label, result_cells,
     result_checks, statistical_tables, tables,
 )
-from report_extract.model import Document, TableBlock, TextBlock
-from report_extract.readers import ReaderError, read, sniff
-from report_extract.readers.docx_numbering import format_number
+from report_extract.model.document import Document, TableBlock, TextBlock
+from report_extract.reading.errors import ReaderError
+from report_extract.reading import read, sniff
+from report_extract.reading.numbering import format_number
 
 SEED = "000_a01111d04fa25f8f"
 TEMPLATE = ROOT / "tests" / "fixtures" / "govnianbao_template_2021_blank.docx"

@@ -6,9 +6,9 @@ from pathlib import Path
 
 import pytest
 
-from report_extract.facts import Fact, extract_facts
-from report_extract.model import Document, TextBlock
-from report_extract.readers import read
+from report_extract.metadata.facts import Fact, extract_facts
+from report_extract.model.document import Document, TextBlock
+from report_extract.reading import read
 
 ROOT = Path(__file__).resolve().parents[1]
 FIXTURES = Path(__file__).parent / "fixtures"

@@ -21,12 +21,13 @@ from conftest import CORPUS, rows
 from docx_build import build as build_docx
 from hostile_build import (FINAL_ACCOUNTS, NEWS, WORK_REPORT, deep_array_pdf, deep_page_tree_pdf,
                            chained_flate_bomb_pdf, flate_bomb_pdf, huge_image_pdf, many_pages_pdf, rezip, simple_docx, text_pdf)
-from report_extract import pipeline, readers
-from report_extract.convert import Options, convert_paths
-from report_extract.readers import guard
-from report_extract.readers.pdfborderless import borderless_tables
-from report_extract.readers.pdftext import Char
-from report_extract.split import splits
+from report_extract.pipeline import stages as pipeline
+from report_extract import reading as readers
+from report_extract.batch.convert import Options, convert_paths
+from report_extract.reading import guard
+from report_extract.reading.pdf.borderless import borderless_tables
+from report_extract.reading.pdf.text import Char
+from report_extract.tables.split import splits
 
 KIRO = (CORPUS / "kiro_01.pdf").read_bytes()
 SHUYANG = (CORPUS / "shuyang_01.html").read_text(encoding="utf-8")  # declares charset="utf-8"

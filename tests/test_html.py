@@ -8,10 +8,11 @@ import pytest
 from reader_grids import (
     CORPUS, assert_matches_label, expected_cells, extracted, grid_cells, label, statistical_tables, tables,
 )
-from report_extract.model import Document, TableBlock, TextBlock
-from report_extract.readers import ReaderError, read, sniff
-from report_extract.readers.charset import decode
-from report_extract.readers.layout import clean
+from report_extract.model.document import Document, TableBlock, TextBlock
+from report_extract.reading.errors import ReaderError
+from report_extract.reading import read, sniff
+from report_extract.reading.charset import decode
+from report_extract.reading.markup import clean
 
 REAL = ("shgovjs_01", "shuyang_01")
 

@@ -17,15 +17,18 @@ from click.testing import CliRunner
 
 from conftest import CORPUS, rows
 from hostile_build import chained_flate_bomb_pdf
-from report_extract import convert as convert_module
-from report_extract import export, journal as journal_module, patterns, pipeline, readers, workers
+from report_extract.batch import convert as convert_module
+from report_extract.outputs import records as export, journal as journal_module
+from report_extract import patterns, reading as readers
+from report_extract.pipeline import stages as pipeline
+from report_extract.batch import workers
 from report_extract.cli import main
-from report_extract.convert import Options, code_digest, convert_paths
-from report_extract.inputs import expand
-from report_extract.journal import Journal
-from report_extract.outputs import OutputError, write_outputs
-from report_extract.query import QueryError, run
-from report_extract.readers import guard, office
+from report_extract.batch.convert import Options, code_digest, convert_paths
+from report_extract.batch.inputs import expand
+from report_extract.outputs.journal import Journal
+from report_extract.outputs.folder import OutputError, write_outputs
+from report_extract.views.query import QueryError, run
+from report_extract.reading import guard, office
 
 REPORT = CORPUS / "pingtan_2022.txt"
 
@@ -92,7 +95,7 @@ def test_one_file_commands_stop_at_the_limits(command: str, misbehaviour: str, m
     at --timeout or stopped by --memory-limit with convert's one-line message."""
     fn = _sleep if misbehaviour == "hang" else _hog
     monkeypatch.setattr("report_extract.cli.extract_one", fn)
-    monkeypatch.setattr("report_extract.audit.write_audit", fn)
+    monkeypatch.setattr("report_extract.views.audit.write_audit", fn)
     extra = ["-o", str(tmp_path / "a.html")] if command == "audit" else []
     result = cli(command, str(REPORT), *extra, "--timeout", "1", "--memory-limit", "600")
     assert result.exit_code == 1
@@ -162,7 +165,7 @@ def test_file_name_with_a_carriage_return_is_one_row(tmp_path: Path) -> None:
 
 
 def test_query_csv_quotes_carriage_returns() -> None:
-    from report_extract.query import Answer, write_csv
+    from report_extract.views.query import Answer, write_csv
 
     buf = io.StringIO()
     write_csv(Answer(["a", "b"], [("x\ry", 1), ("z", 2)]), buf)
@@ -304,7 +307,7 @@ def test_a_code_change_reconverts(tmp_path: Path, monkeypatch) -> None:
     shutil.copytree(convert_module.PACKAGE, package, ignore=shutil.ignore_patterns("__pycache__"))
     before = code_digest(package)
     assert code_digest(package) == before
-    with open(package / "tables.py", "a", encoding="utf-8") as f:
+    with open(package / "tables/extract.py", "a", encoding="utf-8") as f:
         f.write("\n# a fix\n")
     assert code_digest(package) != before
     out = tmp_path / "out"

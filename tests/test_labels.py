@@ -1,7 +1,7 @@
 """The tolerant label matcher: variants a report prints still name their row."""
 import pytest
 
-from report_extract.labels import anchor_regex, normalise, score, tables
+from report_extract.contract.labels import anchor_regex, normalise, score, tables
 
 ROWS = tables()["requests"].rows
 

@@ -8,10 +8,10 @@ from pathlib import Path
 import pytest
 
 from conftest import truth
-from report_extract.meta import extract_meta, load_overrides, squash
-from report_extract.model import Document, TextBlock
-from report_extract.readers import read
-from report_extract.region import resolve
+from report_extract.metadata.meta import extract_meta, load_overrides, squash
+from report_extract.model.document import Document, TextBlock
+from report_extract.reading import read
+from report_extract.metadata.division import resolve
 
 ROOT = Path(__file__).resolve().parents[1]
 CORPUS = ROOT / "corpus"
@@ -163,8 +163,8 @@ def test_to_dict_is_the_contract_shape() -> None:
 def test_no_jieba_and_no_pandas_for_metadata() -> None:
     """The division list is read directly: neither jieba's dictionary (~1 s) nor cpca's
     pandas-based transform is loaded for a document."""
-    code = ("import sys; from report_extract.meta import extract_meta; "
-            "from report_extract.model import Document, TextBlock; "
+    code = ("import sys; from report_extract.metadata.meta import extract_meta; "
+            "from report_extract.model.document import Document, TextBlock; "
             "m = extract_meta(Document('x', 'txt', [TextBlock('paragraph', "
             "'沭阳县发展和改革局2023年政府信息公开年度报告')])); "
             "assert m.region.adcode == '321322'; "

@@ -9,8 +9,8 @@ from click.testing import CliRunner
 
 from conftest import CORPUS, rows
 from report_extract.cli import main
-from report_extract.codebook import codebook, spec_dir
-from report_extract.frames import read_table
+from report_extract.contract.codebook import codebook, spec_dir
+from report_extract.outputs.frames import read_table
 
 
 def _convert(tmp_path):

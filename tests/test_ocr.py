@@ -16,16 +16,17 @@ import pytest
 pytest.importorskip("rapidocr")
 pytest.importorskip("cv2")
 
-from report_extract import ocr, readers  # noqa: E402
-from report_extract.checks import cells_read, table_checks  # noqa: E402
-from report_extract.model import TableBlock  # noqa: E402
-from report_extract.ocrfix import settle  # noqa: E402
-from report_extract.ocrgrid import ScannedPage  # noqa: E402
-from report_extract.ocrpdf import Scans  # noqa: E402
-from report_extract.ocrsample import scanned_pdf  # noqa: E402
-from report_extract.pipeline import extract, from_document  # noqa: E402
-from report_extract.readers.pdflayout import PageContent  # noqa: E402
-from report_extract.tables import extract_tables  # noqa: E402
+from report_extract.reading.ocr import engine as ocr
+from report_extract import reading as readers  # noqa: E402
+from report_extract.checks.report import cells_read, table_checks  # noqa: E402
+from report_extract.model.document import TableBlock  # noqa: E402
+from report_extract.pipeline.settle import settle  # noqa: E402
+from report_extract.reading.ocr.grid import ScannedPage  # noqa: E402
+from report_extract.reading.ocr.pages import Scans  # noqa: E402
+from report_extract.reading.ocr.sample import scanned_pdf  # noqa: E402
+from report_extract.pipeline.stages import extract, from_document  # noqa: E402
+from report_extract.reading.pdf.layout import PageContent  # noqa: E402
+from report_extract.tables.extract import extract_tables  # noqa: E402
 
 from conftest import CORPUS, truth  # noqa: E402
 
@@ -193,7 +194,7 @@ def test_cli_ocr_never_reports_the_scan(scans, tmp_path):
 
 def test_table_pasted_as_image_into_a_text_pdf(tmp_path):
     """auto OCRs only the picture: the text pages and the text around it stay as they are."""
-    from report_extract.ocrsample import pasted_region_pdf
+    from report_extract.reading.ocr.sample import pasted_region_pdf
 
     doc = readers.read(CORPUS / "kiro_01.pdf", engine="fast")
     table = next(b for b in doc.blocks if isinstance(b, TableBlock) and "本年新收" in "".join(b.texts()[3]))
@@ -267,8 +268,8 @@ def test_ocr_always_reads_a_text_pdf_from_its_pixels():
 def test_pages_needing_ocr():
     """auto: scans, and text layers of unmapped glyphs (private-use code points); never a
     page with a usable text layer."""
-    from report_extract.ocrpdf import _needs_ocr
-    from report_extract.readers.pdftext import Char
+    from report_extract.reading.ocr.pages import _needs_ocr
+    from report_extract.reading.pdf.text import Char
 
     width, height = 595.0, 842.0
     text = PageContent(1, width, height, [Char("政", 0, 0, 10, 10)] * 50)

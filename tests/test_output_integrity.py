@@ -10,8 +10,8 @@ import pandas as pd
 import pytest
 
 from conftest import CORPUS, rows
-from report_extract import pipeline
-from report_extract.convert import Options, convert_paths
+from report_extract.pipeline import stages as pipeline
+from report_extract.batch.convert import Options, convert_paths
 
 TRICKY = '一、总体情况，"重点"，含,逗号与\'引号\''
 TRICKY_TEXT = '第一段，"公开, 透明"。\n第二段：他说""好""，\r\n第三段；结束,'

@@ -1,4 +1,4 @@
-"""Writing the outputs from the journal over several processes (outputs.py): the same
+"""Writing the outputs from the journal over several processes (outputs/folder.py): the same
 files as one process, and all of them or none when any output fails."""
 from __future__ import annotations
 
@@ -9,9 +9,9 @@ from pathlib import Path
 import pytest
 
 from conftest import CORPUS
-from report_extract.journal import Journal, record_line
-from report_extract.outputs import OutputError, write_outputs
-from report_extract.pipeline import extract
+from report_extract.outputs.journal import Journal, record_line
+from report_extract.outputs.folder import OutputError, write_outputs
+from report_extract.pipeline.stages import extract
 
 FILES = ["reports.csv", "cells.csv", "checks.csv", "sections.csv", "errors.csv", "facts.csv", "reports.jsonl",
          "reports.db"]  # fmt: skip

@@ -13,10 +13,10 @@ from click.testing import CliRunner
 from conftest import CORPUS, rows, truth
 from pdf_build import with_glyphs_replaced
 
-from report_extract.agency import agency_id
+from report_extract.metadata.agency import agency_id
 from report_extract.cli import main
-from report_extract.convert import Options, convert_paths
-from report_extract.inputs import expand
+from report_extract.batch.convert import Options, convert_paths
+from report_extract.batch.inputs import expand
 
 PINGTAN = "350128-平潭综合实验区管理委员会"
 HONGZE = "320813-洪泽区人民政府"
@@ -88,7 +88,7 @@ def test_two_bodies_of_one_place_in_one_year_stay_apart(tmp_path):
 
 
 def test_alias_file_merges_what_no_rule_settles(tmp_path, monkeypatch):
-    from report_extract import agency
+    from report_extract.metadata import agency
 
     (tmp_path / "agency_aliases.csv").write_text("adcode,name,same_as,note\n321322,沭阳县发展和改革局,沭阳县发改局,test\n",
                                                  encoding="utf-8")  # fmt: skip

@@ -21,12 +21,12 @@ from conftest import SPEC_CELLS, truth
 from pdf_build import fast_engine_loses_digits, save, turned
 from reader_grids import tables
 from report_extract import extract
-from report_extract.checks import table_checks
-from report_extract.tables import extract_tables
-from report_extract.model import Document, TableBlock, TextBlock
-from report_extract.readers import ReaderError
-from report_extract.readers import pdf as pdf_reader
-from report_extract.readers import read as read_any
+from report_extract.checks.report import table_checks
+from report_extract.tables.extract import extract_tables
+from report_extract.model.document import Document, TableBlock, TextBlock
+from report_extract.reading.errors import ReaderError
+from report_extract.reading.pdf import reader as pdf_reader
+from report_extract.reading import read as read_any
 
 ROOT = Path(__file__).resolve().parent.parent
 CORPUS = ROOT / "corpus"
@@ -188,7 +188,7 @@ def test_unknown_engine_rejected():
 # --- table geometry --------------------------------------------------------------------
 
 def test_ruled_grid_with_a_merged_title_row():
-    from report_extract.readers.pdfgrid import ruled_tables
+    from report_extract.reading.pdf.grid import ruled_tables
 
     horizontal = [(0, 0, 300), (20, 0, 300), (40, 0, 300), (60, 0, 300)]
     vertical = [(0, 0, 60), (300, 0, 60), (100, 20, 60), (200, 20, 60)]  # no inner rules in row 1
@@ -197,7 +197,7 @@ def test_ruled_grid_with_a_merged_title_row():
 
 
 def test_ruled_table_left_open_by_a_page_break_is_closed():
-    from report_extract.readers.pdfgrid import ruled_tables
+    from report_extract.reading.pdf.grid import ruled_tables
 
     # Word draws no bottom border where the table breaks to the next page.
     (cells,) = ruled_tables([(0, 0, 200), (20, 0, 200)], [(0, 0, 40), (100, 0, 40), (200, 0, 40)])
@@ -205,7 +205,7 @@ def test_ruled_table_left_open_by_a_page_break_is_closed():
 
 
 def test_fragments_on_one_grid_and_repeated_header_dropped():
-    from report_extract.readers.pdfgrid import RawTable, to_grid
+    from report_extract.reading.pdf.grid import RawTable, to_grid
 
     first = RawTable(1, [(0, 0, 100, 20), (100, 0, 300, 20), (0, 20, 100, 40), (100, 20, 200, 40), (200, 20, 300, 40),
                          (0, 40, 100, 60), (100, 40, 200, 60), (200, 40, 300, 60)],
@@ -471,7 +471,7 @@ def test_seed_docx_printed_to_pdf(seed_pdf, engine):
 
 def count_pdfplumber_reads(monkeypatch) -> list[int]:
     """Count the reference engine's readings of a PDF."""
-    from report_extract.readers import pdfplumb
+    from report_extract.reading.pdf import plumb as pdfplumb
 
     calls: list[int] = []
     real = pdfplumb.read_pages

@@ -5,8 +5,8 @@ from __future__ import annotations
 from hypothesis import HealthCheck, assume, given, settings
 from hypothesis import strategies as st
 
-from report_extract import labels, values
-from report_extract.split import MAX_CANDIDATES, PART, splits
+from report_extract.contract import labels, values
+from report_extract.tables.split import MAX_CANDIDATES, PART, splits
 
 settings.register_profile("report_extract", deadline=None, suppress_health_check=[HealthCheck.too_slow])
 settings.load_profile("report_extract")

@@ -15,8 +15,9 @@ from typing import Iterator
 import pytest
 
 from hostile_build import docx_with_entity, raw_pdf, rezip, simple_docx, text_pdf
-from report_extract import pipeline, readers
-from report_extract.convert import Options, convert_paths
+from report_extract.pipeline import stages as pipeline
+from report_extract import reading as readers
+from report_extract.batch.convert import Options, convert_paths
 
 SECRET = "SECRET-7f3a9c-do-not-leak"
 TITLE = "示例区2023年政府信息公开工作年度报告"

@@ -9,7 +9,7 @@ from click.testing import CliRunner
 
 from conftest import SPEC_CELLS
 from report_extract.cli import main
-from report_extract.display import layout
+from report_extract.outputs.printed import layout
 
 ROOT = Path(__file__).resolve().parents[1]
 CORPUS = ROOT / "corpus"
@@ -99,7 +99,7 @@ def _cells(line: str) -> tuple[int, ...]:
 def test_display_layout_has_every_canonical_cell_with_its_labels():
     import csv
 
-    from report_extract.display import cell_labels
+    from report_extract.outputs.printed import cell_labels
 
     labels = cell_labels()
     with open(SPEC_CELLS, encoding="utf-8", newline="") as f:
@@ -115,7 +115,7 @@ def test_ocr_confidence_is_marked():
     from rich.console import Console
 
     from report_extract import extract
-    from report_extract.show import show as show_result
+    from report_extract.views.show import show as show_result
 
     result = extract(CORPUS / "kiro_01.pdf")
     cell = next(c for c in result.cells if c.key == "requests.new_received.total")

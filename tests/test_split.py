@@ -1,5 +1,5 @@
 """Run-together digits from crawler dumps, split by column count and arithmetic."""
-from report_extract.split import best, splits
+from report_extract.tables.split import best, splits
 
 SEVEN = ["count"] * 7
 

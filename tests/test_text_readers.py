@@ -4,8 +4,8 @@ from pathlib import Path
 import pytest
 
 import report_extract
-from report_extract.model import TableBlock, TextBlock
-from report_extract.readers import read, sniff
+from report_extract.model.document import TableBlock, TextBlock
+from report_extract.reading import read, sniff
 
 SEED = Path(__file__).parents[1] / "corpus" / "000_a01111d04fa25f8f.txt"
 

@@ -1,7 +1,7 @@
 """Value parsing by the spec's value rules."""
 import pytest
 
-from report_extract.values import looks_like_value, parse
+from report_extract.contract.values import looks_like_value, parse
 
 
 @pytest.mark.parametrize("raw,kind,value", [

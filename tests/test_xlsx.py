@@ -10,7 +10,7 @@ import pytest
 from click.testing import CliRunner
 
 from report_extract.cli import main
-from report_extract.xlsx import SHEET_TITLES, canonical_order
+from report_extract.outputs.xlsx import SHEET_TITLES, canonical_order
 
 ROOT = Path(__file__).resolve().parents[1]
 CORPUS = ROOT / "corpus"
@@ -63,7 +63,7 @@ def test_one_report_laid_out_like_the_template(name, batch, tmp_path):
 
 
 def _grids(template: str, split: bool):
-    from report_extract.display import proactive_grid, requests_grid, review_grid
+    from report_extract.outputs.printed import proactive_grid, requests_grid, review_grid
 
     return {"proactive": proactive_grid(template if template == "2019" else "2021"),
             "requests": requests_grid(split), "review_litigation": review_grid()}

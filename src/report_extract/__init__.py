@@ -6,10 +6,10 @@
     ('牧野区科技和工业信息化局', 0)
     >>> r.frame("requests")          # a pandas DataFrame, canonical rows × columns
 """
-from .frames import read_table
-from .pipeline import extract
-from .readers import ReaderError
-from .result import CellValue, CheckResult, Result, Section
+from report_extract.outputs.frames import read_table
+from report_extract.pipeline.stages import extract
+from report_extract.reading.errors import ReaderError
+from report_extract.version import __version__
+from report_extract.model.result import CellValue, CheckResult, Result, Section
 
-__all__ = ["extract", "read_table", "ReaderError", "Result", "CellValue", "CheckResult", "Section"]
-__version__ = "0.1.0"
+__all__ = ["__version__", "extract", "read_table", "ReaderError", "Result", "CellValue", "CheckResult", "Section"]

@@ -1,3 +1,3 @@
-from .cli import main
+from report_extract.cli import main
 
 main(prog_name="report-extract")

@@ -9,10 +9,10 @@ from pathlib import Path
 
 import click
 
-from . import __version__
-from .isolate import run_limited
-from .pipeline import extract as extract_one
-from .readers import ReaderError
+from report_extract.version import __version__
+from report_extract.batch.isolate import run_limited
+from report_extract.pipeline.stages import extract as extract_one
+from report_extract.reading.errors import ReaderError
 
 ENGINES = click.Choice(["auto", "fast", "pdfplumber"])
 OCR_MODES = click.Choice(["auto", "always", "never"])
@@ -22,7 +22,7 @@ OCR_HELP = ("OCR of scanned pages (needs the ocr extra): auto OCRs only pages an
 
 def limits(command):
     """--timeout and --memory-limit for the one-file commands: the same limits as a convert
-    worker's (isolate.py), so a hostile file stops with the same one-line error."""
+    worker's (batch/isolate.py), so a hostile file stops with the same one-line error."""
     command = click.option("--memory-limit", "memory_mb", type=click.IntRange(min=0), default=4096,
                            show_default=True, help="MB of address space for reading the file (0: no limit).")(command)
     return click.option("--timeout", type=click.FloatRange(min=1), default=120, show_default=True,
@@ -97,12 +97,12 @@ def convert(inputs, outdir, list_files, quiet, xlsx_path, ocr, strict, **options
     """
     # Imported here: the batch machinery (multiprocessing, the writers) is start-up time a
     # one-file `extract` should not pay.
-    from .convert import Options as ConvertOptions, convert_paths
-    from .inputs import expand
-    from .journal import JournalBusy
-    from .outputs import OutputError
-    from .progress import wanted as progress_wanted
-    from .workers import WorkersDying
+    from report_extract.batch.convert import Options as ConvertOptions, convert_paths
+    from report_extract.batch.inputs import expand
+    from report_extract.outputs.journal import JournalBusy
+    from report_extract.outputs.folder import OutputError
+    from report_extract.batch.progress import wanted as progress_wanted
+    from report_extract.batch.workers import WorkersDying
 
     if not inputs and not list_files:
         raise click.UsageError("give INPUTS (files, folders, globs) or --from-list FILE")
@@ -126,7 +126,7 @@ def convert(inputs, outdir, list_files, quiet, xlsx_path, ocr, strict, **options
                    "convert the rest", err=True)  # fmt: skip
         sys.exit(130)
     if xlsx_path:
-        from .xlsx import write_batch
+        from report_extract.outputs.xlsx import write_batch
 
         write_batch(outdir, xlsx_path)
     if not quiet:
@@ -154,7 +154,7 @@ def query(outdir, sql, words, limit, as_csv) -> None:
         report-extract query output/ "SELECT province, count(*) FROM reports GROUP BY 1"
         report-extract query output/ --search "依申请公开" --csv > hits.csv
     """
-    from .query import QueryError, print_table, run, search, write_csv
+    from report_extract.views.query import QueryError, print_table, run, search, write_csv
 
     if bool(sql) == bool(words):
         raise click.UsageError("give either SQL or --search WORDS")
@@ -204,14 +204,14 @@ def show_command(file, only, xlsx_path, engine, timeout, memory_mb) -> None:
         report-extract show corpus/kiro_01.pdf --table requests | less
         report-extract show corpus/kiro_01.pdf --xlsx kiro_01.xlsx
     """
-    from .show import show  # rich loads only for this command
+    from report_extract.views.show import show  # rich loads only for this command
 
     if xlsx_path:
         _writable_file(xlsx_path, "the workbook")
     result = _extract_or_exit(file, engine, timeout, memory_mb)
     show(result, only)
     if xlsx_path:
-        from .xlsx import write_report
+        from report_extract.outputs.xlsx import write_report
 
         write_report(result, xlsx_path)
 
@@ -231,7 +231,7 @@ def audit_command(file, out, engine, timeout, memory_mb) -> None:
     Example:
         report-extract audit corpus/kiro_01.pdf -o kiro_01.html
     """
-    from .audit import write_audit
+    from report_extract.views.audit import write_audit
 
     _writable_file(out, "the audit page")
     try:
@@ -289,7 +289,7 @@ def panel_command(outdir, bom) -> None:
     Example:
         report-extract panel output/
     """
-    from .panel import PanelError, write_panel
+    from report_extract.outputs.panel import PanelError, write_panel
 
     try:
         panel = write_panel(outdir, bom=bom)
@@ -319,7 +319,7 @@ def diff_command(a, b, outdir, as_json, as_csv, changed_only, engine) -> None:
         report-extract diff 94a211353fb046b7 82ba40ade55a9310 --out output/ --changed
         report-extract diff corpus/kiro_01.pdf corpus/kiro_02.pdf --csv > hongze.csv
     """
-    from .diff import DiffError, compare, load
+    from report_extract.views.diff import DiffError, compare, load
 
     if as_json and as_csv:
         raise click.UsageError("give --json or --csv, not both")
@@ -332,7 +332,7 @@ def diff_command(a, b, outdir, as_json, as_csv, changed_only, engine) -> None:
     elif as_csv:
         d.write_csv(sys.stdout)
     else:
-        from .diffview import show_diff
+        from report_extract.views.diffview import show_diff
 
         show_diff(d, changed_only)
 

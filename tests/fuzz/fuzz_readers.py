@@ -37,7 +37,8 @@ os.environ.setdefault("REPORT_EXTRACT_OCR", "never")
 import atheris  # noqa: E402
 
 with atheris.instrument_imports(include=["report_extract"]):
-    from report_extract import pipeline, readers  # noqa: E402
+    from report_extract.pipeline import stages as pipeline
+    from report_extract import reading as readers  # noqa: E402
 
 ROOT = Path(__file__).resolve().parents[2]
 SUFFIX = {"txt": ".txt", "md": ".md", "html": ".html", "docx": ".docx", "pdf": ".pdf"}

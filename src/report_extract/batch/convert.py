@@ -1,0 +1,241 @@
+"""Converting a batch: parallel, isolated, resumable, and written whole.
+
+1. Plan: hash every input (lazily, alongside the workers); identical content is converted
+   once (the first path in input order stands for it); documents the journal already holds
+   are skipped.
+2. Convert the rest in worker processes (batch/workers.py) or on a Dask cluster (batch/cluster.py);
+   each finished document is appended to the journal at once (outputs/journal.py).
+3. Write the outputs from the journal, sorted by source path, so they are the same
+   whatever the worker count or completion order: the contract's CSVs and reports.jsonl,
+   reports.db, and Parquet on request (outputs/folder.py; side by side with --jobs > 1).  This also
+   happens every `checkpoint` minutes during a long run, and for the finished part when a
+   run is interrupted.
+"""
+from __future__ import annotations
+
+import hashlib
+import json
+import os
+import stat
+import time
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Iterator, Optional
+
+from report_extract.version import __version__
+from report_extract import patterns
+from report_extract.outputs.records import Record, Rename, checks_failed
+from report_extract.batch.inputs import UNREADABLE, unusable
+from report_extract.outputs.journal import Journal, Key
+from report_extract.metadata.meta import load_overrides
+from report_extract.outputs.folder import write_outputs
+from report_extract.outputs.panel import write_panel
+from report_extract.batch.progress import Progress
+from report_extract.batch.workers import LocalPool, Settings, Task, failed
+
+
+DUPLICATE = "duplicate"  # errors.csv kind of an input whose content another input has
+OUTPUT_STEMS = {"reports", "cells", "checks", "sections", "errors", "facts", "panel", "panel_checks", "panel_reports",
+                "panel_stata_names"}
+
+
+@dataclass
+class Options:
+    engine: str = "auto"
+    ocr: str = "auto"  # auto | always | never (reading/ocr/pages.py)
+    meta_csv: Optional[str] = None
+    bom: bool = False
+    jobs: int = field(default_factory=lambda: os.cpu_count() or 1)
+    timeout: float = 120.0
+    memory_mb: int = 4096  # address space per worker process; 0: no limit
+    sqlite: bool = True
+    parquet: bool = False
+    executor: str = "local"  # local | dask
+    scheduler: Optional[str] = None  # Dask scheduler address; None: a LocalCluster
+    checkpoint_minutes: float = 10.0  # rewrite the outputs this often in a long run; 0: only at the end
+    fresh: bool = False  # forget the journal: convert everything again
+    progress: bool = False
+
+
+@dataclass
+class Summary:
+    converted: int = 0
+    partial: int = 0
+    failed: int = 0
+    checks_failed: int = 0
+    seconds: float = 0.0
+    statuses: dict[str, int] = field(default_factory=dict)
+    skipped: int = 0  # finished in an earlier run (journal)
+    duplicates: int = 0  # same content as another input
+
+    def line(self) -> str:
+        other = ", ".join(f"{k} {v}" for k, v in sorted(self.statuses.items()) if k not in ("ok", "partial"))
+        extra = "".join(f", {label} {n}" for label, n in (("resumed", self.skipped), ("duplicates", self.duplicates))
+                        if n)  # fmt: skip
+        return (f"converted {self.converted}, partial {self.partial}, failed {self.failed}"
+                + (f", {other}" if other else "")
+                + f"; reports failing checks {self.checks_failed}{extra}; {self.seconds:.1f} s")
+
+    # a sink: counts the documents as they are written
+    def add(self, rec: Record) -> None:
+        if rec.error is not None and rec.error.get("error") == DUPLICATE:
+            return  # counted by the plan
+        if rec.obj is None:
+            self.failed += 1
+            return
+        status = rec.obj.get("status", "ok")
+        self.statuses[status] = self.statuses.get(status, 0) + 1
+        self.converted += status == "ok"
+        self.partial += status == "partial"
+        self.checks_failed += checks_failed(rec.obj) > 0
+
+    def finish(self) -> list[Rename]:  # a sink that writes no file
+        return []
+
+    def abort(self) -> None:
+        pass
+
+
+def fingerprint(options: Options) -> str:
+    """What decides a document's result besides its bytes: a change converts again.  The
+    package's code and the pattern files count too: the version string is not bumped for
+    every fix, and a researcher's new label variant must reach the documents already done."""
+    meta = hashlib.sha256(Path(options.meta_csv).read_bytes()).hexdigest() if options.meta_csv else ""
+    key = json.dumps([__version__, code_digest(), patterns.digest(), options.engine, options.ocr, meta])
+    return hashlib.sha256(key.encode()).hexdigest()[:16]
+
+
+PACKAGE = Path(__file__).resolve().parents[1]
+
+
+def code_digest(package: Path = PACKAGE) -> str:
+    """SHA-256 of the package's Python files (about 100 files, a few milliseconds)."""
+    h = hashlib.sha256()
+    for f in sorted(package.rglob("*.py")):
+        h.update(f.relative_to(package).as_posix().encode() + b"\0" + f.read_bytes() + b"\0")
+    return h.hexdigest()
+
+
+def file_sha256(path: Path) -> Optional[str]:
+    """The file's SHA-256, or None when it cannot be read as a regular file.  Opened
+    non-blocking and checked after opening: a FIFO or device put in place of a file never
+    blocks the parent (where no --timeout applies)."""
+    h = hashlib.sha256()
+    try:
+        fd = os.open(path, os.O_RDONLY | os.O_NONBLOCK)
+        with open(fd, "rb") as f:
+            if not stat.S_ISREG(os.fstat(fd).st_mode):
+                return None
+            while chunk := f.read(1 << 20):
+                h.update(chunk)
+    except OSError:
+        return None
+    return h.hexdigest()
+
+
+def _path_key(kind: str, *parts: str) -> str:
+    """A journal key for a row that has no content of its own (a refused input, a
+    duplicate): made from its path, so each input keeps one row."""
+    return f"{kind}:" + hashlib.sha256("\0".join(parts).encode()).hexdigest()
+
+
+@dataclass
+class Plan:
+    """The batch's documents in input order, and what the current run must convert.
+    Every input gets one row: a report, an error, or a duplicate (an errors.csv row of kind
+    `duplicate` naming the input whose report stands for it)."""
+
+    paths: list[Path]
+    journal: Journal
+    settings: Settings
+    summary: Summary
+    progress: Progress
+    refused: dict[Path, tuple[str, str]] = field(default_factory=dict)  # inputs.Inputs.refused
+    items: list[tuple[str, Key]] = field(default_factory=list)  # (source path, key) per input
+
+    def _row(self, path: Path, sha: str, kind: str, message: str) -> None:
+        """An error row of `path`, journalled at once (unless a resumed run already has it)."""
+        key = (sha, self.settings.fp)
+        if key not in self.journal:
+            self.journal.append(key, failed(Task(str(path), sha), self.settings, kind, message).line)
+        self.items.append((str(path), key))
+        self.progress.advance(failed=kind != DUPLICATE)
+
+    def tasks(self) -> Iterator[Task]:
+        for path, (kind, message) in self.refused.items():
+            self._row(path, _path_key(kind, str(path)), kind, message)
+        first: dict[str, str] = {}  # sha256 -> the path converted for it
+        fp = self.settings.fp
+        for path in self.paths:
+            sha = file_sha256(path)
+            if sha is None:  # vanished or changed since it was listed
+                why = unusable(path) or (UNREADABLE, "cannot open file")
+                self._row(path, _path_key(why[0], str(path)), *why)
+                continue
+            if sha in first:
+                self.summary.duplicates += 1
+                self._row(path, _path_key(DUPLICATE, str(path), sha), DUPLICATE,
+                          f"same content as {first[sha]} (report_id {sha[:16]})")
+                continue
+            first[sha] = str(path)
+            self.items.append((str(path), (sha, fp)))
+            if (sha, fp) in self.journal:
+                self.summary.skipped += 1
+                self.progress.advance()
+                continue
+            yield Task(str(path), sha)
+
+    def write(self, outdir: Path, options: Options, summary: Optional[Summary] = None) -> None:
+        """Write the outputs of the finished documents, sorted by source path."""
+        names = ["csv"] + ["sqlite"] * options.sqlite + ["parquet"] * options.parquet
+        offsets = self.journal.locate([key for _, key in sorted(self.items)])
+        write_outputs(outdir, names, self.journal.path, offsets, bom=options.bom, processes=options.jobs,
+                      extra=[summary] if summary else [])  # fmt: skip
+
+
+def remove_stale_temporaries(outdir: Path) -> None:
+    """Temporary files of a run that was killed while writing its outputs (outputs/records.py names
+    them .NAME.XXXX.tmp); the journal lock guarantees no other run is writing them now."""
+    for tmp in outdir.glob(".*.tmp"):
+        if tmp.name[1:].split(".")[0] in OUTPUT_STEMS:
+            tmp.unlink(missing_ok=True)
+
+
+def make_pool(options: Options, settings: Settings):
+    if options.executor == "dask":
+        from report_extract.batch.cluster import DaskPool
+
+        return DaskPool(options.scheduler, settings, jobs=options.jobs)
+    return LocalPool(options.jobs, settings, timeout=options.timeout, memory_mb=options.memory_mb)
+
+
+def convert_paths(paths: list[Path], outdir: Path, options: Optional[Options] = None,
+                  refused: Optional[dict[Path, tuple[str, str]]] = None) -> Summary:
+    """Convert `paths` into OUTDIR, resuming from its journal; returns the batch's summary.
+    `refused`: inputs that cannot be converted, with (kind, message): error rows."""
+    options = options or Options()
+    start = time.perf_counter()
+    outdir.mkdir(parents=True, exist_ok=True)
+    overrides = load_overrides(options.meta_csv) if options.meta_csv else None
+    settings = Settings(options.engine, overrides, fingerprint(options), segment=options.sqlite, ocr=options.ocr)
+    summary, journal = Summary(), Journal.open(outdir, fresh=options.fresh)
+    remove_stale_temporaries(outdir)
+    refused = refused or {}
+    with Progress(len(paths) + len(refused), enabled=options.progress) as progress:
+        plan = Plan(paths, journal, settings, summary, progress, refused)
+        last_write = time.monotonic()
+        try:
+            for outcome in make_pool(options, settings).map(plan.tasks()):
+                journal.append((outcome.task.sha256, settings.fp), outcome.line)
+                progress.advance(failed=outcome.status is None)
+                if options.checkpoint_minutes and time.monotonic() - last_write > options.checkpoint_minutes * 60:
+                    plan.write(outdir, options)
+                    last_write = time.monotonic()
+        finally:  # also on Ctrl-C: what finished is written
+            journal.close()
+            progress.stop()
+            plan.write(outdir, options, summary)
+    # the panel spans every report the folder holds, this run's and earlier runs' (outputs/panel.py)
+    write_panel(outdir, bom=options.bom, parquet=options.parquet, sqlite=options.sqlite)
+    summary.seconds = time.perf_counter() - start
+    return summary

@@ -1,0 +1,69 @@
+"""Running one document's work in a child process under convert's limits, for `extract`,
+`show` and `audit`.
+
+A bomb that passes the guards, or a reader that loops, must not hang or exhaust the
+machine of someone converting one file either: the work runs in a forked child with the
+same address-space limit as a convert worker and is killed at the same timeout, and the
+outcome is the same one-line message convert writes in errors.csv.
+"""
+from __future__ import annotations
+
+import multiprocessing as mp
+import resource
+from multiprocessing.connection import Connection
+from typing import Any, Callable
+
+from report_extract.reading.errors import ReaderError
+from report_extract.reading import office
+
+# convert's defaults (convert.Options): one file gets what one batch document gets.
+TIMEOUT_S = 120.0
+MEMORY_MB = 4096
+
+
+def _child(conn: Connection, memory_mb: int, fn: Callable[..., Any], args: tuple, kwargs: dict) -> None:
+    if memory_mb:
+        limit = memory_mb * 1024 * 1024
+        resource.setrlimit(resource.RLIMIT_AS, (limit, limit))
+    try:
+        conn.send(("ok", fn(*args, **kwargs)))
+    except ReaderError as e:
+        conn.send(("error", str(e)))
+    except MemoryError:
+        conn.send(("error", f"memory limit exceeded ({memory_mb} MB)"))
+    except Exception as e:  # noqa: BLE001  a bug on one document: one line, as convert records it
+        first = str(e).splitlines()[0] if str(e).strip() else repr(e)
+        conn.send(("error", f"{type(e).__name__}: {first}"))
+    finally:
+        conn.close()
+
+
+def run_limited(fn: Callable[..., Any], *args: Any, timeout: float = TIMEOUT_S, memory_mb: int = MEMORY_MB,
+                **kwargs: Any) -> Any:
+    """`fn(*args, **kwargs)` in a child process; its return value (picklable), or
+    ReaderError with the one-line cause (the reader's, `timeout after N s`, `memory limit
+    exceeded (N MB)`, `worker died (…)`)."""
+    ctx = mp.get_context("fork")  # the command line is single-threaded here: fork is safe and instant
+    here, there = ctx.Pipe(duplex=False)
+    proc = ctx.Process(target=_child, args=(there, memory_mb, fn, args, kwargs), daemon=True)
+    proc.start()
+    there.close()
+    try:
+        if not here.poll(timeout):
+            raise ReaderError(f"timeout after {timeout:g} s")
+        try:
+            status, value = here.recv()
+        except EOFError:
+            proc.join(5)
+            code = proc.exitcode
+            raise ReaderError(f"worker died ({'signal ' + str(-code) if code and code < 0 else f'exit code {code}'})"
+                              + (f"; memory limit {memory_mb} MB" if memory_mb else "")) from None
+    finally:
+        if proc.is_alive():
+            proc.kill()
+        proc.join()
+        office.cleanup(proc.pid)  # the LibreOffice a killed child started, if any
+        here.close()
+    if status == "error":
+        raise ReaderError(value)
+    return value

@@ -1,0 +1,251 @@
+"""Converting one document in isolation, and a pool of worker processes that does it.
+
+Why a pool of our own rather than `concurrent.futures.ProcessPoolExecutor`: the executor
+cannot stop one running task (a PDF that loops forever holds its worker until the batch
+ends), and a worker killed by the kernel breaks the whole executor (BrokenProcessPool fails
+every pending future).  Here each worker holds one document at a time; the parent kills a
+worker whose document passed its deadline, records the document as an error, and starts a
+fresh worker, so one pathological file costs one row in errors.csv and nothing else.
+Workers also restart after `max_tasks` documents, so a slow leak in a reader cannot grow
+memory with the batch.
+
+Workers come from a forkserver that has already imported the pipeline: a restart costs a
+fork, not a Python start-up, and never inherits the parent's threads (the progress bar).
+"""
+from __future__ import annotations
+
+import multiprocessing as mp
+import resource
+import signal
+import time
+from dataclasses import dataclass, field
+from multiprocessing.connection import Connection, wait
+from typing import Any, Callable, Iterable, Iterator, Optional
+
+from report_extract.outputs.records import error_row
+from report_extract.outputs.journal import record_line
+from report_extract.pipeline.stages import extract
+from report_extract.reading.errors import ReaderError
+from report_extract.reading import office
+
+
+@dataclass(frozen=True)
+class Settings:
+    """What every worker needs to convert a document; `fp` keys the journal."""
+
+    engine: str = "auto"
+    overrides: Optional[dict] = None
+    fp: str = ""
+    segment: bool = True  # segment sections for the SQLite full-text index
+    ocr: str = "auto"  # which PDF pages to OCR (reading/ocr/pages.py)
+
+
+@dataclass(frozen=True)
+class Task:
+    path: str
+    sha256: str
+
+
+@dataclass(frozen=True)
+class Outcome:
+    """A finished document: its journal line, and its status for the progress bar (the
+    summary counts from the journal, which also holds documents of earlier runs)."""
+
+    task: Task
+    line: str
+    status: Optional[str]  # None: failed
+    fatal: bool = False  # the worker hit its memory limit and must be replaced
+
+
+def segment_sections(sections: list) -> list[str]:
+    from report_extract.outputs.fts import index_words
+
+    return [index_words(f"{s.title}\n{s.text}") for s in sections]
+
+
+def convert_task(task: Task, settings: Settings) -> Outcome:
+    """Convert one document; any exception becomes an error outcome, never a crash."""
+    try:
+        result = extract(task.path, overrides=settings.overrides, engine=settings.engine, ocr=settings.ocr)
+    except ReaderError as e:
+        return failed(task, settings, "unreadable", str(e))
+    except MemoryError:
+        raise  # the worker must restart: its heap is in an unknown state
+    except ImportError as e:
+        # A library that cannot load (under a tight --memory-limit, mapping its shared
+        # object fails) is the machine's fault, not the document's: retried on resume, and
+        # the worker, whose half-imported modules stay broken, is replaced.
+        out = failed(task, settings, "environment", f"{type(e).__name__}: {_first_line(e)}")
+        return Outcome(task, out.line, None, fatal=True)
+    except Exception as e:  # a bug on one document must not lose the batch
+        return failed(task, settings, type(e).__name__, _first_line(e))
+    words = segment_sections(result.sections) if settings.segment else None
+    line = record_line(task.sha256, task.path, settings.fp, result=result, words=words)
+    return Outcome(task, line, result.status)
+
+
+def _first_line(e: BaseException) -> str:
+    return str(e).splitlines()[0] if str(e).strip() else repr(e)
+
+
+def failed(task: Task, settings: Settings, error: str, message: str) -> Outcome:
+    line = record_line(task.sha256, task.path, settings.fp, error=error_row(task.path, error, message))
+    return Outcome(task, line, None)
+
+
+# ---- worker processes ----------------------------------------------------------------
+
+Work = Callable[[Task, Settings], Outcome]
+
+
+def _worker_main(conn: Connection, settings: Settings, memory_mb: int, work: Work) -> None:
+    if memory_mb:
+        limit = memory_mb * 1024 * 1024
+        resource.setrlimit(resource.RLIMIT_AS, (limit, limit))
+    signal.signal(signal.SIGINT, signal.SIG_IGN)  # Ctrl-C is the parent's to handle
+    while (task := conn.recv()) is not None:
+        try:
+            outcome = work(task, settings)
+        except MemoryError:
+            out = failed(task, settings, "memory", f"memory limit exceeded ({memory_mb} MB)")
+            conn.send(Outcome(task, out.line, None, fatal=True))
+            return
+        conn.send(outcome)
+
+
+class WorkersDying(RuntimeError):
+    pass
+
+
+def _exit_reason(code: Optional[int]) -> str:
+    if code is not None and code < 0:
+        try:
+            return f"signal {signal.Signals(-code).name}"
+        except ValueError:
+            return f"signal {-code}"
+    return f"exit code {code}"
+
+
+@dataclass
+class _Worker:
+    process: Any
+    conn: Connection
+    task: Optional[Task] = None
+    deadline: float = 0.0
+    done: int = 0
+
+
+@dataclass
+class LocalPool:
+    """`jobs` worker processes; `timeout` seconds and `memory_mb` of address space per
+    document (0: no limit)."""
+
+    jobs: int
+    settings: Settings
+    timeout: float = 120.0
+    memory_mb: int = 0
+    max_tasks: int = 500
+    work: Work = convert_task  # module-level, so workers can import it
+    _workers: list[_Worker] = field(default_factory=list)
+    _deaths_in_a_row: int = 0  # of workers that died on their first document
+
+    def __post_init__(self) -> None:
+        self._ctx = mp.get_context("forkserver")
+        self._ctx.set_forkserver_preload(["report_extract.batch.workers"])
+
+    def _start(self) -> _Worker:
+        parent, child = self._ctx.Pipe()
+        p = self._ctx.Process(target=_worker_main, args=(child, self.settings, self.memory_mb, self.work), daemon=True)
+        p.start()
+        child.close()
+        return _Worker(p, parent)
+
+    def _stop(self, w: _Worker, kill: bool = False) -> None:
+        if kill:
+            w.process.kill()
+            w.process.join(5)
+            office.cleanup(w.process.pid)  # the LibreOffice a killed worker started
+        else:
+            try:
+                w.conn.send(None)
+            except OSError:
+                pass
+        w.process.join(5)
+        if w.process.is_alive():
+            w.process.kill()
+            w.process.join()
+        w.conn.close()
+
+    def _replace(self, w: _Worker, kill: bool) -> None:
+        self._stop(w, kill)
+        i = next(i for i, x in enumerate(self._workers) if x is w)
+        self._workers[i] = self._start()
+
+    def map(self, tasks: Iterable[Task]) -> Iterator[Outcome]:
+        """Outcomes in completion order; every task gives exactly one."""
+        pending = iter(tasks)
+        self._workers = [self._start() for _ in range(self.jobs)]
+        try:
+            yield from self._loop(pending)
+        finally:
+            for w in self._workers:
+                self._stop(w, kill=w.task is not None)
+
+    def _feed(self, pending: Iterator[Task]) -> bool:
+        """Give every idle worker a task; False when there were none left to give."""
+        more = True
+        for w in self._workers:
+            if w.task is None and more:
+                task = next(pending, None)
+                if task is None:
+                    more = False
+                    continue
+                w.task, w.deadline = task, time.monotonic() + self.timeout
+                w.conn.send(task)
+        return more
+
+    def _loop(self, pending: Iterator[Task]) -> Iterator[Outcome]:
+        more = True
+        while True:
+            if more:
+                more = self._feed(pending)
+            busy = [w for w in self._workers if w.task is not None]
+            if not busy:
+                return
+            wait_for = max(0.0, min(w.deadline for w in busy) - time.monotonic())
+            ready = set(wait([w.conn for w in busy] + [w.process.sentinel for w in busy], wait_for))
+            for w in busy:
+                outcome = self._collect(w, ready)
+                if outcome is not None:
+                    yield outcome
+
+    def _count_death(self, w: _Worker, why: str) -> None:
+        """Workers that die before finishing anything, again and again, mean a broken
+        installation, not bad documents: stop rather than fail every document."""
+        self._deaths_in_a_row = self._deaths_in_a_row + 1 if w.done == 0 else 0
+        if self._deaths_in_a_row >= 3 * self.jobs + 3:
+            raise WorkersDying(f"worker processes keep dying before finishing a document ({why})")
+
+    def _collect(self, w: _Worker, ready: set) -> Optional[Outcome]:
+        task = w.task
+        assert task is not None
+        if w.conn in ready:
+            try:
+                outcome = w.conn.recv()
+            except (EOFError, OSError):
+                outcome = None  # died while sending: reported as a crash below
+            if outcome is not None:
+                w.task, w.done, self._deaths_in_a_row = None, w.done + 1, 0
+                if outcome.fatal or w.done >= self.max_tasks:
+                    self._replace(w, kill=False)
+                return outcome
+        if w.process.sentinel in ready or w.conn in ready:
+            w.process.join(1)
+            why = _exit_reason(w.process.exitcode)
+            self._count_death(w, why)
+            self._replace(w, kill=True)
+            return failed(task, self.settings, "crash", f"worker died ({why})")
+        if time.monotonic() >= w.deadline:
+            self._replace(w, kill=True)
+            return failed(task, self.settings, "timeout", f"timeout after {self.timeout:g} s")
+        return None

@@ -1,0 +1,138 @@
+"""The spec's checks (勾稽关系), run on the printed values.
+
+A null addend counts as 0; a check whose printed total is null, or all of whose addends
+are null, is not assessable (ok = None): neither a pass nor a failure.  A report whose
+own arithmetic is wrong is reported, never repaired.
+"""
+from __future__ import annotations
+
+from typing import Iterable, Optional, Sequence
+
+import regex
+
+from report_extract.contract.labels import halfwidth
+from report_extract.patterns import load_toml
+from report_extract.model.result import CellValue, CheckResult, Number, as_tables
+
+REQ_COLS = ["natural_person", "commercial_enterprise", "research_institution",
+            "public_welfare_org", "legal_service_org", "other_org", "total"]  # fmt: skip
+OUTCOMES_SINGLE = [
+    "granted", "partially_granted", "denied_state_secret", "denied_law_prohibited",
+    "denied_security_stability", "denied_third_party", "denied_internal_affairs",
+    "denied_process_info", "denied_enforcement_file", "denied_admin_query",
+    "unable_not_held", "unable_needs_creation", "unable_unclear",
+    "not_processed_petition", "not_processed_duplicate", "not_processed_publication",
+    "not_processed_excessive", "not_processed_confirm_reissue", "other_total",
+]  # fmt: skip
+REVIEW_COLS = ["upheld", "corrected", "other", "pending"]
+OTHER_SPLIT = ("other_no_correction", "other_fee_unpaid", "other_misc")
+
+
+def _sum(values: Iterable[Optional[Number]]) -> tuple[Number, bool]:
+    """Sum with nulls as 0, and whether every addend was null."""
+    vals = list(values)
+    return sum(v or 0 for v in vals), all(v is None for v in vals)
+
+
+def _equation(check: str, scope: str, total: Optional[Number], addends: Sequence[Optional[Number]]) -> CheckResult:
+    right, all_null = _sum(addends)
+    if total is None or all_null:
+        return CheckResult(check, scope, total, right, None)
+    return CheckResult(check, scope, total, right, abs(total - right) < 1e-6)
+
+
+def requests_checks(t: dict[str, dict[str, Optional[Number]]]) -> list[CheckResult]:
+    """Checks of table 3, from {row: {col: value}} (other_total present, derived or printed)."""
+    out: list[CheckResult] = []
+    get = lambda r, c: t.get(r, {}).get(c)  # noqa: E731
+    for col in REQ_COLS:
+        if not any(col in t.get(r, {}) for r in ("new_received", "result_total")):
+            continue
+        left_vals = [get("new_received", col), get("carried_over", col)]
+        right_vals = [get("result_total", col), get("carried_forward", col)]
+        left, lnull = _sum(left_vals)
+        right, rnull = _sum(right_vals)
+        ok = None if lnull and rnull else left == right
+        out.append(CheckResult("requests.balance", col, left, right, ok))
+    if "result_total" in t:
+        for col in REQ_COLS:
+            out.append(_equation("requests.result_total", col, get("result_total", col),
+                                 [get(r, col) for r in OUTCOMES_SINGLE]))
+    for row, cols in t.items():
+        if "total" in cols:
+            out.append(_equation("requests.row_total", row, cols.get("total"),
+                                 [cols.get(c) for c in REQ_COLS[:-1]]))
+    return out
+
+
+def review_checks(t: dict[str, dict[str, Optional[Number]]]) -> list[CheckResult]:
+    return [
+        _equation("review_litigation.total", row, cols.get("total"), [cols.get(c) for c in REVIEW_COLS])
+        for row, cols in t.items()
+    ]
+
+
+def other_total(rows: dict[str, dict[str, Optional[Number]]]) -> dict[str, Optional[Number]]:
+    """（六）其他处理 per column from its three sub-rows (spec: their sum, marked derived);
+    null where every sub-row printed null."""
+    subs = [rows[r] for r in OTHER_SPLIT if r in rows]
+    out: dict[str, Optional[Number]] = {}
+    for col in REQ_COLS:
+        vals = [s[col] for s in subs if col in s]
+        if vals:
+            out[col] = None if all(v is None for v in vals) else sum(v or 0 for v in vals)
+    return out
+
+
+def column_failures(rows: dict[str, list[Optional[Number]]]) -> int:
+    """Failed table-3 checks of a candidate reading ({row: [7 values]}), for choosing
+    between splits of run-together digits."""
+    t = {r: dict(zip(REQ_COLS, v)) for r, v in rows.items()}
+    if "other_total" not in t and (derived := other_total(t)):
+        t["other_total"] = derived
+    return sum(1 for c in requests_checks(t) if c.ok is False)
+
+
+def table_checks(cells: list[CellValue]) -> list[CheckResult]:
+    tables = as_tables(cells)
+    req = tables.get("requests", {})
+    derived = {c.row for c in cells if c.derived}
+    out = requests_checks(req) if req else []
+    out = [c for c in out if not (c.check == "requests.row_total" and c.scope in derived)]
+    return out + review_checks(tables.get("review_litigation", {}))
+
+
+def prose_checks(text: str, cells: list[CellValue]) -> list[CheckResult]:
+    """The soft `text.requests` check: counts the prose states against table 3's 总计 column."""
+    values = {(c.row, c.col): c.value for c in cells if c.table == "requests"}
+    out = []
+    plain = halfwidth(text)
+    for rule in load_toml("prose.toml")["text_requests"]:
+        table_value = values.get((rule["row"], "total"))
+        if table_value is None:
+            continue
+        m = regex.search(rule["pattern"], plain)
+        if not m:
+            continue
+        stated = int(m.group("n"))
+        out.append(CheckResult("text.requests", f"{rule['row']}.total", stated, table_value,
+                               stated == table_value, note=m.group(0).strip()))
+    return out
+
+
+def cells_read(check: CheckResult, cells: list[CellValue]) -> set[str]:
+    """Keys of the printed cells a table check's equation reads; a derived （六） stands
+    for the three rows it adds up."""
+    derived = {c.row for c in cells if c.derived}
+    scope = check.scope
+    if check.check == "requests.balance":
+        return {f"requests.{r}.{scope}" for r in ("new_received", "carried_over", "result_total", "carried_forward")}
+    if check.check == "requests.result_total":
+        rows = [r for r in OUTCOMES_SINGLE if r not in derived]
+        rows += OTHER_SPLIT if "other_total" in derived else ()
+        return {f"requests.{r}.{scope}" for r in ["result_total", *rows]}
+    if check.check == "requests.row_total":
+        return {f"requests.{scope}.{c}" for c in REQ_COLS}
+    if check.check == "review_litigation.total":
+        return {f"review_litigation.{scope}.{c}" for c in [*REVIEW_COLS, "total"]}
+    return set()

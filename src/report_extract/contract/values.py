@@ -1,0 +1,80 @@
+"""Printed cell text → value, by the spec's value rules.
+
+A blank, "-", "—", "/" or "无" is null (never an invented 0) and keeps its raw text;
+full-width digits, thousands separators and stray spaces are normalised; a signed count
+("-8", "－8", "+3") keeps its sign; 万元/元 units are split off and reported.
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Optional, Union
+
+import regex
+
+from report_extract.contract.labels import halfwidth
+
+Number = Union[int, float]
+
+_NULLS = {"", "-", "--", "—", "——", "/", "无", "–", "_", "空", "×"}
+_DASHES = str.maketrans({"－": "-", "—": "-", "–": "-", "−": "-", "＋": "+", "，": ",", "。": "."})
+# A number at the start of a cell: sign, digits with optional thousands separators,
+# decimals, then an optional unit.  Annotations after it ("（其中修订16件）") are ignored.
+_NUMBER = regex.compile(
+    r"^\s*(?P<sign>[-+])?\s*(?P<int>\d{1,3}(?:,\d{3})+|\d+)(?P<frac>\.\d+)?\s*(?P<unit>万元|元|件|条|个|项|人次)?"
+)
+
+
+@dataclass(frozen=True)
+class Parsed:
+    value: Optional[Number]
+    unit: Optional[str] = None
+    ok: bool = True  # False: text that is neither a number nor a null marker
+
+
+_SPACES = regex.compile(r"\s+")
+_SPACE_IN_NUMBER = regex.compile(r"(?<=[\d.,+-])\s+(?=[\d.,])")
+_AFTER_VALUE = regex.compile(r"\s*(?:[(（\[].*)?")
+
+
+def clean(text: str) -> str:
+    return _SPACES.sub(" ", halfwidth(text).translate(_DASHES)).strip()
+
+
+def is_null_text(text: str) -> bool:
+    return clean(text).replace(" ", "") in _NULLS
+
+
+def looks_like_value(text: str) -> bool:
+    """True for a cell that holds a value: a number (maybe with a unit or a bracketed
+    annotation such as "22（其中修订16件）") or a null marker — not "1.属于国家秘密"."""
+    t = clean(text)
+    if is_null_text(t):
+        return True
+    m = _NUMBER.match(t)
+    return bool(m) and _AFTER_VALUE.fullmatch(t, m.end()) is not None
+
+
+def parse(text: str, kind: str = "count") -> Parsed:
+    """Parse printed text.  `kind` is the spec unit: count, signed_count, wan_yuan,
+    money_as_printed."""
+    t = clean(text)
+    if t.replace(" ", "") in _NULLS:
+        return Parsed(None)
+    # Stray spaces inside a number ("1 259" from a PDF's character spacing) are
+    # normalised away: within one cell there is one value.
+    m = _NUMBER.match(_SPACE_IN_NUMBER.sub("", t))
+    if not m:
+        return Parsed(None, ok=False)
+    digits = m.group("int").replace(",", "")
+    sign = -1 if m.group("sign") == "-" else 1
+    unit = m.group("unit")
+    if kind in ("wan_yuan", "money_as_printed"):
+        number: Number = sign * float(digits + (m.group("frac") or ""))
+        if kind == "money_as_printed" and float(number).is_integer():
+            number = int(number)
+        return Parsed(number, unit if unit in ("元", "万元") else None)
+    if m.group("frac") and set(m.group("frac")[1:]) != {"0"}:
+        return Parsed(None, ok=False)  # a count cannot have decimals
+    if kind == "count" and sign < 0:
+        return Parsed(None, ok=False)
+    return Parsed(sign * int(digits))

@@ -1,0 +1,228 @@
+"""Place a report: province, city, county and division code from the names it prints.
+
+The gazetteer is the division list that ships with `cpca` (resources/adcodes.csv,
+name + 12-digit code).  We read that file directly and do our own matching instead of
+calling `cpca.transform`: importing `cpca` builds its own automaton and needs
+`pkg_resources`, and its matcher picks an arbitrary district when a name is ambiguous
+(朝阳区, 普陀区).  Matching here is a longest-match dictionary scan, which needs neither
+jieba nor pandas and costs a few milliseconds per document.
+
+Two data files in `patterns/` complete the list: `region_aliases.csv` (special zones and
+customary short names) and `region_renames.csv` (撤县设区 and other renames, so that a
+report gets the code that was valid in its year; cpca's list is a ~2016 snapshot).
+"""
+from __future__ import annotations
+
+import csv
+import importlib.util
+import re
+from dataclasses import dataclass
+from functools import cache
+from pathlib import Path
+from typing import Iterable, Optional, Sequence
+
+from report_extract import patterns
+
+PROVINCE, CITY, COUNTY = 0, 1, 2
+LEVEL_BY_RANK = {PROVINCE: "provincial", CITY: "city", COUNTY: "county"}
+
+
+@dataclass(frozen=True)
+class Division:
+    code: str  # six digits
+    name: str
+
+    @property
+    def rank(self) -> int:
+        if self.code.endswith("0000"):
+            return PROVINCE
+        return CITY if self.code.endswith("00") else COUNTY
+
+    def within(self, other: "Division") -> bool:
+        """True when self lies inside (or is) `other`."""
+        return self.code.startswith(other.code[: (other.rank + 1) * 2])
+
+
+@dataclass
+class Region:
+    province: Optional[str] = None
+    city: Optional[str] = None
+    county: Optional[str] = None
+    adcode: Optional[str] = None
+    level: Optional[str] = None  # national / provincial / city / county / township
+
+
+@dataclass(frozen=True)
+class Mention:
+    text: str
+    candidates: tuple[Division, ...]
+
+
+@dataclass(frozen=True)
+class Rename:
+    old: Division
+    new: Division
+    year: int  # first year the new name/code is valid
+
+
+class Gazetteer:
+    """Division names → divisions, plus the names that only count in short texts."""
+
+    def __init__(self, divisions: Iterable[Division], aliases: dict[str, str],
+                 renames: Sequence[Rename], ignore: set[str]):
+        self.by_code: dict[str, Division] = {}
+        self.names: dict[str, list[Division]] = {}
+        self.short: dict[str, list[Division]] = {}  # abbreviations: agency and title only
+        self.renames = {r.old.code: r for r in renames} | {r.new.code: r for r in renames}
+        for d in divisions:
+            self.by_code.setdefault(d.code, d)
+        for r in renames:  # the list lacks whichever side is newer or older than its snapshot
+            self.by_code.setdefault(r.old.code, r.old)
+            self.by_code.setdefault(r.new.code, r.new)
+        for d in self.by_code.values():
+            if d.name not in ignore:
+                self.names.setdefault(d.name, []).append(d)
+                self._add_abbreviation(d)
+        for alias, code in aliases.items():
+            self.names.setdefault(alias, []).append(self.by_code[code])
+        # name lengths by first character, longest first: most characters start no name,
+        # so the scan skips them with one lookup
+        self.lengths: dict[str, list[int]] = {}
+        for name in {*self.names, *self.short}:
+            self.lengths.setdefault(name[0], []).append(len(name))
+        for first, lengths in self.lengths.items():
+            self.lengths[first] = sorted(set(lengths), reverse=True)
+
+    def _add_abbreviation(self, d: Division) -> None:
+        # 河南省 → 河南, 上海市 → 上海, 新乡市 → 新乡; 自治区 short names come from the alias file.
+        suffix = r"(?:省|市|特别行政区)$" if d.rank == PROVINCE else r"市$"
+        short = re.sub(suffix, "", d.name) if d.rank < COUNTY else d.name
+        if short != d.name and len(short) >= 2:
+            self.short.setdefault(short, []).append(d)
+
+    def mentions(self, text: str, short_text: bool) -> list[Mention]:
+        """Place names in `text`, longest match first, left to right.  Two-character
+        names (新县, 上海) and abbreviations only count in a short text such as the
+        agency or title: in prose they are too often ordinary words."""
+        found: list[Mention] = []
+        i = 0
+        while i < len(text):
+            for n in self.lengths.get(text[i], ()):
+                key = text[i : i + n]
+                hits = self.names.get(key, []) + (self.short.get(key, []) if short_text else [])
+                if hits and len(key) == n and (short_text or n > 2):
+                    found.append(Mention(key, tuple(dict.fromkeys(hits))))
+                    i += n
+                    break
+            else:
+                i += 1
+        return found
+
+    def parent(self, d: Division, rank: int) -> Optional[Division]:
+        code = d.code[: (rank + 1) * 2].ljust(6, "0")
+        return self.by_code.get(code)
+
+    def for_year(self, d: Division, year: Optional[int]) -> Division:
+        """The division valid in `year` when `d` was renamed (撤县设区)."""
+        r = self.renames.get(d.code)
+        if r is None or year is None:
+            return d
+        return r.new if year >= r.year else r.old
+
+    def region(self, d: Division) -> Region:
+        """Province / city / county names and code for `d`, spelled as the list spells
+        them; a municipality (a province-level 市) is its own city."""
+        province = self.parent(d, PROVINCE)
+        municipality = province is not None and province.name.endswith("市")
+        city = province if municipality else (self.parent(d, CITY) if d.rank >= CITY else None)
+        if city is not None and city.name in _PLACEHOLDERS:  # 省直辖县级行政区划 is no city
+            city = None
+        return Region(
+            province=province.name if province else None,
+            city=city.name if city else None,
+            county=d.name if d.rank == COUNTY else None,
+            adcode=d.code,
+            level=LEVEL_BY_RANK[d.rank],
+        )
+
+
+_PLACEHOLDERS = {"市辖区", "县", "省直辖县级行政区划", "自治区直辖县级行政区划"}
+
+
+def _cpca_adcodes() -> Path:
+    # find_spec locates the installed package without executing cpca/__init__.py
+    spec = importlib.util.find_spec("cpca")
+    if spec is None or not spec.submodule_search_locations:
+        raise ImportError("the cpca package (division list) is not installed")
+    return Path(list(spec.submodule_search_locations)[0]) / "resources" / "adcodes.csv"
+
+
+def _read_csv(path: Path) -> list[dict[str, str]]:
+    with open(path, encoding="utf-8-sig", newline="") as f:
+        return list(csv.DictReader(f))
+
+
+@cache
+def gazetteer() -> Gazetteer:
+    """Loaded once per process, on first use (~30 ms)."""
+    divisions = (Division(r["adcode"][:6], r["name"]) for r in _read_csv(_cpca_adcodes()))
+    aliases = {r["alias"]: r["adcode"] for r in _read_csv(patterns.path("region_aliases.csv"))}
+    renames = [
+        Rename(Division(r["old_adcode"], r["old_name"]), Division(r["new_adcode"], r["new_name"]),
+               int(r["changed_year"]))
+        for r in _read_csv(patterns.path("region_renames.csv"))
+    ]
+    ignore = set(patterns.load_toml("meta.toml")["region"]["ignore"])
+    return Gazetteer(divisions, aliases, renames, ignore)
+
+
+def _pick(m: Mention, context: list[Division]) -> Optional[Division]:
+    """One division for a mention: unique, or the only candidate inside a place named elsewhere."""
+    if len(m.candidates) == 1:
+        return m.candidates[0]
+    inside = [c for c in m.candidates if any(c.within(x) and c != x for x in context)]
+    if len(inside) == 1:
+        return inside[0]
+    ranks = sorted(m.candidates, key=lambda c: c.rank)
+    # "吉林" is the province or the city: without other evidence, the larger unit
+    if not inside and ranks[0].rank < ranks[1].rank:
+        return ranks[0]
+    return None
+
+
+def resolve(sources: Sequence[tuple[str, bool]], year: Optional[int] = None
+            ) -> tuple[Region, list[str]]:
+    """Region from texts in order of trust, each `(text, short_text)`.
+
+    The first text that names a place decides; within it the most specific name that
+    lies inside the first one wins (淮安市洪泽区 → 洪泽区).  Every unambiguous province or
+    city named anywhere disambiguates a repeated district name (普陀区 + 上海市)."""
+    g = gazetteer()
+    per_source = [g.mentions(text, short) for text, short in sources if text]
+    context = [m.candidates[0] for ms in per_source for m in ms
+               if len(m.candidates) == 1 and m.candidates[0].rank < COUNTY]
+    for ms in per_source:
+        if not ms:
+            continue
+        picks = [d for d in (_pick(m, context) for m in ms) if d is not None]
+        if not picks:
+            names = "、".join(dict.fromkeys(m.text for m in ms))
+            return Region(), [f"region: ambiguous place name {names}; pass it as an override"]
+        first = picks[0]
+        nested = [d for d in picks if d.within(first) or first.within(d)]
+        best = max(nested, key=lambda d: d.rank)
+        return g.region(g.for_year(best, year)), []
+    return Region(), ["region: no place name in agency, title, text or header"]
+
+
+def region_from_names(province: Optional[str], city: Optional[str], county: Optional[str],
+                      year: Optional[int] = None) -> Region:
+    """Region for names a user supplied (an override row) — fills the code and level."""
+    text = "".join(n for n in (province, city, county) if n)
+    region, _ = resolve([(text, True)], year)
+    return region
+
+
+def region_from_code(adcode: str, year: Optional[int] = None) -> Region:
+    d = gazetteer().by_code.get(adcode[:6])
+    return gazetteer().region(gazetteer().for_year(d, year)) if d else Region(adcode=adcode[:6])

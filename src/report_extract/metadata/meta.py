@@ -1,0 +1,264 @@
+"""Report metadata: title, agency, year, publication date, region, level and kind.
+
+Every pattern lives in patterns/meta.toml; place names come from the division list
+(see metadata/division.py).  Known metadata from a crawl (a CSV of source → agency/region …) can be
+passed as overrides and wins over what the text says.
+"""
+from __future__ import annotations
+
+import csv
+import re
+from dataclasses import asdict, dataclass, field
+from datetime import date
+from pathlib import Path
+from typing import Optional
+
+from report_extract.model.document import Document, TableBlock
+from report_extract.patterns import load_toml
+from report_extract.metadata.division import Region, gazetteer, region_from_code, region_from_names, resolve
+
+# Override columns, in the order a reports.csv row lists them; `region` fields are flat here.
+OVERRIDE_FIELDS = ("title", "agency", "year", "published", "province", "city", "county",
+                   "adcode", "level", "kind")
+REGION_FIELDS = ("province", "city", "county", "adcode", "level")
+KEY_COLUMNS = ("source_path", "source", "path", "file", "url")
+
+
+@dataclass
+class Meta:
+    title: Optional[str] = None
+    agency: Optional[str] = None
+    year: Optional[int] = None  # the year the report covers
+    published: Optional[str] = None  # ISO date printed on the page, if any
+    template: Optional[str] = None
+    region: Region = field(default_factory=Region)
+    kind: Optional[str] = None  # government | department
+    agency_full: Optional[str] = None  # agency with the city/province the title leaves out
+    warnings: list[str] = field(default_factory=list)
+
+    def to_dict(self) -> dict:
+        """The contract's `meta` object (region nested)."""
+        d = asdict(self)
+        d.pop("warnings")
+        return d
+
+
+def _patterns() -> dict:
+    return load_toml("meta.toml")
+
+
+def squash(text: str) -> str:
+    """Drop the spaces PDF/Word exports put between CJK characters and digits."""
+    return re.sub(r"\s+", "", text)
+
+
+_DIGITS = str.maketrans("０１２３４５６７８９〇零一二三四五六七八九", "012345678900123456789")
+
+
+def arabic_years(text: str) -> str:
+    """２０２３年 / 二〇二三年 → 2023年, so one pattern reads every printed year."""
+    return re.sub(r"[０-９〇零一二三四五六七八九]{4}(?=\s*年)", lambda m: m.group(0).translate(_DIGITS), text)
+
+
+def _lines(doc: Document, limit: int) -> list[str]:
+    out: list[str] = []
+    for b in doc.blocks:
+        if isinstance(b, TableBlock):
+            continue
+        out.extend(s.strip() for s in b.text.splitlines() if s.strip())
+        if len(out) >= limit:
+            break
+    return out[:limit]
+
+
+def _header(doc: Document, keys: list[str]) -> list[str]:
+    return [doc.header[k].strip() for k in keys if doc.header.get(k, "").strip()]
+
+
+@dataclass(frozen=True)
+class Title:
+    text: str
+    agency: str
+    year: int
+
+
+def _parse_title(text: str, before: Optional[str] = None) -> Optional[Title]:
+    """A title in `text`; `before` is the line printed above it, taken as the issuing
+    body when the title itself starts with the year."""
+    p = _patterns()["title"]
+    m = re.search(p["pattern"], arabic_years(text))
+    if not m:
+        return None
+    pre = squash(m.group("pre") or "")
+    pre = re.sub(p["agency_head_noise"], "", pre)
+    post = re.sub(p["agency_tail"], "", squash(m.group("post")))
+    title = squash(m.group(0))
+    if not pre and not post and before and re.fullmatch(p["name_line"], before):
+        pre, title = squash(before), squash(before) + title
+    return Title(title, pre + post, int(m.group("year")))
+
+
+def find_title(doc: Document) -> Optional[Title]:
+    """The crawler/CMS title first (clean, one line), then the body's first lines;
+    a title split over two lines (…政府信息公开工作 / 年度报告) is joined."""
+    p = _patterns()["title"]
+    for text in _header(doc, p["header_keys"]) + ([doc.title_hint] if doc.title_hint else []):
+        t = _parse_title(text)
+        if t and t.agency:
+            return t
+    lines = _lines(doc, p["search_lines"])
+    for i, line in enumerate(lines):
+        before = lines[i - 1] if i else None
+        for text in (line, line + (lines[i + 1] if i + 1 < len(lines) else "")):
+            t = _parse_title(text, before)
+            if t:
+                return t
+    return None
+
+
+def _iso(y: str, m: str, d: str) -> Optional[str]:
+    try:
+        return date(int(y), int(m), int(d)).isoformat()
+    except ValueError:
+        return None
+
+
+def find_published(doc: Document, text: str) -> Optional[str]:
+    """Header date, a 发布日期 label on the page, or the date under the signature."""
+    p = _patterns()["published"]
+    for value in _header(doc, p["header_keys"]):
+        m = re.search(r"((?:19|20)\d{2})[-/.年](\d{1,2})[-/.月](\d{1,2})", value)
+        if m:
+            return _iso(*m.groups())
+    m = re.search(p["labelled"], text)
+    if m:
+        return _iso(m["y"], m["m"], m["d"])
+    dates = list(re.finditer(p["signature"], text[-p["tail_chars"]:]))
+    return _iso(dates[-1]["y"], dates[-1]["m"], dates[-1]["d"]) if dates else None
+
+
+def find_year(title: Optional[Title], text: str, published: Optional[str]) -> tuple[Optional[int], list[str]]:
+    """Title year, else the statistics period, else the year before publication."""
+    p = _patterns()["year"]
+    m = re.search(p["period"], arabic_years(text[: p["search_chars"]]))
+    period = int(m["year"]) if m else None
+    if title:
+        note = [] if period in (None, title.year) else [
+            f"year: title says {title.year}, statistics period says {period}"]
+        return title.year, note
+    if period:
+        return period, []
+    if published:
+        return int(published[:4]) - 1, ["year: taken as the year before publication"]
+    return None, ["year: not found"]
+
+
+def _matches_any(patterns: list[str], text: str) -> bool:
+    return any(re.search(p, text) for p in patterns)
+
+
+def classify(agency: Optional[str], region: Region) -> tuple[Optional[str], Optional[str]]:
+    """(kind, level).  Level comes from the division code unless the agency is a
+    national body or a township (below the list's county level)."""
+    if not agency:
+        return None, region.level
+    p = _patterns()
+    government = _is_place_name(agency) or _matches_any(p["kind"]["government"], agency)
+    kind = "government" if government else "department"
+    if _matches_any(p["level"]["township"], agency):
+        return kind, "township"
+    if region.adcode is None and _matches_any(p["level"]["national"], agency):
+        return kind, "national"
+    return kind, region.level
+
+
+def _is_place_name(agency: str) -> bool:
+    """平潭综合实验区, 淮安市: an agency that is only place names is that place's government."""
+    rest = agency
+    for m in gazetteer().mentions(agency, True):
+        rest = rest.replace(m.text, "", 1)
+    return not rest
+
+
+def full_agency(agency: Optional[str], region: Region) -> Optional[str]:
+    """The agency with its city when the title starts with a county name only
+    (洪泽区人民政府 → 淮安市洪泽区人民政府), the customary full name of a county body."""
+    if agency and region.county and region.city and agency.startswith(region.county):
+        return region.city + agency
+    return agency
+
+
+def load_overrides(csv_path: str | Path) -> dict[str, dict]:
+    """Known metadata from a CSV with a key column (source_path, source, path, file or
+    url) and any of OVERRIDE_FIELDS.  Rows are keyed by the key as written and by its
+    file name; empty cells are left out, so they never blank a detected value."""
+    with open(csv_path, encoding="utf-8-sig", newline="") as f:
+        rows = list(csv.DictReader(f))
+    out: dict[str, dict] = {}
+    for row in rows:
+        key_col = next((k for k in KEY_COLUMNS if row.get(k, "").strip()), None)
+        if key_col is None:
+            continue
+        values = {k: row[k].strip() for k in OVERRIDE_FIELDS if (row.get(k) or "").strip()}
+        if "year" in values:
+            values["year"] = int(values["year"])
+        key = row[key_col].strip()
+        out[key] = values
+        out.setdefault(Path(key.split("?")[0].rstrip("/")).name, values)
+    return out
+
+
+def _override_for(doc: Document, overrides: Optional[dict]) -> dict:
+    if not overrides:
+        return {}
+    keys = [doc.path, Path(doc.path).name] + list(doc.header.values())
+    return next((overrides[k] for k in keys if k in overrides), {})
+
+
+def _region_override(region: Region, o: dict, year: Optional[int]) -> Region:
+    """Supplied names or code win; the missing parts are filled from the division list."""
+    if not any(k in o for k in REGION_FIELDS):
+        return region
+    if "adcode" in o:
+        base = region_from_code(o["adcode"], year)
+    elif any(k in o for k in ("province", "city", "county")):
+        base = region_from_names(o.get("province"), o.get("city"), o.get("county"), year)
+    else:
+        base = region
+    for k in REGION_FIELDS:
+        if k in o:
+            setattr(base, k, o[k])
+    return base
+
+
+def _region_sources(doc: Document, agency: Optional[str], title: Optional[str],
+                    text: str) -> list[tuple[str, bool]]:
+    p = _patterns()["region"]
+    header = " ".join(_header(doc, p["header_keys"]))
+    return [(agency or "", True), (title or "", True), (text[: p["body_chars"]], False),
+            (header, False)]
+
+
+def extract_meta(doc: Document, template: str | None = None,
+                 overrides: dict | None = None) -> Meta:
+    """Metadata of one report.  `overrides` is the mapping load_overrides returns; the
+    entry for this document (by path, file name or a header value such as its URL)
+    fills or replaces what the text gives."""
+    o = _override_for(doc, overrides)
+    text = doc.text()
+    title = find_title(doc)
+    published = o.get("published") or find_published(doc, text)
+    year, warnings = find_year(title, text, published)
+    meta = Meta(title=o.get("title") or (title.text if title else None),
+                agency=o.get("agency") or (title.agency if title else None) or None,
+                year=o.get("year", year), published=published, template=template,
+                warnings=warnings)
+    region, notes = resolve(_region_sources(doc, meta.agency, meta.title, text), meta.year)
+    meta.region = _region_override(region, o, meta.year)
+    kind, level = classify(meta.agency, meta.region)
+    meta.kind = o.get("kind", kind)
+    meta.region.level = o.get("level", level)
+    if not meta.region.adcode and meta.region.level != "national":  # a national body has no place
+        meta.warnings.extend(notes)
+    meta.agency_full = full_agency(meta.agency, meta.region)
+    return meta

@@ -1,0 +1,130 @@
+"""The typed result of extracting one report, and its JSON shape (the spec's object)."""
+from __future__ import annotations
+
+from dataclasses import asdict, dataclass, field, fields
+from typing import Any, Optional
+
+from report_extract.contract.values import Number
+
+
+@dataclass
+class CellValue:
+    """One canonical cell: the value as printed, where it was printed, and how sure we are."""
+
+    table: str
+    row: str
+    col: str
+    value: Optional[Number]
+    raw: str = ""
+    derived: bool = False  # computed by the spec's rule (other_total), not printed
+    unit: Optional[str] = None  # 元 / 万元 where the report prints one
+    page: Optional[int] = None
+    line: Optional[int] = None
+    bbox: Optional[tuple[float, float, float, float]] = None
+    confidence: Optional[float] = None  # OCR confidence, when read from an image
+    ambiguous: bool = False  # run-together digits that split more than one way
+
+    @property
+    def key(self) -> str:
+        return f"{self.table}.{self.row}.{self.col}"
+
+
+def as_tables(cells: list[CellValue]) -> dict[str, dict[str, dict[str, Optional[Number]]]]:
+    """Cells as {table: {row: {col: value}}}, in the order given."""
+    out: dict[str, dict[str, dict[str, Optional[Number]]]] = {}
+    for c in cells:
+        out.setdefault(c.table, {}).setdefault(c.row, {})[c.col] = c.value
+    return out
+
+
+# Soft checks compare the prose with the tables: a sentence may count one office where the
+# table counts the district, so a failure is worth a look, not an arithmetic error.
+SOFT_CHECKS = frozenset({"text.requests"})
+
+
+def severity_of(check: str) -> str:
+    return "soft" if check in SOFT_CHECKS else "hard"
+
+
+@dataclass
+class CheckResult:
+    check: str
+    scope: str
+    left: Optional[Number]
+    right: Optional[Number]
+    ok: Optional[bool]  # None: not assessable
+    note: str = ""
+    severity: str = ""  # hard | soft; set from the check id
+
+    def __post_init__(self) -> None:
+        self.severity = self.severity or severity_of(self.check)
+
+
+@dataclass
+class Section:
+    number: Optional[str]
+    key: Optional[str]
+    title: str
+    text: str
+
+
+@dataclass
+class Result:
+    report_id: str
+    source: dict[str, Any]
+    meta: dict[str, Any]
+    status: str = "ok"
+    sections: list[Section] = field(default_factory=list)
+    cells: list[CellValue] = field(default_factory=list)
+    checks: list[CheckResult] = field(default_factory=list)
+    warnings: list[str] = field(default_factory=list)
+    facts: list[Any] = field(default_factory=list)  # facts.Fact, free-form reports (docs/spec-extensions.md)
+
+    @property
+    def checks_failed(self) -> int:
+        """Failed hard checks: the tables' own arithmetic is wrong."""
+        return sum(1 for c in self.checks if c.ok is False and c.severity == "hard")
+
+    @property
+    def checks_soft_failed(self) -> int:
+        """Failed soft checks: the prose states another number than the table."""
+        return sum(1 for c in self.checks if c.ok is False and c.severity == "soft")
+
+    def value(self, table: str, row: str, col: str) -> Optional[Number]:
+        for c in self.cells:
+            if (c.table, c.row, c.col) == (table, row, col):
+                return c.value
+        raise KeyError(f"{table}.{row}.{col}")
+
+    def tables(self) -> dict[str, dict[str, dict[str, Optional[Number]]]]:
+        return as_tables(self.cells)
+
+    def frame(self, table: str):
+        """One table as a pandas DataFrame: canonical rows × columns, in printed order."""
+        import pandas as pd
+
+        rows = self.tables().get(table, {})
+        return pd.DataFrame.from_dict(rows, orient="index").astype(object)
+
+    def to_dict(self) -> dict[str, Any]:
+        return {
+            "report_id": self.report_id,
+            "source": self.source,
+            "meta": self.meta,
+            "status": self.status,
+            "sections": [_fields(s) for s in self.sections],
+            "tables": self.tables(),
+            "cells": [
+                {k: v for k, v in _fields(c).items() if v not in (None, False, "") or k in ("value", "raw")}
+                for c in self.cells
+            ],
+            "checks": [_fields(c) for c in self.checks],
+            "facts": [asdict(f) for f in self.facts],
+            "warnings": self.warnings,
+        }
+
+
+def _fields(obj: Any) -> dict[str, Any]:
+    """A flat dataclass as a dict: what `asdict` gives for one whose fields hold no
+    dataclasses, without its deep copy of every value (a crawl writes millions of cells)."""
+    return {f.name: getattr(obj, f.name) for f in fields(obj)}

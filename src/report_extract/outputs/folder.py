@@ -1,0 +1,161 @@
+"""Writing a conversion's outputs from its journal, all of them together or none.
+
+Every sink (the CSV files and reports.jsonl, reports.db, the Parquet files) is fed the
+finished documents in source-path order and finished under temporary names; only when
+every sink has finished are the files renamed into place.  An exception in any sink
+deletes every temporary file and leaves the previous outputs as they were.
+
+The sinks are independent, so with more than one worker (`--jobs`) they are split over
+processes: after the last document converts, the CPUs the workers used are free, and the
+CSV files and the SQLite database (each a few milliseconds per report) are written side by
+side instead of one after the other.  Each process reads the journal itself, so the
+records never cross a pipe.
+"""
+from __future__ import annotations
+
+import multiprocessing as mp
+import os
+import signal
+from pathlib import Path
+from typing import Iterable, Protocol, Sequence
+
+from report_extract.outputs.records import CsvSink, Record, Rename
+from report_extract.outputs.journal import read_at
+
+
+class Sink(Protocol):
+    def add(self, rec: Record) -> None: ...
+    def finish(self) -> list[Rename]: ...  # complete and durable under temporary names
+    def abort(self) -> None: ...  # delete the temporary files
+
+
+def make_sink(name: str, outdir: Path, bom: bool) -> Sink:
+    """A sink by name: csv, sqlite or parquet (imported only when asked for)."""
+    if name == "csv":
+        return CsvSink(outdir, bom)
+    if name == "sqlite":
+        from report_extract.outputs.sqlite import SqliteSink
+
+        return SqliteSink(outdir)
+    if name == "parquet":
+        from report_extract.outputs.parquet import ParquetSink
+
+        return ParquetSink(outdir)
+    raise ValueError(f"unknown output: {name}")
+
+
+def fill(sinks: list[tuple[str, Sink]], records: Iterable[Record]) -> list[Rename]:
+    """Feed every record to every (name, sink) and finish them; on an exception abort them
+    all and raise OutputError naming the sink that failed (a full disk fails one file, and
+    the message must send the user to that one)."""
+    name = ""
+    try:
+        for rec in records:
+            for name, sink in sinks:
+                sink.add(rec)
+        renames = []
+        for name, sink in sinks:
+            renames += sink.finish()
+        return renames
+    except BaseException as e:
+        for _, sink in sinks:
+            sink.abort()
+        if isinstance(e, Exception) and not isinstance(e, OutputError):
+            raise OutputError(f"{name} output: {type(e).__name__}: {e}") from e
+        raise
+
+
+def publish(renames: list[Rename]) -> None:
+    """Rename every finished file into place.  A rename fails only when the output's own
+    path is unusable (a folder, no permission): the rest are discarded, not left behind."""
+    for i, (tmp, path) in enumerate(renames):
+        try:
+            os.replace(tmp, path)
+        except OSError as e:
+            discard(renames[i:])
+            raise OutputError(f"cannot replace {path}: {e.strerror}") from e
+
+
+def discard(renames: list[Rename]) -> None:
+    for tmp, _ in renames:
+        Path(tmp).unlink(missing_ok=True)
+
+
+def _records(journal: Path, offsets: list[int]) -> Iterable[Record]:
+    return (Record.from_journal(rec) for rec in read_at(journal, offsets))
+
+
+def _write_group(conn, names: list[str], outdir: Path, bom: bool, journal: Path, offsets: list[int]) -> None:
+    """In a child process: one group of sinks; sends back its renames or its error."""
+    signal.signal(signal.SIGTERM, _stop)  # stopped by the parent: delete the temporary files first
+    try:
+        renames = fill([(n, make_sink(n, outdir, bom)) for n in names], _records(journal, offsets))
+    except BaseException as e:
+        conn.send(("error", str(e) if isinstance(e, OutputError) else _describe(names, e)))
+    else:
+        conn.send(("ok", renames))
+    conn.close()
+
+
+def _describe(names: list[str], e: BaseException) -> str:
+    return f"{', '.join(names)} output: {type(e).__name__}: {e}"
+
+
+def _stop(signum: int, frame: object) -> None:
+    raise SystemExit("stopped")
+
+
+class OutputError(Exception):
+    """An output could not be written; every output is as it was before."""
+
+
+def write_outputs(outdir: Path, names: list[str], journal: Path, offsets: list[int], *, bom: bool = False,
+                  processes: int = 1, extra: Sequence[Sink] = ()) -> None:  # fmt: skip
+    """Write the outputs `names` of the journal records at `offsets` (in that order) into
+    OUTDIR, over up to `processes` processes.  `extra`: sinks that must run in this
+    process (the batch summary)."""
+    n = max(1, min(processes, len(names)))
+    groups = [names[i::n] for i in range(n)]
+    # forkserver: a child never inherits this process's threads (a Dask client's, the progress bar's)
+    ctx = mp.get_context("forkserver")
+    children = []
+    for group in groups[1:]:
+        here, there = ctx.Pipe(duplex=False)
+        proc = ctx.Process(target=_write_group, args=(there, group, outdir, bom, journal, offsets), daemon=True)
+        proc.start()
+        there.close()
+        children.append((proc, here))
+    try:
+        own = [(n, make_sink(n, outdir, bom)) for n in groups[0]] + [(type(x).__name__.lower(), x) for x in extra]
+        renames = fill(own, _records(journal, offsets))
+    except BaseException as e:
+        for proc, _ in children:
+            proc.terminate()
+        discard(_collect(children)[0])
+        if isinstance(e, Exception) and not isinstance(e, OutputError):
+            raise OutputError(_describe(groups[0], e)) from e
+        raise
+    theirs, errors = _collect(children)
+    renames += theirs
+    if errors:
+        discard(renames)
+        raise OutputError("; ".join(errors))
+    publish(renames)
+
+
+def _collect(children: list) -> tuple[list[Rename], list[str]]:
+    """Wait for the child processes: their renames, and their errors."""
+    renames: list[Rename] = []
+    errors: list[str] = []
+    for proc, conn in children:
+        try:
+            status, value = conn.recv()
+        except EOFError:  # killed: its temporary files go at the next run (convert.remove_stale_temporaries)
+            proc.join()
+            status, value = "error", f"output process died (exit code {proc.exitcode})"
+        proc.join()
+        if status == "ok":
+            renames += value
+        else:
+            errors.append(value)
+    return renames, errors

@@ -1,0 +1,139 @@
+"""The conversion journal: an append-only file of finished documents in OUTDIR.
+
+Every finished document (a result or an error) is one JSON line, written with a single
+`write` on an O_APPEND descriptor, so a run killed with SIGKILL leaves at worst a torn last
+line, which `open` cuts off before appending again.  Lines are fsync'd at most once a second
+(and on close): a killed *process* loses nothing that `write` returned for, because the
+kernel already holds it; fsync only bounds what a power cut can take.
+
+A line is keyed by (content sha256, settings fingerprint): re-running the same command
+finds every finished document and converts only the rest; a changed file or other
+settings (engine, --meta file, package version, code, patterns) convert again.  Errors that
+depend on the machine rather than the document (timeout, memory, crash, environment: a
+library that failed to import) are tried again on resume.
+"""
+from __future__ import annotations
+
+import fcntl
+import json
+import os
+import time
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any, Iterator, Optional
+
+from report_extract.model.result import Result
+
+NAME = "journal.jsonl"
+# Outcomes that depend on the machine, not the document: converted again on resume.
+RETRIED_ERRORS = {"timeout", "memory", "crash", "environment"}
+
+class JournalBusy(Exception):
+    pass
+
+
+Key = tuple[str, str]  # (content sha256, settings fingerprint)
+
+
+@dataclass
+class Journal:
+    path: Path
+    offsets: dict[Key, int] = field(default_factory=dict)  # key -> byte offset of its line
+    _fd: int = -1
+    _last_sync: float = 0.0
+
+    @classmethod
+    def open(cls, outdir: Path, fresh: bool = False) -> "Journal":
+        """Lock, index the finished lines, cut a torn tail, and open for appending.
+        `fresh`: forget every finished document (convert --fresh)."""
+        outdir.mkdir(parents=True, exist_ok=True)
+        j = cls(outdir / NAME)
+        j._fd = os.open(j.path, os.O_WRONLY | os.O_APPEND | os.O_CREAT, 0o644)
+        try:  # two runs appending to one journal would interleave their outputs' temp files
+            fcntl.flock(j._fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
+        except BlockingIOError:
+            os.close(j._fd)
+            raise JournalBusy(f"another conversion is writing to {outdir}") from None
+        end = 0 if fresh else j._index()
+        if os.fstat(j._fd).st_size > end:
+            os.ftruncate(j._fd, end)
+        return j
+
+    def _index(self) -> int:
+        """Offsets of complete, parseable lines; returns where the valid part ends."""
+        if not self.path.exists():
+            return 0
+        end = offset = 0
+        with open(self.path, "rb") as f:
+            for line in f:
+                if not line.endswith(b"\n"):
+                    break  # torn by a kill in mid-write
+                try:
+                    rec = json.loads(line)
+                except ValueError:
+                    break
+                key = record_key(rec)
+                if (rec.get("error") or {}).get("error") not in RETRIED_ERRORS:
+                    self.offsets[key] = offset
+                offset += len(line)
+                end = offset
+        return end
+
+    def __contains__(self, key: Key) -> bool:
+        return key in self.offsets
+
+    def append(self, key: Key, line: str) -> None:
+        """Record one finished document (`line`: its JSON object, from `record_line`)."""
+        data = (line + "\n").encode("utf-8")
+        offset = os.lseek(self._fd, 0, os.SEEK_END)
+        try:  # os.write may write part of the line (a full disk, a signal): write the rest
+            done = 0
+            while done < len(data):
+                done += os.write(self._fd, data[done:])
+        except OSError:
+            os.ftruncate(self._fd, offset)  # no torn line for the next run to cut off
+            raise
+        self.offsets[key] = offset
+        if time.monotonic() - self._last_sync > 1.0:
+            self.sync()
+
+    def sync(self) -> None:
+        os.fsync(self._fd)
+        self._last_sync = time.monotonic()
+
+    def close(self) -> None:
+        if self._fd >= 0:
+            self.sync()
+            os.close(self._fd)
+            self._fd = -1
+
+    def locate(self, keys: list[Key]) -> list[int]:
+        """Where the lines of `keys` (those finished) start, in the order given."""
+        return [self.offsets[key] for key in keys if key in self.offsets]
+
+
+def read_at(path: Path, offsets: list[int]) -> Iterator[dict[str, Any]]:
+    """The journal records at `offsets` (from `Journal.locate`), in that order; any process
+    can read them while the run that holds the journal goes on appending."""
+    with open(path, "rb") as f:
+        for offset in offsets:
+            f.seek(offset)
+            yield json.loads(f.readline())
+
+
+def record_key(rec: dict[str, Any]) -> Key:
+    return rec["sha256"], rec["fp"]
+
+
+def record_line(sha256: str, path: str, fp: str, *, result: Optional[Result] = None,
+                error: Optional[dict[str, Any]] = None, words: Optional[list[str]] = None) -> str:
+    """The journal line of one document.  `words`: its sections segmented for full-text
+    search, computed in the worker so the export does not segment a whole crawl serially."""
+    rec: dict[str, Any] = {"sha256": sha256, "path": path, "fp": fp}
+    if result is not None:
+        rec["result"] = result.to_dict()
+        if words is not None:
+            rec["words"] = words
+    else:
+        rec["error"] = error
+    return json.dumps(rec, ensure_ascii=False, separators=(",", ":"))

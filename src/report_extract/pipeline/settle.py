@@ -1,0 +1,125 @@
+"""OCR'd tables and the report's arithmetic: settle uncertain digits, flag the rest.
+
+The recogniser scores every character.  Where a digit scored low, the usual confusions
+(0/8, 1/7, 3/8, 5/6, 6/8 …) are its alternatives; an alternative is taken only when it
+makes the table's checks (勾稽关系) fail less and no other alternative does as well, so
+a value is changed only on the report's own evidence, and every change is a warning.
+Afterwards every OCR'd cell that no passing check covers gets a warning: nothing read
+from an image is silently trusted.
+
+A stage of the pipeline after the reader (`pipeline.from_document`): it works on the
+cells' `read_chars`, which the OCR readers set, and does nothing for a document without
+OCR'd cells.
+"""
+from __future__ import annotations
+
+from collections import defaultdict
+from typing import Optional
+
+from report_extract.checks.report import cells_read, table_checks
+from report_extract.model.document import Cell, Document, TableBlock
+from report_extract.model.result import CellValue, CheckResult
+from report_extract.tables.extract import extract_tables
+
+# Rounds of settling: each takes the one alternative that helps most.
+MAX_ROUNDS = 6
+CONFUSIONS: dict[str, str] = {
+    "0": "896", "1": "74", "2": "7", "3": "85", "4": "1", "5": "63", "6": "85",
+    "7": "12", "8": "0635", "9": "80",
+}  # fmt: skip
+SETTLED_TABLES = ("requests", "review_litigation")
+# A character scored below this is uncertain (clean print scores above 0.99); the same
+# bar as the recogniser's (ocr.CHAR_SURE), kept here so this stage needs no OCR engine.
+CHAR_SURE = 0.95
+
+CellKey = tuple[Optional[int], Optional[tuple[float, float, float, float]]]
+
+
+def settle(doc: Document) -> None:
+    """Settle uncertain OCR digits by the checks, and warn of every unconfirmed OCR'd cell."""
+    cells = _cell_index(doc)
+    if not cells:
+        return
+    for _ in range(MAX_ROUNDS):
+        if not _settle_one(doc, cells):
+            break
+    _warn_unconfirmed(doc)
+
+
+def _settle_one(doc: Document, cells: dict[CellKey, Cell]) -> bool:
+    values = extract_tables(doc).cells
+    base = _failures(table_checks(values))
+    if not base:
+        return False
+    trials: list[tuple[int, Cell, str, CellValue]] = []
+    for v in values:
+        cell = cells.get((v.page, v.bbox))
+        if v.table not in SETTLED_TABLES or cell is None or v.confidence is None:
+            continue
+        for alt in _alternatives(cell):
+            old, cell.text = cell.text, alt
+            trials.append((_failures(table_checks(extract_tables(doc).cells)), cell, alt, v))
+            cell.text = old
+    if not trials:
+        return False
+    best = min(t[0] for t in trials)
+    winners = [t for t in trials if t[0] == best]
+    if best >= base or len(winners) != 1:
+        return False
+    _, cell, alt, v = winners[0]
+    doc.warnings.append(f"OCR: {v.key} read {cell.text!r} (confidence {v.confidence:.2f}); "
+                        f"the table's checks pass with {alt!r}, kept {alt!r}")
+    cell.text = alt
+    return True
+
+
+def _alternatives(cell: Cell) -> list[str]:
+    """Readings of the cell with one uncertain character replaced by a look-alike."""
+    chars = cell.read_chars or ()
+    text = cell.text.replace(" ", "")
+    if "".join(c for c, _ in chars) != text:
+        return []
+    out = []
+    for i, (c, score) in enumerate(chars):
+        if score >= CHAR_SURE and c.isdigit():
+            continue
+        for alt in CONFUSIONS.get(c, ""):
+            reading = text[:i] + alt + text[i + 1:]
+            if not (len(reading) > 1 and reading[0] == "0" and reading.isdigit()):
+                out.append(reading)
+    return out
+
+
+def _failures(checks: list[CheckResult]) -> int:
+    return sum(1 for c in checks if c.ok is False)
+
+
+def _cell_index(doc: Document) -> dict[CellKey, Cell]:
+    """The printed (not merged-copy) OCR'd cells of the document's tables by page and
+    box.  Pictures in HTML and DOCX have no page: where two cells share a key, neither
+    is settled (a value changed in the wrong cell would be worse than none)."""
+    by_key: dict[CellKey, list[Cell]] = defaultdict(list)
+    for b in doc.blocks:
+        if isinstance(b, TableBlock):
+            for row in b.rows:
+                for c in row:
+                    if not c.merged and c.read_chars is not None:
+                        by_key[(c.origin.page, c.origin.bbox)].append(c)
+    return {key: found[0] for key, found in by_key.items() if len(found) == 1}
+
+
+def _warn_unconfirmed(doc: Document) -> None:
+    values = extract_tables(doc).cells
+    confirmed = {key for check in table_checks(values) if check.ok for key in cells_read(check, values)}
+    seen = set(doc.warnings)  # the stage may run twice on one document: warn once
+    for v in values:
+        if v.confidence is None or v.derived:
+            continue
+        if v.confidence == 0.0:
+            warning = f"OCR: {v.key}: the cell holds print the OCR could not read; null"
+        elif v.key not in confirmed:
+            warning = f"OCR: {v.key} = {v.raw!r} (confidence {v.confidence:.2f}) is not confirmed by any check"
+        else:
+            continue
+        if warning not in seen:
+            doc.warnings.append(warning)

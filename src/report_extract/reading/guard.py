@@ -1,0 +1,257 @@
+"""Limits on hostile input, checked before a reader runs, and the translation of the
+parsing libraries' "malformed file" errors into `ReaderError`.
+
+Crawled corpora hold truncated downloads, PDF and zip bombs and files that are not what
+their extension says.  Each must cost one clear error row, bounded in time and memory,
+never a crash of the batch.  The limits are generous for real annual reports (5-40
+pages, a few MB, scans at most a few tens of megapixels per image) and refuse what only
+a broken or malicious file has.  They are module settings, like `pdf.ENGINE`.
+"""
+from __future__ import annotations
+
+import io
+import re
+import zipfile
+import zlib
+from typing import Callable, Iterator
+
+from report_extract.reading.errors import ReaderError
+
+# Any file: larger than this is read no further (a real report, even a scan, is far smaller).
+MAX_FILE_BYTES = 256 * 1024 * 1024
+# Any format: more text than this (characters, tables included) is not an annual report
+# (the longest have about 60 000) and would keep the pipeline busy for many seconds.
+MAX_TEXT_CHARS = 500_000
+# PDF: more pages than this is not an annual report (they have 5-40) but a bomb or a book;
+# every page costs parsing time, so the count is refused before any page is read.
+MAX_PAGES = 300
+# PDF: a page side longer than this (points; 14400 pt = 200 inches, the PDF 1.7 limit) is
+# refused: rendering it for OCR would need an absurd bitmap.
+MAX_PAGE_SIDE = 14400.0
+# PDF: an embedded image with more pixels than this (a 600 dpi A4 scan has 35 million) is
+# refused: decoding it for OCR or the checks would take gigabytes.
+MAX_IMAGE_PIXELS = 150_000_000
+# PDF: a Flate stream (page content, font, object stream) inflating to more than this is a
+# "flate bomb": 1 MB of file that PDFium would inflate to gigabytes and parse for minutes.
+# Real reports' largest streams are embedded CJK fonts of 10-30 MB.  Images are left to
+# MAX_IMAGE_PIXELS (PDFium decodes them only when rendering).
+MAX_STREAM_BYTES = 100 * 1024 * 1024
+MAX_STREAMS_BYTES = 256 * 1024 * 1024  # all such streams of one file together
+_STREAM = re.compile(rb"stream\r?\n")
+_IMAGE = re.compile(rb"/Subtype\s*/Image\b")
+_INFLATE_CHUNK = 1 << 20
+# DOCX (zip): the sum of the members' uncompressed sizes, as the zip directory declares.
+MAX_UNZIPPED_BYTES = 300 * 1024 * 1024
+# DOCX (zip): a member that expands more than this many times is a zip bomb (Word's XML
+# compresses 5-20x); members smaller than RATIO_FLOOR_BYTES uncompressed are exempt.
+MAX_ZIP_RATIO = 200
+RATIO_FLOOR_BYTES = 1024 * 1024
+MAX_ZIP_MEMBERS = 10_000
+# Text formats (txt, md, html): a NUL byte this near the start means binary data (an image,
+# an archive, a broken download) under a text or report extension.  UTF-16 text, the one
+# encoding with NUL bytes, starts with a BOM and is let through.
+BINARY_PROBE_BYTES = 8192
+_UTF16_BOMS = (b"\xff\xfe", b"\xfe\xff")
+
+
+def check_text(chars: int) -> None:
+    """Called on the text a reader found: the pipeline's time grows with it (about 15 s a
+    million characters), and annual reports have 5-60 thousand."""
+    if chars > MAX_TEXT_CHARS:
+        raise ReaderError(f"document has {chars} characters of text (limit {MAX_TEXT_CHARS}): "
+                          "not an annual report")
+
+
+def check_size(size: int) -> None:
+    """Called before a file is read into memory at all."""
+    if size > MAX_FILE_BYTES:
+        raise ReaderError(f"file too large: {size} bytes (limit {MAX_FILE_BYTES})")
+
+
+def check(fmt: str, data: bytes) -> None:
+    """Raise ReaderError when `data` exceeds a limit for its format `fmt`."""
+    check_size(len(data))
+    checker = _CHECKS.get(fmt)
+    if checker is not None:
+        checker(data)
+
+
+def malformed(fmt: str) -> tuple[type[BaseException], ...]:
+    """Exception types by which the parsing libraries of `fmt` say the file is broken.
+
+    RecursionError counts for every format: a structure nested past Python's stack
+    (PDF objects, XML) is a hostile file, not a bug to report as a crash."""
+    extra: tuple[type[BaseException], ...] = ()
+    if fmt == "pdf":
+        import pypdfium2 as pdfium
+        from pdfminer.psexceptions import PSException
+        from pdfplumber.utils.exceptions import PdfminerException
+
+        extra = (pdfium.PdfiumError, PSException, PdfminerException)
+    elif fmt in ("docx", "doc"):
+        from lxml import etree
+
+        extra = (zipfile.BadZipFile, zipfile.LargeZipFile, etree.XMLSyntaxError)
+    return (RecursionError, *extra)
+
+
+def _check_pdf(data: bytes) -> None:
+    """Page count and sizes from PDFium's document (no page is loaded: loading parses the
+    page's content, which is what a bomb makes expensive), then streams and images from
+    the file's bytes."""
+    import pypdfium2 as pdfium
+
+    try:
+        pdf = pdfium.PdfDocument(data)
+    except pdfium.PdfiumError:
+        return  # the PDF reader explains why it cannot be opened (password, corrupt, …)
+    try:
+        pages = len(pdf)
+        if pages > MAX_PAGES:
+            raise ReaderError(f"PDF has {pages} pages (limit {MAX_PAGES}): not an annual report")
+        for i in range(pages):
+            try:
+                width, height = pdf.get_page_size(i)
+            except pdfium.PdfiumError:  # a page tree too deep or broken to reach the page
+                raise ReaderError(f"corrupt PDF: page {i + 1} cannot be found") from None
+            if max(width, height) > MAX_PAGE_SIDE:
+                raise ReaderError(f"PDF page {i + 1} is {width:.0f} x {height:.0f} pt "
+                                  f"(limit {MAX_PAGE_SIDE:.0f} pt a side)")
+    finally:
+        pdf.close()
+    _check_images(data)
+    _check_streams(data)
+
+
+def _check_images(data: bytes) -> None:
+    """Image XObjects are streams, never inside object streams, so every image's
+    dictionary is in the file's bytes as printed; Width/Height may be indirect."""
+    for m in _IMAGE.finditer(data):
+        head = data[max(0, data.rfind(b"obj", 0, m.start())):data.find(b"stream", m.start()) + 1 or len(data)]
+        w, h = _dimension(data, head, b"Width"), _dimension(data, head, b"Height")
+        if w * h > MAX_IMAGE_PIXELS:
+            raise ReaderError(f"PDF holds a {w} x {h} pixel image (limit {MAX_IMAGE_PIXELS} pixels)")
+
+
+def _dimension(data: bytes, head: bytes, key: bytes) -> int:
+    m = re.search(rb"/" + key + rb"\s+(\d+)(?:\s+(\d+)\s+R)?", head)
+    if not m:
+        return 0
+    if m.group(2) is None:
+        return int(m.group(1))
+    ref = re.search(rb"(?<!\d)" + m.group(1) + rb"\s+" + m.group(2) + rb"\s+obj\s*(\d+)", data)
+    return int(ref.group(1)) if ref else 0
+
+
+def _check_streams(data: bytes) -> None:
+    """Decode every Flate-compressed non-image stream through its whole filter chain
+    (`[/FlateDecode /FlateDecode]` inflates twice: 2.5 kB became 1 GiB), a megabyte at a
+    time, and refuse the file once one or all of them pass their limits.  Streams are found
+    by their `stream` keyword (no object parsing: what PDFium would decode is what is found)."""
+    total = 0
+    for m in _STREAM.finditer(data):
+        head = data[max(0, data.rfind(b"obj", 0, m.start())):m.start()]
+        if b"/Image" in head:
+            continue
+        chain = _filters(head)
+        if not _FLATE & set(chain):
+            continue
+        size = _decoded_size(data, m.end(), chain, MAX_STREAM_BYTES + 1)
+        total += size
+        if size > MAX_STREAM_BYTES:
+            raise ReaderError(f"PDF stream inflates to over {MAX_STREAM_BYTES} bytes (limit): flate bomb")
+        if total > MAX_STREAMS_BYTES:
+            raise ReaderError(f"PDF streams inflate to over {MAX_STREAMS_BYTES} bytes (limit): flate bomb")
+
+
+_FILTER = re.compile(rb"/Filter\s*(\[[^\]]*\]|/[^\s/\[\]<>()]+)")
+_FLATE = {b"FlateDecode", b"Fl"}
+_HEX = {b"ASCIIHexDecode", b"AHx"}
+
+
+def _filters(head: bytes) -> list[bytes]:
+    """The stream's filter names, in the order they are applied when decoding."""
+    m = _FILTER.search(head)
+    return re.findall(rb"/([^\s/\[\]<>()]+)", m.group(1)) if m else []
+
+
+def _decoded_size(data: bytes, start: int, chain: list[bytes], limit: int) -> int:
+    """Bytes that the stream at `start` decodes to through `chain` (Flate and ASCIIHex;
+    decoding stops at the first other filter), counting no further than `limit`.  Each
+    stage passes on chunks of at most a megabyte, so memory stays small whatever the
+    chain's expansion."""
+    chunks: Iterator[bytes] = (data[pos:pos + _INFLATE_CHUNK] for pos in range(start, len(data), _INFLATE_CHUNK))
+    for name in chain:
+        if name in _FLATE:
+            chunks = _inflate(chunks)
+        elif name in _HEX:
+            chunks = _unhex(chunks)
+        else:
+            break
+    size = 0
+    for chunk in chunks:
+        size += len(chunk)
+        if size >= limit:
+            break
+    return size
+
+
+def _inflate(chunks: Iterator[bytes]) -> Iterator[bytes]:
+    """zlib-inflate a stream of chunks lazily; a broken stream ends where the error is."""
+    d = zlib.decompressobj()
+    try:
+        for chunk in chunks:
+            while chunk and not d.eof:
+                out = d.decompress(chunk, _INFLATE_CHUNK)
+                chunk = d.unconsumed_tail
+                if out:
+                    yield out
+            if d.eof:
+                return
+    except zlib.error:
+        return  # encrypted or not zlib data: what came out before the error counts
+
+
+def _unhex(chunks: Iterator[bytes]) -> Iterator[bytes]:
+    """ASCIIHexDecode: hex digits and white space up to `>`."""
+    odd = b""
+    for chunk in chunks:
+        end = chunk.find(b">")
+        digits = odd + (chunk if end < 0 else chunk[:end]).translate(None, b" \t\r\n\f\0")
+        odd, digits = (digits[-1:], digits[:-1]) if len(digits) % 2 else (b"", digits)
+        try:
+            yield bytes.fromhex(digits.decode("ascii"))
+        except (ValueError, UnicodeDecodeError):
+            return
+        if end >= 0:
+            return
+
+
+def _check_zip(data: bytes) -> None:
+    """Refuse a zip bomb from its central directory, before any member is inflated."""
+    try:
+        with zipfile.ZipFile(io.BytesIO(data)) as z:
+            members = z.infolist()
+    # zipfile also raises NotImplementedError (unknown zip version) and ValueError on junk.
+    except (zipfile.BadZipFile, zipfile.LargeZipFile, NotImplementedError, ValueError, OSError, EOFError) as e:
+        raise ReaderError(f"not a valid zip/DOCX package: {e}") from e
+    if len(members) > MAX_ZIP_MEMBERS:
+        raise ReaderError(f"zip package has {len(members)} members (limit {MAX_ZIP_MEMBERS})")
+    total = sum(m.file_size for m in members)
+    if total > MAX_UNZIPPED_BYTES:
+        raise ReaderError(f"zip package expands to {total} bytes (limit {MAX_UNZIPPED_BYTES}): zip bomb")
+    for m in members:
+        if m.file_size > RATIO_FLOOR_BYTES and m.file_size > MAX_ZIP_RATIO * max(m.compress_size, 1):
+            raise ReaderError(f"zip member {m.filename} expands {m.file_size // max(m.compress_size, 1)}x "
+                              f"(limit {MAX_ZIP_RATIO}x): zip bomb")
+
+
+def _check_text(data: bytes) -> None:
+    head = data[:BINARY_PROBE_BYTES]
+    if b"\x00" in head and not head.startswith(_UTF16_BOMS):
+        raise ReaderError("binary data, not a document: NUL bytes where text should be")
+
+
+_CHECKS: dict[str, Callable[[bytes], None]] = {
+    "pdf": _check_pdf, "docx": _check_zip, "txt": _check_text, "md": _check_text, "html": _check_text,
+}

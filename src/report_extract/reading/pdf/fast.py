@@ -1,0 +1,217 @@
+"""The fast PDF engine: pypdfium2 character boxes and path objects, no pdfminer.
+
+PDFium parses a page in about a millisecond.  Characters come from the text page with
+their loose boxes (advance width × font ascent/descent, the same geometry pdfplumber
+uses); table rules come from the page's path objects, and `pdfgrid.ruled_tables` turns
+the rules into cells.  Raw ctypes calls are used because the Python wrapper objects cost
+more than the parsing on a table page with hundreds of path objects.
+"""
+from __future__ import annotations
+
+import ctypes
+from typing import Iterator
+
+import pypdfium2 as pdfium
+import pypdfium2.raw as pdfium_c
+
+from report_extract.reading.pdf.grid import THIN, BBox, Seg, ruled_tables
+from report_extract.reading.pdf.layout import PageContent
+from report_extract.reading.pdf.text import Char, dedupe
+
+# A path segment whose ends differ by less than this across its direction is straight
+# along x or y; slanted segments are not table rules.
+AXIS_TOLERANCE = 1.0
+# A loose character box (from the font's ascent and descent) taller than this many times
+# the page's median one comes from broken font metrics.
+LOOSE_MAX_RATIO = 3.0
+# Form XObjects nest; deeper nesting than this is not used for tables.
+MAX_FORM_DEPTH = 4
+
+Matrix = tuple[float, float, float, float, float, float]
+_IDENTITY: Matrix = (1.0, 0.0, 0.0, 1.0, 0.0, 0.0)
+
+
+def read_pages(pdf: pdfium.PdfDocument) -> list[PageContent]:
+    pages = []
+    for i in range(len(pdf)):
+        page = pdf[i]
+        try:
+            pages.append(read_page(page, i + 1))
+        finally:
+            page.close()
+    return pages
+
+
+def read_page(page: pdfium.PdfPage, number: int) -> PageContent:
+    width, height = page.get_size()  # as displayed, /Rotate applied
+    view = _View(page)
+    textpage = page.get_textpage()
+    try:
+        chars = dedupe(_chars(textpage, view))
+    finally:
+        textpage.close()
+    horizontal: list[Seg] = []
+    vertical: list[Seg] = []
+    images: list[BBox] = []
+    for obj, kind, m in _objects(page.raw):
+        if kind == pdfium_c.FPDF_PAGEOBJ_IMAGE:
+            images.append(view.box(*_bounds(obj, m)))
+            continue
+        for rule in _path_rules(obj, m):
+            x0, top, x1, bottom = view.box(*rule)
+            if bottom - top <= x1 - x0:
+                horizontal.append(((top + bottom) / 2, x0, x1))
+            else:
+                vertical.append(((x0 + x1) / 2, top, bottom))
+    return PageContent(number, width, height, chars, ruled_tables(horizontal, vertical), images)
+
+
+class _View:
+    """PDF user space (y up) to the page as displayed: top-left origin, /Rotate applied
+    (landscape tables are often pages turned by /Rotate; pdfplumber turns them too)."""
+
+    def __init__(self, page: pdfium.PdfPage):
+        x0, y0, x1, y1 = page.get_mediabox()
+        self.upright = page.get_rotation() % 360 == 0
+        self.left, self.top = x0, y1
+        # X = ax*x + bx*y + cx, Y = ay*x + by*y + cy for each clockwise rotation
+        self.m = {0: (1, 0, -x0, 0, -1, y1), 90: (0, 1, -y0, 1, 0, -x0),
+                  180: (-1, 0, x1, 0, 1, -y0), 270: (0, -1, y1, -1, 0, x1)}[page.get_rotation() % 360]
+
+    def box(self, x0: float, y0: float, x1: float, y1: float) -> BBox:
+        ax, bx, cx, ay, by, cy = self.m
+        X0, Y0 = ax * x0 + bx * y0 + cx, ay * x0 + by * y0 + cy
+        X1, Y1 = ax * x1 + bx * y1 + cx, ay * x1 + by * y1 + cy
+        return (min(X0, X1), min(Y0, Y1), max(X0, X1), max(Y0, Y1))
+
+
+def _chars(textpage: pdfium.PdfTextPage, view: _View) -> list[Char]:
+    raw = textpage.raw
+    box = pdfium_c.FS_RECTF()
+    found: list[tuple[int, str, float, float, float, float, bool]] = []
+    text = _text(raw)
+    space = False
+    for i, ch in enumerate(text):
+        code = ord(ch)
+        if code <= 32 or code in (0xA0, 0x3000, 0xFFFE, 0xFFFF):  # spaces, CR/LF, generated
+            # PDFium adds spaces and line breaks of its own; only printed spaces count.
+            space = space or (code == 32 and not pdfium_c.FPDFText_IsGenerated(raw, i))
+            continue
+        if pdfium_c.FPDFText_GetLooseCharBox(raw, i, box):
+            found.append((i, ch, box.left, box.top, box.right, box.bottom, space))
+            space = False
+    if not found:
+        return []
+    typical = sorted(f[3] - f[5] for f in found)[len(found) // 2]
+    left, right, bottom, top = (ctypes.c_double() for _ in range(4))
+    out = []
+    for i, text, x0, y1, x1, y0, space in found:
+        if y1 - y0 > LOOSE_MAX_RATIO * typical and pdfium_c.FPDFText_GetCharBox(raw, i, left, right, bottom, top):
+            # Broken font metrics (seen: 200 pt boxes on 10 pt glyphs): the glyph's own
+            # box is the better estimate.
+            x0, y1, x1, y0 = left.value, top.value, right.value, bottom.value
+        if view.upright:  # the common case, inlined: a quarter of the page's time otherwise
+            out.append(Char(text, x0 - view.left, view.top - y1, x1 - view.left, view.top - y0, space))
+        else:
+            out.append(Char(text, *view.box(x0, y0, x1, y1), space))
+    return out
+
+
+def _text(raw: ctypes.c_void_p) -> str:
+    """The page's characters, one per char index (one call instead of one per char)."""
+    n = pdfium_c.FPDFText_CountChars(raw)
+    buf = (ctypes.c_ushort * (n + 1))()
+    pdfium_c.FPDFText_GetText(raw, 0, n, buf)
+    text = bytes(buf)[: 2 * n].decode("utf-16-le", errors="replace")
+    if len(text) == n:
+        return text
+    # Characters outside the BMP take two UTF-16 units: fall back to one call per char.
+    return "".join(chr(pdfium_c.FPDFText_GetUnicode(raw, i)) for i in range(n))
+
+
+def _objects(page: ctypes.c_void_p) -> Iterator[tuple[ctypes.c_void_p, int, Matrix]]:
+    """Path and image objects with the matrix of the form XObjects they sit in."""
+    stack = [(pdfium_c.FPDFPage_CountObjects(page),
+              lambda k: pdfium_c.FPDFPage_GetObject(page, k), _IDENTITY, 0)]
+    while stack:
+        count, get, matrix, depth = stack.pop()
+        for k in range(count):
+            obj = get(k)
+            kind = pdfium_c.FPDFPageObj_GetType(obj)
+            if kind in (pdfium_c.FPDF_PAGEOBJ_PATH, pdfium_c.FPDF_PAGEOBJ_IMAGE):
+                yield obj, kind, matrix
+            elif kind == pdfium_c.FPDF_PAGEOBJ_FORM and depth < MAX_FORM_DEPTH:
+                inner = _concat(_matrix(obj), matrix)
+                stack.append((pdfium_c.FPDFFormObj_CountObjects(obj),
+                              lambda k, o=obj: pdfium_c.FPDFFormObj_GetObject(o, k), inner, depth + 1))
+
+
+def _bounds(obj: ctypes.c_void_p, outer: Matrix) -> tuple[float, float, float, float]:
+    l, b, r, t = ctypes.c_float(), ctypes.c_float(), ctypes.c_float(), ctypes.c_float()
+    pdfium_c.FPDFPageObj_GetBounds(obj, l, b, r, t)
+    return (*_apply(outer, l.value, b.value), *_apply(outer, r.value, t.value))
+
+
+def _path_rules(obj: ctypes.c_void_p, outer: Matrix) -> Iterator[tuple[float, float, float, float]]:
+    fill, stroke = ctypes.c_int(), ctypes.c_int()
+    pdfium_c.FPDFPath_GetDrawMode(obj, fill, stroke)
+    stroked = bool(stroke.value) and _visible(obj, pdfium_c.FPDFPageObj_GetStrokeColor)
+    filled = bool(fill.value) and not stroked and _visible(obj, pdfium_c.FPDFPageObj_GetFillColor)
+    if not (stroked or filled):
+        return
+    x0, y0, x1, y1 = _bounds(obj, outer)
+    if min(abs(x1 - x0), abs(y1 - y0)) <= THIN:
+        # A thin path, stroked or filled, is one rule: its bounds are enough (most table
+        # borders are drawn this way; reading the segments costs four times as much).
+        yield x0, y0, x1, y1
+    elif stroked:
+        yield from _segments(obj, _concat(_matrix(obj), outer))
+
+
+def _segments(obj: ctypes.c_void_p, m: Matrix) -> Iterator[tuple[float, float, float, float]]:
+    """The axis-parallel straight pieces of a stroked path (page coordinates)."""
+    x, y = ctypes.c_float(), ctypes.c_float()
+    start = prev = None
+    for k in range(pdfium_c.FPDFPath_CountSegments(obj)):
+        seg = pdfium_c.FPDFPath_GetPathSegment(obj, k)
+        pdfium_c.FPDFPathSegment_GetPoint(seg, x, y)
+        point = _apply(m, x.value, y.value)
+        kind = pdfium_c.FPDFPathSegment_GetType(seg)
+        if kind == pdfium_c.FPDF_SEGMENT_MOVETO:
+            start = point
+        elif kind == pdfium_c.FPDF_SEGMENT_LINETO and prev is not None:
+            yield from _axis(prev, point)
+        if pdfium_c.FPDFPathSegment_GetClose(seg) and start is not None:
+            yield from _axis(point, start)
+        prev = point
+
+
+def _axis(a: tuple[float, float], b: tuple[float, float]) -> Iterator[tuple[float, float, float, float]]:
+    if abs(a[1] - b[1]) < AXIS_TOLERANCE or abs(a[0] - b[0]) < AXIS_TOLERANCE:
+        yield a[0], a[1], b[0], b[1]
+
+
+def _visible(obj: ctypes.c_void_p, getter) -> bool:
+    r, g, b, a = ctypes.c_uint(), ctypes.c_uint(), ctypes.c_uint(), ctypes.c_uint()
+    if not getter(obj, r, g, b, a):
+        return True
+    return a.value > 0 and min(r.value, g.value, b.value) < 243  # white paints nothing
+
+
+def _matrix(obj: ctypes.c_void_p) -> Matrix:
+    m = pdfium_c.FS_MATRIX()
+    if not pdfium_c.FPDFPageObj_GetMatrix(obj, m):
+        return _IDENTITY
+    return (m.a, m.b, m.c, m.d, m.e, m.f)
+
+
+def _concat(inner: Matrix, outer: Matrix) -> Matrix:
+    """inner followed by outer (PDF row-vector convention)."""
+    a, b, c, d, e, f = inner
+    A, B, C, D, E, F = outer
+    return (a * A + b * C, a * B + b * D, c * A + d * C, c * B + d * D,
+            e * A + f * C + E, e * B + f * D + F)
+
+
+def _apply(m: Matrix, x: float, y: float) -> tuple[float, float]:
+    return m[0] * x + m[2] * y + m[4], m[1] * x + m[3] * y + m[5]

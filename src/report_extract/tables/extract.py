@@ -1,0 +1,297 @@
+"""Tables 2, 3 and 4 of a report → canonical cells.
+
+For each table: find its region by its own labels, observe the rows it printed
+(`rows`), align them to the canonical row keys (`align`), fit each row's printed values
+to the columns (`fit`), and, where run-together digits split more than one way, keep
+the reading that the report's own arithmetic confirms (`checks`).
+"""
+from __future__ import annotations
+
+import itertools
+import math
+from dataclasses import dataclass, field
+from typing import Optional
+
+from report_extract.contract import labels
+from report_extract.tables.align import align
+from report_extract.checks.report import OTHER_SPLIT, column_failures, other_total
+from report_extract.tables.fit import Fit, Fitted, choose, fit
+from report_extract.model.document import Document, Origin
+from report_extract.model.result import CellValue, as_tables
+from report_extract.tables.rows import ObservedRow, observe
+from report_extract.tables.stream import Item, Pos, items, region, search
+from report_extract.contract.values import parse
+
+# Where the kind of a column is not a plain count (spec: cells.csv `unit`).
+KINDS = {
+    "items_delta": "signed_count",
+    "amount_wan_yuan": "wan_yuan",
+    "procurement_amount": "money_as_printed",
+}
+CUMULATIVE = {"in_force", "total_published"}
+LABEL_FLOOR = 0.45  # below this a printed label says nothing about the row
+EXHAUSTIVE = 2000  # combinations of ambiguous rows tried one by one
+
+
+@dataclass
+class Tables:
+    cells: list[CellValue] = field(default_factory=list)
+    template: Optional[str] = None
+    found: list[str] = field(default_factory=list)
+    warnings: list[str] = field(default_factory=list)
+
+
+def _kinds(cols: tuple[str, ...]) -> tuple[str, ...]:
+    return tuple(KINDS.get(c, "count") for c in cols)
+
+
+def _gain_fn(rows: list[ObservedRow], table: str, keys: list[str], fits: dict, cols_of, group: int):
+    specs = labels.tables()[table].rows
+    scores = [[labels.score(r.label, specs[k]) if r.label and not r.key else 0.0 for k in keys] for r in rows]
+
+    def gain(i: int, j: int) -> Optional[float]:
+        row, key = rows[i], keys[j]
+        cols = cols_of(key)
+        if not cols:
+            return None
+        cache_key = (i, cols)
+        if cache_key not in fits:
+            fits[cache_key] = fit(row, _kinds(cols), group if len(cols) == group else 0)
+        fitted: Fitted = fits[cache_key]
+        if not fitted.fits:
+            return None
+        penalty = 2.0 if fitted.short else 0.0
+        if row.key:
+            return 10.0 - penalty if row.key == key else None
+        top = max(scores[i]) if scores[i] else 0.0
+        if top >= LABEL_FLOOR:
+            s = scores[i][j]
+            return 10.0 * s - penalty if s >= top - 0.12 else -5.0
+        if not row.numeric:
+            return None  # an unlabelled row of blanks is a header's leftovers
+        return 1.0 - penalty
+
+    return gain
+
+
+def _fit_rows(table: str, rows: list[ObservedRow], keys: list[str], cols_of, group: int = 0):
+    fits: dict = {}
+    score, pairs = align(len(rows), keys, _gain_fn(rows, table, keys, fits, cols_of, group))
+    return score, [(key, fits[(i, cols_of(key))]) for i, key in pairs]
+
+
+def _cells(table: str, key: str, cols: tuple[str, ...], reading: Fit, ambiguous: bool, warnings: list[str]) -> list[CellValue]:
+    out = []
+    for col, raw, origin in zip(cols, reading.raws, reading.origins):
+        if raw is None:
+            warnings.append(f"{table}.{key}.{col}: cell not printed in the source row; left out")
+            continue
+        kind = KINDS.get(col, "count")
+        parsed = parse(raw, kind)
+        if not parsed.ok:
+            warnings.append(f"{table}.{key}.{col}: cannot read {raw!r} as a number; null")
+        o = origin or Origin()
+        out.append(
+            CellValue(table, key, col, parsed.value, raw=raw, unit=parsed.unit, page=o.page,
+                      line=o.line, bbox=o.bbox, confidence=o.confidence, ambiguous=ambiguous)
+        )
+        if ambiguous:
+            warnings.append(f"{table}.{key}.{col}: run-together digits split more than one way; kept {raw!r}")
+    return out
+
+
+def _template_of(region_items: list[Item]) -> Optional[str]:
+    text = labels.halfwidth("".join(i.text for i in region_items)).replace(" ", "")
+    extra = labels.tables()["proactive"].extra
+    if any(w in text for w in extra["template_2021"]):
+        return "2021"
+    if any(w in text for w in extra["template_2019"]):
+        return "2019"
+    return None
+
+
+def _by_label(rows: list[ObservedRow], table: str, keys: list[str]) -> list[tuple[int, str]]:
+    """Rows whose label names a key, first occurrence of each key, in key order.
+
+    Table 2's rows each carry a distinct label, and PDF-to-Markdown converters move its
+    blocks around (the 第（一）项 rows after the others), so order is no help there.
+    """
+    specs = labels.tables()[table].rows
+    found: dict[str, int] = {}
+    for i, row in enumerate(rows):
+        key = row.key
+        if key is None and row.label:
+            scored = sorted(((labels.score(row.label, specs[k]), k) for k in keys), reverse=True)
+            if scored and scored[0][0] >= LABEL_FLOOR and (len(scored) == 1 or scored[0][0] > scored[1][0]):
+                key = scored[0][1]
+        if key in keys and key not in found:
+            found[key] = i
+    return sorted(((i, k) for k, i in found.items()), key=lambda p: keys.index(p[1]))
+
+
+def _proactive(region_items: list[Item], template: str, out: Tables) -> None:
+    spec = labels.tables()["proactive"]
+    keys = [k for k, r in spec.rows.items() if r.columns(template)]
+    rows = observe(region_items, "proactive")
+    for i, key in _by_label(rows, "proactive", keys):
+        cols = spec.rows[key].columns(template)
+        fitted = fit(rows[i], _kinds(cols), cumulative_last=cols[-1] in CUMULATIVE)
+        if not fitted.fits:
+            out.warnings.append(f"proactive.{key}: printed values do not fit its {len(cols)} columns")
+            continue
+        reading = choose(fitted, cumulative_last=cols[-1] in CUMULATIVE)
+        out.cells += _cells("proactive", key, cols, reading, fitted.ambiguous, out.warnings)
+
+
+def _requests(region_items: list[Item], out: Tables) -> bool:
+    """Table 3; returns True when （六）其他处理 is split into three rows."""
+    cols = labels.tables()["requests"].columns
+    rows = observe(region_items, "requests")
+    keys = list(labels.tables()["requests"].rows)  # printed order (labels.toml)
+    variants = {  # （六） printed as three rows, or as one
+        True: [k for k in keys if k != "other_total"],
+        False: [k for k in keys if k not in OTHER_SPLIT],
+    }
+    results = {split: _fit_rows("requests", rows, keys, lambda k: cols, len(cols)) for split, keys in variants.items()}
+    split = results[True][0] >= results[False][0]
+    pairs = results[split][1]
+    found = {k for k, _ in pairs}
+    out.warnings += [f"requests.{k}: row not found or its values could not be read" for k in variants[split] if k not in found]
+    readings = _resolve(pairs)
+    for (key, fitted), reading in zip(pairs, readings):
+        out.cells += _cells("requests", key, cols, reading, _still_ambiguous(key, fitted, pairs, readings), out.warnings)
+    if split:
+        out.cells += _derived_other_total(out.cells)
+    return split
+
+
+def _still_ambiguous(key, fitted: Fitted, pairs, readings) -> bool:
+    """A row is ambiguous when another of its readings fails no more checks than the chosen one."""
+    if not fitted.ambiguous:
+        return False
+    chosen = dict(zip((k for k, _ in pairs), readings))
+    base = column_failures(_as_table(chosen))
+    if fitted.many:
+        return True
+    for alt in fitted.fits:
+        if alt != chosen[key] and column_failures(_as_table({**chosen, key: alt})) <= base:
+            return True
+    return False
+
+
+def _as_table(readings: dict[str, Fit]) -> dict[str, tuple]:
+    return {key: reading.counts for key, reading in readings.items()}
+
+
+def _resolve(pairs: list[tuple[str, Fitted]]) -> list[Fit]:
+    """Pick one reading per row: the combination that fails the fewest column checks.
+
+    Few combinations are tried one by one; many (long run-together rows whose own sums
+    fail) are improved one row at a time from the most plausible readings, so the time
+    stays bounded whatever the crawler wrote.
+    """
+    keys = [k for k, _ in pairs]
+    chosen = [choose(f) for _, f in pairs]
+    options = [f.fits if len(f.fits) > 1 else [] for _, f in pairs]
+    ambiguous = [i for i, o in enumerate(options) if o]
+    if not ambiguous:
+        return chosen
+
+    def failures(trial: list[Fit]) -> int:
+        return column_failures(_as_table(dict(zip(keys, trial))))
+
+    if math.prod(len(options[i]) for i in ambiguous) <= EXHAUSTIVE:
+        combos = itertools.product(*(options[i] for i in ambiguous))
+        best, best_score = chosen, failures(chosen)
+        for combo in combos:
+            trial = list(chosen)
+            for i, reading in zip(ambiguous, combo):
+                trial[i] = reading
+            score = failures(trial)
+            if score < best_score:
+                best, best_score = trial, score
+        return best
+    best_score, improved = failures(chosen), True
+    while improved and best_score:
+        improved = False
+        for i in ambiguous:
+            for alt in options[i]:
+                trial = chosen[:i] + [alt] + chosen[i + 1 :]
+                score = failures(trial)
+                if score < best_score:
+                    chosen, best_score, improved = trial, score, True
+    return chosen
+
+
+def _derived_other_total(cells: list[CellValue]) -> list[CellValue]:
+    return [CellValue("requests", "other_total", col, value, raw="", derived=True)
+            for col, value in other_total(as_tables(cells).get("requests", {})).items()]
+
+
+def _review(region_items: list[Item], out: Tables) -> None:
+    spec = labels.tables()["review_litigation"]
+    cols = spec.columns
+    rows = observe(region_items, "review_litigation")
+    by_key = {r.key: r for r in rows if r.key}
+    if len(by_key) == 3:  # one printed row per group (transposed layout)
+        pairs = [(k, fit(by_key[k], _kinds(cols), len(cols))) for k in spec.extra["order"]]
+    else:
+        pairs = _review_single_row(rows, spec.extra["order"], cols)
+        if pairs is None:
+            out.warnings.append("review_litigation: could not find the 15 values of table 4")
+            return
+    for key, fitted in pairs:
+        out.cells += _cells("review_litigation", key, cols, choose(fitted), fitted.ambiguous, out.warnings)
+
+
+def _review_single_row(rows: list[ObservedRow], keys: list[str], cols: tuple[str, ...]):
+    n = len(keys) * len(cols)
+    merged = ObservedRow(exact=all(r.exact for r in rows))
+    for r in rows:
+        if r.exact and len(r.tokens) >= n and r.numeric:
+            merged = ObservedRow(tokens=r.tokens, exact=True)
+            break
+        merged.tokens += r.tokens
+        if merged.exact and len(merged.tokens) >= n:
+            break
+    fitted = fit(merged, ("count",) * n, len(cols))
+    if not fitted.fits:
+        return None
+    pairs, w = [], len(cols)
+    for g, key in enumerate(keys):
+        fits = [Fit(f.raws[g * w : g * w + w], f.origins[g * w : g * w + w]) for f in fitted.fits]
+        pairs.append((key, Fitted(list(dict.fromkeys(fits)), fitted.short)))
+    return pairs
+
+
+def _regions(seq: list[Item]) -> dict[str, tuple[Pos, Optional[Pos]]]:
+    specs = labels.tables()
+    p = search(seq, specs["proactive"].start)
+    r = search(seq, specs["requests"].start, p or (0, 0))
+    v = search(seq, specs["review_litigation"].start, r or p or (0, 0))
+    e = search(seq, specs["review_litigation"].end, v) if v else None
+    found: dict[str, tuple[Pos, Optional[Pos]]] = {}
+    if p:
+        found["proactive"] = (p, r or v)
+    if r:
+        found["requests"] = (r, v)
+    if v:
+        found["review_litigation"] = (v, e)
+    return found
+
+
+def extract_tables(doc: Document) -> Tables:
+    seq = items(doc)
+    out = Tables()
+    regions = {name: region(seq, a, b) for name, (a, b) in _regions(seq).items()}
+    template = _template_of(regions["proactive"]) if "proactive" in regions else None
+    if "requests" in regions:
+        split = _requests(regions["requests"], out)
+        template = template or ("2021" if split else "2019")
+    if "proactive" in regions:
+        _proactive(regions["proactive"], template or "2021", out)
+    if "review_litigation" in regions:
+        _review(regions["review_litigation"], out)
+    out.template = template
+    out.found = sorted({c.table for c in out.cells})
+    return out

@@ -1,0 +1,106 @@
+"""Fitting an observed row's printed tokens to a known number of columns.
+
+Grid rows give one token per cell: blank cells at either end that a merged label or a
+ragged row left behind are trimmed; a row one cell short keeps its last value in the last
+(total / cumulative) column.  Free-text rows give chunks that `split` cuts into cells.
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass
+from functools import cached_property, lru_cache
+from typing import Optional
+
+from report_extract.model.document import Origin
+from report_extract.tables.rows import ObservedRow, Token
+from report_extract.tables.split import best, splits
+from report_extract.contract.values import Number, parse
+
+
+@dataclass(frozen=True)
+class Fit:
+    """One way to read the row: a raw text per column (None: the row did not print it)."""
+
+    raws: tuple[Optional[str], ...]
+    origins: tuple[Optional[Origin], ...]
+
+    @cached_property
+    def counts(self) -> tuple[Optional[Number], ...]:
+        """The readings as counts, parsed once: the checks try each many times."""
+        return tuple(parse(r).value if r is not None else None for r in self.raws)
+
+
+# A row that splits more ways than this passes no check of its own, so no check can
+# choose for it: only its most plausible reading is kept (and the row marked ambiguous).
+MAX_READINGS = 200
+
+
+@dataclass
+class Fitted:
+    fits: list[Fit]  # every reading the arithmetic allows; one when certain
+    short: bool = False  # the row printed fewer cells than the table has
+    many: bool = False  # more than MAX_READINGS readings: only the most plausible kept
+
+    @property
+    def ambiguous(self) -> bool:
+        return self.many or len(self.fits) > 1
+
+
+def _fit_grid(tokens: list[Token], n: int) -> Fitted:
+    toks = list(tokens)
+    while len(toks) > n and not toks[-1].text:
+        toks.pop()
+    while len(toks) > n and not toks[0].text:
+        toks.pop(0)
+    if len(toks) > n:
+        toks = toks[:n]
+    if len(toks) == n:
+        return Fitted([Fit(tuple(t.text for t in toks), tuple(t.origin for t in toks))])
+    if not toks:
+        return Fitted([])
+    # One or more cells lost: keep the order, the last printed value is the last column.
+    raws: list[Optional[str]] = [t.text for t in toks[:-1]] + [None] * (n - len(toks)) + [toks[-1].text]
+    origins: list[Optional[Origin]] = [t.origin for t in toks[:-1]] + [None] * (n - len(toks)) + [toks[-1].origin]
+    return Fitted([Fit(tuple(raws), tuple(origins))], short=True)
+
+
+def _splits(chunks: tuple[str, ...], kinds: tuple[str, ...], group: int) -> tuple[tuple[str, ...], ...]:
+    return tuple(tuple(c) for c in splits(list(chunks), list(kinds), group))
+
+
+@lru_cache(maxsize=4096)
+def _readings(chunks: tuple[str, ...], kinds: tuple[str, ...], group: int,
+              cumulative_last: bool) -> tuple[tuple[tuple[str, ...], ...], bool]:
+    """The row's readings, and whether there were too many to keep (then only the best)."""
+    found = _splits(chunks, kinds, group)
+    if not found and group:
+        # The report's own arithmetic may be wrong: fall back to the plain cut.
+        found = _splits(chunks, kinds, 0)
+    if len(found) > MAX_READINGS:
+        return (tuple(best([list(f) for f in found], cumulative_last)),), True
+    return found, False
+
+
+def _fit_text(tokens: list[Token], kinds: tuple[str, ...], group: int, cumulative_last: bool) -> Fitted:
+    n = len(kinds)
+    chunks = tuple(t.text for t in tokens)
+    origin = tokens[0].origin if tokens else None
+    if len(chunks) > n:
+        chunks = chunks[:n]
+    found, many = _readings(chunks, kinds, group, cumulative_last)
+    return Fitted([Fit(f, (origin,) * n) for f in found], many=many)
+
+
+def fit(row: ObservedRow, kinds: tuple[str, ...], group: int = 0, cumulative_last: bool = False) -> Fitted:
+    """The readings of a row for columns of `kinds`.  `cumulative_last`: the last column
+    is a running total (现行有效件数), which makes some readings less plausible."""
+    if row.exact:
+        return _fit_grid(row.tokens, len(kinds))
+    return _fit_text(row.tokens, kinds, group, cumulative_last)
+
+
+def choose(fitted: Fitted, cumulative_last: bool = False) -> Fit:
+    """The most plausible reading of a row no arithmetic could settle."""
+    if len(fitted.fits) == 1:
+        return fitted.fits[0]
+    key = best([list(f.raws) for f in fitted.fits], cumulative_last=cumulative_last)
+    return next(f for f in fitted.fits if list(f.raws) == key)

@@ -1,0 +1,132 @@
+"""Observed rows: what a table region printed, as (label, values) in reading order.
+
+A grid row gives its label cells and value cells directly.  Free text (a crawler dump, a
+PDF-to-Markdown paragraph) gives row anchors found by `labels.anchor_regex` and runs of
+digits between them; a run may hold several cells written together ("6000006"), which
+`split` resolves later with the report's own arithmetic.
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Optional
+
+import regex
+
+from report_extract.contract.labels import anchor_regex, halfwidth
+from report_extract.model.document import Origin
+from report_extract.tables.stream import Item, RowItem, TextItem
+from report_extract.contract.values import is_null_text, looks_like_value
+
+
+@dataclass
+class Token:
+    text: str
+    origin: Origin
+
+
+@dataclass
+class ObservedRow:
+    label: str = ""
+    key: Optional[str] = None  # row key named by an anchor in free text
+    tokens: list[Token] = field(default_factory=list)
+    # Grid rows: one token per cell, final.  Free text: whitespace-separated chunks,
+    # any of which may hold several cells run together.
+    exact: bool = True
+
+    @property
+    def numeric(self) -> int:
+        return sum(1 for t in self.tokens if not is_null_text(t.text))
+
+
+# A run of printed values: digits with separators, signs, decimals, spaces, and a money
+# unit.  Runs end at any other character (Han text, brackets).
+_RUN = regex.compile(r"[-+]?\d(?:[\d.,+\-]|\s(?=\s*[-+\d]))*(?:\s*万元|\s*元)?")
+# "…00000002.其他法律…": the last digit and its dot number the next row.
+_TRAILING_NUMBERING = regex.compile(r"(?<=\d|\s|^)\d\s*[.、．]\s*$")
+
+
+def from_grid(item: RowItem) -> ObservedRow:
+    cells = [c for c in item.cells if not c.merged]
+    last_label = -1
+    for i, c in enumerate(cells):
+        if c.text.strip() and not looks_like_value(c.text):
+            last_label = i
+    label = "".join(c.text for c in cells[: last_label + 1])
+    tokens = [Token(c.text.strip(), c.origin) for c in cells[last_label + 1 :]]
+    return ObservedRow(label=label, tokens=tokens, exact=True)
+
+
+def _squeeze(text: str) -> tuple[str, list[int]]:
+    idx = [i for i, ch in enumerate(text) if not ch.isspace()]
+    return "".join(text[i] for i in idx), idx
+
+
+def _anchors(text: str, table: str) -> list[tuple[int, int, Optional[str]]]:
+    squeezed, idx = _squeeze(text)
+    out = []
+    for m in anchor_regex(table).finditer(squeezed):
+        key = m.lastgroup
+        out.append((idx[m.start()], idx[m.end() - 1] + 1, None if key.startswith("group") else key))
+    return out
+
+
+def _runs(text: str) -> list[tuple[int, int]]:
+    return [(m.start(), m.end()) for m in _RUN.finditer(text)]
+
+
+@dataclass
+class _Cursor:
+    """Which row free text is filling: an anchor's row until it has values."""
+
+    row: Optional[ObservedRow] = None
+
+    def open(self, label: str, key: Optional[str]) -> ObservedRow:
+        self.row = ObservedRow(label=label, key=key, exact=False)
+        return self.row
+
+
+def from_text(item: TextItem, table: str, cursor: _Cursor, out: list[ObservedRow]) -> None:
+    text = halfwidth(item.text)
+    anchors = _anchors(text, table)
+    events = [(s, 0, e, k) for s, e, k in anchors] + [(s, 1, e, None) for s, e in _runs(text)]
+    events.sort()
+    prev_end = 0
+    for start, kind, end, key in events:
+        if start < prev_end:  # a run inside an anchor's numbering, already consumed
+            continue
+        if kind == 0:
+            row = cursor.open(text[start:end], key)
+            out.append(row)
+            prev_end = end
+            continue
+        # a run: cut it where an anchor (its numbering) begins, drop trailing numbering
+        nxt = min((s for s, _, _ in anchors if start < s < end), default=end)
+        chunk = _TRAILING_NUMBERING.sub("", text[start:nxt]).strip()
+        gap = text[prev_end:start]
+        prev_end = nxt
+        if not regex.search(r"\d", chunk):
+            continue
+        row = cursor.row
+        if row is None or (row.tokens and regex.search(r"\p{Han}", gap)) or row.exact:
+            row = cursor.open(gap.strip(), None)
+            out.append(row)
+        elif not row.tokens:
+            row.label += gap
+        row.tokens.extend(Token(t, item.origin) for t in chunk.split())
+    # A row that got its values is complete; the next line starts afresh.
+    if cursor.row is not None and cursor.row.tokens:
+        cursor.row = None
+
+
+def observe(region: list[Item], table: str) -> list[ObservedRow]:
+    """Every row the region printed, labelled or not, in order; rows without values
+    (headers, label fragments) are dropped."""
+    rows: list[ObservedRow] = []
+    cursor = _Cursor()
+    for item in region:
+        if isinstance(item, RowItem):
+            cursor.row = None
+            rows.append(from_grid(item))
+        else:
+            from_text(item, table, cursor, rows)
+    return [r for r in rows if r.tokens and (r.numeric or r.exact)]

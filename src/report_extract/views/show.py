@@ -1,0 +1,216 @@
+"""`report-extract show FILE`: one report at a glance in the terminal.
+
+Metadata, the three tables with the labels the templates print (rich measures CJK text at
+double width, so the columns stay aligned), every check with both sides of its equation,
+and the warnings.  Every mark has a plain-text character too (! ~ ? …), so the view says
+the same in a pipe, where rich writes no colours.
+"""
+from __future__ import annotations
+
+import os
+from collections import defaultdict
+from dataclasses import dataclass
+from typing import Optional
+
+from rich import box
+from rich.console import Console, Group, RenderableType
+from rich.table import Table
+from rich.text import Text
+
+from report_extract.outputs.printed import TABLES, Grid, GridCell, check_sides, failed_keys, grids, number_text, value_text
+from report_extract.model.result import CellValue, CheckResult, Result
+
+PLAIN_WIDTH = 120  # a pipe has no width; wide enough for table 3 without folding labels
+LOW_CONFIDENCE = 0.9  # OCR confidence below which a value is worth a second look
+CHECKS_OF = {
+    "proactive": (),
+    "requests": ("requests.", "text."),
+    "review_litigation": ("review_litigation.",),
+}
+
+
+@dataclass(frozen=True)
+class Mark:
+    char: str
+    style: str
+    meaning: str
+
+
+FAILED = Mark("!", "bold red", "in a failed check")
+AMBIGUOUS = Mark("~", "yellow", "run-together digits that split more than one way")
+UNSURE = Mark("?", "magenta", f"OCR confidence below {LOW_CONFIDENCE:g}")
+MISSING = Mark("·", "dim", "not found in the report")
+
+
+def console_for_output() -> Console:
+    console = Console(highlight=False)
+    if not console.is_terminal and not os.environ.get("COLUMNS", "").strip():
+        console.width = PLAIN_WIDTH
+    return console
+
+
+def render(result: Result, only: Optional[str] = None) -> list[RenderableType]:
+    """Everything `show` prints, in order; `only` limits the tables and checks to one table."""
+    names = [only] if only else list(TABLES)
+    prefixes = tuple(p for n in names for p in CHECKS_OF[n])
+    checks = [c for c in result.checks if c.check.startswith(prefixes)]
+    out: list[RenderableType] = [meta_view(result)]
+    table_grids = grids(result.cells, result.meta.get("template"), turned=True)
+    for name in names:
+        out.append(table_view(table_grids[name], result, name in result.tables()))
+    out.append(checks_view(checks))
+    if result.warnings:
+        out.append(warnings_view(result.warnings))
+    return out
+
+
+def meta_view(r: Result) -> Table:
+    meta, region = r.meta, r.meta.get("region") or {}
+    t = Table.grid(padding=(0, 2))
+    t.add_column(style="bold")
+    t.add_column()
+    # a municipality is both province and city (上海市 上海市): name it once
+    place = " ".join(dict.fromkeys(v for v in (region.get("province"), region.get("city"), region.get("county")) if v))
+    rows = [
+        ("title", meta.get("title")),
+        ("agency", meta.get("agency_full") or meta.get("agency")),
+        ("year", meta.get("year")),
+        ("template", meta.get("template")),
+        ("region", f"{place} ({region['adcode']})" if region.get("adcode") else place),
+        ("source", f"{r.source.get('path')} · {r.source.get('format')}"
+                   + (f" · {r.source['pages']} pages" if r.source.get("pages") else "")),
+        ("status", r.status),
+        ("report_id", r.report_id),
+    ]
+    for key, value in rows:
+        if value not in (None, ""):
+            t.add_row(key, str(value))
+    return t
+
+
+def table_view(grid: Grid, r: Result, found: bool) -> RenderableType:
+    if not found:
+        return Text(f"\n{grid.title}\n  (not found in this report)", style="dim")
+    by_key = {c.key: c for c in r.cells}
+    failed = failed_keys(r.checks, r.cells)
+    t = Table(title=grid.title, title_justify="left", title_style="bold", box=box.SQUARE,
+              show_header=False, padding=(0, 1))
+    t.add_column(overflow="fold", min_width=16, max_width=38)
+    wrap = 4 if grid.width - grid.labels > 4 else 0
+    for _ in range(grid.width - grid.labels):
+        t.add_column(justify="right", vertical="bottom", overflow="fold")
+    used: set[Mark] = set()
+    rows = _rows(grid)
+    if grid.head_rows:
+        t.add_row(*_header(grid, rows[: grid.head_rows], wrap), end_section=True)
+    for _, cells in rows[grid.head_rows:]:
+        label, values = _split_row(grid, cells, wrap, by_key, failed, used)
+        t.add_row(label, *values)
+    legend = [Text(f"{m.char} {m.meaning}", style=m.style) for m in (FAILED, AMBIGUOUS, UNSURE, MISSING) if m in used]
+    return Group(Text(""), t, *legend)
+
+
+def _rows(grid: Grid) -> list[tuple[int, list[tuple[int, GridCell]]]]:
+    rows: dict[int, list[tuple[int, GridCell]]] = defaultdict(list)
+    for r, c, cell in grid.expanded():
+        rows[r].append((c, cell))
+    return sorted(rows.items())
+
+
+def _header(grid: Grid, rows: list[tuple[int, list[tuple[int, GridCell]]]], wrap: int) -> list[Text]:
+    """The header rows folded into one: a merged header's text stands at the top of its
+    first column, the labels under it below, all bottom-aligned."""
+    texts: list[list[str]] = [[] for _ in range(grid.width - grid.labels + 1)]
+    for _, cells in rows:
+        for col, cell in cells:
+            at = max(col - grid.labels + 1, 0)
+            texts[at].append(cell.text if cell.colspan > 1 else _wrapped(cell.text, wrap))
+    return [Text("\n".join(t for t in lines if t), style="bold") for lines in texts]
+
+
+def _split_row(grid: Grid, cells: list[tuple[int, GridCell]], wrap: int, by_key: dict[str, CellValue],
+               failed: set[str], used: set[Mark]) -> tuple[Text, list[Text]]:
+    """One grid row → the terminal's single label column (merged labels one per line,
+    indented by their level) and its value columns (a span's text in its first column)."""
+    lines: list[Text] = []
+    values = [Text("") for _ in range(grid.width - grid.labels)]
+    for col, cell in cells:
+        if col < grid.labels or cell.kind == "title":
+            style = "bold" if cell.kind in ("title", "head") else ""
+            lines.append(Text("  " * col + cell.text, style=style))
+        elif cell.key:
+            values[col - grid.labels] = _value(cell.key, by_key, failed, used)
+        else:
+            values[col - grid.labels] = Text(_wrapped(cell.text, wrap), style="bold")
+    return Text("\n").join(lines), values
+
+
+def _wrapped(text: str, width: int) -> str:
+    """Column headers of table 3 in lines of `width` characters, as narrow printed
+    columns wrap them (社会公益 / 组织)."""
+    if not width or len(text) <= width + 1:
+        return text
+    return "\n".join(text[i:i + width] for i in range(0, len(text), width))
+
+
+def _value(key: str, by_key: dict[str, CellValue], failed: set[str], used: set[Mark]) -> Text:
+    cell = by_key.get(key)
+    if cell is None:
+        used.add(MISSING)
+        return Text(MISSING.char, style=MISSING.style)
+    marks = [m for m, on in ((FAILED, key in failed), (AMBIGUOUS, cell.ambiguous),
+                             (UNSURE, cell.confidence is not None and cell.confidence < LOW_CONFIDENCE)) if on]
+    used.update(marks)
+    text = Text(value_text(cell), style="dim" if cell.value is None else "")
+    if cell.confidence is not None and cell.confidence < LOW_CONFIDENCE:
+        text.append(f" {cell.confidence:.2f}")
+    for m in marks:
+        text.stylize(m.style)
+        text.append(m.char, style=m.style)
+    return text
+
+
+def checks_view(checks: list[CheckResult]) -> RenderableType:
+    failed = sum(1 for c in checks if c.ok is False)
+    unknown = sum(1 for c in checks if c.ok is None)
+    summary = Text(f"\nchecks: {len(checks) - failed - unknown} passed, {failed} failed, {unknown} not assessable",
+                   style="bold red" if failed else "bold")
+    if not checks:
+        return summary
+    t = Table(box=box.SIMPLE, show_header=True, header_style="bold", padding=(0, 1))
+    for name in ("", "check", "scope", "equation"):
+        t.add_column(name, no_wrap=True)
+    t.add_column("note", overflow="fold")
+    for c in checks:
+        t.add_row(*check_row(c), style=_check_style(c))
+    return Group(summary, t)
+
+
+def check_row(c: CheckResult) -> tuple[str, str, str, str, str]:
+    left_name, right_name = check_sides(c)
+    # a failed soft check (prose against table) is worth a look, not an arithmetic error
+    failed = "✗ FAIL" if c.severity == "hard" else "△ soft"
+    status = {True: "✓ ok", False: failed, None: "– n/a"}[c.ok]
+    relation = {True: "=", False: "≠", None: "?"}[c.ok]
+    equation = f"{left_name} {_num(c.left)} {relation} {right_name} {_num(c.right)}"
+    return status, c.check, c.scope, equation, c.note
+
+
+def _num(v) -> str:
+    return "null" if v is None else number_text(v)
+
+
+def _check_style(c: CheckResult) -> str:
+    return {True: "", False: "bold red", None: "dim"}[c.ok]
+
+
+def warnings_view(warnings: list[str]) -> RenderableType:
+    lines = [Text(f"warnings ({len(warnings)}):", style="bold yellow")]
+    lines += [Text(f"  ⚠ {w}", style="yellow") for w in warnings]
+    return Group(Text(""), *lines)
+
+
+def show(result: Result, only: Optional[str] = None, console: Optional[Console] = None) -> None:
+    console = console or console_for_output()
+    for part in render(result, only):
+        console.print(part)
