@@ -114,7 +114,7 @@ def copies(folder: Path, sources: list[Path], n: int) -> list[Path]:
 
 
 def fallbacks(out: Path) -> Counter:
-    """Why documents were read a second time (fallback.py), from the warnings in reports.jsonl."""
+    """Why documents were read a second time (pipeline/fallback.py), from the warnings in reports.jsonl."""
     reasons: Counter = Counter()
     with open(out / "reports.jsonl", encoding="utf-8") as f:
         for line in f:
@@ -154,7 +154,7 @@ def bench_extract(rounds: int) -> None:
 
 def bench_scanned(work: Path, dpi: int) -> None:
     sys.path.insert(0, str(ROOT / "src"))
-    from report_extract.ocrsample import scanned_pdf
+    from report_extract.reading.ocr.sample import scanned_pdf
 
     folder = work / f"scans{dpi}"
     folder.mkdir(parents=True, exist_ok=True)

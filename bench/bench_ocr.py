@@ -4,7 +4,7 @@
     .venv/bin/python bench/bench_ocr.py --scan 150 --render 150 200 300 --threads 0
 
 The scans are made from the labelled corpus PDFs as the tests make them
-(`report_extract.ocrsample`: rasterised at --scan dpi, turned, noisy, no text layer).
+(`report_extract.reading.ocr.sample`: rasterised at --scan dpi, turned, noisy, no text layer).
 Each (scan dpi, OCR render dpi) runs in its own subprocess, so its peak RSS is its own;
 one document is read first to load the models (not timed).  Printed per run: pages,
 wall seconds, pages per second, CPU seconds per page, peak RSS, and the labelled cells
@@ -30,9 +30,9 @@ def one(scan_dpi: int, render_dpi: int, names: list[str]) -> dict:
     sys.path.insert(0, str(ROOT / "src"))
     import numpy as np
 
-    from report_extract import ocr
-    from report_extract.ocrsample import scanned_pdf
-    from report_extract.pipeline import extract
+    from report_extract.reading.ocr import engine as ocr
+    from report_extract.reading.ocr.sample import scanned_pdf
+    from report_extract.pipeline.stages import extract
 
     folder = Path(os.environ.get("TMPDIR", "/tmp")) / "bench_ocr"
     folder.mkdir(exist_ok=True)

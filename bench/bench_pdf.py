@@ -8,7 +8,7 @@ memory.  Printed per engine: reports per second per core and pages per second (C
 of the one worker process), wall time, peak RSS of the worker, the throughput ratio to the
 baseline, and whether the engine's tables are the same as the reference engine's.
 
-Engines: `fast`, `pdfplumber`, `auto` (report_extract.readers.pdf) and the baseline
+Engines: `fast`, `pdfplumber`, `auto` (report_extract.reading.pdf.reader) and the baseline
 `baseline` = pdfplumber `extract_text()` + `extract_tables()` on every page, no layout.
 `--ocr never` leaves out the reader's OCR triage (which pages need OCR), to time the
 engines alone.
@@ -45,8 +45,8 @@ def _baseline(data: bytes) -> tuple[int, str]:
 
 def _engine(engine: str, ocr: str | None):
     sys.path.insert(0, str(ROOT / "src"))
-    from report_extract.model import TableBlock
-    from report_extract.readers import pdf
+    from report_extract.model.document import TableBlock
+    from report_extract.reading.pdf import reader as pdf
 
     options = {"ocr": ocr} if ocr and "ocr" in inspect.signature(pdf.read).parameters else {}
 

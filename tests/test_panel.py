@@ -17,6 +17,7 @@ from report_extract.metadata.agency import agency_id
 from report_extract.cli import main
 from report_extract.batch.convert import Options, convert_paths
 from report_extract.batch.inputs import expand
+from report_extract.outputs.panel import write_panel
 
 PINGTAN = "350128-平潭综合实验区管理委员会"
 HONGZE = "320813-洪泽区人民政府"
@@ -187,6 +188,17 @@ def test_stata_file_has_chinese_labels_and_the_documented_names(out):
     assert all(len(v) <= 80 for v in labels.values())
     row = frame[(frame["agency_id"] == HONGZE) & (frame["year"] == 2024)]
     assert row[key].tolist() == [95.0]
+
+
+def test_panel_files_are_the_same_bytes_when_written_again(out, tmp_path):
+    # Found on a 300-document crawl: panel.dta held the minute it was written.
+    again = tmp_path / "again"
+    shutil.copytree(out, again)
+    write_panel(again, parquet=True)
+    for name in ("panel.csv", "panel.dta", "panel_checks.csv", "panel.parquet"):
+        assert (again / name).read_bytes() == (out / name).read_bytes(), name
+    with pd.io.stata.StataReader(again / "panel.dta") as reader:
+        assert reader.time_stamp == "01 Jan 2000 00:00"  # not the clock, which the bytes test may miss
 
 
 def test_parquet_reads_with_duckdb_or_pyarrow(out):

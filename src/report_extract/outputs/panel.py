@@ -28,6 +28,7 @@ import re
 import sqlite3
 from collections.abc import Iterator
 from dataclasses import dataclass, field
+from datetime import datetime
 from pathlib import Path
 from typing import Any, BinaryIO
 
@@ -50,6 +51,7 @@ PANEL_INTEGERS = {"year", "checks_failed", "panel_checks_failed"}
 STATA_RESERVED = {"_all", "_b", "byte", "_coef", "_cons", "double", "float", "if", "in", "int", "long", "_n",
                   "_N", "_pi", "_pred", "_rc", "_skip", "strL", "using", "with"}  # fmt: skip
 STATA_NAME = 32  # Stata: names of 1–32 letters, digits and _
+DTA_TIME_STAMP = datetime(2000, 1, 1)  # see write_dta
 STATA_LABEL = 80  # Stata 14+ (format 118): variable labels of at most 80 characters
 
 
@@ -291,8 +293,11 @@ def _write_stata(panel: Panel, dta: Path, names_csv: Path, bom: bool) -> list[Re
     frame = frame.rename(columns=names)
     fd, tmp = temporary(dta)
     with open(fd, "wb") as f:
+        # A fixed time stamp: Stata's header otherwise holds the minute of writing, and the same
+        # journal must give the same bytes (a rerun, a resumed run, a colleague's run).
         frame.to_stata(f, write_index=False, version=118, data_label="政府信息公开工作年度报告 机关-年度面板",
-                       variable_labels={names[c]: labels[c] for c in columns})  # fmt: skip
+                       variable_labels={names[c]: labels[c] for c in columns},
+                       time_stamp=DTA_TIME_STAMP)  # fmt: skip
     mapping = AtomicFile(names_csv, encoding="utf-8-sig" if bom else "utf-8")
     writer = csv.writer(mapping.file, lineterminator="\n")
     writer.writerow(["stata_name", "column", "label"])
