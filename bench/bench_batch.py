@@ -11,6 +11,7 @@ runs.  The corpus is synthetic (copies of corpus/ with varied numbers, tests/bat
     .venv/bin/python bench/bench_batch.py                  # mixed 200 + growth 100, 1,000
     .venv/bin/python bench/bench_batch.py --sizes 100 1000 10000 --mixed 2000
 """
+
 from __future__ import annotations
 
 import argparse
@@ -38,9 +39,11 @@ class Run:
     worker_mb: float  # peak RSS of the largest other process
 
     def line(self) -> str:
-        return (f"{self.label:<28} {self.docs:>6} docs {self.wall:7.1f} s {self.docs / self.wall:6.1f} reports/s "
-                f"{self.cpu / self.docs * 1000:6.1f} ms CPU/report (parent {self.parent_cpu / self.docs * 1000:4.1f})"
-                f"  peak MB: parent {self.parent_mb:4.0f}, worker {self.worker_mb:4.0f}")
+        return (
+            f"{self.label:<28} {self.docs:>6} docs {self.wall:7.1f} s {self.docs / self.wall:6.1f} reports/s "
+            f"{self.cpu / self.docs * 1000:6.1f} ms CPU/report (parent {self.parent_cpu / self.docs * 1000:4.1f})"
+            f"  peak MB: parent {self.parent_mb:4.0f}, worker {self.worker_mb:4.0f}"
+        )
 
 
 def watch(proc: subprocess.Popen) -> tuple[float, float, float, float]:
@@ -116,8 +119,11 @@ def main() -> None:
     ap.add_argument("--no-dask", action="store_true", help="skip the Dask LocalCluster run")
     a = ap.parse_args()
     tmp = Path(tempfile.mkdtemp(prefix="bench-batch-"))
-    print(f"{os.cpu_count()} cores; load average at start {os.getloadavg()[0]:.1f}; cores available to two "
-          f"CPU-bound processes: {parallelism():.2f}", flush=True)
+    print(
+        f"{os.cpu_count()} cores; load average at start {os.getloadavg()[0]:.1f}; cores available to two "
+        f"CPU-bound processes: {parallelism():.2f}",
+        flush=True,
+    )
     try:
         if a.mixed:
             crawl, docs = mixed_corpus(tmp / "mixed", a.mixed)
@@ -127,8 +133,11 @@ def main() -> None:
                 runs.append(convert("mixed, dask LocalCluster ×2", crawl, docs, "--executor", "dask", "--jobs", "2"))
             for r in runs:
                 print(r.line(), flush=True)
-            print(f"speed-up 2 vs 1 workers: {runs[0].wall / runs[1].wall:.2f}× (cores available to two "
-                  f"CPU-bound processes now: {parallelism():.2f})", flush=True)
+            print(
+                f"speed-up 2 vs 1 workers: {runs[0].wall / runs[1].wall:.2f}× (cores available to two "
+                f"CPU-bound processes now: {parallelism():.2f})",
+                flush=True,
+            )
         for n in a.sizes:
             crawl = make_crawl(tmp / f"text{n}", n, broken=False)
             print(convert(f"text, --jobs 2, n={n}", crawl, n, "--jobs", "2").line(), flush=True)

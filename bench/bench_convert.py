@@ -21,6 +21,7 @@ process tree, from RUSAGE_CHILDREN), and ratios.
   (`report_extract`'s scan sampler: rasterised, turned, noisy, no text layer), `convert
   --jobs 1`: CPU seconds per page of the whole process tree.
 """
+
 from __future__ import annotations
 
 import argparse
@@ -95,7 +96,7 @@ def alternate(commands: dict[str, list[str]], rounds: int) -> dict[str, tuple[fl
     names = list(commands)
     runs: dict[str, list[tuple[float, float]]] = {n: [] for n in names}
     for r in range(rounds):
-        for name in names[r % len(names):] + names[: r % len(names)]:
+        for name in names[r % len(names) :] + names[: r % len(names)]:
             runs[name].append(timed(commands[name]))
     return {n: (statistics.median(w for w, _ in v), statistics.median(c for _, c in v)) for n, v in runs.items()}
 
@@ -128,14 +129,22 @@ def bench_convert(work: Path, n: int, rounds: int) -> None:
     files = copies(work / "pdfs", [ROOT / "corpus" / f"{name}.pdf" for name in NAMES], n)
     out = work / "out"
     paths = [str(p) for p in files]
-    medians = alternate({
-        "convert": CLI + ["convert", str(work / "pdfs"), "-o", str(out), "--jobs", "1", "--fresh"],
-        "pdfplumber": [sys.executable, "-c", PDFPLUMBER, *paths],
-        "pypdfium2": [sys.executable, "-c", PYPDFIUM2, *paths],
-    }, rounds)
+    medians = alternate(
+        {
+            "convert": CLI + ["convert", str(work / "pdfs"), "-o", str(out), "--jobs", "1", "--fresh"],
+            "pdfplumber": [sys.executable, "-c", PDFPLUMBER, *paths],
+            "pypdfium2": [sys.executable, "-c", PYPDFIUM2, *paths],
+        },
+        rounds,
+    )
     print(f"\n## convert --jobs 1: {len(files)} PDFs ({n} copies of {', '.join(NAMES)}), median of {rounds}")
-    _table(medians, {"pdfplumber time / convert time (goal ≥ 10)": ("pdfplumber", "convert"),
-                      "convert time / pypdfium2 time (goal ≤ 2.5)": ("convert", "pypdfium2")})
+    _table(
+        medians,
+        {
+            "pdfplumber time / convert time (goal ≥ 10)": ("pdfplumber", "convert"),
+            "convert time / pypdfium2 time (goal ≤ 2.5)": ("convert", "pypdfium2"),
+        },
+    )
     reasons = fallbacks(out)
     print(f"re-read with pdfplumber: {sum(reasons.values())} of {len(files)}")
     for why, count in reasons.most_common():
@@ -143,11 +152,14 @@ def bench_convert(work: Path, n: int, rounds: int) -> None:
 
 
 def bench_extract(rounds: int) -> None:
-    medians = alternate({
-        "extract pdf": CLI + ["extract", "corpus/kiro_01.pdf"],
-        "extract text": CLI + ["extract", "corpus/000_a01111d04fa25f8f.txt"],
-        "import pdfplumber": [sys.executable, "-c", "import pdfplumber"],
-    }, rounds)
+    medians = alternate(
+        {
+            "extract pdf": CLI + ["extract", "corpus/kiro_01.pdf"],
+            "extract text": CLI + ["extract", "corpus/000_a01111d04fa25f8f.txt"],
+            "import pdfplumber": [sys.executable, "-c", "import pdfplumber"],
+        },
+        rounds,
+    )
     print(f"\n## one file, median of {rounds}")
     _table(medians, {"extract text time / import pdfplumber time (goal ≤ 1)": ("extract text", "import pdfplumber")})
 

@@ -10,6 +10,7 @@ one document is read first to load the models (not timed).  Printed per run: pag
 wall seconds, pages per second, CPU seconds per page, peak RSS, and the labelled cells
 read exactly (the issue's bar: 98%).
 """
+
 from __future__ import annotations
 
 import argparse
@@ -30,9 +31,9 @@ def one(scan_dpi: int, render_dpi: int, names: list[str]) -> dict:
     sys.path.insert(0, str(ROOT / "src"))
     import numpy as np
 
+    from report_extract.pipeline.stages import extract
     from report_extract.reading.ocr import engine as ocr
     from report_extract.reading.ocr.sample import scanned_pdf
-    from report_extract.pipeline.stages import extract
 
     folder = Path(os.environ.get("TMPDIR", "/tmp")) / "bench_ocr"
     folder.mkdir(exist_ok=True)
@@ -57,10 +58,16 @@ def one(scan_dpi: int, render_dpi: int, names: list[str]) -> dict:
                     total += 1
                     exact += got.get((t, r, c), "absent") == v
     wall, cpu = time.perf_counter() - wall0, time.process_time() - cpu0
-    return {"scan_dpi": scan_dpi, "render_dpi": render_dpi, "pages": pages, "wall_s": round(wall, 1),
-            "pages_per_s": round(pages / wall, 3), "cpu_s_per_page": round(cpu / pages, 2),
-            "peak_rss_mb": resource.getrusage(resource.RUSAGE_SELF).ru_maxrss // 1024,
-            "exact": f"{exact}/{total} ({exact / total:.1%})"}
+    return {
+        "scan_dpi": scan_dpi,
+        "render_dpi": render_dpi,
+        "pages": pages,
+        "wall_s": round(wall, 1),
+        "pages_per_s": round(pages / wall, 3),
+        "cpu_s_per_page": round(cpu / pages, 2),
+        "peak_rss_mb": resource.getrusage(resource.RUSAGE_SELF).ru_maxrss // 1024,
+        "exact": f"{exact}/{total} ({exact / total:.1%})",
+    }
 
 
 def main() -> None:
@@ -74,17 +81,25 @@ def main() -> None:
     if args.one:
         print(json.dumps(one(args.one[0], args.one[1], args.names)))
         return
-    print(f"{'scan':>5} {'render':>6} {'pages':>5} {'wall s':>7} {'pages/s':>8} {'cpu s/page':>10} "
-          f"{'peak MB':>8}  exact cells")
+    print(
+        f"{'scan':>5} {'render':>6} {'pages':>5} {'wall s':>7} {'pages/s':>8} {'cpu s/page':>10} "
+        f"{'peak MB':>8}  exact cells"
+    )
     for scan in args.scan:
         for render in args.render:
-            env = {**os.environ, "REPORT_EXTRACT_OCR_DPI": str(render),
-                   "REPORT_EXTRACT_OCR_THREADS": str(args.threads)}
-            out = subprocess.run([sys.executable, __file__, "--one", str(scan), str(render),
-                                  "--names", *args.names], env=env, capture_output=True, text=True, check=True)
+            env = {**os.environ, "REPORT_EXTRACT_OCR_DPI": str(render), "REPORT_EXTRACT_OCR_THREADS": str(args.threads)}
+            out = subprocess.run(
+                [sys.executable, __file__, "--one", str(scan), str(render), "--names", *args.names],
+                env=env,
+                capture_output=True,
+                text=True,
+                check=True,
+            )
             r = json.loads(out.stdout.strip().splitlines()[-1])
-            print(f"{r['scan_dpi']:>5} {r['render_dpi']:>6} {r['pages']:>5} {r['wall_s']:>7} "
-                  f"{r['pages_per_s']:>8} {r['cpu_s_per_page']:>10} {r['peak_rss_mb']:>8}  {r['exact']}")
+            print(
+                f"{r['scan_dpi']:>5} {r['render_dpi']:>6} {r['pages']:>5} {r['wall_s']:>7} "
+                f"{r['pages_per_s']:>8} {r['cpu_s_per_page']:>10} {r['peak_rss_mb']:>8}  {r['exact']}"
+            )
 
 
 if __name__ == "__main__":

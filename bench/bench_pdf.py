@@ -13,6 +13,7 @@ Engines: `fast`, `pdfplumber`, `auto` (report_extract.reading.pdf.reader) and th
 `--ocr never` leaves out the reader's OCR triage (which pages need OCR), to time the
 engines alone.
 """
+
 from __future__ import annotations
 
 import argparse
@@ -70,8 +71,15 @@ def child(engine: str, folder: Path, repeat: int, ocr: str | None) -> dict:
             pages += run(b)[0]
     cpu, wall = time.process_time() - cpu, time.perf_counter() - wall
     peak_mb = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024  # Linux: KiB
-    return {"engine": engine, "reports": len(blobs) * repeat, "pages": pages, "cpu_s": cpu,
-            "wall_s": wall, "peak_mb": peak_mb, "digests": digests}
+    return {
+        "engine": engine,
+        "reports": len(blobs) * repeat,
+        "pages": pages,
+        "cpu_s": cpu,
+        "wall_s": wall,
+        "peak_mb": peak_mb,
+        "digests": digests,
+    }
 
 
 def main() -> None:
@@ -88,8 +96,12 @@ def main() -> None:
     results = {}
     for engine in args.engines.split(","):
         extra = ["--ocr", args.ocr] if args.ocr else []
-        out = subprocess.run([sys.executable, __file__, str(args.folder), "--repeat", str(args.repeat),
-                              "--child", engine, *extra], check=True, capture_output=True, text=True)
+        out = subprocess.run(
+            [sys.executable, __file__, str(args.folder), "--repeat", str(args.repeat), "--child", engine, *extra],
+            check=True,
+            capture_output=True,
+            text=True,
+        )
         results[engine] = json.loads(out.stdout.strip().splitlines()[-1])
     _report(results, args.folder)
 
@@ -99,8 +111,10 @@ def _report(results: dict, folder: Path) -> None:
     reference = results.get("pdfplumber")
     n = len(next(iter(results.values()))["digests"])
     print(f"{n} PDFs in {folder}, {next(iter(results.values()))['reports']} conversions per engine")
-    print(f"{'engine':<11} {'reports/s/core':>14} {'pages/s':>9} {'ms/page':>8} {'wall s':>7} "
-          f"{'peak MB':>8} {'× baseline':>10}  tables = pdfplumber engine")
+    print(
+        f"{'engine':<11} {'reports/s/core':>14} {'pages/s':>9} {'ms/page':>8} {'wall s':>7} "
+        f"{'peak MB':>8} {'× baseline':>10}  tables = pdfplumber engine"
+    )
     for name, r in results.items():
         rps = r["reports"] / r["cpu_s"]
         ratio = f"{rps / (base['reports'] / base['cpu_s']):.1f}" if base else "-"
@@ -108,9 +122,11 @@ def _report(results: dict, folder: Path) -> None:
         if reference and name not in ("baseline", "pdfplumber"):
             diff = [f for f, d in r["digests"].items() if reference["digests"].get(f) != d]
             same = "yes" if not diff else "NO: " + ", ".join(diff)
-        print(f"{name:<11} {rps:>14.1f} {r['pages'] / r['cpu_s']:>9.1f} "
-              f"{1000 * r['cpu_s'] / r['pages']:>8.2f} {r['wall_s']:>7.2f} {r['peak_mb']:>8.0f} "
-              f"{ratio:>10}  {same}")
+        print(
+            f"{name:<11} {rps:>14.1f} {r['pages'] / r['cpu_s']:>9.1f} "
+            f"{1000 * r['cpu_s'] / r['pages']:>8.2f} {r['wall_s']:>7.2f} {r['peak_mb']:>8.0f} "
+            f"{ratio:>10}  {same}"
+        )
 
 
 if __name__ == "__main__":

@@ -1,6 +1,7 @@
 """A synthetic crawl for batch tests and bench/bench_batch.py: copies of the shipped corpus
 with varied numbers (so every copy has its own content hash and its own values), in
 nested folders, plus broken files."""
+
 from __future__ import annotations
 
 import re

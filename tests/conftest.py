@@ -1,10 +1,10 @@
 """Shared test helpers: the shipped corpus and its labels (copies of ../shared/corpus)."""
+
 from __future__ import annotations
 
 import csv
 import json
 from pathlib import Path
-
 
 ROOT = Path(__file__).resolve().parents[1]
 CORPUS = ROOT / "corpus"

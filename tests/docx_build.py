@@ -1,5 +1,6 @@
 """Build test DOCX files with python-docx: tables laid out from HTML-like span specs
 (merged cells made with python-docx's own merge, i.e. gridSpan and vMerge)."""
+
 from __future__ import annotations
 
 import io
@@ -69,8 +70,12 @@ def html_tables(path: Path) -> list[list[list[Span]]]:
     for table in root.iter("table"):
         rows = []
         for tr in table.xpath("./tr | ./tbody/tr"):
-            rows.append([(clean("".join(td.itertext())), _int(td.get("rowspan")), _int(td.get("colspan")))
-                         for td in tr.xpath("./td | ./th")])
+            rows.append(
+                [
+                    (clean("".join(td.itertext())), _int(td.get("rowspan")), _int(td.get("colspan")))
+                    for td in tr.xpath("./td | ./th")
+                ]
+            )
         out.append(rows)
     return out
 

@@ -7,15 +7,16 @@ the printed cells, the agency and year, and the checks that must fail (only thos
 printed error breaks).  tests/test_generated.py scores them cell by cell per family;
 bench/bench_generated.py prints the per-family score.
 """
+
 from __future__ import annotations
 
 import random
 import shutil
 import subprocess
 import tempfile
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Callable, Optional
 
 from report_extract.checks.report import requests_checks, review_checks
 
@@ -71,7 +72,7 @@ class Report:
     agency: str
     site: str
     year: int
-    cells: dict[str, Optional[float]]  # table.row.col -> printed value (None: printed blank)
+    cells: dict[str, float | None]  # table.row.col -> printed value (None: printed blank)
     failed: set[tuple[str, str]] = field(default_factory=set)  # (check, scope) that must fail
 
 
@@ -88,7 +89,7 @@ def make_report(rng: random.Random, i: int, error: bool = False, blanks: bool = 
     zeros as empty cells."""
     agency, site = AGENCIES[i % len(AGENCIES)]
     year = 2021 + i % 4
-    cells: dict[str, Optional[float]] = {}
+    cells: dict[str, float | None] = {}
     for row in ("regulation", "normative_doc"):
         for col in ("issued", "repealed", "in_force"):
             cells[f"proactive.{row}.{col}"] = rng.choice([0, rng.randint(1, 9), rng.randint(10, 300)])
@@ -120,29 +121,40 @@ def make_report(rng: random.Random, i: int, error: bool = False, blanks: bool = 
                 cells[k] = None
     report = Report(agency, site, year, cells)
     if error:
-        key = rng.choice(["review_litigation.admin_review.total", "requests.result_total.total",
-                          "review_litigation.litigation_direct.total"])
+        key = rng.choice(
+            [
+                "review_litigation.admin_review.total",
+                "requests.result_total.total",
+                "review_litigation.litigation_direct.total",
+            ]
+        )
         cells[key] = (cells[key] or 0) + rng.randint(1, 3)
     report.failed = expected_failures(cells)
     return report
 
 
-def expected_failures(cells: dict[str, Optional[float]]) -> set[tuple[str, str]]:
+def expected_failures(cells: dict[str, float | None]) -> set[tuple[str, str]]:
     """The checks the printed values fail (the spec's arithmetic on the truth)."""
-    tables: dict[str, dict[str, dict[str, Optional[float]]]] = {}
+    tables: dict[str, dict[str, dict[str, float | None]]] = {}
     for key, v in cells.items():
         t, r, c = key.split(".")
         tables.setdefault(t, {}).setdefault(r, {})[c] = v
     req = tables["requests"]
-    req["other_total"] = {c: sum(req[r][c] or 0 for r in ("other_no_correction", "other_fee_unpaid", "other_misc"))
-                          for c in REQ_COLS}
+    req["other_total"] = {
+        c: sum(req[r][c] or 0 for r in ("other_no_correction", "other_fee_unpaid", "other_misc")) for c in REQ_COLS
+    }
     checks = requests_checks(req) + review_checks(tables["review_litigation"])
-    return {(c.check, c.scope) for c in checks if c.ok is False and not (c.check == "requests.row_total" and c.scope == "other_total")}
+    return {
+        (c.check, c.scope)
+        for c in checks
+        if c.ok is False and not (c.check == "requests.row_total" and c.scope == "other_total")
+    }
 
 
 # ---- the tables as span rows (the printed form, merged cells as spans) ----
 
-def _num(v: Optional[float], fullwidth: bool = False) -> str:
+
+def _num(v: float | None, fullwidth: bool = False) -> str:
     if v is None:
         return ""
     s = str(int(v)) if float(v).is_integer() else f"{v:.2f}"
@@ -152,6 +164,7 @@ def _num(v: Optional[float], fullwidth: bool = False) -> str:
 @dataclass(frozen=True)
 class Style:
     """Header and label quirks of one publisher."""
+
     in_force: str = "现行有效件数"
     fee: str = "本年收费金额（单位：万元）"
     number_dot: str = "."  # "1." or the full-width "１．"
@@ -242,8 +255,14 @@ def layout(rows: list[list[Span]]) -> list[list[str]]:
     return [[grid.get((r, c), "") for c in range(width)] for r in range(len(rows))]
 
 
-SECTIONS = ["一、总体情况", "二、主动公开政府信息情况", "三、收到和处理政府信息公开申请情况",
-            "四、政府信息公开行政复议、行政诉讼情况", "五、存在的主要问题及改进情况", "六、其他需要报告的事项"]
+SECTIONS = [
+    "一、总体情况",
+    "二、主动公开政府信息情况",
+    "三、收到和处理政府信息公开申请情况",
+    "四、政府信息公开行政复议、行政诉讼情况",
+    "五、存在的主要问题及改进情况",
+    "六、其他需要报告的事项",
+]
 
 
 def prose(r: Report) -> list[str]:
@@ -275,17 +294,23 @@ def blocks(r: Report, s: Style = Style()) -> list[tuple[str, object]]:
 
 # ---- renderers, one per family ----
 
+
 def _html_table(rows: list[list[Span]], wrap: bool) -> str:
     def cell(t: str, rs: int, cs: int) -> str:
         attrs = (f' rowspan="{rs}"' if rs > 1 else "") + (f' colspan="{cs}"' if cs > 1 else "")
         body = f'<p style="text-align:center"><span style="font-size:10pt">{t}</span></p>' if wrap else t
         return f"<td{attrs}>{body}</td>"
-    return "<table border=\"1\" cellspacing=\"0\">" + "".join(
-        "<tr>" + "".join(cell(*c) for c in row) + "</tr>" for row in rows) + "</table>"
+
+    return (
+        '<table border="1" cellspacing="0">'
+        + "".join("<tr>" + "".join(cell(*c) for c in row) + "</tr>" for row in rows)
+        + "</table>"
+    )
 
 
-def html(r: Report, head_title: str, visible: Optional[str] = None, wrap: bool = False,
-         s: Style = Style(), first_line: str = "") -> str:
+def html(
+    r: Report, head_title: str, visible: str | None = None, wrap: bool = False, s: Style = Style(), first_line: str = ""
+) -> str:
     parts = [f"<p>{first_line}</p>"] if first_line else []
     for kind, content in blocks(r, s):
         if kind == "title":
@@ -297,8 +322,10 @@ def html(r: Report, head_title: str, visible: Optional[str] = None, wrap: bool =
         else:
             parts.append(_html_table(content, wrap))  # type: ignore[arg-type]
     nav = f'<div class="nav">{r.site} &gt; 政府信息公开 &gt; 政府信息公开年报</div>'
-    return (f"<html><head><meta charset=\"utf-8\"><title>{head_title}</title></head><body>{nav}"
-            f"<div class=\"article\">{''.join(parts)}</div><div class=\"footer\">主办：{r.site}</div></body></html>")
+    return (
+        f'<html><head><meta charset="utf-8"><title>{head_title}</title></head><body>{nav}'
+        f'<div class="article">{"".join(parts)}</div><div class="footer">主办：{r.site}</div></body></html>'
+    )
 
 
 CMS_TITLES: list[Callable[[Report], str]] = [
@@ -335,14 +362,20 @@ def flatten(grid: list[list[str]]) -> list[list[str]]:
     """One header row (the joined header cells of each column) and one row label (the
     distinct label cells joined), as flat converters write a merged table."""
     values_from = next(j for j in range(len(grid[-1])) if any(grid[i][j] != grid[i][0] for i in range(len(grid))))
-    head_rows = next(i for i, row in enumerate(grid) if any(ch.isdigit() for ch in "".join(row[values_from:]))
-                     or i > 0 and row[0] != grid[0][0] and len(grid) > 5)
+    head_rows = next(
+        i
+        for i, row in enumerate(grid)
+        if any(ch.isdigit() for ch in "".join(row[values_from:])) or i > 0 and row[0] != grid[0][0] and len(grid) > 5
+    )
     if len(grid) <= 5:  # table 4: a single value row
         head_rows, values_from = len(grid) - 1, 0
     head = ["".join(dict.fromkeys(grid[i][j] for i in range(head_rows))) for j in range(len(grid[0]))]
     if values_from:
         head = ["项目"] + head[values_from:]
-    body = [["".join(dict.fromkeys(row[:values_from]))] + row[values_from:] if values_from else row for row in grid[head_rows:]]
+    body = [
+        ["".join(dict.fromkeys(row[:values_from]))] + row[values_from:] if values_from else row
+        for row in grid[head_rows:]
+    ]
     return [head] + body
 
 
@@ -359,7 +392,7 @@ def pdftotext(r: Report, page_footer: Callable[[int], str]) -> str:
             lines.append("    " + str(content))
         elif kind == "p":
             t = str(content)
-            lines += ["    " + t[i:i + 38] for i in range(0, len(t), 38)]
+            lines += ["    " + t[i : i + 38] for i in range(0, len(t), 38)]
         else:
             for spans in content:  # type: ignore[union-attr]
                 text = "".join(t + " " * max(2, 12 - _width(t)) for t, _, _ in spans)
@@ -388,13 +421,14 @@ def tsv(r: Report) -> str:
 
 def docx_bytes(r: Report, s: Style) -> bytes:
     from docx_build import build
+
     spec = []
     for kind, content in blocks(r, s):
         spec.append(("heading", content, 1) if kind == "heading" else (kind, content))
     return build(spec)  # type: ignore[arg-type]
 
 
-def chromium() -> Optional[str]:
+def chromium() -> str | None:
     return shutil.which("chromium") or shutil.which("chromium-browser") or shutil.which("google-chrome")
 
 
@@ -406,9 +440,21 @@ def print_to_pdf(pages: dict[Path, str]) -> None:
         for dest, page in pages.items():
             src = Path(tmp) / (dest.stem + ".html")
             src.write_text(page, encoding="utf-8")
-            subprocess.run([exe, "--headless", "--no-sandbox", "--disable-gpu", "--no-pdf-header-footer",
-                            f"--user-data-dir={tmp}/profile", f"--print-to-pdf={dest}", src.as_uri()],
-                           check=True, capture_output=True, timeout=120)
+            subprocess.run(
+                [
+                    exe,
+                    "--headless",
+                    "--no-sandbox",
+                    "--disable-gpu",
+                    "--no-pdf-header-footer",
+                    f"--user-data-dir={tmp}/profile",
+                    f"--print-to-pdf={dest}",
+                    src.as_uri(),
+                ],
+                check=True,
+                capture_output=True,
+                timeout=120,
+            )
 
 
 HEADER_NOTES = [
@@ -420,7 +466,7 @@ HEADER_NOTES = [
 FAMILIES = ["cms_title", "md_repeated", "md_flat", "pdftotext", "tsv_trailing", "web_print_pdf", "header_notes"]
 
 
-def generate(root: Path, per_family: int = 6, families: Optional[list[str]] = None, seed: int = 14) -> list[Doc]:
+def generate(root: Path, per_family: int = 6, families: list[str] | None = None, seed: int = 14) -> list[Doc]:
     rng = random.Random(seed)
     docs: list[Doc] = []
     pdf_pages: dict[Path, str] = {}

@@ -1,6 +1,7 @@
 """Build hostile test inputs in memory: hand-written PDFs (bombs, actions), DOCX packages
 with external entities or a zip bomb, and pages that are not annual reports.  Nothing big
 is committed: every file is made by the test that needs it."""
+
 from __future__ import annotations
 
 import io
@@ -34,14 +35,19 @@ def _stream(data: bytes, extra: bytes = b"") -> bytes:
 def text_pdf(text: bytes = b"Hello", media_box: bytes = b"[0 0 595 842]", page_extra: bytes = b"") -> bytes:
     """One page printing `text` in Helvetica."""
     content = b"BT /F1 12 Tf 72 720 Td (" + text + b") Tj ET"
-    return raw_pdf([
-        b"<< /Type /Catalog /Pages 2 0 R >>",
-        b"<< /Type /Pages /Kids [3 0 R] /Count 1 >>",
-        b"<< /Type /Page /Parent 2 0 R /MediaBox " + media_box
-        + b" /Resources << /Font << /F1 4 0 R >> >> /Contents 5 0 R " + page_extra + b">>",
-        b"<< /Type /Font /Subtype /Type1 /BaseFont /Helvetica >>",
-        _stream(content),
-    ])
+    return raw_pdf(
+        [
+            b"<< /Type /Catalog /Pages 2 0 R >>",
+            b"<< /Type /Pages /Kids [3 0 R] /Count 1 >>",
+            b"<< /Type /Page /Parent 2 0 R /MediaBox "
+            + media_box
+            + b" /Resources << /Font << /F1 4 0 R >> >> /Contents 5 0 R "
+            + page_extra
+            + b">>",
+            b"<< /Type /Font /Subtype /Type1 /BaseFont /Helvetica >>",
+            _stream(content),
+        ]
+    )
 
 
 def many_pages_pdf(pages: int) -> bytes:
@@ -79,24 +85,31 @@ def huge_image_pdf(width: int, height: int) -> bytes:
     """A page drawing an image that declares `width` x `height` pixels (its data is tiny:
     decoding it is what would cost the memory)."""
     pixels = zlib.compress(b"\x00" * 1024)
-    return raw_pdf([
-        b"<< /Type /Catalog /Pages 2 0 R >>",
-        b"<< /Type /Pages /Kids [3 0 R] /Count 1 >>",
-        b"<< /Type /Page /Parent 2 0 R /MediaBox [0 0 595 842]"
-        b" /Resources << /XObject << /Im1 4 0 R >> >> /Contents 5 0 R >>",
-        _stream(pixels, b"/Type /XObject /Subtype /Image /Width %d /Height %d /ColorSpace /DeviceGray"
-                b" /BitsPerComponent 8 /Filter /FlateDecode" % (width, height)),
-        _stream(b"q 500 0 0 700 50 50 cm /Im1 Do Q"),
-    ])
+    return raw_pdf(
+        [
+            b"<< /Type /Catalog /Pages 2 0 R >>",
+            b"<< /Type /Pages /Kids [3 0 R] /Count 1 >>",
+            b"<< /Type /Page /Parent 2 0 R /MediaBox [0 0 595 842]"
+            b" /Resources << /XObject << /Im1 4 0 R >> >> /Contents 5 0 R >>",
+            _stream(
+                pixels,
+                b"/Type /XObject /Subtype /Image /Width %d /Height %d /ColorSpace /DeviceGray"
+                b" /BitsPerComponent 8 /Filter /FlateDecode" % (width, height),
+            ),
+            _stream(b"q 500 0 0 700 50 50 cm /Im1 Do Q"),
+        ]
+    )
 
 
 def docx_with_entity(docx: bytes, system_id: str) -> bytes:
     """`docx` with an external entity declared in word/document.xml and used in its text."""
+
     def patch(xml: bytes) -> bytes:
         head, _, rest = xml.partition(b"?>")
         doctype = b'<!DOCTYPE w:document [<!ENTITY ext SYSTEM "' + system_id.encode() + b'">]>'
         body = rest.replace(b"<w:t>", b"<w:t>&ext;", 1)
         return head + b"?>" + doctype + body
+
     return rezip(docx, {"word/document.xml": patch})
 
 
@@ -164,12 +177,14 @@ def flate_zeros(megabytes: int, byte: bytes = b" ") -> bytes:
 
 def flate_bomb_pdf(megabytes: int) -> bytes:
     """A page whose content stream inflates to `megabytes` MB of spaces."""
-    return raw_pdf([
-        b"<< /Type /Catalog /Pages 2 0 R >>",
-        b"<< /Type /Pages /Kids [3 0 R] /Count 1 >>",
-        b"<< /Type /Page /Parent 2 0 R /MediaBox [0 0 595 842] /Contents 4 0 R >>",
-        _stream(flate_zeros(megabytes), b"/Filter /FlateDecode"),
-    ])
+    return raw_pdf(
+        [
+            b"<< /Type /Catalog /Pages 2 0 R >>",
+            b"<< /Type /Pages /Kids [3 0 R] /Count 1 >>",
+            b"<< /Type /Page /Parent 2 0 R /MediaBox [0 0 595 842] /Contents 4 0 R >>",
+            _stream(flate_zeros(megabytes), b"/Filter /FlateDecode"),
+        ]
+    )
 
 
 def chained_flate_bomb_pdf(megabytes: int, hex_layer: bool = False) -> bytes:
@@ -180,9 +195,11 @@ def chained_flate_bomb_pdf(megabytes: int, hex_layer: bool = False) -> bytes:
     filters = b"/FlateDecode /FlateDecode"
     if hex_layer:
         data, filters = data.hex().encode() + b">", b"/ASCIIHexDecode " + filters
-    return raw_pdf([
-        b"<< /Type /Catalog /Pages 2 0 R >>",
-        b"<< /Type /Pages /Kids [3 0 R] /Count 1 >>",
-        b"<< /Type /Page /Parent 2 0 R /MediaBox [0 0 595 842] /Contents 4 0 R >>",
-        _stream(data, b"/Filter [" + filters + b"]"),
-    ])
+    return raw_pdf(
+        [
+            b"<< /Type /Catalog /Pages 2 0 R >>",
+            b"<< /Type /Pages /Kids [3 0 R] /Count 1 >>",
+            b"<< /Type /Page /Parent 2 0 R /MediaBox [0 0 595 842] /Contents 4 0 R >>",
+            _stream(data, b"/Filter [" + filters + b"]"),
+        ]
+    )

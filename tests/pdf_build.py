@@ -1,4 +1,5 @@
 """PDF variants of the real reports, built in memory for tests."""
+
 from __future__ import annotations
 
 import io
@@ -77,13 +78,13 @@ def with_glyphs_replaced(path: Path, page: int, boxes: list[tuple[float, float, 
 
     def get(i: int) -> bytes:
         (holder, idx), j = glyph(i)
-        return bytes(holder[idx])[j:j + 2]
+        return bytes(holder[idx])[j : j + 2]
 
     for t in targets:
         donor = next(i for i, c in enumerate(chars) if c["text"] == digit and c["fontname"] == chars[t]["fontname"])
         (holder, idx), j = glyph(t)
         b = bytes(holder[idx])
-        holder[idx] = pikepdf.String(b[:j] + get(donor) + b[j + 2:])
+        holder[idx] = pikepdf.String(b[:j] + get(donor) + b[j + 2 :])
     pdf.pages[page].Contents = pdf.make_stream(pikepdf.unparse_content_stream(ops))  # type: ignore[arg-type]
     buf = io.BytesIO()
     pdf.save(buf)

@@ -4,12 +4,14 @@
 This is deliberately naive (order-based, no label matching): it checks that a reader
 gives honest grids, not how the pipeline recognises tables.
 """
+
 from __future__ import annotations
 
 from pathlib import Path
 from typing import Any
 
 from conftest import truth
+
 import report_extract
 from report_extract.model.document import Document, TableBlock
 from report_extract.model.result import Result

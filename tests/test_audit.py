@@ -4,6 +4,7 @@ source view of the other formats links every canonical cell to its source cell.
 
 UPDATE_DOCS=1 also refreshes docs/audit-kiro_01.png, the README's picture.
 """
+
 import os
 import re
 import shutil
@@ -13,14 +14,15 @@ from pathlib import Path
 import pypdfium2 as pdfium
 import pytest
 from click.testing import CliRunner
+from pdf_build import fast_engine_loses_digits
+from pdf_build import turned as rotated
 from PIL import Image
 
-from pdf_build import fast_engine_loses_digits, turned as rotated
 from report_extract import extract
-from report_extract.views.audit import CAPTION_PX, HEADER_PX, boxes, page_tops, table_pages
 from report_extract.cli import main
 from report_extract.outputs.printed import failed_keys
 from report_extract.reading import read
+from report_extract.views.audit import CAPTION_PX, HEADER_PX, boxes, page_tops, table_pages
 
 ROOT = Path(__file__).resolve().parents[1]
 KIRO_01 = ROOT / "corpus" / "kiro_01.pdf"
@@ -96,8 +98,19 @@ def screenshot(kiro_01, tmp_path_factory):
     height = int(page_tops(sizes)[-1] + sizes[-1][1] + 40)
     png = tmp_path_factory.mktemp("shot") / "kiro_01.png"
     profile = tmp_path_factory.mktemp("chromium-profile")
-    subprocess.run([CHROMIUM, *CHROMIUM_FLAGS, f"--user-data-dir={profile}", f"--window-size=1600,{height}",
-                    f"--screenshot={png}", html_path.as_uri()], check=True, capture_output=True, timeout=120)
+    subprocess.run(
+        [
+            CHROMIUM,
+            *CHROMIUM_FLAGS,
+            f"--user-data-dir={profile}",
+            f"--window-size=1600,{height}",
+            f"--screenshot={png}",
+            html_path.as_uri(),
+        ],
+        check=True,
+        capture_output=True,
+        timeout=120,
+    )
     return Image.open(png).convert("RGB")
 
 
@@ -155,7 +168,9 @@ def test_source_tables_link_every_cell(name, tmp_path):
     read = set(re.findall(r'<td class="read[^"]*" id="b-([\w.]+)"', html))
     chips = set(re.findall(r'<a class="chip[^"]*" id="b-([\w.]+)"', html))
     assert read | chips == {c.key for c in result.cells if not c.derived}
-    assert set(re.findall(r'<td class="v[^"]*" id="v-([\w.]+)"', html)) >= {c.key for c in result.cells if not c.derived}
+    assert set(re.findall(r'<td class="v[^"]*" id="v-([\w.]+)"', html)) >= {
+        c.key for c in result.cells if not c.derived
+    }
 
 
 def test_failed_cells_highlighted_in_a_text_source(tmp_path):
@@ -187,8 +202,8 @@ def test_docx_source_tables_link_every_cell(tmp_path):
 
 def test_ocr_cells_show_their_confidence(tmp_path):
     """No reader runs OCR yet; a cell that carries a confidence is boxed dashed with it."""
-    from report_extract.views.audit import audit_html
     from report_extract.pipeline.stages import from_document
+    from report_extract.views.audit import audit_html
 
     doc = read(KIRO_01)
     result = from_document(doc)

@@ -1,5 +1,6 @@
 """Batch conversion: a mixed crawl with broken files, worker isolation (timeout, memory,
 crash), identical outputs for 1 and 2 workers and on Dask, and resume after SIGKILL."""
+
 from __future__ import annotations
 
 import json
@@ -14,13 +15,13 @@ import time
 from pathlib import Path
 
 import pytest
-from click.testing import CliRunner
-
 from batch_corpus import PDF, make_crawl
+from click.testing import CliRunner
 from conftest import rows
+
+from report_extract.batch.workers import LocalPool, Settings, Task, convert_task
 from report_extract.cli import main
 from report_extract.outputs.journal import NAME as JOURNAL
-from report_extract.batch.workers import LocalPool, Settings, Task, convert_task
 
 CONTRACT = ["reports.csv", "cells.csv", "checks.csv", "sections.csv", "errors.csv", "facts.csv", "reports.jsonl"]
 
@@ -34,7 +35,6 @@ def crawl(tmp_path_factory) -> Path:
 def convert(*args: str) -> None:
     result = CliRunner().invoke(main, ["convert", *args, "-q"])
     assert result.exit_code == 0, result.output + repr(result.exception)
-
 
 
 def db_dump(path: Path) -> list[str]:
@@ -99,6 +99,7 @@ def test_dask_local_cluster_gives_identical_outputs(crawl, one_worker, tmp_path)
 
 # ---- isolation ------------------------------------------------------------------------
 
+
 def misbehave(task: Task, settings: Settings):
     """A worker function for the pool tests: a document named for a failure fails so."""
     name = Path(task.path).name
@@ -132,6 +133,7 @@ def test_pool_survives_hangs_memory_hogs_and_crashes(tmp_path):
 
 
 # ---- resume after SIGKILL ----------------------------------------------------------------
+
 
 def check_no_half_written_files(out: Path) -> None:
     for name in CONTRACT:

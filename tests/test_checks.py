@@ -1,4 +1,5 @@
 """The spec's checks: passing, failing and not assessable, on real and edited tables."""
+
 from pathlib import Path
 
 import report_extract
@@ -17,9 +18,14 @@ def by_scope(checks, name):
 
 
 def test_balance_passes_and_fails():
-    t = {"new_received": row(3, 0, 0, 0, 0, 0, 3), "carried_over": row(1, 0, 0, 0, 0, 0, 1),
-         "granted": row(2, 0, 0, 0, 0, 0, 2), "other_total": row(1, 0, 0, 0, 0, 0, 1),
-         "result_total": row(3, 0, 0, 0, 0, 0, 3), "carried_forward": row(0, 0, 0, 0, 0, 0, 0)}
+    t = {
+        "new_received": row(3, 0, 0, 0, 0, 0, 3),
+        "carried_over": row(1, 0, 0, 0, 0, 0, 1),
+        "granted": row(2, 0, 0, 0, 0, 0, 2),
+        "other_total": row(1, 0, 0, 0, 0, 0, 1),
+        "result_total": row(3, 0, 0, 0, 0, 0, 3),
+        "carried_forward": row(0, 0, 0, 0, 0, 0, 0),
+    }
     bal = by_scope(requests_checks(t), "requests.balance")
     assert bal["natural_person"].ok is False and (bal["natural_person"].left, bal["natural_person"].right) == (4, 3)
     t["carried_forward"] = row(1, 0, 0, 0, 0, 0, 1)
@@ -27,9 +33,11 @@ def test_balance_passes_and_fails():
 
 
 def test_blank_total_is_not_assessable_and_null_addends_count_as_zero():
-    t = {"granted": row(5, None, None, None, None, None, None),
-         "partially_granted": row(2, None, None, None, None, None, 2),
-         "result_total": row(7, None, None, None, None, None, 7)}
+    t = {
+        "granted": row(5, None, None, None, None, None, None),
+        "partially_granted": row(2, None, None, None, None, None, 2),
+        "result_total": row(7, None, None, None, None, None, 7),
+    }
     rt = by_scope(requests_checks(t), "requests.row_total")
     assert rt["granted"].ok is None  # printed total blank
     assert rt["partially_granted"].ok is True  # nulls read as 0
@@ -39,8 +47,10 @@ def test_blank_total_is_not_assessable_and_null_addends_count_as_zero():
 
 
 def test_review_totals():
-    t = {"admin_review": {"upheld": 10, "corrected": 1, "other": 0, "pending": 0, "total": 0},
-         "litigation_direct": {"upheld": None, "corrected": None, "other": None, "pending": None, "total": None}}
+    t = {
+        "admin_review": {"upheld": 10, "corrected": 1, "other": 0, "pending": 0, "total": 0},
+        "litigation_direct": {"upheld": None, "corrected": None, "other": None, "pending": None, "total": None},
+    }
     checks = by_scope(review_checks(t), "review_litigation.total")
     assert checks["admin_review"].ok is False and checks["admin_review"].right == 11
     assert checks["litigation_direct"].ok is None
@@ -66,14 +76,15 @@ def test_the_cells_a_check_reads_are_those_its_equation_adds() -> None:
     """What show/audit/xlsx mark red and what confirms an OCR'd cell (checks.cells_read):
     a printed （六） is read, not the three rows under it; a derived （六） stands for them."""
     from report_extract.checks.report import cells_read
-    from report_extract.outputs.printed import failed_keys
     from report_extract.model.result import CellValue, CheckResult
+    from report_extract.outputs.printed import failed_keys
 
     def cells(derived_other: bool) -> list[CellValue]:
         rows = {"result_total": 10, "granted": 6, "other_total": 4, "other_no_correction": 2,
                 "other_fee_unpaid": 1, "other_misc": 2, "new_received": 9}  # fmt: skip
-        return [CellValue("requests", r, "total", v, derived=derived_other and r == "other_total")
-                for r, v in rows.items()]
+        return [
+            CellValue("requests", r, "total", v, derived=derived_other and r == "other_total") for r, v in rows.items()
+        ]
 
     failed = CheckResult("requests.result_total", "total", 10, 11, False)
     printed = failed_keys([failed], cells(derived_other=False))

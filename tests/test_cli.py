@@ -1,4 +1,5 @@
 """The command line, through click's CliRunner, and the files' columns against the spec."""
+
 import csv
 import json
 from pathlib import Path
@@ -21,8 +22,17 @@ def test_convert_writes_the_contract_files(tmp_path):
     bad = tmp_path / "broken.pdf"
     bad.write_bytes(b"%PDF-1.4 truncated")
     out = tmp_path / "out"
-    result = CliRunner().invoke(main, ["convert", str(CORPUS / "000_a01111d04fa25f8f.txt"),
-                                       str(CORPUS / "pingtan_2020.txt"), str(bad), "-o", str(out)])
+    result = CliRunner().invoke(
+        main,
+        [
+            "convert",
+            str(CORPUS / "000_a01111d04fa25f8f.txt"),
+            str(CORPUS / "pingtan_2020.txt"),
+            str(bad),
+            "-o",
+            str(out),
+        ],
+    )
     assert result.exit_code == 0, result.output
     for name, cols in SPEC_COLUMNS.items():
         with open(out / name, encoding="utf-8", newline="") as f:

@@ -3,15 +3,16 @@
 Labels (tests/labels, copies of ../shared/corpus/labels) hold the numbers the report
 printed, checked against the page; failed and not-assessable checks are listed there too.
 """
+
 from __future__ import annotations
 
 import math
 from pathlib import Path
 
 import pytest
+from conftest import labelled_files, truth
 
 import report_extract
-from conftest import labelled_files, truth
 
 FILES = labelled_files()
 # Only the reports whose labels list such checks: an item looping over an empty list cannot fail.

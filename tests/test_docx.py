@@ -1,26 +1,37 @@
 """DOCX reader: python-docx-built copies of the seed report and of shuyang_01, the blank
 2021 template, numbering, text boxes, bad packages, .doc/.wps routing."""
+
 from __future__ import annotations
 
 import io
+import re
 import shutil
 import subprocess
-import re
 import zipfile
 from pathlib import Path
 
 import docx
 import pytest
 from docx.oxml import parse_xml
-
 from docx_build import Span, build, html_tables
 from reader_grids import (
-    CORPUS, ROOT, assert_matches_label, expected_cells, extracted, flat_label, grid_cells, label, result_cells,
-    result_checks, statistical_tables, tables,
+    CORPUS,
+    ROOT,
+    assert_matches_label,
+    expected_cells,
+    extracted,
+    flat_label,
+    grid_cells,
+    label,
+    result_cells,
+    result_checks,
+    statistical_tables,
+    tables,
 )
+
 from report_extract.model.document import Document, TableBlock, TextBlock
-from report_extract.reading.errors import ReaderError
 from report_extract.reading import read, sniff
+from report_extract.reading.errors import ReaderError
 from report_extract.reading.numbering import format_number
 
 SEED = "000_a01111d04fa25f8f"
@@ -44,25 +55,51 @@ def _template_2021(t2: list[list[str]], t3: list[list[str]], t4: list[str]) -> l
         return [(name, 1, 1), (next(v)[0], 1, 3)]
 
     proactive = [
-        block("一"), [("信息内容", 1, 1), ("本年制发件数", 1, 1), ("本年废止件数", 1, 1), ("现行有效件数", 1, 1)],
-        [("规章", 1, 1)] + [(x, 1, 1) for x in next(v)], [("行政规范性文件", 1, 1)] + [(x, 1, 1) for x in next(v)],
-        block("五"), [("信息内容", 1, 1), ("本年处理决定数量", 1, 3)], one_col("行政许可"),
-        block("六"), [("信息内容", 1, 1), ("本年处理决定数量", 1, 3)], one_col("行政处罚"), one_col("行政强制"),
-        block("八"), [("信息内容", 1, 1), ("本年收费金额（单位：万元）", 1, 3)], one_col("行政事业性收费"),
+        block("一"),
+        [("信息内容", 1, 1), ("本年制发件数", 1, 1), ("本年废止件数", 1, 1), ("现行有效件数", 1, 1)],
+        [("规章", 1, 1)] + [(x, 1, 1) for x in next(v)],
+        [("行政规范性文件", 1, 1)] + [(x, 1, 1) for x in next(v)],
+        block("五"),
+        [("信息内容", 1, 1), ("本年处理决定数量", 1, 3)],
+        one_col("行政许可"),
+        block("六"),
+        [("信息内容", 1, 1), ("本年处理决定数量", 1, 3)],
+        one_col("行政处罚"),
+        one_col("行政强制"),
+        block("八"),
+        [("信息内容", 1, 1), ("本年收费金额（单位：万元）", 1, 3)],
+        one_col("行政事业性收费"),
     ]
     labels: list[list[Span]] = [
-        [("一、本年新收政府信息公开申请数量", 1, 3)], [("二、上年结转政府信息公开申请数量", 1, 3)],
+        [("一、本年新收政府信息公开申请数量", 1, 3)],
+        [("二、上年结转政府信息公开申请数量", 1, 3)],
         [("三、本年度办理结果", 22, 1), ("（一）予以公开", 1, 2)],
         [("（二）部分公开（区分处理的，只计这一情形，不计其他情形）", 1, 2)],
     ]
     groups = {
-        "（三）不予公开": ["属于国家秘密", "其他法律行政法规禁止公开", "危及“三安全一稳定”", "保护第三方合法权益",
-                      "属于三类内部事务信息", "属于四类过程性信息", "属于行政执法案卷", "属于行政查询事项"],
+        "（三）不予公开": [
+            "属于国家秘密",
+            "其他法律行政法规禁止公开",
+            "危及“三安全一稳定”",
+            "保护第三方合法权益",
+            "属于三类内部事务信息",
+            "属于四类过程性信息",
+            "属于行政执法案卷",
+            "属于行政查询事项",
+        ],
         "（四）无法提供": ["本机关不掌握相关政府信息", "没有现成信息需要另行制作", "补正后申请内容仍不明确"],
-        "（五）不予处理": ["信访举报投诉类申请", "重复申请", "要求提供公开出版物", "无正当理由大量反复申请",
-                      "要求行政机关确认或重新出具已获取信息"],
-        "（六）其他处理": ["申请人无正当理由逾期不补正、行政机关不再处理其政府信息公开申请",
-                      "申请人逾期未按收费通知要求缴纳费用、行政机关不再处理其政府信息公开申请", "其他"],
+        "（五）不予处理": [
+            "信访举报投诉类申请",
+            "重复申请",
+            "要求提供公开出版物",
+            "无正当理由大量反复申请",
+            "要求行政机关确认或重新出具已获取信息",
+        ],
+        "（六）其他处理": [
+            "申请人无正当理由逾期不补正、行政机关不再处理其政府信息公开申请",
+            "申请人逾期未按收费通知要求缴纳费用、行政机关不再处理其政府信息公开申请",
+            "其他",
+        ],
     }
     for group, items in groups.items():
         labels.append([(group, len(items), 1), (f"1.{items[0]}", 1, 1)])
@@ -77,7 +114,8 @@ def _template_2021(t2: list[list[str]], t3: list[list[str]], t4: list[str]) -> l
     review = [
         [("行政复议", 1, 5), ("行政诉讼", 1, 10)],
         [(h, 2, 1) for h in heads] + [("未经复议直接起诉", 1, 5), ("复议后起诉", 1, 5)],
-        [(h, 1, 1) for h in heads * 2], [(x, 1, 1) for x in t4],
+        [(h, 1, 1) for h in heads * 2],
+        [(x, 1, 1) for x in t4],
     ]
     return [("table", proactive), ("table", requests), ("table", review)]
 
@@ -187,19 +225,29 @@ def test_blank_template_has_empty_tables() -> None:
 def _numbered_doc(tmp_path: Path) -> Path:
     d = docx.Document()
     numbering = d.part.numbering_part.element
-    numbering.insert(0, parse_xml(
-        '<w:abstractNum xmlns:w="http://schemas.openxmlformats.org/wordprocessingml/2006/main" w:abstractNumId="90">'
-        '<w:lvl w:ilvl="0"><w:start w:val="1"/><w:numFmt w:val="chineseCounting"/><w:lvlText w:val="%1、"/></w:lvl>'
-        '<w:lvl w:ilvl="1"><w:start w:val="1"/><w:numFmt w:val="chineseCounting"/><w:lvlText w:val="（%2）"/></w:lvl>'
-        '</w:abstractNum>'))
-    numbering.append(parse_xml(
-        '<w:num xmlns:w="http://schemas.openxmlformats.org/wordprocessingml/2006/main" w:numId="90">'
-        '<w:abstractNumId w:val="90"/></w:num>'))
+    numbering.insert(
+        0,
+        parse_xml(
+            '<w:abstractNum xmlns:w="http://schemas.openxmlformats.org/wordprocessingml/2006/main" w:abstractNumId="90">'
+            '<w:lvl w:ilvl="0"><w:start w:val="1"/><w:numFmt w:val="chineseCounting"/><w:lvlText w:val="%1、"/></w:lvl>'
+            '<w:lvl w:ilvl="1"><w:start w:val="1"/><w:numFmt w:val="chineseCounting"/><w:lvlText w:val="（%2）"/></w:lvl>'
+            "</w:abstractNum>"
+        ),
+    )
+    numbering.append(
+        parse_xml(
+            '<w:num xmlns:w="http://schemas.openxmlformats.org/wordprocessingml/2006/main" w:numId="90">'
+            '<w:abstractNumId w:val="90"/></w:num>'
+        )
+    )
     for text, ilvl in [("总体情况", 0), ("主动公开", 1), ("依申请公开", 1), ("主动公开政府信息情况", 0)]:
         p = d.add_paragraph(text)
-        p._p.get_or_add_pPr().append(parse_xml(
-            '<w:numPr xmlns:w="http://schemas.openxmlformats.org/wordprocessingml/2006/main">'
-            f'<w:ilvl w:val="{ilvl}"/><w:numId w:val="90"/></w:numPr>'))
+        p._p.get_or_add_pPr().append(
+            parse_xml(
+                '<w:numPr xmlns:w="http://schemas.openxmlformats.org/wordprocessingml/2006/main">'
+                f'<w:ilvl w:val="{ilvl}"/><w:numId w:val="90"/></w:numPr>'
+            )
+        )
     path = tmp_path / "numbered.docx"
     d.save(path)
     return path
@@ -215,12 +263,15 @@ def test_text_box_is_read_once(tmp_path: Path) -> None:
     """Word stores a text box twice (DrawingML choice + VML fallback); read it once."""
     d = docx.Document()
     p = d.add_paragraph("正文")
-    box = ('<w:txbxContent><w:p><w:r><w:t>文本框里的说明</w:t></w:r></w:p></w:txbxContent>')
-    p._p.append(parse_xml(
-        '<w:r xmlns:w="http://schemas.openxmlformats.org/wordprocessingml/2006/main" '
-        'xmlns:mc="http://schemas.openxmlformats.org/markup-compatibility/2006">'
-        f'<mc:AlternateContent><mc:Choice Requires="wps"><w:drawing>{box}</w:drawing></mc:Choice>'
-        f'<mc:Fallback><w:pict>{box}</w:pict></mc:Fallback></mc:AlternateContent></w:r>'))
+    box = "<w:txbxContent><w:p><w:r><w:t>文本框里的说明</w:t></w:r></w:p></w:txbxContent>"
+    p._p.append(
+        parse_xml(
+            '<w:r xmlns:w="http://schemas.openxmlformats.org/wordprocessingml/2006/main" '
+            'xmlns:mc="http://schemas.openxmlformats.org/markup-compatibility/2006">'
+            f'<mc:AlternateContent><mc:Choice Requires="wps"><w:drawing>{box}</w:drawing></mc:Choice>'
+            f"<mc:Fallback><w:pict>{box}</w:pict></mc:Fallback></mc:AlternateContent></w:r>"
+        )
+    )
     path = tmp_path / "box.docx"
     d.save(path)
     assert [b.text for b in read(path).blocks] == ["正文", "文本框里的说明"]
@@ -248,6 +299,7 @@ def test_doc_and_wps_route_to_libreoffice(tmp_path: Path, monkeypatch: pytest.Mo
 
 # End to end through report_extract.extract.
 
+
 def test_extract_on_the_docx_copies(tmp_path: Path) -> None:
     seed, shuyang = tmp_path / f"{SEED}.docx", tmp_path / "shuyang_01.docx"
     seed.write_bytes(build(_seed_spec()))
@@ -274,12 +326,25 @@ def test_wps_converted_by_libreoffice_gives_the_same_cells(tmp_path: Path) -> No
     """The seed DOCX saved as a binary Word 97 file (as .wps) by LibreOffice itself."""
     source = tmp_path / "seed.docx"
     source.write_bytes(build(_seed_spec()))
-    subprocess.run(["soffice", f"-env:UserInstallation={(tmp_path / 'profile').as_uri()}", "--headless",
-                    "--convert-to", "doc", "--outdir", str(tmp_path), str(source)], check=True, capture_output=True)
+    subprocess.run(
+        [
+            "soffice",
+            f"-env:UserInstallation={(tmp_path / 'profile').as_uri()}",
+            "--headless",
+            "--convert-to",
+            "doc",
+            "--outdir",
+            str(tmp_path),
+            str(source),
+        ],
+        check=True,
+        capture_output=True,
+    )
     wps = tmp_path / "seed.wps"
     (tmp_path / "seed.doc").rename(wps)
     doc = read(wps)
     assert doc.format == "doc"
-    assert [b.text for b in doc.blocks if isinstance(b, TextBlock)] == \
-        [b.text for b in read(source).blocks if isinstance(b, TextBlock)]
+    assert [b.text for b in doc.blocks if isinstance(b, TextBlock)] == [
+        b.text for b in read(source).blocks if isinstance(b, TextBlock)
+    ]
     assert_matches_label(extracted(wps), SEED)

@@ -1,5 +1,6 @@
 """Facts of free-form (pre-2019) reports: pingtan_2018 (real) and two fixtures written
 after the structure of published reports (prose only; prose + statistics attachment)."""
+
 from __future__ import annotations
 
 from pathlib import Path
@@ -95,11 +96,14 @@ def test_run_together_amount_with_decimals_is_split_like_any_run() -> None:
     assert "".join(f"{f.value:g}" for f in table) == "12.5"
 
 
-@pytest.mark.parametrize("sentence, key, value, unit", [
-    ("全年收取政府信息公开检索复制费用120.5元。", "fees_collected", 120.5, "元"),
-    ("2012年共受理政府信息公开申请1,024件。", "requests_received", 1024, "件"),
-    ("本年度无因政府信息公开引起的行政复议和行政诉讼。", "lawsuits", 0, "件"),
-])
+@pytest.mark.parametrize(
+    "sentence, key, value, unit",
+    [
+        ("全年收取政府信息公开检索复制费用120.5元。", "fees_collected", 120.5, "元"),
+        ("2012年共受理政府信息公开申请1,024件。", "requests_received", 1024, "件"),
+        ("本年度无因政府信息公开引起的行政复议和行政诉讼。", "lawsuits", 0, "件"),
+    ],
+)
 def test_prose_patterns(sentence: str, key: str, value: float, unit: str) -> None:
     f = _index(extract_facts(_doc(sentence)))[(key, "this_year")]
     assert (f.value, f.unit, f.sentence) == (value, unit, sentence)

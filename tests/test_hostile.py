@@ -2,6 +2,7 @@
 bounded time, and the batch goes on (issue 8).  Inputs are built here, in memory or in
 tmp dirs (tests/hostile_build.py); only tiny regression inputs are committed
 (tests/fixtures/fuzz/)."""
+
 from __future__ import annotations
 
 import base64
@@ -12,18 +13,29 @@ import zlib
 from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
-from typing import Optional
 
 import pikepdf
 import pytest
-
 from conftest import CORPUS, rows
 from docx_build import build as build_docx
-from hostile_build import (FINAL_ACCOUNTS, NEWS, WORK_REPORT, deep_array_pdf, deep_page_tree_pdf,
-                           chained_flate_bomb_pdf, flate_bomb_pdf, huge_image_pdf, many_pages_pdf, rezip, simple_docx, text_pdf)
-from report_extract.pipeline import stages as pipeline
+from hostile_build import (
+    FINAL_ACCOUNTS,
+    NEWS,
+    WORK_REPORT,
+    chained_flate_bomb_pdf,
+    deep_array_pdf,
+    deep_page_tree_pdf,
+    flate_bomb_pdf,
+    huge_image_pdf,
+    many_pages_pdf,
+    rezip,
+    simple_docx,
+    text_pdf,
+)
+
 from report_extract import reading as readers
 from report_extract.batch.convert import Options, convert_paths
+from report_extract.pipeline import stages as pipeline
 from report_extract.reading import guard
 from report_extract.reading.pdf.borderless import borderless_tables
 from report_extract.reading.pdf.text import Char
@@ -38,8 +50,8 @@ class Case:
     name: str
     suffix: str
     data: bytes
-    error: Optional[str] = None  # ReaderError message part; None: a Result with `status`
-    status: Optional[str] = None
+    error: str | None = None  # ReaderError message part; None: a Result with `status`
+    status: str | None = None
 
 
 def encrypted(data: bytes, user: str) -> bytes:
@@ -67,8 +79,9 @@ def cases() -> tuple[Case, ...]:
         Case("whitespace_only", ".txt", b" \n\t\r\n", error="empty file"),
         Case("truncated_pdf", ".pdf", KIRO[: len(KIRO) // 2], error="corrupt PDF"),
         Case("corrupt_pdf", ".pdf", b"%PDF-1.4\n" + bytes(range(256)) * 40, error="corrupt PDF"),
-        Case("html_error_page_as_pdf", ".pdf", b"<html><body><h1>404 Not Found</h1></body></html>",
-             status="not_a_report"),
+        Case(
+            "html_error_page_as_pdf", ".pdf", b"<html><body><h1>404 Not Found</h1></body></html>", status="not_a_report"
+        ),
         Case("encrypted_with_password", ".pdf", encrypted(KIRO, "secret"), error="encrypted PDF"),
         Case("encrypted_empty_password", ".pdf", encrypted(KIRO, ""), status="ok"),
         Case("pdf_50000_pages", ".pdf", many_pages_pdf(50_000), error="pages (limit"),
@@ -80,12 +93,16 @@ def cases() -> tuple[Case, ...]:
         Case("pdf_hex_flate_flate_bomb_1gb", ".pdf", chained_flate_bomb_pdf(1024, hex_layer=True), error="flate bomb"),
         Case("pdf_huge_image", ".pdf", huge_image_pdf(200_000, 200_000), error="pixel image"),
         Case("html_gbk_declared_utf8", ".html", SHUYANG.encode("gb18030"), status="ok"),
-        Case("html_gbk_no_charset", ".html", SHUYANG.replace('charset="utf-8"', "").encode("gb18030"),
-             status="ok"),
-        Case("html_utf8_declared_gbk", ".html", SHUYANG.replace('charset="utf-8"', 'charset="gbk"').encode(),
-             status="ok"),
-        Case("html_deeply_nested", ".html", b"<div>" * 100_000 + "示例区2023年政府信息公开工作年度报告".encode()
-             + b"</div>" * 100_000, error="no text"),
+        Case("html_gbk_no_charset", ".html", SHUYANG.replace('charset="utf-8"', "").encode("gb18030"), status="ok"),
+        Case(
+            "html_utf8_declared_gbk", ".html", SHUYANG.replace('charset="utf-8"', 'charset="gbk"').encode(), status="ok"
+        ),
+        Case(
+            "html_deeply_nested",
+            ".html",
+            b"<div>" * 100_000 + "示例区2023年政府信息公开工作年度报告".encode() + b"</div>" * 100_000,
+            error="no text",
+        ),
         Case("docx_zip_bomb", ".docx", zip_bomb_docx(), error="zip bomb"),
         Case("docx_not_a_zip", ".docx", b"PK\x03\x04" + junk(1, 5000), error="zip"),
         Case("junk_as_pdf", ".pdf", junk(2), error="binary data"),
@@ -157,8 +174,8 @@ def test_batch_goes_on_through_every_hostile_file(tmp_path: Path) -> None:
     assert summary.failed == len(errors)
 
 
-
 # ---- limits -------------------------------------------------------------------------
+
 
 def test_file_size_limit_is_checked_before_reading(tmp_path: Path, monkeypatch) -> None:
     path = tmp_path / "big.txt"
@@ -187,14 +204,16 @@ def test_utf16_text_is_not_binary() -> None:
 
 # ---- regressions found by fuzzing -----------------------------------------------------
 
+
 def test_borderless_table_of_zero_height_lines() -> None:
     """A mutated PDF whose glyph boxes had no height made the median line height 0 and
     the first column's words fall outside `anchors[0] + height` (ValueError: min() of an
     empty sequence).  The values here are the ones the fuzzer's input produced."""
     xs = [521.14, 549.58, 577.78, 605.98]
-    rows = [[Char(t, x, y, x + 8, y) for t, x in zip("行次", (50.0, 60.0))]
-            + [Char("0", x, y, x, y) for x in xs]
-            for y in (100.0, 120.0, 140.0)]
+    rows = [
+        [Char(t, x, y, x + 8, y) for t, x in zip("行次", (50.0, 60.0))] + [Char("0", x, y, x, y) for x in xs]
+        for y in (100.0, 120.0, 140.0)
+    ]
     found = borderless_tables(rows, right_margin=700.0)
     assert found.tables
 
@@ -232,13 +251,19 @@ def test_wrong_charset_gives_the_same_cells_and_says_so(tmp_path: Path) -> None:
     assert any("declares charset utf-8 but is gb18030" in w for w in result.warnings)
 
 
-@pytest.mark.parametrize("text,status", [
-    # a breadcrumb naming 预决算 above a free-form report's title: still a report
-    ("首页 > 信息公开 > 财政预决算\n当前位置：预决算公开\n部门预算\n示例局2016年政府信息公开工作年度报告\n"
-     "一、概述\n本年度共主动公开政府信息100条。", "no_tables"),
-    ("示例县2015年度政务公开工作报告\n一、概述\n本年度共主动公开政府信息100条。", "no_tables"),
-    ("示例区2024年部门预算公开\n一、部门职责\n本部门依据《政府信息公开条例》公开预算。", "not_a_report"),
-])
+@pytest.mark.parametrize(
+    "text,status",
+    [
+        # a breadcrumb naming 预决算 above a free-form report's title: still a report
+        (
+            "首页 > 信息公开 > 财政预决算\n当前位置：预决算公开\n部门预算\n示例局2016年政府信息公开工作年度报告\n"
+            "一、概述\n本年度共主动公开政府信息100条。",
+            "no_tables",
+        ),
+        ("示例县2015年度政务公开工作报告\n一、概述\n本年度共主动公开政府信息100条。", "no_tables"),
+        ("示例区2024年部门预算公开\n一、部门职责\n本部门依据《政府信息公开条例》公开预算。", "not_a_report"),
+    ],
+)
 def test_not_a_report_rule(text: str, status: str, tmp_path: Path) -> None:
     path = tmp_path / "doc.txt"
     path.write_text(text, encoding="utf-8")
@@ -285,8 +310,10 @@ def test_long_digit_runs_are_searched_within_a_budget() -> None:
     for a 7-cell row took 15 s, 60 digits hours.  Now bounded by split.MAX_STEPS."""
     assert splits(["9" * 60], ["count"] * 7, group=7) == []
     assert splits(["9" * 400], ["count"] * 7) == []  # too long for 7 numbers at all
-    text = ("示例区2023年政府信息公开工作年度报告\n三、收到和处理政府信息公开申请情况\n"
-            "一、本年新收政府信息公开申请数量" + "9" * 60)
+    text = (
+        "示例区2023年政府信息公开工作年度报告\n三、收到和处理政府信息公开申请情况\n"
+        "一、本年新收政府信息公开申请数量" + "9" * 60
+    )
     doc = readers.read("x.txt", text.encode())
     assert pipeline.from_document(doc).status in ("partial", "no_tables")
 
@@ -300,11 +327,14 @@ def test_text_limit(monkeypatch) -> None:
 
 def _png_header(width: int, height: int) -> bytes:
     """A PNG that declares `width` x `height` pixels and holds almost no data."""
+
     def chunk(kind: bytes, body: bytes) -> bytes:
         return len(body).to_bytes(4, "big") + kind + body + zlib.crc32(kind + body).to_bytes(4, "big")
+
     ihdr = width.to_bytes(4, "big") + height.to_bytes(4, "big") + bytes([8, 0, 0, 0, 0])
-    return (b"\x89PNG\r\n\x1a\n" + chunk(b"IHDR", ihdr) + chunk(b"IDAT", zlib.compress(b"\0" * 100))
-            + chunk(b"IEND", b""))
+    return (
+        b"\x89PNG\r\n\x1a\n" + chunk(b"IHDR", ihdr) + chunk(b"IDAT", zlib.compress(b"\0" * 100)) + chunk(b"IEND", b"")
+    )
 
 
 @pytest.mark.filterwarnings("ignore:Image size")  # Pillow's DecompressionBombWarning: expected
@@ -314,7 +344,8 @@ def test_html_picture_bomb_is_not_decoded(side: int) -> None:
     DecompressionBombError out of the reader at 400 million; both are skipped."""
     pytest.importorskip("PIL")
     uri = "data:image/png;base64," + base64.b64encode(_png_header(side, side)).decode()
-    page = (f'<html><body><h1>示例区2023年政府信息公开工作年度报告</h1><p>一、总体情况</p>'
-            f'<img src="{uri}"></body></html>')
+    page = (
+        f'<html><body><h1>示例区2023年政府信息公开工作年度报告</h1><p>一、总体情况</p><img src="{uri}"></body></html>'
+    )
     doc = readers.read("x.html", page.encode())
     assert pipeline.from_document(doc).status in ("no_tables", "not_a_report")

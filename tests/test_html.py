@@ -1,17 +1,25 @@
 """HTML reader on the two real pages: grids, chrome removal, encodings."""
+
 from __future__ import annotations
 
 from pathlib import Path
 
 import pytest
-
 from reader_grids import (
-    CORPUS, assert_matches_label, expected_cells, extracted, grid_cells, label, statistical_tables, tables,
+    CORPUS,
+    assert_matches_label,
+    expected_cells,
+    extracted,
+    grid_cells,
+    label,
+    statistical_tables,
+    tables,
 )
+
 from report_extract.model.document import Document, TableBlock, TextBlock
-from report_extract.reading.errors import ReaderError
 from report_extract.reading import read, sniff
 from report_extract.reading.charset import decode
+from report_extract.reading.errors import ReaderError
 from report_extract.reading.markup import clean
 
 REAL = ("shgovjs_01", "shuyang_01")
@@ -53,7 +61,12 @@ def test_shgovjs_proactive_header_and_values_do_not_line_up() -> None:
     rows = {r[0].text: r for r in proactive.rows if r[0].text != "信息内容"}
     license_row = rows["行政许可"]
     assert [(c.text, c.merged) for c in license_row] == [
-        ("行政许可", False), ("0", False), ("0", True), ("0", False), ("0", False)]
+        ("行政许可", False),
+        ("0", False),
+        ("0", True),
+        ("0", False),
+        ("0", False),
+    ]
     assert [c.text for c in rows["政府集中采购"] if not c.merged] == ["政府集中采购", "6", "251000元"]
 
 
@@ -108,7 +121,7 @@ def test_gbk_copy_gives_the_same_blocks(tmp_path: Path, stem: str, declared: str
 
 
 def test_decode_prefers_clean_utf8_over_a_gbk_declaration() -> None:
-    data = '<meta charset="gbk"><p>政府信息公开</p>'.encode("utf-8")
+    data = '<meta charset="gbk"><p>政府信息公开</p>'.encode()
     decoded = decode(data)
     assert decoded.encoding == "utf-8" and "政府信息公开" in decoded.text
     assert decoded.warning
@@ -129,7 +142,11 @@ def test_nested_layout_tables_keep_only_the_data_table(tmp_path: Path) -> None:
     path.write_text(page, encoding="utf-8")
     doc = read(path)
     assert len(tables(doc)) == 1
-    assert tables(doc)[0].texts() == [["信息内容", "数量", "数量"], ["信息内容", "本年制发", "现行有效"], ["规章", "", "3"]]
+    assert tables(doc)[0].texts() == [
+        ["信息内容", "数量", "数量"],
+        ["信息内容", "本年制发", "现行有效"],
+        ["规章", "", "3"],
+    ]
     assert doc.blocks[0] == TextBlock("heading", "某某局2023年政府信息公开工作年度报告", doc.blocks[0].origin, 2)
     assert "首页" not in doc.text() and "版权所有" not in doc.text()
 
@@ -148,10 +165,10 @@ def test_page_without_text_is_a_reader_error(tmp_path: Path) -> None:
 
 # End to end through report_extract.extract.
 
+
 @pytest.mark.parametrize("stem", REAL)
 @pytest.mark.parametrize("encoding", ["utf-8", "gb18030"])
-def test_extract_gives_every_labelled_cell_and_the_labelled_checks(
-        tmp_path: Path, stem: str, encoding: str) -> None:
+def test_extract_gives_every_labelled_cell_and_the_labelled_checks(tmp_path: Path, stem: str, encoding: str) -> None:
     path = tmp_path / f"{stem}.html"
     path.write_bytes((CORPUS / f"{stem}.html").read_text(encoding="utf-8").encode(encoding))
     result = extracted(path)
@@ -189,9 +206,14 @@ def test_cms_page_with_xml_declaration_and_article_container(tmp_path: Path) -> 
     assert [b.text for b in doc.blocks if isinstance(b, TextBlock)] == [
         "某县人民政府2022年政府信息公开工作年度报告",
         "根据《中华人民共和国政府信息公开条例》规定，现公布本机关2022年度报告。",
-        "一、总体情况", "2022年，本县全年主动公开政府信息1234条，受理依申请公开56件。", "二、主动公开政府信息情况"]
+        "一、总体情况",
+        "2022年，本县全年主动公开政府信息1234条，受理依申请公开56件。",
+        "二、主动公开政府信息情况",
+    ]
     assert tables(doc)[0].texts() == [
-        ["（本列数据的勾稽关系）"] * 3 + ["申请人情况"], ["一、本年新收政府信息公开申请数量", "５６", "", ""]]
+        ["（本列数据的勾稽关系）"] * 3 + ["申请人情况"],
+        ["一、本年新收政府信息公开申请数量", "５６", "", ""],
+    ]
 
 
 def test_word_exported_html(tmp_path: Path) -> None:
@@ -208,7 +230,10 @@ def test_word_exported_html(tmp_path: Path) -> None:
     path = tmp_path / "word.htm"
     path.write_bytes(page.encode("gb2312"))
     assert [b.text for b in read(path).blocks] == [
-        "某局2022年政府信息公开工作年度报告", "一、总体情况", "本年度我局认真做好信息公开工作。"]
+        "某局2022年政府信息公开工作年度报告",
+        "一、总体情况",
+        "本年度我局认真做好信息公开工作。",
+    ]
 
 
 @pytest.mark.parametrize("depth, warned", [(200, False), (251, False), (252, True), (300, True)])

@@ -1,5 +1,6 @@
 """Hostile input, round 2 (issue 16): every input accounted for, nothing followed, nothing
 written.  Every hostile input is built here, in tmp dirs (tests/hostile_build.py)."""
+
 from __future__ import annotations
 
 import csv
@@ -7,28 +8,29 @@ import errno
 import io
 import os
 import shutil
-import sqlite3
 import tempfile
 from pathlib import Path
 
 import pandas as pd
 import pytest
 from click.testing import CliRunner
-
 from conftest import CORPUS, rows
 from hostile_build import chained_flate_bomb_pdf
+
+from report_extract import patterns
+from report_extract import reading as readers
 from report_extract.batch import convert as convert_module
-from report_extract.outputs import records as export, journal as journal_module
-from report_extract import patterns, reading as readers
-from report_extract.pipeline import stages as pipeline
 from report_extract.batch import workers
-from report_extract.cli import main
 from report_extract.batch.convert import Options, code_digest, convert_paths
 from report_extract.batch.inputs import expand
-from report_extract.outputs.journal import Journal
+from report_extract.cli import main
+from report_extract.outputs import journal as journal_module
+from report_extract.outputs import records as export
 from report_extract.outputs.folder import OutputError, write_outputs
-from report_extract.views.query import QueryError, run
+from report_extract.outputs.journal import Journal
+from report_extract.pipeline import stages as pipeline
 from report_extract.reading import guard, office
+from report_extract.views.query import QueryError, run
 
 REPORT = CORPUS / "pingtan_2022.txt"
 
@@ -50,6 +52,7 @@ def every_row(out: Path) -> dict[str, str]:
 
 
 # ---- the decompression bomb past the guard ------------------------------------------
+
 
 @pytest.mark.parametrize("hex_layer", [False, True], ids=["flate_flate", "hex_flate_flate"])
 def test_chained_filter_bomb_is_refused(hex_layer: bool, tmp_path: Path) -> None:
@@ -77,6 +80,7 @@ def test_chained_filters_count_the_last_layer(hex_layer: bool, monkeypatch) -> N
 
 
 # ---- extract, show and audit under convert's limits -----------------------------------
+
 
 def _sleep(*args, **kwargs):
     import time
@@ -113,10 +117,12 @@ def test_one_file_commands_still_give_results(tmp_path: Path) -> None:
 
 # ---- silent mojibake ------------------------------------------------------------------
 
+
 def _damaged(text: str) -> bytes:
     """UTF-8 with 4 invalid bytes on every 7th line (a download corrupted in places)."""
-    return b"\n".join(line.encode() + (b"\xff\xfe\x80\x81" if i % 7 == 3 else b"")
-                      for i, line in enumerate(text.splitlines()))
+    return b"\n".join(
+        line.encode() + (b"\xff\xfe\x80\x81" if i % 7 == 3 else b"") for i, line in enumerate(text.splitlines())
+    )
 
 
 def _mixed(text: str) -> bytes:
@@ -124,10 +130,10 @@ def _mixed(text: str) -> bytes:
     return b"\n".join(line.encode("gb18030" if i % 2 else "utf-8") for i, line in enumerate(text.splitlines()))
 
 
-@pytest.mark.parametrize("name", ["pingtan_2022.txt", "pingtan_2020.txt", "000_a01111d04fa25f8f.txt",
-                                  "kiro_04.md"])
-@pytest.mark.parametrize("damage,warning", [(_damaged, "lines with invalid UTF-8 bytes"),
-                                            (_mixed, "lines in GB18030 among UTF-8 lines")])
+@pytest.mark.parametrize("name", ["pingtan_2022.txt", "pingtan_2020.txt", "000_a01111d04fa25f8f.txt", "kiro_04.md"])
+@pytest.mark.parametrize(
+    "damage,warning", [(_damaged, "lines with invalid UTF-8 bytes"), (_mixed, "lines in GB18030 among UTF-8 lines")]
+)
 def test_mostly_utf8_text_keeps_its_cells_and_says_so(name: str, damage, warning: str) -> None:
     source = CORPUS / name
     want = pipeline.extract(source)
@@ -149,6 +155,7 @@ def test_whole_gbk_text_is_still_decoded_whole() -> None:
 
 
 # ---- CSV corruption ----------------------------------------------------------------
+
 
 def test_file_name_with_a_carriage_return_is_one_row(tmp_path: Path) -> None:
     src = tmp_path / "in"
@@ -173,6 +180,7 @@ def test_query_csv_quotes_carriage_returns() -> None:
 
 
 # ---- inputs that vanish ----------------------------------------------------------------
+
 
 def test_every_named_input_ends_in_exactly_one_row(tmp_path: Path) -> None:
     """Missing files, an empty glob, dangling and looping symlinks, a FIFO, a duplicate, a
@@ -207,7 +215,10 @@ def test_every_named_input_ends_in_exactly_one_row(tmp_path: Path) -> None:
         str(tmp_path / "fifo.txt"): "unreadable",
     }
     messages = {Path(r["source_path"]).name: r["message"] for r in rows(out / "errors.csv")}
-    assert messages["report.txt"] == f"same content as {src / 'copy.txt'} (report_id {rows(out / 'reports.csv')[0]['report_id']})"
+    assert (
+        messages["report.txt"]
+        == f"same content as {src / 'copy.txt'} (report_id {rows(out / 'reports.csv')[0]['report_id']})"
+    )
     assert messages["dangling.txt"].startswith("dangling symlink")
     assert messages["loop.txt"].startswith("symlink loop")
     assert messages["fifo.txt"] == "not a regular file (FIFO): not read"
@@ -250,6 +261,7 @@ def test_explicitly_named_symlink_is_followed(tmp_path: Path) -> None:
 
 # ---- query writes nothing -------------------------------------------------------------
 
+
 @pytest.fixture(scope="module")
 def odd_outdir(tmp_path_factory) -> Path:
     """A conversion in a folder whose name a URI would cut: run#1?x=%41."""
@@ -263,15 +275,18 @@ def test_query_reads_a_folder_with_uri_characters(odd_outdir: Path) -> None:
     assert run(odd_outdir, "PRAGMA table_info(errors)").rows  # schema questions are allowed
 
 
-@pytest.mark.parametrize("sql", [
-    "VACUUM INTO '{dir}/copy.db'",
-    "ATTACH DATABASE '{dir}/new.db' AS x",
-    "CREATE TABLE t (x)",
-    "CREATE TEMP TABLE t (x)",
-    "DELETE FROM reports",
-    "PRAGMA journal_mode = DELETE",
-    "SELECT load_extension('{dir}/x.so')",
-])
+@pytest.mark.parametrize(
+    "sql",
+    [
+        "VACUUM INTO '{dir}/copy.db'",
+        "ATTACH DATABASE '{dir}/new.db' AS x",
+        "CREATE TABLE t (x)",
+        "CREATE TEMP TABLE t (x)",
+        "DELETE FROM reports",
+        "PRAGMA journal_mode = DELETE",
+        "SELECT load_extension('{dir}/x.so')",
+    ],
+)
 def test_query_cannot_create_or_change_a_file(odd_outdir: Path, sql: str, tmp_path: Path) -> None:
     before = sorted(odd_outdir.parent.rglob("*"))
     db = odd_outdir / "reports.db"
@@ -285,6 +300,7 @@ def test_query_cannot_create_or_change_a_file(odd_outdir: Path, sql: str, tmp_pa
 
 
 # ---- stale results ------------------------------------------------------------------
+
 
 def test_a_pattern_change_reconverts(tmp_path: Path, monkeypatch) -> None:
     out = tmp_path / "out"
@@ -317,6 +333,7 @@ def test_a_code_change_reconverts(tmp_path: Path, monkeypatch) -> None:
 
 
 # ---- leaks: journal, full disk, LibreOffice --------------------------------------------
+
 
 def test_short_journal_write_leaves_a_whole_line(tmp_path: Path, monkeypatch) -> None:
     real = os.write
@@ -380,6 +397,7 @@ def test_full_disk_leaves_no_temporary_file_and_names_the_output(tmp_path: Path,
 
 def test_import_error_is_not_a_final_failure(tmp_path: Path, monkeypatch) -> None:
     """Under a tight --memory-limit a library fails to import; the next run retries it."""
+
     def broken(*args, **kwargs):
         raise ImportError("libopenblas.so: failed to map segment from shared object")
 

@@ -1,4 +1,5 @@
 """The tolerant label matcher: variants a report prints still name their row."""
+
 import pytest
 
 from report_extract.contract.labels import anchor_regex, normalise, score, tables

@@ -2,6 +2,7 @@
 room, rooms are ranked along the flow, and a module imports only from its own room or a
 lower one.  Built from the source with `ast`, lazy imports inside functions included, so
 an upward call cannot hide in a function body."""
+
 from __future__ import annotations
 
 import ast
@@ -14,10 +15,23 @@ ROOT = "report_extract"
 
 # Lowest first: foundations, the contract, the document model, then the flow.
 RANKS = {
-    "version": 0, "settings": 0, "patterns": 0,
-    "contract": 1, "model": 2, "reading": 3, "sections": 4, "checks": 5, "tables": 6,
-    "metadata": 7, "pipeline": 8, "outputs": 9, "batch": 10, "views": 11,
-    "cli": 12, "__main__": 12, "": 12,  # "" is the package's API (report_extract/__init__.py)
+    "version": 0,
+    "settings": 0,
+    "patterns": 0,
+    "contract": 1,
+    "model": 2,
+    "reading": 3,
+    "sections": 4,
+    "checks": 5,
+    "tables": 6,
+    "metadata": 7,
+    "pipeline": 8,
+    "outputs": 9,
+    "batch": 10,
+    "views": 11,
+    "cli": 12,
+    "__main__": 12,
+    "": 12,  # "" is the package's API (report_extract/__init__.py)
 }
 
 
@@ -70,10 +84,7 @@ def test_every_module_is_in_a_ranked_room() -> None:
 
 def test_no_module_imports_from_a_higher_room() -> None:
     upward = [
-        f"{src} -> {dst}"
-        for src, targets in graph().items()
-        for dst in targets
-        if RANKS[room(dst)] > RANKS[room(src)]
+        f"{src} -> {dst}" for src, targets in graph().items() for dst in targets if RANKS[room(dst)] > RANKS[room(src)]
     ]
     assert upward == []
 

@@ -1,4 +1,5 @@
 """Metadata (agency, year, region, kind, level) of every real report against its label."""
+
 from __future__ import annotations
 
 import subprocess
@@ -6,12 +7,12 @@ import sys
 from pathlib import Path
 
 import pytest
-
 from conftest import truth
+
+from report_extract.metadata.division import resolve
 from report_extract.metadata.meta import extract_meta, load_overrides, squash
 from report_extract.model.document import Document, TextBlock
 from report_extract.reading import read
-from report_extract.metadata.division import resolve
 
 ROOT = Path(__file__).resolve().parents[1]
 CORPUS = ROOT / "corpus"
@@ -55,7 +56,10 @@ def test_meta_matches_label(stem: str) -> None:
     assert meta.template == want["template"]
     region = meta.region
     assert (region.province, region.city, region.county) == (
-        want["region"]["province"], want["region"]["city"], want["region"]["county"])
+        want["region"]["province"],
+        want["region"]["city"],
+        want["region"]["county"],
+    )
     assert (region.adcode, meta.kind, region.level) == (adcode, kind, level)
     assert meta.published == published
     if want["region"]["county"] and want["agency"].startswith(want["region"]["county"]):
@@ -66,15 +70,24 @@ def test_meta_matches_label(stem: str) -> None:
 # The first lines of the PDF reports as their text layer prints them, so the title
 # rules are covered before the PDF reader lands.
 PRINTED_TOPS = {
-    "kiro_01": ["洪泽区人民政府", "2023 年政府信息公开工作年度报告",
-                "本报告由淮安市洪泽区人民政府办公室根据《中华人民共和",
-                "国政府信息公开条例》（国令第 711 号）（以下简称《条例》）",
-                "要求编制此报告。报告中所列数据统计期限自 2023 年 1 月 1 日"],
-    "kiro_02": ["淮安市洪泽区人民政府", "2024 年政府信息公开工作年度报告",
-                "本报告由淮安市洪泽区人民政府办公室根据《中华人民共和"],
-    "govnianbao_01": ["淮安市人民政府", "2024 年政府信息公开工作年度报告",
-                      "本报告由淮安市人民政府办公室根据《中华人民共和国政府",
-                      "制。报告所列统计期限自 2024 年 1 月 1 日至 2024 年 12 月 31 日。"],
+    "kiro_01": [
+        "洪泽区人民政府",
+        "2023 年政府信息公开工作年度报告",
+        "本报告由淮安市洪泽区人民政府办公室根据《中华人民共和",
+        "国政府信息公开条例》（国令第 711 号）（以下简称《条例》）",
+        "要求编制此报告。报告中所列数据统计期限自 2023 年 1 月 1 日",
+    ],
+    "kiro_02": [
+        "淮安市洪泽区人民政府",
+        "2024 年政府信息公开工作年度报告",
+        "本报告由淮安市洪泽区人民政府办公室根据《中华人民共和",
+    ],
+    "govnianbao_01": [
+        "淮安市人民政府",
+        "2024 年政府信息公开工作年度报告",
+        "本报告由淮安市人民政府办公室根据《中华人民共和国政府",
+        "制。报告所列统计期限自 2024 年 1 月 1 日至 2024 年 12 月 31 日。",
+    ],
 }
 
 
@@ -140,10 +153,13 @@ def test_overrides_fill_and_replace(tmp_path: Path) -> None:
         "url,agency,province,county,year\n"
         "https://example.org/a/report.htm,普陀区人民政府,,,\n"
         "data/b.txt,,,牧野区,2022\n"
-        "c.txt,,上海市,普陀区,\n", encoding="utf-8")
+        "c.txt,,上海市,普陀区,\n",
+        encoding="utf-8",
+    )
     overrides = load_overrides(csv_path)
-    by_url = _doc("普陀区人民政府2023年政府信息公开工作年度报告",
-                  header={"原文链接": "https://example.org/a/report.htm"})
+    by_url = _doc(
+        "普陀区人民政府2023年政府信息公开工作年度报告", header={"原文链接": "https://example.org/a/report.htm"}
+    )
     # the agency override alone does not settle 普陀区; a region column would
     assert extract_meta(by_url, overrides=overrides).agency == "普陀区人民政府"
     by_name = extract_meta(_doc("局2023年政府信息公开工作年度报告", path="/x/b.txt"), overrides=overrides)
@@ -156,19 +172,26 @@ def test_overrides_fill_and_replace(tmp_path: Path) -> None:
 def test_to_dict_is_the_contract_shape() -> None:
     d = extract_meta(_doc("牧野区科技和工业信息化局 2023 年政府信息公开 工作年度报告"), "2021").to_dict()
     assert d["agency"] == "牧野区科技和工业信息化局" and d["year"] == 2023 and d["template"] == "2021"
-    assert d["region"] == {"province": "河南省", "city": "新乡市", "county": "牧野区",
-                           "adcode": "410711", "level": "county"}
+    assert d["region"] == {
+        "province": "河南省",
+        "city": "新乡市",
+        "county": "牧野区",
+        "adcode": "410711",
+        "level": "county",
+    }
 
 
 def test_no_jieba_and_no_pandas_for_metadata() -> None:
     """The division list is read directly: neither jieba's dictionary (~1 s) nor cpca's
     pandas-based transform is loaded for a document."""
-    code = ("import sys; from report_extract.metadata.meta import extract_meta; "
-            "from report_extract.model.document import Document, TextBlock; "
-            "m = extract_meta(Document('x', 'txt', [TextBlock('paragraph', "
-            "'沭阳县发展和改革局2023年政府信息公开年度报告')])); "
-            "assert m.region.adcode == '321322'; "
-            "print(sorted(k for k in ('jieba', 'pandas', 'cpca') if k in sys.modules))")
+    code = (
+        "import sys; from report_extract.metadata.meta import extract_meta; "
+        "from report_extract.model.document import Document, TextBlock; "
+        "m = extract_meta(Document('x', 'txt', [TextBlock('paragraph', "
+        "'沭阳县发展和改革局2023年政府信息公开年度报告')])); "
+        "assert m.region.adcode == '321322'; "
+        "print(sorted(k for k in ('jieba', 'pandas', 'cpca') if k in sys.modules))"
+    )
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
     assert out.stdout.strip() == "[]"
 

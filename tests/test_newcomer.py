@@ -1,4 +1,5 @@
 """Issue 17: the contract and codebook in the box, severities, and types that read back the same."""
+
 from __future__ import annotations
 
 import json
@@ -6,8 +7,8 @@ import sqlite3
 
 import pandas as pd
 from click.testing import CliRunner
-
 from conftest import CORPUS, rows
+
 from report_extract.cli import main
 from report_extract.contract.codebook import codebook, spec_dir
 from report_extract.outputs.frames import read_table
@@ -33,8 +34,9 @@ def test_codebook_has_every_contract_key_with_chinese_labels(tmp_path):
     cols = meta["databases"]["reports"]["tables"]["checks"]["columns"]
     assert "hard" in cols["severity"]
     db = sqlite3.connect(out / "reports.db")
-    assert db.execute("SELECT row_label FROM codebook WHERE key = 'requests.new_received.total'").fetchone() == \
-        ("一、本年新收政府信息公开申请数量",)
+    assert db.execute("SELECT row_label FROM codebook WHERE key = 'requests.new_received.total'").fetchone() == (
+        "一、本年新收政府信息公开申请数量",
+    )
 
 
 def test_kiro_02_prose_check_is_soft_and_not_counted_as_failed(tmp_path):

@@ -5,6 +5,7 @@ rasterised, turned 0.5-1°, noisy, no text layer), so their labels are the origi
 The default run OCRs one document at 150 dpi (about half a minute on two cores); the
 full matrix, every labelled PDF at 150 and 200 dpi, runs with REPORT_EXTRACT_OCR_FULL=1.
 """
+
 from __future__ import annotations
 
 import os
@@ -16,23 +17,22 @@ import pytest
 pytest.importorskip("rapidocr")
 pytest.importorskip("cv2")
 
-from report_extract.reading.ocr import engine as ocr
+from conftest import CORPUS, truth  # noqa: E402
+
 from report_extract import reading as readers  # noqa: E402
 from report_extract.checks.report import cells_read, table_checks  # noqa: E402
 from report_extract.model.document import TableBlock  # noqa: E402
 from report_extract.pipeline.settle import settle  # noqa: E402
+from report_extract.pipeline.stages import extract, from_document  # noqa: E402
+from report_extract.reading.ocr import engine as ocr
 from report_extract.reading.ocr.grid import ScannedPage  # noqa: E402
 from report_extract.reading.ocr.pages import Scans  # noqa: E402
 from report_extract.reading.ocr.sample import scanned_pdf  # noqa: E402
-from report_extract.pipeline.stages import extract, from_document  # noqa: E402
 from report_extract.reading.pdf.layout import PageContent  # noqa: E402
 from report_extract.tables.extract import extract_tables  # noqa: E402
 
-from conftest import CORPUS, truth  # noqa: E402
-
 FULL = os.environ.get("REPORT_EXTRACT_OCR_FULL") == "1"
-MATRIX = ([(n, d) for n in ("kiro_01", "kiro_02", "govnianbao_01") for d in (150, 200)]
-          if FULL else [("kiro_02", 150)])
+MATRIX = [(n, d) for n in ("kiro_01", "kiro_02", "govnianbao_01") for d in (150, 200)] if FULL else [("kiro_02", 150)]
 MIN_EXACT = 0.98
 
 
@@ -53,8 +53,9 @@ def results(scans):
 
 
 def _labelled(name: str):
-    return [(t, r, c, v) for t, rows in truth(name)["tables"].items()
-            for r, cols in rows.items() for c, v in cols.items()]
+    return [
+        (t, r, c, v) for t, rows in truth(name)["tables"].items() for r, cols in rows.items() for c, v in cols.items()
+    ]
 
 
 @pytest.mark.parametrize("name,dpi", MATRIX)
@@ -68,8 +69,7 @@ def test_labelled_cells_read_exactly(results, name, dpi):
     result = results[(name, dpi)]
     got = {(c.table, c.row, c.col): c.value for c in result.cells}
     labelled = _labelled(name)
-    wrong = [(t, r, c, v, got.get((t, r, c), "absent")) for t, r, c, v in labelled
-             if got.get((t, r, c), "absent") != v]
+    wrong = [(t, r, c, v, got.get((t, r, c), "absent")) for t, r, c, v in labelled if got.get((t, r, c), "absent") != v]
     assert 1 - len(wrong) / len(labelled) >= MIN_EXACT, wrong
     # A misread cell is never silent: it carries a warning.
     unwarned = [w for w in wrong if not any(f"{w[0]}.{w[1]}.{w[2]}" in x for x in result.warnings)]
@@ -97,19 +97,21 @@ def test_metadata_and_sections_from_scan(results, name, dpi):
 
 def test_models_load_from_the_wheel_without_network(monkeypatch):
     """Nothing is fetched at run time: with sockets refused, the engine still reads."""
+
     def refuse(*args, **kwargs):
         raise OSError("network disabled by the test")
 
     monkeypatch.setattr(socket.socket, "connect", refuse)
     monkeypatch.setattr(socket, "create_connection", refuse)
-    import pypdfium2 as pdfium
     import numpy as np
+    import pypdfium2 as pdfium
 
     pdf = pdfium.PdfDocument(scanned_pdf((CORPUS / "kiro_01.pdf").read_bytes(), 150))
     page = pdf[2]
     # The top of the table page: table 2's 行政处罚 row (4119).
-    image = np.asarray(page.render(scale=200 / 72, grayscale=True,
-                                   crop=(0, page.get_height() - 200, 0, 40)).to_pil().convert("L"))
+    image = np.asarray(
+        page.render(scale=200 / 72, grayscale=True, crop=(0, page.get_height() - 200, 0, 40)).to_pil().convert("L")
+    )
     text = "".join(c.text for c in ocr.recognise(image))
     assert "4119" in text and "行政处罚" in text
     assert Path(ocr.model_dir()).parent.name == "rapidocr"
@@ -117,18 +119,29 @@ def test_models_load_from_the_wheel_without_network(monkeypatch):
 
 # --- the report's arithmetic settles an uncertain digit (no OCR run needed) -------------
 
+
 def _doc_with_misread(key: tuple[str, str, str], wrong: str, confidence: float):
     """kiro_02 read from its text layer, one cell replaced by an OCR misreading whose
     character scores the recogniser would have given, marked as the OCR reader marks it."""
     doc = readers.read(CORPUS / "kiro_02.pdf", engine="fast")
     value = next(v for v in extract_tables(doc).cells if (v.table, v.row, v.col) == key)
-    cell = next(c for b in doc.blocks if isinstance(b, TableBlock) for row in b.rows for c in row
-                if c.origin.page == value.page and c.origin.bbox == value.bbox and not c.merged)
+    cell = next(
+        c
+        for b in doc.blocks
+        if isinstance(b, TableBlock)
+        for row in b.rows
+        for c in row
+        if c.origin.page == value.page and c.origin.bbox == value.bbox and not c.merged
+    )
     cell.text = wrong
     x0, top, x1, bottom = value.bbox
     step = (x1 - x0) / (2 * max(1, len(wrong)))
-    chars = [ocr.OcrChar(ch, x0 + (2 * i) * step, top, x0 + (2 * i + 1) * step, bottom,
-                         confidence if i == len(wrong) - 1 else 0.999) for i, ch in enumerate(wrong)]
+    chars = [
+        ocr.OcrChar(
+            ch, x0 + (2 * i) * step, top, x0 + (2 * i + 1) * step, bottom, confidence if i == len(wrong) - 1 else 0.999
+        )
+        for i, ch in enumerate(wrong)
+    ]
     page = PageContent(value.page, 595, 842, [])
     scans = Scans(pages={value.page: [((0, 0, 595, 842), ScannedPage(page, chars))]})
     return doc, scans, value
@@ -178,8 +191,9 @@ def test_unreadable_cell_is_null_with_warning():
     settle(doc)
     cell = {(c.table, c.row, c.col): c for c in extract_tables(doc).cells}[key]
     assert cell.value is None and cell.confidence == 0.0
-    assert any("requests.granted.natural_person: the cell holds print the OCR could not read" in w
-               for w in doc.warnings)
+    assert any(
+        "requests.granted.natural_person: the cell holds print the OCR could not read" in w for w in doc.warnings
+    )
 
 
 def test_cli_ocr_never_reports_the_scan(scans, tmp_path):
@@ -199,8 +213,9 @@ def test_table_pasted_as_image_into_a_text_pdf(tmp_path):
     doc = readers.read(CORPUS / "kiro_01.pdf", engine="fast")
     table = next(b for b in doc.blocks if isinstance(b, TableBlock) and "本年新收" in "".join(b.texts()[3]))
     path = tmp_path / "pasted.pdf"
-    path.write_bytes(pasted_region_pdf((CORPUS / "kiro_01.pdf").read_bytes(), table.origin.page - 1,
-                                       table.origin.bbox, 150))
+    path.write_bytes(
+        pasted_region_pdf((CORPUS / "kiro_01.pdf").read_bytes(), table.origin.page - 1, table.origin.bbox, 150)
+    )
     assert extract(path, ocr="never").status == "partial"
     result = extract(path)
     got = {(c.table, c.row, c.col): c.value for c in result.cells}
@@ -211,6 +226,7 @@ def test_table_pasted_as_image_into_a_text_pdf(tmp_path):
 
 
 # --- pictures in HTML pages and DOCX files ------------------------------------------------
+
 
 def _page_picture(index: int, dpi: int = 96):
     import pypdfium2 as pdfium
@@ -228,7 +244,8 @@ def test_html_page_of_table_screenshots(tmp_path):
         "<html><head><title>洪泽区人民政府2023年政府信息公开工作年度报告</title></head><body>"
         f"<div class='article'><h1>洪泽区人民政府2023年政府信息公开工作年度报告</h1>{pictures}"
         '<p><img src="https://example.invalid/remote.png"><img src="../outside.png"></p></div></body></html>',
-        encoding="utf-8")
+        encoding="utf-8",
+    )
     assert extract(tmp_path / "report.html", ocr="never").status == "no_tables"
     result = extract(tmp_path / "report.html")
     got = {(c.table, c.row, c.col): c for c in result.cells}

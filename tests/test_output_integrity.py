@@ -1,6 +1,7 @@
 """The files a conversion writes hold together (issue 8): every cell row belongs to a
 report row, report ids are stable across runs, and the CSVs read back exactly — with
 Python's csv module and with pandas — when text holds commas, quotes and newlines."""
+
 from __future__ import annotations
 
 import shutil
@@ -8,12 +9,12 @@ from pathlib import Path
 
 import pandas as pd
 import pytest
-
 from conftest import CORPUS, rows
-from report_extract.pipeline import stages as pipeline
-from report_extract.batch.convert import Options, convert_paths
 
-TRICKY = '一、总体情况，"重点"，含,逗号与\'引号\''
+from report_extract.batch.convert import Options, convert_paths
+from report_extract.pipeline import stages as pipeline
+
+TRICKY = "一、总体情况，\"重点\"，含,逗号与'引号'"
 TRICKY_TEXT = '第一段，"公开, 透明"。\n第二段：他说""好""，\r\n第三段；结束,'
 TITLE = '示例区2023年政府信息公开工作年度报告,"附件"版'
 
@@ -23,7 +24,7 @@ def tricky_report(folder: Path) -> Path:
     text = (CORPUS / "pingtan_2022.txt").read_text(encoding="utf-8")
     text = text.replace("标题: 平潭综合实验区2022年度政府信息公开工作年度报告", f"标题: {TITLE}", 1)
     text = text.replace(" 一、总体情况 ", f"\n{TRICKY}\n{TRICKY_TEXT}\n", 1)
-    path = folder / "tricky, \"quoted\" name.txt"
+    path = folder / 'tricky, "quoted" name.txt'
     path.write_text(text, encoding="utf-8")
     return path
 
@@ -42,7 +43,6 @@ def batch(tmp_path_factory) -> tuple[list[Path], Path]:
     return paths, out
 
 
-
 def test_every_cell_section_and_check_belongs_to_a_report(batch) -> None:
     _, out = batch
     ids = {r["report_id"] for r in rows(out / "reports.csv")}
@@ -56,8 +56,9 @@ def test_csv_module_reads_back_the_exact_text(batch) -> None:
     paths, out = batch
     result = pipeline.extract(paths[0])
     want = {(s.number, s.title, s.text) for s in result.sections}
-    got = {(r["number"], r["title"], r["text"]) for r in rows(out / "sections.csv")
-           if r["report_id"] == result.report_id}
+    got = {
+        (r["number"], r["title"], r["text"]) for r in rows(out / "sections.csv") if r["report_id"] == result.report_id
+    }
     assert got == want
     assert any("\n" in text and '"' in text and "," in text for _, _, text in got)
     assert any('"' in title and "," in title for _, title, _ in got)
@@ -65,8 +66,7 @@ def test_csv_module_reads_back_the_exact_text(batch) -> None:
     assert report["source_path"] == str(paths[0]) and report["title"] == (result.meta.get("title") or "")
 
 
-@pytest.mark.parametrize("name", ["reports.csv", "cells.csv", "checks.csv", "sections.csv", "errors.csv",
-                                  "facts.csv"])
+@pytest.mark.parametrize("name", ["reports.csv", "cells.csv", "checks.csv", "sections.csv", "errors.csv", "facts.csv"])
 def test_pandas_reads_what_the_csv_module_reads(batch, name: str) -> None:
     _, out = batch
     expected = rows(out / name)

@@ -1,5 +1,6 @@
 """Writing the outputs from the journal over several processes (outputs/folder.py): the same
 files as one process, and all of them or none when any output fails."""
+
 from __future__ import annotations
 
 import json
@@ -7,10 +8,10 @@ import sqlite3
 from pathlib import Path
 
 import pytest
-
 from conftest import CORPUS
-from report_extract.outputs.journal import Journal, record_line
+
 from report_extract.outputs.folder import OutputError, write_outputs
+from report_extract.outputs.journal import Journal, record_line
 from report_extract.pipeline.stages import extract
 
 FILES = ["reports.csv", "cells.csv", "checks.csv", "sections.csv", "errors.csv", "facts.csv", "reports.jsonl",
@@ -45,8 +46,11 @@ def test_side_by_side_writes_the_same_files_as_one_process(reports, tmp_path, pr
         assert (one / name).read_bytes() == (many / name).read_bytes(), name
     dump = [list(sqlite3.connect(out / "reports.db").iterdump()) for out in (one, many)]
     assert dump[0] == dump[1]
-    values = sqlite3.connect(many / "reports.db").execute(
-        "SELECT value FROM cells WHERE [table]='requests' AND row='new_received' AND col='total'").fetchall()
+    values = (
+        sqlite3.connect(many / "reports.db")
+        .execute("SELECT value FROM cells WHERE [table]='requests' AND row='new_received' AND col='total'")
+        .fetchall()
+    )
     assert values == [(70,), (34,)]  # pingtan_2021 and kiro_03 as printed (labels)
 
 
@@ -96,7 +100,8 @@ def test_line_builder_and_journal_agree(tmp_path):
     out.mkdir()
     write_outputs(out, ["csv"], journal.path, journal.locate([("s", "fp")]))
     assert json.loads((out / "reports.jsonl").read_text(encoding="utf-8")) == json.loads(
-        json.dumps(res.to_dict(), ensure_ascii=False))
+        json.dumps(res.to_dict(), ensure_ascii=False)
+    )
 
 
 def test_convert_names_an_unwritable_output_and_resumes_once_fixed(tmp_path):

@@ -1,4 +1,5 @@
 """Issue 19: the agency-year panel of the real corpus, cross-year checks, diff."""
+
 from __future__ import annotations
 
 import csv
@@ -13,10 +14,10 @@ from click.testing import CliRunner
 from conftest import CORPUS, rows, truth
 from pdf_build import with_glyphs_replaced
 
-from report_extract.metadata.agency import agency_id
-from report_extract.cli import main
 from report_extract.batch.convert import Options, convert_paths
 from report_extract.batch.inputs import expand
+from report_extract.cli import main
+from report_extract.metadata.agency import agency_id
 from report_extract.outputs.panel import write_panel
 
 PINGTAN = "350128-平潭综合实验区管理委员会"
@@ -82,7 +83,9 @@ def test_two_bodies_of_one_place_in_one_year_stay_apart(tmp_path):
     (tmp_path / "in").mkdir()
     (tmp_path / "in" / "zone.txt").write_text(text.replace("2021年度", "2011年度"), encoding="utf-8")
     (tmp_path / "in" / "county.txt").write_text(
-        text.replace("平潭综合实验区2021年度", "平潭县人民政府2011年度").replace("2021年度", "2011年度"), encoding="utf-8")
+        text.replace("平潭综合实验区2021年度", "平潭县人民政府2011年度").replace("2021年度", "2011年度"),
+        encoding="utf-8",
+    )
     convert_paths(expand([str(tmp_path / "in")], ()).paths, tmp_path / "out", Options(jobs=1, sqlite=False))
     got = sorted((r["agency_id"], r["year"]) for r in _panel(tmp_path / "out"))
     assert got == [("350128-平潭县人民政府", "2011"), (PINGTAN, "2011")]
@@ -128,7 +131,8 @@ def test_changed_carried_over_of_kiro_02_fails_naming_both_reports(tmp_path):
     (tmp_path / "in").mkdir()
     shutil.copy(CORPUS / "kiro_01.pdf", tmp_path / "in")
     (tmp_path / "in" / "kiro_02_changed.pdf").write_bytes(
-        with_glyphs_replaced(CORPUS / "kiro_02.pdf", 2, CARRIED_OVER_BOXES, "3"))
+        with_glyphs_replaced(CORPUS / "kiro_02.pdf", 2, CARRIED_OVER_BOXES, "3")
+    )
     convert_paths(expand([str(tmp_path / "in")], ()).paths, tmp_path / "out", Options(jobs=1, sqlite=False))
     ids = {Path(r["source_path"]).name: r["report_id"] for r in rows(tmp_path / "out" / "reports.csv")}
     failed = [r for r in _checks(tmp_path / "out", "panel.carried_over") if r["ok"] == "false"]
@@ -210,8 +214,12 @@ def test_parquet_reads_with_duckdb_or_pyarrow(out):
         table = pq.read_table(out / "panel.parquet").to_pylist()
         got = [r["year"] for r in table if r["agency_id"] == PINGTAN]
     else:
-        got = [y for (y,) in duckdb.sql(
-            f"SELECT year FROM '{out / 'panel.parquet'}' WHERE agency_id = '{PINGTAN}' ORDER BY year").fetchall()]
+        got = [
+            y
+            for (y,) in duckdb.sql(
+                f"SELECT year FROM '{out / 'panel.parquet'}' WHERE agency_id = '{PINGTAN}' ORDER BY year"
+            ).fetchall()
+        ]
     assert got == [2018, 2019, 2020, 2021, 2022, 2024, 2025]
 
 

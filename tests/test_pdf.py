@@ -3,6 +3,7 @@
 Values are asserted against tests/labels/*.truth.json (the printed numbers, checked by
 eye against renders).  Bad-input fixtures are built here, in memory.
 """
+
 from __future__ import annotations
 
 import csv
@@ -16,17 +17,17 @@ from pathlib import Path
 import pypdfium2 as pdfium
 import pypdfium2.raw as pdfium_c
 import pytest
-
 from conftest import SPEC_CELLS, truth
 from pdf_build import fast_engine_loses_digits, save, turned
 from reader_grids import tables
+
 from report_extract import extract
 from report_extract.checks.report import table_checks
-from report_extract.tables.extract import extract_tables
 from report_extract.model.document import Document, TableBlock, TextBlock
+from report_extract.reading import read as read_any
 from report_extract.reading.errors import ReaderError
 from report_extract.reading.pdf import reader as pdf_reader
-from report_extract.reading import read as read_any
+from report_extract.tables.extract import extract_tables
 
 ROOT = Path(__file__).resolve().parent.parent
 CORPUS = ROOT / "corpus"
@@ -34,17 +35,44 @@ PDFS = ["kiro_01", "kiro_02", "govnianbao_01"]
 ENGINES = ["fast", "pdfplumber"]
 REVIEW_ROWS = ["admin_review", "litigation_direct", "litigation_after_review"]
 REVIEW_COLS = ["upheld", "corrected", "other", "pending", "total"]
-REQUEST_COLS = ["natural_person", "commercial_enterprise", "research_institution",
-                "public_welfare_org", "legal_service_org", "other_org", "total"]
+REQUEST_COLS = [
+    "natural_person",
+    "commercial_enterprise",
+    "research_institution",
+    "public_welfare_org",
+    "legal_service_org",
+    "other_org",
+    "total",
+]
 # Table-3 row keys in printed order (the order of the contract's cells.csv).
-REQUEST_ROWS = ["new_received", "carried_over", "granted", "partially_granted",
-                "denied_state_secret", "denied_law_prohibited", "denied_security_stability",
-                "denied_third_party", "denied_internal_affairs", "denied_process_info",
-                "denied_enforcement_file", "denied_admin_query", "unable_not_held",
-                "unable_needs_creation", "unable_unclear", "not_processed_petition",
-                "not_processed_duplicate", "not_processed_publication", "not_processed_excessive",
-                "not_processed_confirm_reissue", "other_total", "other_no_correction",
-                "other_fee_unpaid", "other_misc", "result_total", "carried_forward"]
+REQUEST_ROWS = [
+    "new_received",
+    "carried_over",
+    "granted",
+    "partially_granted",
+    "denied_state_secret",
+    "denied_law_prohibited",
+    "denied_security_stability",
+    "denied_third_party",
+    "denied_internal_affairs",
+    "denied_process_info",
+    "denied_enforcement_file",
+    "denied_admin_query",
+    "unable_not_held",
+    "unable_needs_creation",
+    "unable_unclear",
+    "not_processed_petition",
+    "not_processed_duplicate",
+    "not_processed_publication",
+    "not_processed_excessive",
+    "not_processed_confirm_reissue",
+    "other_total",
+    "other_no_correction",
+    "other_fee_unpaid",
+    "other_misc",
+    "result_total",
+    "carried_forward",
+]
 NUMBER = re.compile(r"^-?\d+(\.\d+)?$")
 
 _cache: dict[tuple[str, str], Document] = {}
@@ -169,8 +197,9 @@ def test_paragraph_continues_over_page_break():
 def test_engines_agree(name):
     fast, ref = read_pdf(name, "fast"), read_pdf(name, "pdfplumber")
     assert [t.texts() for t in tables(fast)] == [t.texts() for t in tables(ref)]
-    assert [(b.kind, b.text) for b in fast.blocks if isinstance(b, TextBlock)] == \
-        [(b.kind, b.text) for b in ref.blocks if isinstance(b, TextBlock)]
+    assert [(b.kind, b.text) for b in fast.blocks if isinstance(b, TextBlock)] == [
+        (b.kind, b.text) for b in ref.blocks if isinstance(b, TextBlock)
+    ]
 
 
 def test_registry_reads_pdf_with_auto_engine():
@@ -187,13 +216,16 @@ def test_unknown_engine_rejected():
 
 # --- table geometry --------------------------------------------------------------------
 
+
 def test_ruled_grid_with_a_merged_title_row():
     from report_extract.reading.pdf.grid import ruled_tables
 
     horizontal = [(0, 0, 300), (20, 0, 300), (40, 0, 300), (60, 0, 300)]
     vertical = [(0, 0, 60), (300, 0, 60), (100, 20, 60), (200, 20, 60)]  # no inner rules in row 1
     (cells,) = ruled_tables(horizontal, vertical)
-    assert sorted(cells) == sorted([(0, 0, 300, 20)] + [(x, y, x + 100, y + 20) for x in (0, 100, 200) for y in (20, 40)])
+    assert sorted(cells) == sorted(
+        [(0, 0, 300, 20)] + [(x, y, x + 100, y + 20) for x in (0, 100, 200) for y in (20, 40)]
+    )
 
 
 def test_ruled_table_left_open_by_a_page_break_is_closed():
@@ -207,20 +239,46 @@ def test_ruled_table_left_open_by_a_page_break_is_closed():
 def test_fragments_on_one_grid_and_repeated_header_dropped():
     from report_extract.reading.pdf.grid import RawTable, to_grid
 
-    first = RawTable(1, [(0, 0, 100, 20), (100, 0, 300, 20), (0, 20, 100, 40), (100, 20, 200, 40), (200, 20, 300, 40),
-                         (0, 40, 100, 60), (100, 40, 200, 60), (200, 40, 300, 60)],
-                     ["项目", "数量", "", "甲", "乙", "一、新收", "1", "2"])
-    second = RawTable(2, [(0, 0, 100, 20), (100, 0, 300, 20), (0, 20, 100, 40), (100, 20, 200, 40), (200, 20, 300, 40),
-                          (0, 40, 100, 60), (100, 40, 300, 60)],
-                      ["项目", "数量", "", "甲", "乙", "二、结转", "3"])
+    first = RawTable(
+        1,
+        [
+            (0, 0, 100, 20),
+            (100, 0, 300, 20),
+            (0, 20, 100, 40),
+            (100, 20, 200, 40),
+            (200, 20, 300, 40),
+            (0, 40, 100, 60),
+            (100, 40, 200, 60),
+            (200, 40, 300, 60),
+        ],
+        ["项目", "数量", "", "甲", "乙", "一、新收", "1", "2"],
+    )
+    second = RawTable(
+        2,
+        [
+            (0, 0, 100, 20),
+            (100, 0, 300, 20),
+            (0, 20, 100, 40),
+            (100, 20, 200, 40),
+            (200, 20, 300, 40),
+            (0, 40, 100, 60),
+            (100, 40, 300, 60),
+        ],
+        ["项目", "数量", "", "甲", "乙", "二、结转", "3"],
+    )
     rows = to_grid([first, second])
     assert [[c.text for c in r] for r in rows] == [
-        ["项目", "数量", "数量"], ["", "甲", "乙"], ["一、新收", "1", "2"], ["二、结转", "3", "3"]]
+        ["项目", "数量", "数量"],
+        ["", "甲", "乙"],
+        ["一、新收", "1", "2"],
+        ["二、结转", "3", "3"],
+    ]
     assert [c.merged for c in rows[3]] == [False, False, True]
     assert rows[3][0].origin.page == 2 and rows[3][2].origin.bbox == (100, 40, 300, 60)
 
 
 # --- end to end through the table code -------------------------------------------------
+
 
 @pytest.mark.parametrize("engine", ENGINES)
 @pytest.mark.parametrize("name", PDFS)
@@ -279,7 +337,10 @@ def with_running_header(name: str) -> bytes:
     for i in range(len(doc)):
         page = doc[i]
         width, height = page.get_size()
-        for text, x, y in [("Annual Report 2024", 72, height - 30), (f"Page {i + 1} of {len(doc)}", width / 2 - 30, 20)]:
+        for text, x, y in [
+            ("Annual Report 2024", 72, height - 30),
+            (f"Page {i + 1} of {len(doc)}", width / 2 - 30, 20),
+        ]:
             _insert_text(doc, page, text, x, y)
         page.gen_content()
     return save(doc)
@@ -308,16 +369,21 @@ def wrong_cells(cells, name: str) -> list[tuple]:
     """Labelled cells of `name` that `cells` lack or read differently: (table, row, col,
     label, got)."""
     got = {(c.table, c.row, c.col): c.value for c in cells}
-    return [(t, r, c, v, got.get((t, r, c), "absent"))
-            for t, rows in truth(name)["tables"].items() for r, cols in rows.items()
-            for c, v in cols.items() if got.get((t, r, c), "absent") != v]
+    return [
+        (t, r, c, v, got.get((t, r, c), "absent"))
+        for t, rows in truth(name)["tables"].items()
+        for r, cols in rows.items()
+        for c, v in cols.items()
+        if got.get((t, r, c), "absent") != v
+    ]
 
 
 def assert_reads_like(doc, plain) -> None:
     """The same tables and paragraphs as the plain copy of the PDF."""
     assert [t.texts() for t in tables(doc)] == [t.texts() for t in tables(plain)]
-    assert [b.text for b in doc.blocks if isinstance(b, TextBlock)] == \
-        [b.text for b in plain.blocks if isinstance(b, TextBlock)]
+    assert [b.text for b in doc.blocks if isinstance(b, TextBlock)] == [
+        b.text for b in plain.blocks if isinstance(b, TextBlock)
+    ]
 
 
 @pytest.mark.parametrize("engine", ENGINES)
@@ -337,11 +403,14 @@ def test_rotated_pages_read_as_displayed(engine):
 def test_kiro_01_review_totals_fail_their_check(engine):
     results = table_checks(extract_tables(read_pdf("kiro_01", engine)).cells)
     failed = {(r.check, r.scope) for r in results if r.ok is False}
-    assert failed == {("review_litigation.total", "admin_review"),
-                      ("review_litigation.total", "litigation_after_review")}
+    assert failed == {
+        ("review_litigation.total", "admin_review"),
+        ("review_litigation.total", "litigation_after_review"),
+    }
 
 
 # --- bad input ---------------------------------------------------------------------------
+
 
 def _rc4(key: bytes, data: bytes) -> bytes:
     s, j = list(range(256)), 0
@@ -366,10 +435,12 @@ def encrypted_pdf(user_password: bytes = b"secret") -> bytes:
     perms = (-4).to_bytes(4, "little", signed=True)
     key = hashlib.md5(padded + owner + perms + ident).digest()[:5]
     user = _rc4(key, pad)
-    objects = [b"<< /Type /Catalog /Pages 2 0 R >>", b"<< /Type /Pages /Kids [3 0 R] /Count 1 >>",
-               b"<< /Type /Page /Parent 2 0 R /MediaBox [0 0 595 842] >>",
-               b"<< /Filter /Standard /V 1 /R 2 /P -4 /O <" + owner.hex().encode()
-               + b"> /U <" + user.hex().encode() + b"> >>"]
+    objects = [
+        b"<< /Type /Catalog /Pages 2 0 R >>",
+        b"<< /Type /Pages /Kids [3 0 R] /Count 1 >>",
+        b"<< /Type /Page /Parent 2 0 R /MediaBox [0 0 595 842] >>",
+        b"<< /Filter /Standard /V 1 /R 2 /P -4 /O <" + owner.hex().encode() + b"> /U <" + user.hex().encode() + b"> >>",
+    ]
     return write_pdf(objects, b"/Encrypt 4 0 R /ID [<%s> <%s>]" % (ident.hex().encode(), ident.hex().encode()))
 
 
@@ -411,8 +482,10 @@ BAD = {
     "encrypted": (encrypted_pdf, r"^encrypted PDF: a password is needed"),
     "corrupt": (lambda: b"%PDF-1.7\n" + b"\x00\xffnot a pdf " * 50, r"^corrupt PDF: "),
     "truncated": (lambda: (CORPUS / "kiro_01.pdf").read_bytes()[:900], r"^(corrupt|empty) PDF"),
-    "no pages": (lambda: write_pdf([b"<< /Type /Catalog /Pages 2 0 R >>", b"<< /Type /Pages /Kids [] /Count 0 >>"]),
-                 r"^empty PDF: it has no pages$"),
+    "no pages": (
+        lambda: write_pdf([b"<< /Type /Catalog /Pages 2 0 R >>", b"<< /Type /Pages /Kids [] /Count 0 >>"]),
+        r"^empty PDF: it has no pages$",
+    ),
     "blank pages": (lambda: blank_pdf(2), r"^empty PDF: no text and no images"),
     "image only": (image_only_pdf, r"^no text layer: OCR needed \(1 pages, 1 images"),
 }
@@ -443,6 +516,7 @@ def test_encrypted_fixture_is_really_encrypted():
 
 # --- DOCX → PDF (LibreOffice) ------------------------------------------------------------
 
+
 @pytest.fixture(scope="module")
 def seed_pdf(tmp_path_factory) -> Path:
     """The seed report as a DOCX (the template's merged layout, built by the DOCX tests'
@@ -452,12 +526,25 @@ def seed_pdf(tmp_path_factory) -> Path:
         pytest.skip("LibreOffice (soffice) is not installed: cannot convert DOCX to PDF")
     from docx_build import build
     from test_docx import _seed_spec as seed_spec  # the DOCX tests' builder of the seed report
+
     out = tmp_path_factory.mktemp("seed")
     docx = out / "000_a01111d04fa25f8f.docx"
     docx.write_bytes(build(seed_spec()))
-    subprocess.run([soffice, f"-env:UserInstallation=file://{out}/profile", "--headless",
-                    "--convert-to", "pdf", "--outdir", str(out), str(docx)],
-                   check=True, capture_output=True, timeout=300)
+    subprocess.run(
+        [
+            soffice,
+            f"-env:UserInstallation=file://{out}/profile",
+            "--headless",
+            "--convert-to",
+            "pdf",
+            "--outdir",
+            str(out),
+            str(docx),
+        ],
+        check=True,
+        capture_output=True,
+        timeout=300,
+    )
     return out / "000_a01111d04fa25f8f.pdf"
 
 

@@ -1,5 +1,6 @@
 """Property-based tests (hypothesis) of the value parser, the label matcher and the digit
 splitter: what must hold for every input, not just the printed examples (issue 8)."""
+
 from __future__ import annotations
 
 from hypothesis import HealthCheck, assume, given, settings
@@ -14,12 +15,17 @@ settings.load_profile("report_extract")
 FULLWIDTH = str.maketrans("0123456789+-", "０１２３４５６７８９＋－")
 KINDS = ("count", "signed_count", "wan_yuan", "money_as_printed")
 # Text that looks like the inside of a table cell: digits, signs, separators, units, CJK.
-cell_text = st.text(alphabet=st.sampled_from(list("0123456789０１２３４５６７８９,.，。+-－—/ 　万元件（）()无空其中修订") + ["\n", "\t"]),
-                    max_size=20)
+cell_text = st.text(
+    alphabet=st.sampled_from(
+        list("0123456789０１２３４５６７８９,.，。+-－—/ 　万元件（）()无空其中修订") + ["\n", "\t"]
+    ),
+    max_size=20,
+)
 spaces = st.sampled_from([" ", "\u3000", "\u00a0", "  "])
 
 
 # ---- values.parse / looks_like_value ------------------------------------------------
+
 
 @given(st.one_of(st.text(max_size=30), cell_text), st.sampled_from(KINDS))
 def test_parse_never_raises_and_ok_matches_value(text: str, kind: str) -> None:
@@ -35,7 +41,7 @@ def test_count_round_trip(n: int, before: str, after: str) -> None:
         assert values.parse(before + printed + after).value == n, printed
 
 
-@given(st.integers(min_value=-10**9, max_value=10**9))
+@given(st.integers(min_value=-(10**9), max_value=10**9))
 def test_signed_count_keeps_its_sign(n: int) -> None:
     for printed in (str(n), f"{n:+d}", f"{n:+d}".translate(FULLWIDTH)):
         assert values.parse(printed, "signed_count").value == n, printed
@@ -118,17 +124,21 @@ def test_one_lost_character_still_matches_a_long_label(row, data) -> None:
     norm = labels.normalise(row.label)
     assume(len(norm) >= 10)
     i = data.draw(st.integers(0, len(norm) - 1))
-    assert labels.score(norm[:i] + norm[i + 1:], row) >= 0.8
+    assert labels.score(norm[:i] + norm[i + 1 :], row) >= 0.8
 
 
 # ---- split.splits -----------------------------------------------------------------------
+
 
 def _body(part: str) -> str:
     return part.removesuffix("万元").removesuffix("元")
 
 
-@given(st.lists(st.text(alphabet="0123456789.+-元万", min_size=1, max_size=8), min_size=1, max_size=4),
-       st.lists(st.sampled_from(KINDS), min_size=1, max_size=7), st.sampled_from([0, 2, 3, 5, 7]))
+@given(
+    st.lists(st.text(alphabet="0123456789.+-元万", min_size=1, max_size=8), min_size=1, max_size=4),
+    st.lists(st.sampled_from(KINDS), min_size=1, max_size=7),
+    st.sampled_from([0, 2, 3, 5, 7]),
+)
 @settings(max_examples=300)
 def test_splits_never_raise_and_keep_the_digits(chunks: list[str], kinds: list[str], group: int) -> None:
     out = splits(chunks, kinds, group)

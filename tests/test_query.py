@@ -1,5 +1,6 @@
 """reports.db and `report-extract query`: the database opens in sqlite-utils and Datasette,
 Chinese full-text search finds words, and every question in docs/queries.md is answered."""
+
 from __future__ import annotations
 
 import asyncio
@@ -60,8 +61,13 @@ def test_denials_and_failed_arithmetic(out):
         cells = list(csv.DictReader(f))
     expected: dict[str, int] = {}  # the same question answered from the CSV files
     for c in cells:
-        if (reports[c["report_id"]]["year"] == "2023" and c["table"] == "requests"
-                and c["row"].startswith("denied") and c["col"] == "total" and c["value"]):
+        if (
+            reports[c["report_id"]]["year"] == "2023"
+            and c["table"] == "requests"
+            and c["row"].startswith("denied")
+            and c["col"] == "total"
+            and c["value"]
+        ):
             agency = reports[c["report_id"]]["agency"]
             expected[agency] = expected.get(agency, 0) + int(c["value"])
     denied = query(out, questions["Which agencies denied the most requests in 2023?"])

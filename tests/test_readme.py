@@ -1,4 +1,5 @@
 """The README's CLI reference is generated from --help: it must not drift."""
+
 import subprocess
 import sys
 from pathlib import Path
@@ -7,8 +8,9 @@ ROOT = Path(__file__).parents[1]
 
 
 def test_cli_reference_is_current():
-    run = subprocess.run([sys.executable, "-m", "cogapp", "--check", "README.md"], cwd=ROOT,
-                         capture_output=True, text=True)
+    run = subprocess.run(
+        [sys.executable, "-m", "cogapp", "--check", "README.md"], cwd=ROOT, capture_output=True, text=True
+    )
     assert run.returncode == 0, "README's CLI reference is stale: run `cog -r README.md`\n" + run.stdout + run.stderr
 
 

@@ -1,15 +1,16 @@
 """Edge cases beyond the corpus: the seed's layout filled with kiro_04's real (large)
 numbers, printed with tabs, with spaces, and with every separator removed as crawlers do.
 The report's own arithmetic must recover every cell in all three forms."""
+
 from __future__ import annotations
 
 import re
 from pathlib import Path
 
 import pytest
+from conftest import CORPUS, truth
 
 import report_extract
-from conftest import CORPUS, truth
 
 COLS = ["natural_person", "commercial_enterprise", "research_institution", "public_welfare_org",
         "legal_service_org", "other_org", "total"]  # fmt: skip

@@ -4,20 +4,21 @@ code, or write outside the output folder (issue 8).
 A local HTTP server stands in for the internet: every reference a document makes points
 at it, and it must see no request.  A local "secret" file stands in for the machine's
 files: external entities point at it, and its text must not reach any output."""
+
 from __future__ import annotations
 
 import http.server
 import json
 import threading
+from collections.abc import Iterator
 from pathlib import Path
-from typing import Iterator
 
 import pytest
-
 from hostile_build import docx_with_entity, raw_pdf, rezip, simple_docx, text_pdf
-from report_extract.pipeline import stages as pipeline
+
 from report_extract import reading as readers
 from report_extract.batch.convert import Options, convert_paths
+from report_extract.pipeline import stages as pipeline
 
 SECRET = "SECRET-7f3a9c-do-not-leak"
 TITLE = "示例区2023年政府信息公开工作年度报告"
@@ -69,20 +70,28 @@ def everything(path: Path) -> str:
 def html_pages(url: str, secret: Path) -> dict[str, str]:
     body = f"<h1>{TITLE}</h1><p>一、总体情况</p><p>正文 &ext; &leak;</p>"
     return {
-        "xhtml_external_entity": (f'<?xml version="1.0"?><!DOCTYPE html [<!ENTITY ext SYSTEM "{secret.as_uri()}">'
-                                  f'<!ENTITY % remote SYSTEM "{url}/dtd"> %remote;]>'
-                                  f'<html><body>{body}</body></html>'),
-        "external_dtd": (f'<!DOCTYPE html PUBLIC "-//W3C//DTD XHTML 1.0 Strict//EN" "{url}/strict.dtd">'
-                         f'<html><body>{body}</body></html>'),
-        "subresources": (f'<html><head><link rel="stylesheet" href="{url}/style.css">'
-                         f'<script src="{url}/app.js"></script>'
-                         f'<meta http-equiv="refresh" content="0;url={url}/refresh"></head>'
-                         f'<body><img src="{url}/img.png"><iframe src="{url}/frame"></iframe>'
-                         f'<object data="{url}/obj"></object>{body}'
-                         f'<script>fetch("{url}/inline")</script></body></html>'),
-        "xinclude": (f'<?xml version="1.0"?><html xmlns:xi="http://www.w3.org/2001/XInclude"><body>{body}'
-                     f'<xi:include href="{url}/xinclude" parse="text"/>'
-                     f'<xi:include href="{secret.as_uri()}" parse="text"/></body></html>'),
+        "xhtml_external_entity": (
+            f'<?xml version="1.0"?><!DOCTYPE html [<!ENTITY ext SYSTEM "{secret.as_uri()}">'
+            f'<!ENTITY % remote SYSTEM "{url}/dtd"> %remote;]>'
+            f"<html><body>{body}</body></html>"
+        ),
+        "external_dtd": (
+            f'<!DOCTYPE html PUBLIC "-//W3C//DTD XHTML 1.0 Strict//EN" "{url}/strict.dtd">'
+            f"<html><body>{body}</body></html>"
+        ),
+        "subresources": (
+            f'<html><head><link rel="stylesheet" href="{url}/style.css">'
+            f'<script src="{url}/app.js"></script>'
+            f'<meta http-equiv="refresh" content="0;url={url}/refresh"></head>'
+            f'<body><img src="{url}/img.png"><iframe src="{url}/frame"></iframe>'
+            f'<object data="{url}/obj"></object>{body}'
+            f'<script>fetch("{url}/inline")</script></body></html>'
+        ),
+        "xinclude": (
+            f'<?xml version="1.0"?><html xmlns:xi="http://www.w3.org/2001/XInclude"><body>{body}'
+            f'<xi:include href="{url}/xinclude" parse="text"/>'
+            f'<xi:include href="{secret.as_uri()}" parse="text"/></body></html>'
+        ),
     }
 
 
@@ -109,10 +118,14 @@ def test_docx_external_entities_are_not_resolved(tmp_path: Path, server, secret_
 def test_docx_external_relationship_is_not_fetched(tmp_path: Path, server) -> None:
     """An image linked (TargetMode="External") instead of embedded."""
     url, hits = server
-    rel = (f'<Relationship Id="rIdRemote" TargetMode="External" Target="{url}/remote.png" '
-           'Type="http://schemas.openxmlformats.org/officeDocument/2006/relationships/image"/>').encode()
-    data = rezip(simple_docx(), {"word/_rels/document.xml.rels":
-                                 lambda x: x.replace(b"</Relationships>", rel + b"</Relationships>")})
+    rel = (
+        f'<Relationship Id="rIdRemote" TargetMode="External" Target="{url}/remote.png" '
+        'Type="http://schemas.openxmlformats.org/officeDocument/2006/relationships/image"/>'
+    ).encode()
+    data = rezip(
+        simple_docx(),
+        {"word/_rels/document.xml.rels": lambda x: x.replace(b"</Relationships>", rel + b"</Relationships>")},
+    )
     path = tmp_path / "linked.docx"
     path.write_bytes(data)
     everything(path)
@@ -126,16 +139,18 @@ def test_pdf_actions_and_links_do_nothing(tmp_path: Path, server) -> None:
     url, hits = server
     marker = tmp_path / "launched"
     js = f"app.launchURL('{url}/js', true); this.submitForm('{url}/submit');".encode()
-    pdf = raw_pdf([
-        b"<< /Type /Catalog /Pages 2 0 R /OpenAction 5 0 R /Names << /JavaScript << /Names [(a) 5 0 R] >> >>"
-        b" /AA << /WC 6 0 R >> >>",
-        b"<< /Type /Pages /Kids [3 0 R] /Count 1 >>",
-        b"<< /Type /Page /Parent 2 0 R /MediaBox [0 0 595 842] /Contents 4 0 R /Annots [7 0 R] >>",
-        b"<< /Length 0 >>\nstream\n\nendstream",
-        b"<< /S /JavaScript /JS (" + js + b") /Next 6 0 R >>",
-        b"<< /S /Launch /F (/bin/touch) /Win << /F (touch) /P (" + str(marker).encode() + b") >> >>",
-        b"<< /Type /Annot /Subtype /Link /Rect [0 0 595 842] /A << /S /URI /URI (" + url.encode() + b"/uri) >> >>",
-    ])
+    pdf = raw_pdf(
+        [
+            b"<< /Type /Catalog /Pages 2 0 R /OpenAction 5 0 R /Names << /JavaScript << /Names [(a) 5 0 R] >> >>"
+            b" /AA << /WC 6 0 R >> >>",
+            b"<< /Type /Pages /Kids [3 0 R] /Count 1 >>",
+            b"<< /Type /Page /Parent 2 0 R /MediaBox [0 0 595 842] /Contents 4 0 R /Annots [7 0 R] >>",
+            b"<< /Length 0 >>\nstream\n\nendstream",
+            b"<< /S /JavaScript /JS (" + js + b") /Next 6 0 R >>",
+            b"<< /S /Launch /F (/bin/touch) /Win << /F (touch) /P (" + str(marker).encode() + b") >> >>",
+            b"<< /Type /Annot /Subtype /Link /Rect [0 0 595 842] /A << /S /URI /URI (" + url.encode() + b"/uri) >> >>",
+        ]
+    )
     for engine in ("fast", "pdfplumber"):
         path = tmp_path / f"actions_{engine}.pdf"
         path.write_bytes(pdf)
@@ -152,10 +167,12 @@ def test_output_stays_in_the_output_folder(tmp_path: Path) -> None:
     src = tmp_path / "in"
     src.mkdir()
     evil_title = "../../escaped/示例区2023年政府信息公开工作年度报告"
-    (src / "..evil...txt").write_text(f"标题: {evil_title}\n文件: ../../escaped.csv\n==== 正文 ====\n"
-                                      f"{evil_title}\n一、总体情况\n", encoding="utf-8")
-    (src / "title.html").write_text(f"<title>/tmp/escaped-{tmp_path.name}</title><h1>{TITLE}</h1><p>一、总体情况</p>",
-                                    encoding="utf-8")
+    (src / "..evil...txt").write_text(
+        f"标题: {evil_title}\n文件: ../../escaped.csv\n==== 正文 ====\n{evil_title}\n一、总体情况\n", encoding="utf-8"
+    )
+    (src / "title.html").write_text(
+        f"<title>/tmp/escaped-{tmp_path.name}</title><h1>{TITLE}</h1><p>一、总体情况</p>", encoding="utf-8"
+    )
     (src / "named.pdf").write_bytes(text_pdf(b"../../escaped.pdf"))
     before = set(tmp_path.rglob("*"))
     out = tmp_path / "deep" / "out"

@@ -1,13 +1,14 @@
 """`report-extract show`: every corpus report prints its three tables and its checks, the
 labelled failed checks show as failed with both sides, and a pipe gets plain text."""
+
 import json
 import re
 from pathlib import Path
 
 import pytest
 from click.testing import CliRunner
-
 from conftest import SPEC_CELLS
+
 from report_extract.cli import main
 from report_extract.outputs.printed import layout
 
@@ -45,8 +46,9 @@ def test_show_prints_three_tables_and_checks(path):
         assert "（七）总计" in out and "规范性文件" in out
 
 
-@pytest.mark.parametrize("source,check", failed_in_labels(),
-                         ids=lambda v: v.name if isinstance(v, Path) else f"{v['check']}[{v['scope']}]")
+@pytest.mark.parametrize(
+    "source,check", failed_in_labels(), ids=lambda v: v.name if isinstance(v, Path) else f"{v['check']}[{v['scope']}]"
+)
 def test_labelled_failed_checks_show_as_failed(source, check):
     out = show(str(source))
     mark = "△ soft" if check["check"] == "text.requests" else "✗ FAIL"  # issue 17: soft checks told apart

@@ -1,4 +1,5 @@
 """Run-together digits from crawler dumps, split by column count and arithmetic."""
+
 from report_extract.tables.split import best, splits
 
 SEVEN = ["count"] * 7

@@ -1,4 +1,5 @@
 """Template detection (2019, 2021, hybrids) from the tables, not the year."""
+
 from pathlib import Path
 
 import report_extract

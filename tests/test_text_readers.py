@@ -1,4 +1,5 @@
 """Plain text and Markdown readers: encodings, crawler headers, tab and pipe tables."""
+
 from pathlib import Path
 
 import pytest
@@ -38,13 +39,18 @@ def test_crawler_header_is_metadata_not_body():
 
 def test_markdown_pipe_tables_and_headings(tmp_path):
     md = tmp_path / "r.md"
-    md.write_text("## 表三\n| 一、本年新收政府信息公开申请数量 | 3 | 0 |\n|---|---|---|\n| （七）总计 | 3 | 0 |\n正文\n", encoding="utf-8")
+    md.write_text(
+        "## 表三\n| 一、本年新收政府信息公开申请数量 | 3 | 0 |\n|---|---|---|\n| （七）总计 | 3 | 0 |\n正文\n",
+        encoding="utf-8",
+    )
     doc = read(md)
     assert doc.format == "md"
     assert isinstance(doc.blocks[0], TextBlock) and doc.blocks[0].kind == "heading"
     table = doc.blocks[1]
     assert isinstance(table, TableBlock) and table.texts() == [
-        ["一、本年新收政府信息公开申请数量", "3", "0"], ["（七）总计", "3", "0"]]
+        ["一、本年新收政府信息公开申请数量", "3", "0"],
+        ["（七）总计", "3", "0"],
+    ]
 
 
 def test_garbled_markdown_rows_are_placed_by_order():

@@ -1,4 +1,5 @@
 """Value parsing by the spec's value rules."""
+
 import pytest
 
 from report_extract.contract.values import looks_like_value, parse

@@ -1,6 +1,7 @@
 """Excel: `show --xlsx` lays one report out like the official template; `convert --xlsx`
 writes a batch one row per report.  Both open with openpyxl and pandas, and their cells
 equal the conversion's cells.csv."""
+
 import math
 from pathlib import Path
 
@@ -65,8 +66,11 @@ def test_one_report_laid_out_like_the_template(name, batch, tmp_path):
 def _grids(template: str, split: bool):
     from report_extract.outputs.printed import proactive_grid, requests_grid, review_grid
 
-    return {"proactive": proactive_grid(template if template == "2019" else "2021"),
-            "requests": requests_grid(split), "review_litigation": review_grid()}
+    return {
+        "proactive": proactive_grid(template if template == "2019" else "2021"),
+        "requests": requests_grid(split),
+        "review_litigation": review_grid(),
+    }
 
 
 def test_template_headers_are_merged(tmp_path):

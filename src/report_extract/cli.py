@@ -1,4 +1,5 @@
 """The command line: `report-extract COMMAND --help` shows each command with an example."""
+
 from __future__ import annotations
 
 import importlib.util
@@ -9,24 +10,37 @@ from pathlib import Path
 
 import click
 
-from report_extract.version import __version__
 from report_extract.batch.isolate import run_limited
 from report_extract.pipeline.stages import extract as extract_one
 from report_extract.reading.errors import ReaderError
+from report_extract.version import __version__
 
 ENGINES = click.Choice(["auto", "fast", "pdfplumber"])
 OCR_MODES = click.Choice(["auto", "always", "never"])
-OCR_HELP = ("OCR of scanned pages (needs the ocr extra): auto OCRs only pages and images without "
-            "a text layer, always OCRs every PDF page, never reports image-only PDFs as errors.")
+OCR_HELP = (
+    "OCR of scanned pages (needs the ocr extra): auto OCRs only pages and images without "
+    "a text layer, always OCRs every PDF page, never reports image-only PDFs as errors."
+)
 
 
 def limits(command):
     """--timeout and --memory-limit for the one-file commands: the same limits as a convert
     worker's (batch/isolate.py), so a hostile file stops with the same one-line error."""
-    command = click.option("--memory-limit", "memory_mb", type=click.IntRange(min=0), default=4096,
-                           show_default=True, help="MB of address space for reading the file (0: no limit).")(command)
-    return click.option("--timeout", type=click.FloatRange(min=1), default=120, show_default=True,
-                        help="Seconds reading the file may take.")(command)
+    command = click.option(
+        "--memory-limit",
+        "memory_mb",
+        type=click.IntRange(min=0),
+        default=4096,
+        show_default=True,
+        help="MB of address space for reading the file (0: no limit).",
+    )(command)
+    return click.option(
+        "--timeout",
+        type=click.FloatRange(min=1),
+        default=120,
+        show_default=True,
+        help="Seconds reading the file may take.",
+    )(command)
 
 
 @click.group(context_settings={"help_option_names": ["-h", "--help"]})
@@ -44,38 +58,100 @@ def main() -> None:
 
 @main.command()
 @click.argument("inputs", nargs=-1)
-@click.option("-o", "--output", "outdir", type=click.Path(file_okay=False, path_type=Path),
-              default=Path("output"), show_default=True, help="Folder for the output files.")
-@click.option("--from-list", "list_files", multiple=True, type=click.Path(exists=True, dir_okay=False),
-              help="A text file naming one input per line (repeatable).")
-@click.option("--engine", type=ENGINES, default="auto", show_default=True,
-              help="PDF engine: fast (character positions), pdfplumber (reference), auto (fast, "
-                   "pdfplumber when the fast result fails its checks).")
-@click.option("--meta", "meta_csv", type=click.Path(exists=True, dir_okay=False),
-              help="CSV of known metadata (source_path or url → agency, year, province…) that "
-                   "fills or overrides what the text gives.")
+@click.option(
+    "-o",
+    "--output",
+    "outdir",
+    type=click.Path(file_okay=False, path_type=Path),
+    default=Path("output"),
+    show_default=True,
+    help="Folder for the output files.",
+)
+@click.option(
+    "--from-list",
+    "list_files",
+    multiple=True,
+    type=click.Path(exists=True, dir_okay=False),
+    help="A text file naming one input per line (repeatable).",
+)
+@click.option(
+    "--engine",
+    type=ENGINES,
+    default="auto",
+    show_default=True,
+    help="PDF engine: fast (character positions), pdfplumber (reference), auto (fast, "
+    "pdfplumber when the fast result fails its checks).",
+)
+@click.option(
+    "--meta",
+    "meta_csv",
+    type=click.Path(exists=True, dir_okay=False),
+    help="CSV of known metadata (source_path or url → agency, year, province…) that "
+    "fills or overrides what the text gives.",
+)
 @click.option("--bom", is_flag=True, help="Write CSVs with a UTF-8 BOM so Excel shows Chinese text.")
-@click.option("-j", "--jobs", type=click.IntRange(min=1), default=None, show_default="all cores",
-              help="Worker processes (local) or LocalCluster workers (dask without --scheduler).")
-@click.option("--timeout", type=click.FloatRange(min=1), default=120, show_default=True,
-              help="Seconds one document may take; past it the document is an error row (timeout).")
-@click.option("--memory-limit", "memory_mb", type=click.IntRange(min=0), default=4096, show_default=True,
-              help="MB of address space per worker process; a document needing more is an error row "
-                   "(memory). 0: no limit.")
-@click.option("--sqlite/--no-sqlite", default=True, show_default=True,
-              help="Also write reports.db (SQLite with Chinese full-text search on sections).")
-@click.option("--parquet", is_flag=True,
-              help="Also write a Parquet file per table: reports, cells, checks, sections, errors, facts.")
-@click.option("--executor", type=click.Choice(["local", "dask"]), default="local", show_default=True,
-              help="Where documents are converted: local worker processes, or a Dask cluster.")
-@click.option("--scheduler", metavar="ADDRESS",
-              help="Dask scheduler address (tcp://host:8786) for --executor dask; without it a "
-                   "LocalCluster of --jobs workers is started.")
-@click.option("--checkpoint", "checkpoint_minutes", type=click.FloatRange(min=0), default=10, show_default=True,
-              help="Rewrite the output files every this many minutes during a run (0: only at the end).")
+@click.option(
+    "-j",
+    "--jobs",
+    type=click.IntRange(min=1),
+    default=None,
+    show_default="all cores",
+    help="Worker processes (local) or LocalCluster workers (dask without --scheduler).",
+)
+@click.option(
+    "--timeout",
+    type=click.FloatRange(min=1),
+    default=120,
+    show_default=True,
+    help="Seconds one document may take; past it the document is an error row (timeout).",
+)
+@click.option(
+    "--memory-limit",
+    "memory_mb",
+    type=click.IntRange(min=0),
+    default=4096,
+    show_default=True,
+    help="MB of address space per worker process; a document needing more is an error row (memory). 0: no limit.",
+)
+@click.option(
+    "--sqlite/--no-sqlite",
+    default=True,
+    show_default=True,
+    help="Also write reports.db (SQLite with Chinese full-text search on sections).",
+)
+@click.option(
+    "--parquet",
+    is_flag=True,
+    help="Also write a Parquet file per table: reports, cells, checks, sections, errors, facts.",
+)
+@click.option(
+    "--executor",
+    type=click.Choice(["local", "dask"]),
+    default="local",
+    show_default=True,
+    help="Where documents are converted: local worker processes, or a Dask cluster.",
+)
+@click.option(
+    "--scheduler",
+    metavar="ADDRESS",
+    help="Dask scheduler address (tcp://host:8786) for --executor dask; without it a "
+    "LocalCluster of --jobs workers is started.",
+)
+@click.option(
+    "--checkpoint",
+    "checkpoint_minutes",
+    type=click.FloatRange(min=0),
+    default=10,
+    show_default=True,
+    help="Rewrite the output files every this many minutes during a run (0: only at the end).",
+)
 @click.option("--fresh", is_flag=True, help="Ignore the journal of earlier runs and convert everything again.")
-@click.option("--xlsx", "xlsx_path", type=click.Path(dir_okay=False, path_type=Path),
-              help="Also write this Excel workbook: a sheet per table, one row per report.")
+@click.option(
+    "--xlsx",
+    "xlsx_path",
+    type=click.Path(dir_okay=False, path_type=Path),
+    help="Also write this Excel workbook: a sheet per table, one row per report.",
+)
 @click.option("-q", "--quiet", is_flag=True, help="No progress bar and no summary line.")
 @click.option("--ocr", type=OCR_MODES, default="auto", show_default=True, help=OCR_HELP)
 @click.option("--strict", is_flag=True, help="Exit with status 1 when any document failed (a row of errors.csv).")
@@ -97,12 +173,13 @@ def convert(inputs, outdir, list_files, quiet, xlsx_path, ocr, strict, **options
     """
     # Imported here: the batch machinery (multiprocessing, the writers) is start-up time a
     # one-file `extract` should not pay.
-    from report_extract.batch.convert import Options as ConvertOptions, convert_paths
+    from report_extract.batch.convert import Options as ConvertOptions
+    from report_extract.batch.convert import convert_paths
     from report_extract.batch.inputs import expand
-    from report_extract.outputs.journal import JournalBusy
-    from report_extract.outputs.folder import OutputError
     from report_extract.batch.progress import wanted as progress_wanted
     from report_extract.batch.workers import WorkersDying
+    from report_extract.outputs.folder import OutputError
+    from report_extract.outputs.journal import JournalBusy
 
     if not inputs and not list_files:
         raise click.UsageError("give INPUTS (files, folders, globs) or --from-list FILE")
@@ -119,8 +196,10 @@ def convert(inputs, outdir, list_files, quiet, xlsx_path, ocr, strict, **options
     except (JournalBusy, WorkersDying) as e:
         raise click.ClickException(str(e))
     except OutputError as e:
-        raise click.ClickException(f"cannot write the outputs in {outdir} ({e}); the journal keeps every "
-                                   "finished document: fix the cause and run the same command again")
+        raise click.ClickException(
+            f"cannot write the outputs in {outdir} ({e}); the journal keeps every "
+            "finished document: fix the cause and run the same command again"
+        )
     except KeyboardInterrupt:
         click.echo(f"interrupted: finished documents are in {outdir}; run the same command again to "
                    "convert the rest", err=True)  # fmt: skip
@@ -139,8 +218,12 @@ def convert(inputs, outdir, list_files, quiet, xlsx_path, ocr, strict, **options
 @main.command()
 @click.argument("outdir", type=click.Path(exists=True, file_okay=False, path_type=Path))
 @click.argument("sql", required=False)
-@click.option("--search", "words", metavar="WORDS", help="Full-text search in the sections (Chinese words "
-              "are segmented as the index is) instead of SQL.")
+@click.option(
+    "--search",
+    "words",
+    metavar="WORDS",
+    help="Full-text search in the sections (Chinese words are segmented as the index is) instead of SQL.",
+)
 @click.option("--limit", type=int, default=20, show_default=True, help="Rows --search returns.")
 @click.option("--csv", "as_csv", is_flag=True, help="Print CSV instead of an aligned table.")
 def query(outdir, sql, words, limit, as_csv) -> None:
@@ -187,10 +270,18 @@ def extract(file, engine, ocr, indent, timeout, memory_mb) -> None:
 
 @main.command("show")
 @click.argument("file", type=click.Path(exists=True, dir_okay=False))
-@click.option("--table", "only", type=click.Choice(["proactive", "requests", "review_litigation"]),
-              help="Show only this table and its checks.")
-@click.option("--xlsx", "xlsx_path", type=click.Path(dir_okay=False, path_type=Path),
-              help="Also write the report to this Excel workbook, laid out like the official template.")
+@click.option(
+    "--table",
+    "only",
+    type=click.Choice(["proactive", "requests", "review_litigation"]),
+    help="Show only this table and its checks.",
+)
+@click.option(
+    "--xlsx",
+    "xlsx_path",
+    type=click.Path(dir_okay=False, path_type=Path),
+    help="Also write the report to this Excel workbook, laid out like the official template.",
+)
 @click.option("--engine", type=ENGINES, default="auto", show_default=True, help="PDF engine.")
 @limits
 def show_command(file, only, xlsx_path, engine, timeout, memory_mb) -> None:
@@ -218,8 +309,14 @@ def show_command(file, only, xlsx_path, engine, timeout, memory_mb) -> None:
 
 @main.command("audit")
 @click.argument("file", type=click.Path(exists=True, dir_okay=False))
-@click.option("-o", "--output", "out", type=click.Path(dir_okay=False, path_type=Path), required=True,
-              help="The HTML file to write (self-contained: open it in any browser, offline).")
+@click.option(
+    "-o",
+    "--output",
+    "out",
+    type=click.Path(dir_okay=False, path_type=Path),
+    required=True,
+    help="The HTML file to write (self-contained: open it in any browser, offline).",
+)
 @click.option("--engine", type=ENGINES, default="auto", show_default=True, help="PDF engine.")
 @limits
 def audit_command(file, out, engine, timeout, memory_mb) -> None:
@@ -301,8 +398,12 @@ def panel_command(outdir, bom) -> None:
 @main.command("diff")
 @click.argument("a")
 @click.argument("b")
-@click.option("--out", "outdir", type=click.Path(exists=True, file_okay=False, path_type=Path),
-              help="Output folder in which A and B are report ids (or their first characters).")
+@click.option(
+    "--out",
+    "outdir",
+    type=click.Path(exists=True, file_okay=False, path_type=Path),
+    help="Output folder in which A and B are report ids (or their first characters).",
+)
 @click.option("--json", "as_json", is_flag=True, help="Print JSON instead of the terminal view.")
 @click.option("--csv", "as_csv", is_flag=True, help="Print CSV: the cross-year checks, then every cell.")
 @click.option("--changed", "changed_only", is_flag=True, help="List only the cells that changed.")

@@ -4,6 +4,7 @@ Looked up in this order, file by file, so a researcher can override one file wit
 copying the rest: the folder named by REPORT_EXTRACT_PATTERNS, the copy inside the
 installed package (wheel), the `patterns/` folder of the source tree (editable install).
 """
+
 from __future__ import annotations
 
 import hashlib

@@ -10,11 +10,12 @@ Isolation on a cluster is Dask's: a worker's nanny restarts a worker that exceed
 which becomes a "crash" row in errors.csv.  `--timeout` is not enforced on Dask (a running
 task cannot be stopped there); a hung document holds one worker thread until the run ends.
 """
+
 from __future__ import annotations
 
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from itertools import islice
-from typing import Iterable, Iterator, Optional
 
 from report_extract.batch.workers import Outcome, Settings, Task, convert_task, failed
 
@@ -24,7 +25,7 @@ class DaskPool:
     """`scheduler`: a scheduler address (tcp://host:8786); None starts a LocalCluster of
     `jobs` single-threaded worker processes on this machine."""
 
-    scheduler: Optional[str]
+    scheduler: str | None
     settings: Settings
     jobs: int = 2
 
@@ -73,4 +74,3 @@ class DaskPool:
             return failed(task, self.settings, "memory", "memory limit exceeded")
         except Exception as e:  # KilledWorker and friends: the document took its worker down
             return failed(task, self.settings, "crash", f"worker died ({type(e).__name__})")
-

@@ -11,6 +11,7 @@
    happens every `checkpoint` minutes during a long run, and for the finished part when a
    run is interrupted.
 """
+
 from __future__ import annotations
 
 import hashlib
@@ -18,32 +19,41 @@ import json
 import os
 import stat
 import time
+from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Iterator, Optional
 
-from report_extract.version import __version__
 from report_extract import patterns
-from report_extract.outputs.records import Record, Rename, checks_failed
 from report_extract.batch.inputs import UNREADABLE, unusable
-from report_extract.outputs.journal import Journal, Key
-from report_extract.metadata.meta import load_overrides
-from report_extract.outputs.folder import write_outputs
-from report_extract.outputs.panel import write_panel
 from report_extract.batch.progress import Progress
 from report_extract.batch.workers import LocalPool, Settings, Task, failed
-
+from report_extract.metadata.meta import load_overrides
+from report_extract.outputs.folder import write_outputs
+from report_extract.outputs.journal import Journal, Key
+from report_extract.outputs.panel import write_panel
+from report_extract.outputs.records import Record, Rename, checks_failed
+from report_extract.version import __version__
 
 DUPLICATE = "duplicate"  # errors.csv kind of an input whose content another input has
-OUTPUT_STEMS = {"reports", "cells", "checks", "sections", "errors", "facts", "panel", "panel_checks", "panel_reports",
-                "panel_stata_names"}
+OUTPUT_STEMS = {
+    "reports",
+    "cells",
+    "checks",
+    "sections",
+    "errors",
+    "facts",
+    "panel",
+    "panel_checks",
+    "panel_reports",
+    "panel_stata_names",
+}
 
 
 @dataclass
 class Options:
     engine: str = "auto"
     ocr: str = "auto"  # auto | always | never (reading/ocr/pages.py)
-    meta_csv: Optional[str] = None
+    meta_csv: str | None = None
     bom: bool = False
     jobs: int = field(default_factory=lambda: os.cpu_count() or 1)
     timeout: float = 120.0
@@ -51,7 +61,7 @@ class Options:
     sqlite: bool = True
     parquet: bool = False
     executor: str = "local"  # local | dask
-    scheduler: Optional[str] = None  # Dask scheduler address; None: a LocalCluster
+    scheduler: str | None = None  # Dask scheduler address; None: a LocalCluster
     checkpoint_minutes: float = 10.0  # rewrite the outputs this often in a long run; 0: only at the end
     fresh: bool = False  # forget the journal: convert everything again
     progress: bool = False
@@ -72,9 +82,11 @@ class Summary:
         other = ", ".join(f"{k} {v}" for k, v in sorted(self.statuses.items()) if k not in ("ok", "partial"))
         extra = "".join(f", {label} {n}" for label, n in (("resumed", self.skipped), ("duplicates", self.duplicates))
                         if n)  # fmt: skip
-        return (f"converted {self.converted}, partial {self.partial}, failed {self.failed}"
-                + (f", {other}" if other else "")
-                + f"; reports failing checks {self.checks_failed}{extra}; {self.seconds:.1f} s")
+        return (
+            f"converted {self.converted}, partial {self.partial}, failed {self.failed}"
+            + (f", {other}" if other else "")
+            + f"; reports failing checks {self.checks_failed}{extra}; {self.seconds:.1f} s"
+        )
 
     # a sink: counts the documents as they are written
     def add(self, rec: Record) -> None:
@@ -116,7 +128,7 @@ def code_digest(package: Path = PACKAGE) -> str:
     return h.hexdigest()
 
 
-def file_sha256(path: Path) -> Optional[str]:
+def file_sha256(path: Path) -> str | None:
     """The file's SHA-256, or None when it cannot be read as a regular file.  Opened
     non-blocking and checked after opening: a FIFO or device put in place of a file never
     blocks the parent (where no --timeout applies)."""
@@ -174,8 +186,12 @@ class Plan:
                 continue
             if sha in first:
                 self.summary.duplicates += 1
-                self._row(path, _path_key(DUPLICATE, str(path), sha), DUPLICATE,
-                          f"same content as {first[sha]} (report_id {sha[:16]})")
+                self._row(
+                    path,
+                    _path_key(DUPLICATE, str(path), sha),
+                    DUPLICATE,
+                    f"same content as {first[sha]} (report_id {sha[:16]})",
+                )
                 continue
             first[sha] = str(path)
             self.items.append((str(path), (sha, fp)))
@@ -185,7 +201,7 @@ class Plan:
                 continue
             yield Task(str(path), sha)
 
-    def write(self, outdir: Path, options: Options, summary: Optional[Summary] = None) -> None:
+    def write(self, outdir: Path, options: Options, summary: Summary | None = None) -> None:
         """Write the outputs of the finished documents, sorted by source path."""
         names = ["csv"] + ["sqlite"] * options.sqlite + ["parquet"] * options.parquet
         offsets = self.journal.locate([key for _, key in sorted(self.items)])
@@ -209,8 +225,9 @@ def make_pool(options: Options, settings: Settings):
     return LocalPool(options.jobs, settings, timeout=options.timeout, memory_mb=options.memory_mb)
 
 
-def convert_paths(paths: list[Path], outdir: Path, options: Optional[Options] = None,
-                  refused: Optional[dict[Path, tuple[str, str]]] = None) -> Summary:
+def convert_paths(
+    paths: list[Path], outdir: Path, options: Options | None = None, refused: dict[Path, tuple[str, str]] | None = None
+) -> Summary:
     """Convert `paths` into OUTDIR, resuming from its journal; returns the batch's summary.
     `refused`: inputs that cannot be converted, with (kind, message): error rows."""
     options = options or Options()

@@ -12,14 +12,15 @@ outside (to another crawl, to /etc/passwd) is refused with `not_followed`, and s
 folders are never descended (a loop would never end; their files are reached under their
 real path when they are inside the folder).
 """
+
 from __future__ import annotations
 
 import glob
 import os
 import stat
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Iterable, Iterator
 
 # Inside folders, files with these extensions (or none: crawls often name files by hash)
 # are taken; anything else (.csv, .json, images) is left alone.  Files named explicitly
@@ -106,8 +107,11 @@ def expand(inputs: Iterable[str], list_files: Iterable[str] = ()) -> Inputs:
     """Every input file once, in a stable order, and every named input that gives none."""
     names = list(inputs)
     for lf in list_files:
-        names += [line.strip() for line in Path(lf).read_text(encoding="utf-8").splitlines()
-                  if line.strip() and not line.startswith("#")]
+        names += [
+            line.strip()
+            for line in Path(lf).read_text(encoding="utf-8").splitlines()
+            if line.strip() and not line.startswith("#")
+        ]
     out = Inputs()
     for name in names:
         p = Path(name)

@@ -6,15 +6,17 @@ machine of someone converting one file either: the work runs in a forked child w
 same address-space limit as a convert worker and is killed at the same timeout, and the
 outcome is the same one-line message convert writes in errors.csv.
 """
+
 from __future__ import annotations
 
 import multiprocessing as mp
 import resource
+from collections.abc import Callable
 from multiprocessing.connection import Connection
-from typing import Any, Callable
+from typing import Any
 
-from report_extract.reading.errors import ReaderError
 from report_extract.reading import office
+from report_extract.reading.errors import ReaderError
 
 # convert's defaults (convert.Options): one file gets what one batch document gets.
 TIMEOUT_S = 120.0
@@ -38,8 +40,9 @@ def _child(conn: Connection, memory_mb: int, fn: Callable[..., Any], args: tuple
         conn.close()
 
 
-def run_limited(fn: Callable[..., Any], *args: Any, timeout: float = TIMEOUT_S, memory_mb: int = MEMORY_MB,
-                **kwargs: Any) -> Any:
+def run_limited(
+    fn: Callable[..., Any], *args: Any, timeout: float = TIMEOUT_S, memory_mb: int = MEMORY_MB, **kwargs: Any
+) -> Any:
     """`fn(*args, **kwargs)` in a child process; its return value (picklable), or
     ReaderError with the one-line cause (the reader's, `timeout after N s`, `memory limit
     exceeded (N MB)`, `worker died (…)`)."""
@@ -56,8 +59,10 @@ def run_limited(fn: Callable[..., Any], *args: Any, timeout: float = TIMEOUT_S, 
         except EOFError:
             proc.join(5)
             code = proc.exitcode
-            raise ReaderError(f"worker died ({'signal ' + str(-code) if code and code < 0 else f'exit code {code}'})"
-                              + (f"; memory limit {memory_mb} MB" if memory_mb else "")) from None
+            raise ReaderError(
+                f"worker died ({'signal ' + str(-code) if code and code < 0 else f'exit code {code}'})"
+                + (f"; memory limit {memory_mb} MB" if memory_mb else "")
+            ) from None
     finally:
         if proc.is_alive():
             proc.kill()

@@ -1,9 +1,9 @@
 """A progress bar with rate and ETA on a terminal; nothing at all in pipes, logs and CI."""
+
 from __future__ import annotations
 
 import os
 import sys
-from typing import Optional
 
 
 def wanted(quiet: bool) -> bool:
@@ -16,13 +16,19 @@ class Progress:
         self.total, self.enabled = total, enabled
         self.failed = 0
         self._bar = None
-        self._task: Optional[int] = None
+        self._task: int | None = None
 
-    def __enter__(self) -> "Progress":
+    def __enter__(self) -> Progress:
         if self.enabled:
             from rich.console import Console
-            from rich.progress import (BarColumn, MofNCompleteColumn, Progress as Bar, TextColumn,
-                                       TimeElapsedColumn, TimeRemainingColumn)  # fmt: skip
+            from rich.progress import (
+                BarColumn,
+                MofNCompleteColumn,
+                TextColumn,
+                TimeElapsedColumn,  # fmt: skip
+                TimeRemainingColumn,
+            )
+            from rich.progress import Progress as Bar
 
             self._bar = Bar(TextColumn("converting"), BarColumn(), MofNCompleteColumn(),
                             TextColumn("{task.fields[rate]} docs/s"), TextColumn("failed {task.fields[failed]}"),

@@ -12,21 +12,23 @@ memory with the batch.
 Workers come from a forkserver that has already imported the pipeline: a restart costs a
 fork, not a Python start-up, and never inherits the parent's threads (the progress bar).
 """
+
 from __future__ import annotations
 
 import multiprocessing as mp
 import resource
 import signal
 import time
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
 from multiprocessing.connection import Connection, wait
-from typing import Any, Callable, Iterable, Iterator, Optional
+from typing import Any
 
-from report_extract.outputs.records import error_row
 from report_extract.outputs.journal import record_line
+from report_extract.outputs.records import error_row
 from report_extract.pipeline.stages import extract
-from report_extract.reading.errors import ReaderError
 from report_extract.reading import office
+from report_extract.reading.errors import ReaderError
 
 
 @dataclass(frozen=True)
@@ -34,7 +36,7 @@ class Settings:
     """What every worker needs to convert a document; `fp` keys the journal."""
 
     engine: str = "auto"
-    overrides: Optional[dict] = None
+    overrides: dict | None = None
     fp: str = ""
     segment: bool = True  # segment sections for the SQLite full-text index
     ocr: str = "auto"  # which PDF pages to OCR (reading/ocr/pages.py)
@@ -53,7 +55,7 @@ class Outcome:
 
     task: Task
     line: str
-    status: Optional[str]  # None: failed
+    status: str | None  # None: failed
     fatal: bool = False  # the worker hit its memory limit and must be replaced
 
 
@@ -117,7 +119,7 @@ class WorkersDying(RuntimeError):
     pass
 
 
-def _exit_reason(code: Optional[int]) -> str:
+def _exit_reason(code: int | None) -> str:
     if code is not None and code < 0:
         try:
             return f"signal {signal.Signals(-code).name}"
@@ -130,7 +132,7 @@ def _exit_reason(code: Optional[int]) -> str:
 class _Worker:
     process: Any
     conn: Connection
-    task: Optional[Task] = None
+    task: Task | None = None
     deadline: float = 0.0
     done: int = 0
 
@@ -226,7 +228,7 @@ class LocalPool:
         if self._deaths_in_a_row >= 3 * self.jobs + 3:
             raise WorkersDying(f"worker processes keep dying before finishing a document ({why})")
 
-    def _collect(self, w: _Worker, ready: set) -> Optional[Outcome]:
+    def _collect(self, w: _Worker, ready: set) -> Outcome | None:
         task = w.task
         assert task is not None
         if w.conn in ready:

@@ -20,6 +20,7 @@ A printed blank counts as 0 when the other side is printed (as in checks/report.
 whose sides are both blank is not assessable (ok = None); a cell that either report lacks
 gives no check.
 """
+
 from __future__ import annotations
 
 from dataclasses import dataclass, field
@@ -110,18 +111,32 @@ def in_force(prev: YearReport, cur: YearReport) -> list[PanelCheck]:
     if cur.template == "2021":
         for row in DOC_ROWS:
             k = f"proactive.{row}."
-            check(row, k + "in_force", [(1, p, k + "in_force"), (1, c, k + "issued"), (-1, c, k + "repealed")],
-                  HARD if row == "regulation" else SOFT,
-                  f"现行有效件数({y}) = 现行有效件数({y0}) + 本年制发件数({y}) − 本年废止件数({y})")
+            check(
+                row,
+                k + "in_force",
+                [(1, p, k + "in_force"), (1, c, k + "issued"), (-1, c, k + "repealed")],
+                HARD if row == "regulation" else SOFT,
+                f"现行有效件数({y}) = 现行有效件数({y0}) + 本年制发件数({y}) − 本年废止件数({y})",
+            )
     else:
         for row in DOC_ROWS:
             k = f"proactive.{row}."
-            check(row, k + "total_published", [(1, p, k + "total_published"), (1, c, k + "new_published")], SOFT,
-                  f"对外公开总数量({y}) = 对外公开总数量({y0}) + 本年新公开数量({y})")
+            check(
+                row,
+                k + "total_published",
+                [(1, p, k + "total_published"), (1, c, k + "new_published")],
+                SOFT,
+                f"对外公开总数量({y}) = 对外公开总数量({y0}) + 本年新公开数量({y})",
+            )
         for row in ITEM_ROWS:
             k = f"proactive.{row}."
-            check(row, k + "prev_year_items", [(1, p, k + "prev_year_items"), (1, p, k + "items_delta")], SOFT,
-                  f"上年项目数量({y}) = 上年项目数量({y0}) + 本年增/减({y0})")
+            check(
+                row,
+                k + "prev_year_items",
+                [(1, p, k + "prev_year_items"), (1, p, k + "items_delta")],
+                SOFT,
+                f"上年项目数量({y}) = 上年项目数量({y0}) + 本年增/减({y0})",
+            )
     return out
 
 

@@ -4,15 +4,16 @@ A null addend counts as 0; a check whose printed total is null, or all of whose 
 are null, is not assessable (ok = None): neither a pass nor a failure.  A report whose
 own arithmetic is wrong is reported, never repaired.
 """
+
 from __future__ import annotations
 
-from typing import Iterable, Optional, Sequence
+from collections.abc import Iterable, Sequence
 
 import regex
 
 from report_extract.contract.labels import halfwidth
-from report_extract.patterns import load_toml
 from report_extract.model.result import CellValue, CheckResult, Number, as_tables
+from report_extract.patterns import load_toml
 
 REQ_COLS = ["natural_person", "commercial_enterprise", "research_institution",
             "public_welfare_org", "legal_service_org", "other_org", "total"]  # fmt: skip
@@ -28,20 +29,20 @@ REVIEW_COLS = ["upheld", "corrected", "other", "pending"]
 OTHER_SPLIT = ("other_no_correction", "other_fee_unpaid", "other_misc")
 
 
-def _sum(values: Iterable[Optional[Number]]) -> tuple[Number, bool]:
+def _sum(values: Iterable[Number | None]) -> tuple[Number, bool]:
     """Sum with nulls as 0, and whether every addend was null."""
     vals = list(values)
     return sum(v or 0 for v in vals), all(v is None for v in vals)
 
 
-def _equation(check: str, scope: str, total: Optional[Number], addends: Sequence[Optional[Number]]) -> CheckResult:
+def _equation(check: str, scope: str, total: Number | None, addends: Sequence[Number | None]) -> CheckResult:
     right, all_null = _sum(addends)
     if total is None or all_null:
         return CheckResult(check, scope, total, right, None)
     return CheckResult(check, scope, total, right, abs(total - right) < 1e-6)
 
 
-def requests_checks(t: dict[str, dict[str, Optional[Number]]]) -> list[CheckResult]:
+def requests_checks(t: dict[str, dict[str, Number | None]]) -> list[CheckResult]:
     """Checks of table 3, from {row: {col: value}} (other_total present, derived or printed)."""
     out: list[CheckResult] = []
     get = lambda r, c: t.get(r, {}).get(c)  # noqa: E731
@@ -56,27 +57,29 @@ def requests_checks(t: dict[str, dict[str, Optional[Number]]]) -> list[CheckResu
         out.append(CheckResult("requests.balance", col, left, right, ok))
     if "result_total" in t:
         for col in REQ_COLS:
-            out.append(_equation("requests.result_total", col, get("result_total", col),
-                                 [get(r, col) for r in OUTCOMES_SINGLE]))
+            out.append(
+                _equation(
+                    "requests.result_total", col, get("result_total", col), [get(r, col) for r in OUTCOMES_SINGLE]
+                )
+            )
     for row, cols in t.items():
         if "total" in cols:
-            out.append(_equation("requests.row_total", row, cols.get("total"),
-                                 [cols.get(c) for c in REQ_COLS[:-1]]))
+            out.append(_equation("requests.row_total", row, cols.get("total"), [cols.get(c) for c in REQ_COLS[:-1]]))
     return out
 
 
-def review_checks(t: dict[str, dict[str, Optional[Number]]]) -> list[CheckResult]:
+def review_checks(t: dict[str, dict[str, Number | None]]) -> list[CheckResult]:
     return [
         _equation("review_litigation.total", row, cols.get("total"), [cols.get(c) for c in REVIEW_COLS])
         for row, cols in t.items()
     ]
 
 
-def other_total(rows: dict[str, dict[str, Optional[Number]]]) -> dict[str, Optional[Number]]:
+def other_total(rows: dict[str, dict[str, Number | None]]) -> dict[str, Number | None]:
     """（六）其他处理 per column from its three sub-rows (spec: their sum, marked derived);
     null where every sub-row printed null."""
     subs = [rows[r] for r in OTHER_SPLIT if r in rows]
-    out: dict[str, Optional[Number]] = {}
+    out: dict[str, Number | None] = {}
     for col in REQ_COLS:
         vals = [s[col] for s in subs if col in s]
         if vals:
@@ -84,7 +87,7 @@ def other_total(rows: dict[str, dict[str, Optional[Number]]]) -> dict[str, Optio
     return out
 
 
-def column_failures(rows: dict[str, list[Optional[Number]]]) -> int:
+def column_failures(rows: dict[str, list[Number | None]]) -> int:
     """Failed table-3 checks of a candidate reading ({row: [7 values]}), for choosing
     between splits of run-together digits."""
     t = {r: dict(zip(REQ_COLS, v)) for r, v in rows.items()}
@@ -115,8 +118,16 @@ def prose_checks(text: str, cells: list[CellValue]) -> list[CheckResult]:
         if not m:
             continue
         stated = int(m.group("n"))
-        out.append(CheckResult("text.requests", f"{rule['row']}.total", stated, table_value,
-                               stated == table_value, note=m.group(0).strip()))
+        out.append(
+            CheckResult(
+                "text.requests",
+                f"{rule['row']}.total",
+                stated,
+                table_value,
+                stated == table_value,
+                note=m.group(0).strip(),
+            )
+        )
     return out
 
 

@@ -7,6 +7,7 @@ and column labels, unit, templates and what a null means) and, beside reports.db
 Datasette's `metadata.json` (table and column descriptions from columns.csv), so a folder
 can be read without this repository.
 """
+
 from __future__ import annotations
 
 import csv
@@ -55,10 +56,20 @@ def codebook() -> list[dict[str, str]]:
     for c in _read("cells.csv"):
         null = (NULL_MEANS_DERIVED if c["row"] == "other_total" else
                 NULL_MEANS_TOTAL if c["col"] == "total" else NULL_MEANS)  # fmt: skip
-        out.append({"key": f"{c['table']}.{c['row']}.{c['col']}", "table": c["table"], "row": c["row"],
-                    "col": c["col"], "table_label": TABLE_LABELS[c["table"]],
-                    "row_label": c["row_label"].split(" — ")[0], "col_label": c["col_label"],
-                    "unit": UNITS.get(c["unit"], c["unit"]), "templates": c["templates"], "null_means": null})
+        out.append(
+            {
+                "key": f"{c['table']}.{c['row']}.{c['col']}",
+                "table": c["table"],
+                "row": c["row"],
+                "col": c["col"],
+                "table_label": TABLE_LABELS[c["table"]],
+                "row_label": c["row_label"].split(" — ")[0],
+                "col_label": c["col_label"],
+                "unit": UNITS.get(c["unit"], c["unit"]),
+                "templates": c["templates"],
+                "null_means": null,
+            }
+        )
     return out
 
 
@@ -97,10 +108,14 @@ TABLE_DESCRIPTIONS = {
 
 def datasette_metadata(database: str = "reports") -> dict:
     """Datasette's metadata.json: table and column descriptions of reports.db."""
-    tables = {t: {"description": TABLE_DESCRIPTIONS.get(t, ""),
-                  "columns": {c.column: c.description for c in cols}} for t, cols in columns().items()}
-    tables["codebook"] = {"description": TABLE_DESCRIPTIONS["codebook"],
-                          "columns": {"key": "table.row.col, as in cells", "null_means": "what an empty value means"}}
+    tables = {
+        t: {"description": TABLE_DESCRIPTIONS.get(t, ""), "columns": {c.column: c.description for c in cols}}
+        for t, cols in columns().items()
+    }
+    tables["codebook"] = {
+        "description": TABLE_DESCRIPTIONS["codebook"],
+        "columns": {"key": "table.row.col, as in cells", "null_means": "what an empty value means"},
+    }
     tables["sections_fts"] = {"hidden": True}
     return {"title": "政府信息公开工作年度报告 (report_extract)",
             "description": "Tables of 政府信息公开工作年度报告 extracted by report_extract. Full-text search on "

@@ -7,10 +7,11 @@ Two ways of recognising a row label, from the same data:
 - `anchor_regex(table)`: one regex that finds every row's anchor in a run-together
   crawler dump, where there are no cells to compare.
 """
+
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from functools import lru_cache
+from functools import cache, lru_cache
 
 import regex
 
@@ -100,7 +101,7 @@ def _forms(label: str, aliases: tuple[str, ...], groups: tuple[str, ...]) -> tup
     return tuple(dict.fromkeys(f for f in out if f))
 
 
-@lru_cache(maxsize=None)
+@cache
 def tables() -> dict[str, TableSpec]:
     data = load_toml("labels.toml")
     out: dict[str, TableSpec] = {}
@@ -168,7 +169,7 @@ def _number_pattern(number: str) -> str:
     return rf"{core}\s*[、.．]?" if core.isdigit() else rf"{core}\s*[、.]"
 
 
-@lru_cache(maxsize=None)
+@cache
 def anchor_regex(table: str) -> regex.Pattern:
     """Find row anchors (with their numbering) in half-width text with spaces removed."""
     parts = []

@@ -4,10 +4,11 @@ A blank, "-", "—", "/" or "无" is null (never an invented 0) and keeps its ra
 full-width digits, thousands separators and stray spaces are normalised; a signed count
 ("-8", "－8", "+3") keeps its sign; 万元/元 units are split off and reported.
 """
+
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import Optional, Union
+from typing import Union
 
 import regex
 
@@ -26,8 +27,8 @@ _NUMBER = regex.compile(
 
 @dataclass(frozen=True)
 class Parsed:
-    value: Optional[Number]
-    unit: Optional[str] = None
+    value: Number | None
+    unit: str | None = None
     ok: bool = True  # False: text that is neither a number nor a null marker
 
 

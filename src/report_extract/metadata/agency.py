@@ -7,6 +7,7 @@ the renames of region_renames.csv, the researcher's patterns/agency_aliases.csv)
 applied whenever outputs are written, so an edited alias file takes effect on the next
 `report-extract panel OUT` without converting anything again.
 """
+
 from __future__ import annotations
 
 import csv
@@ -87,7 +88,7 @@ def _drop_higher_places(name: str, region: dict[str, Any]) -> str:
     own = region.get("county") or (city if city != province else None)
     for higher in (province, city):
         if higher and own and higher != own and name.startswith(higher) and len(name) > len(higher):
-            name = name[len(higher):]
+            name = name[len(higher) :]
     return name
 
 

@@ -11,15 +11,16 @@ Two data files in `patterns/` complete the list: `region_aliases.csv` (special z
 customary short names) and `region_renames.csv` (撤县设区 and other renames, so that a
 report gets the code that was valid in its year; cpca's list is a ~2016 snapshot).
 """
+
 from __future__ import annotations
 
 import csv
 import importlib.util
 import re
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from functools import cache
 from pathlib import Path
-from typing import Iterable, Optional, Sequence
 
 from report_extract import patterns
 
@@ -38,18 +39,18 @@ class Division:
             return PROVINCE
         return CITY if self.code.endswith("00") else COUNTY
 
-    def within(self, other: "Division") -> bool:
+    def within(self, other: Division) -> bool:
         """True when self lies inside (or is) `other`."""
         return self.code.startswith(other.code[: (other.rank + 1) * 2])
 
 
 @dataclass
 class Region:
-    province: Optional[str] = None
-    city: Optional[str] = None
-    county: Optional[str] = None
-    adcode: Optional[str] = None
-    level: Optional[str] = None  # national / provincial / city / county / township
+    province: str | None = None
+    city: str | None = None
+    county: str | None = None
+    adcode: str | None = None
+    level: str | None = None  # national / provincial / city / county / township
 
 
 @dataclass(frozen=True)
@@ -68,8 +69,9 @@ class Rename:
 class Gazetteer:
     """Division names → divisions, plus the names that only count in short texts."""
 
-    def __init__(self, divisions: Iterable[Division], aliases: dict[str, str],
-                 renames: Sequence[Rename], ignore: set[str]):
+    def __init__(
+        self, divisions: Iterable[Division], aliases: dict[str, str], renames: Sequence[Rename], ignore: set[str]
+    ):
         self.by_code: dict[str, Division] = {}
         self.names: dict[str, list[Division]] = {}
         self.short: dict[str, list[Division]] = {}  # abbreviations: agency and title only
@@ -118,11 +120,11 @@ class Gazetteer:
                 i += 1
         return found
 
-    def parent(self, d: Division, rank: int) -> Optional[Division]:
+    def parent(self, d: Division, rank: int) -> Division | None:
         code = d.code[: (rank + 1) * 2].ljust(6, "0")
         return self.by_code.get(code)
 
-    def for_year(self, d: Division, year: Optional[int]) -> Division:
+    def for_year(self, d: Division, year: int | None) -> Division:
         """The division valid in `year` when `d` was renamed (撤县设区)."""
         r = self.renames.get(d.code)
         if r is None or year is None:
@@ -168,15 +170,16 @@ def gazetteer() -> Gazetteer:
     divisions = (Division(r["adcode"][:6], r["name"]) for r in _read_csv(_cpca_adcodes()))
     aliases = {r["alias"]: r["adcode"] for r in _read_csv(patterns.path("region_aliases.csv"))}
     renames = [
-        Rename(Division(r["old_adcode"], r["old_name"]), Division(r["new_adcode"], r["new_name"]),
-               int(r["changed_year"]))
+        Rename(
+            Division(r["old_adcode"], r["old_name"]), Division(r["new_adcode"], r["new_name"]), int(r["changed_year"])
+        )
         for r in _read_csv(patterns.path("region_renames.csv"))
     ]
     ignore = set(patterns.load_toml("meta.toml")["region"]["ignore"])
     return Gazetteer(divisions, aliases, renames, ignore)
 
 
-def _pick(m: Mention, context: list[Division]) -> Optional[Division]:
+def _pick(m: Mention, context: list[Division]) -> Division | None:
     """One division for a mention: unique, or the only candidate inside a place named elsewhere."""
     if len(m.candidates) == 1:
         return m.candidates[0]
@@ -190,8 +193,7 @@ def _pick(m: Mention, context: list[Division]) -> Optional[Division]:
     return None
 
 
-def resolve(sources: Sequence[tuple[str, bool]], year: Optional[int] = None
-            ) -> tuple[Region, list[str]]:
+def resolve(sources: Sequence[tuple[str, bool]], year: int | None = None) -> tuple[Region, list[str]]:
     """Region from texts in order of trust, each `(text, short_text)`.
 
     The first text that names a place decides; within it the most specific name that
@@ -199,8 +201,9 @@ def resolve(sources: Sequence[tuple[str, bool]], year: Optional[int] = None
     city named anywhere disambiguates a repeated district name (普陀区 + 上海市)."""
     g = gazetteer()
     per_source = [g.mentions(text, short) for text, short in sources if text]
-    context = [m.candidates[0] for ms in per_source for m in ms
-               if len(m.candidates) == 1 and m.candidates[0].rank < COUNTY]
+    context = [
+        m.candidates[0] for ms in per_source for m in ms if len(m.candidates) == 1 and m.candidates[0].rank < COUNTY
+    ]
     for ms in per_source:
         if not ms:
             continue
@@ -215,14 +218,13 @@ def resolve(sources: Sequence[tuple[str, bool]], year: Optional[int] = None
     return Region(), ["region: no place name in agency, title, text or header"]
 
 
-def region_from_names(province: Optional[str], city: Optional[str], county: Optional[str],
-                      year: Optional[int] = None) -> Region:
+def region_from_names(province: str | None, city: str | None, county: str | None, year: int | None = None) -> Region:
     """Region for names a user supplied (an override row) — fills the code and level."""
     text = "".join(n for n in (province, city, county) if n)
     region, _ = resolve([(text, True)], year)
     return region
 
 
-def region_from_code(adcode: str, year: Optional[int] = None) -> Region:
+def region_from_code(adcode: str, year: int | None = None) -> Region:
     d = gazetteer().by_code.get(adcode[:6])
     return gazetteer().region(gazetteer().for_year(d, year)) if d else Region(adcode=adcode[:6])

@@ -6,17 +6,17 @@ reads the table).  A value is the number the report printed; a table cell run to
 with its neighbours ("条206912106") gives a fact only where the row sums or the prose
 settle the split (the legacy cell keeps the most plausible split, marked ambiguous).
 """
+
 from __future__ import annotations
 
 import re
 from dataclasses import dataclass
-from typing import Optional
 
-from report_extract.tables import legacy
 from report_extract.contract.labels import halfwidth
+from report_extract.contract.values import Number
 from report_extract.model.document import Document
 from report_extract.patterns import load_toml
-from report_extract.contract.values import Number
+from report_extract.tables import legacy
 
 NUMBER = r"\d{1,3}(?:,\d{3})+|\d+"
 THIS_YEAR, CUMULATIVE = "this_year", "cumulative"
@@ -48,6 +48,7 @@ def _sentences(text: str) -> list[str]:
 
 # ---- prose -------------------------------------------------------------------------
 
+
 def _prose_facts(text: str, p: dict) -> list[tuple[int, Fact]]:
     """(position, fact) for every prose pattern hit outside part-of clauses."""
     out: list[tuple[int, Fact]] = []
@@ -70,7 +71,7 @@ def _zero_facts(sentence: str, z: dict) -> list[tuple[int, Fact]]:
     """0 for each subject a 未收到 / 未发生 / 无 clause names."""
     out: list[tuple[int, Fact]] = []
     for m in re.finditer(z["trigger"], sentence):
-        clause = re.split(r"[，。；,;]", sentence[m.end():], maxsplit=1)[0]
+        clause = re.split(r"[，。；,;]", sentence[m.end() :], maxsplit=1)[0]
         for key, (subject, unless, unit) in z["subjects"].items():
             if re.search(subject, clause) and not (unless and re.search(unless, clause)):
                 out.append((m.start(), Fact(key, 0, unit, THIS_YEAR, sentence, "zero")))
@@ -91,6 +92,7 @@ def _first_per_key(found: list[tuple[int, Fact]]) -> list[Fact]:
 
 # ---- statistics table (tables/legacy.py reads it; its settled rows are facts too) -------------
 
+
 def stated_figures(prose: list[Fact]) -> dict[tuple[str, str], tuple[Number, str]]:
     """The prose's first statement of each legacy row key and period: (value, sentence)."""
     rename = legacy.patterns()["prose_keys"]
@@ -106,12 +108,15 @@ def _table_facts(table: legacy.Table) -> list[Fact]:
     for row in table.rows:
         if row.ambiguous or len(row.options) != 1:
             continue
-        out.extend(Fact(row.key, v, row.unit, col, row.printed, "table", row.label)
-                   for col, v in zip(table.cols, row.options[0]) if v is not None)
+        out.extend(
+            Fact(row.key, v, row.unit, col, row.printed, "table", row.label)
+            for col, v in zip(table.cols, row.options[0])
+            if v is not None
+        )
     return out
 
 
-def facts_and_table(doc: Document, warnings: Optional[list[str]] = None) -> tuple[list[Fact], Optional[legacy.Table]]:
+def facts_and_table(doc: Document, warnings: list[str] | None = None) -> tuple[list[Fact], legacy.Table | None]:
     """Prose facts (first statement of each key and period), the statistics table's facts,
     and the table itself (its cells: legacy.Table.cells).  Rows that cannot be read with
     certainty give no fact and are named in `warnings` (doc.warnings when not given)."""
@@ -129,7 +134,7 @@ def facts_and_table(doc: Document, warnings: Optional[list[str]] = None) -> tupl
     return prose + _table_facts(table), table
 
 
-def _table_start(text: str, t: dict) -> Optional[int]:
+def _table_start(text: str, t: dict) -> int | None:
     for pattern in t["start"]:
         hits = list(re.finditer(pattern, text))
         if hits:
@@ -137,6 +142,6 @@ def _table_start(text: str, t: dict) -> Optional[int]:
     return None
 
 
-def extract_facts(doc: Document, warnings: Optional[list[str]] = None) -> list[Fact]:
+def extract_facts(doc: Document, warnings: list[str] | None = None) -> list[Fact]:
     """Prose facts followed by the statistics table's facts (see facts_and_table)."""
     return facts_and_table(doc, warnings)[0]

@@ -5,14 +5,14 @@ pages.  A document without the statistical tables is a report only when its top 
 the report (patterns/report_kind.toml `marker`) and its title names no other kind of
 report.  Documents that print the tables are reports whatever their title says.
 """
+
 from __future__ import annotations
 
 import re
-from typing import Optional
 
-from report_extract.patterns import load_toml
 from report_extract.metadata.meta import find_title
 from report_extract.model.document import Document, TableBlock
+from report_extract.patterns import load_toml
 
 
 def _patterns() -> dict:
@@ -30,7 +30,7 @@ def _title_lines(doc: Document) -> list[str]:
     return [t for t in lines if t]
 
 
-def not_a_report(doc: Document) -> Optional[str]:
+def not_a_report(doc: Document) -> str | None:
     """Why `doc` (a document without the tables) is not a 政府信息公开工作年度报告, or
     None when it is one."""
     p = _patterns()

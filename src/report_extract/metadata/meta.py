@@ -4,6 +4,7 @@ Every pattern lives in patterns/meta.toml; place names come from the division li
 (see metadata/division.py).  Known metadata from a crawl (a CSV of source → agency/region …) can be
 passed as overrides and wins over what the text says.
 """
+
 from __future__ import annotations
 
 import csv
@@ -11,29 +12,27 @@ import re
 from dataclasses import asdict, dataclass, field
 from datetime import date
 from pathlib import Path
-from typing import Optional
 
+from report_extract.metadata.division import Region, gazetteer, region_from_code, region_from_names, resolve
 from report_extract.model.document import Document, TableBlock
 from report_extract.patterns import load_toml
-from report_extract.metadata.division import Region, gazetteer, region_from_code, region_from_names, resolve
 
 # Override columns, in the order a reports.csv row lists them; `region` fields are flat here.
-OVERRIDE_FIELDS = ("title", "agency", "year", "published", "province", "city", "county",
-                   "adcode", "level", "kind")
+OVERRIDE_FIELDS = ("title", "agency", "year", "published", "province", "city", "county", "adcode", "level", "kind")
 REGION_FIELDS = ("province", "city", "county", "adcode", "level")
 KEY_COLUMNS = ("source_path", "source", "path", "file", "url")
 
 
 @dataclass
 class Meta:
-    title: Optional[str] = None
-    agency: Optional[str] = None
-    year: Optional[int] = None  # the year the report covers
-    published: Optional[str] = None  # ISO date printed on the page, if any
-    template: Optional[str] = None
+    title: str | None = None
+    agency: str | None = None
+    year: int | None = None  # the year the report covers
+    published: str | None = None  # ISO date printed on the page, if any
+    template: str | None = None
     region: Region = field(default_factory=Region)
-    kind: Optional[str] = None  # government | department
-    agency_full: Optional[str] = None  # agency with the city/province the title leaves out
+    kind: str | None = None  # government | department
+    agency_full: str | None = None  # agency with the city/province the title leaves out
     warnings: list[str] = field(default_factory=list)
 
     def to_dict(self) -> dict:
@@ -82,7 +81,7 @@ class Title:
     year: int
 
 
-def _parse_title(text: str, before: Optional[str] = None) -> Optional[Title]:
+def _parse_title(text: str, before: str | None = None) -> Title | None:
     """A title in `text`; `before` is the line printed above it, taken as the issuing
     body when the title itself starts with the year."""
     p = _patterns()["title"]
@@ -98,7 +97,7 @@ def _parse_title(text: str, before: Optional[str] = None) -> Optional[Title]:
     return Title(title, pre + post, int(m.group("year")))
 
 
-def find_title(doc: Document) -> Optional[Title]:
+def find_title(doc: Document) -> Title | None:
     """The crawler/CMS title first (clean, one line), then the body's first lines;
     a title split over two lines (…政府信息公开工作 / 年度报告) is joined."""
     p = _patterns()["title"]
@@ -116,14 +115,14 @@ def find_title(doc: Document) -> Optional[Title]:
     return None
 
 
-def _iso(y: str, m: str, d: str) -> Optional[str]:
+def _iso(y: str, m: str, d: str) -> str | None:
     try:
         return date(int(y), int(m), int(d)).isoformat()
     except ValueError:
         return None
 
 
-def find_published(doc: Document, text: str) -> Optional[str]:
+def find_published(doc: Document, text: str) -> str | None:
     """Header date, a 发布日期 label on the page, or the date under the signature."""
     p = _patterns()["published"]
     for value in _header(doc, p["header_keys"]):
@@ -133,18 +132,19 @@ def find_published(doc: Document, text: str) -> Optional[str]:
     m = re.search(p["labelled"], text)
     if m:
         return _iso(m["y"], m["m"], m["d"])
-    dates = list(re.finditer(p["signature"], text[-p["tail_chars"]:]))
+    dates = list(re.finditer(p["signature"], text[-p["tail_chars"] :]))
     return _iso(dates[-1]["y"], dates[-1]["m"], dates[-1]["d"]) if dates else None
 
 
-def find_year(title: Optional[Title], text: str, published: Optional[str]) -> tuple[Optional[int], list[str]]:
+def find_year(title: Title | None, text: str, published: str | None) -> tuple[int | None, list[str]]:
     """Title year, else the statistics period, else the year before publication."""
     p = _patterns()["year"]
     m = re.search(p["period"], arabic_years(text[: p["search_chars"]]))
     period = int(m["year"]) if m else None
     if title:
-        note = [] if period in (None, title.year) else [
-            f"year: title says {title.year}, statistics period says {period}"]
+        note = (
+            [] if period in (None, title.year) else [f"year: title says {title.year}, statistics period says {period}"]
+        )
         return title.year, note
     if period:
         return period, []
@@ -157,7 +157,7 @@ def _matches_any(patterns: list[str], text: str) -> bool:
     return any(re.search(p, text) for p in patterns)
 
 
-def classify(agency: Optional[str], region: Region) -> tuple[Optional[str], Optional[str]]:
+def classify(agency: str | None, region: Region) -> tuple[str | None, str | None]:
     """(kind, level).  Level comes from the division code unless the agency is a
     national body or a township (below the list's county level)."""
     if not agency:
@@ -180,7 +180,7 @@ def _is_place_name(agency: str) -> bool:
     return not rest
 
 
-def full_agency(agency: Optional[str], region: Region) -> Optional[str]:
+def full_agency(agency: str | None, region: Region) -> str | None:
     """The agency with its city when the title starts with a county name only
     (洪泽区人民政府 → 淮安市洪泽区人民政府), the customary full name of a county body."""
     if agency and region.county and region.city and agency.startswith(region.county):
@@ -208,14 +208,14 @@ def load_overrides(csv_path: str | Path) -> dict[str, dict]:
     return out
 
 
-def _override_for(doc: Document, overrides: Optional[dict]) -> dict:
+def _override_for(doc: Document, overrides: dict | None) -> dict:
     if not overrides:
         return {}
     keys = [doc.path, Path(doc.path).name] + list(doc.header.values())
     return next((overrides[k] for k in keys if k in overrides), {})
 
 
-def _region_override(region: Region, o: dict, year: Optional[int]) -> Region:
+def _region_override(region: Region, o: dict, year: int | None) -> Region:
     """Supplied names or code win; the missing parts are filled from the division list."""
     if not any(k in o for k in REGION_FIELDS):
         return region
@@ -231,16 +231,13 @@ def _region_override(region: Region, o: dict, year: Optional[int]) -> Region:
     return base
 
 
-def _region_sources(doc: Document, agency: Optional[str], title: Optional[str],
-                    text: str) -> list[tuple[str, bool]]:
+def _region_sources(doc: Document, agency: str | None, title: str | None, text: str) -> list[tuple[str, bool]]:
     p = _patterns()["region"]
     header = " ".join(_header(doc, p["header_keys"]))
-    return [(agency or "", True), (title or "", True), (text[: p["body_chars"]], False),
-            (header, False)]
+    return [(agency or "", True), (title or "", True), (text[: p["body_chars"]], False), (header, False)]
 
 
-def extract_meta(doc: Document, template: str | None = None,
-                 overrides: dict | None = None) -> Meta:
+def extract_meta(doc: Document, template: str | None = None, overrides: dict | None = None) -> Meta:
     """Metadata of one report.  `overrides` is the mapping load_overrides returns; the
     entry for this document (by path, file name or a header value such as its URL)
     fills or replaces what the text gives."""
@@ -249,10 +246,14 @@ def extract_meta(doc: Document, template: str | None = None,
     title = find_title(doc)
     published = o.get("published") or find_published(doc, text)
     year, warnings = find_year(title, text, published)
-    meta = Meta(title=o.get("title") or (title.text if title else None),
-                agency=o.get("agency") or (title.agency if title else None) or None,
-                year=o.get("year", year), published=published, template=template,
-                warnings=warnings)
+    meta = Meta(
+        title=o.get("title") or (title.text if title else None),
+        agency=o.get("agency") or (title.agency if title else None) or None,
+        year=o.get("year", year),
+        published=published,
+        template=template,
+        warnings=warnings,
+    )
     region, notes = resolve(_region_sources(doc, meta.agency, meta.title, text), meta.year)
     meta.region = _region_override(region, o, meta.year)
     kind, level = classify(meta.agency, meta.region)

@@ -4,10 +4,11 @@ A reader turns a file into a `Document`: an ordered list of blocks (headings, pa
 and tables).  Nothing after the readers looks at the file format, so a table printed in a
 PDF, an HTML page or a tab-separated text file reaches the table code in the same shape.
 """
+
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from typing import Literal, Optional, Union
+from typing import Literal, Union
 
 BlockKind = Literal["heading", "paragraph"]
 
@@ -20,10 +21,10 @@ class Origin:
     `confidence` is set for text read by OCR (0..1).
     """
 
-    page: Optional[int] = None
-    line: Optional[int] = None
-    bbox: Optional[tuple[float, float, float, float]] = None
-    confidence: Optional[float] = None
+    page: int | None = None
+    line: int | None = None
+    bbox: tuple[float, float, float, float] | None = None
+    confidence: float | None = None
 
 
 @dataclass
@@ -36,7 +37,7 @@ class Cell:
     merged: bool = False
     # OCR'd cells: the characters as the recogniser read them, left to right, each with
     # its score (0-1).  The checks stage (ocrfix) tries look-alikes of the uncertain ones.
-    read_chars: Optional[tuple[tuple[str, float], ...]] = None
+    read_chars: tuple[tuple[str, float], ...] | None = None
 
 
 @dataclass
@@ -44,7 +45,7 @@ class TextBlock:
     kind: BlockKind
     text: str
     origin: Origin = field(default_factory=Origin)
-    level: Optional[int] = None  # heading level when the source says so (h1=1 …)
+    level: int | None = None  # heading level when the source says so (h1=1 …)
 
 
 @dataclass
@@ -71,15 +72,15 @@ class Document:
     path: str
     format: str
     blocks: list[Block] = field(default_factory=list)
-    pages: Optional[int] = None
+    pages: int | None = None
     sha256: str = ""
-    title_hint: Optional[str] = None  # a title the container states (HTML <title>, crawler header)
+    title_hint: str | None = None  # a title the container states (HTML <title>, crawler header)
     header: dict[str, str] = field(default_factory=dict)  # key/value lines a crawler or CMS put before the body
     warnings: list[str] = field(default_factory=list)
     # Options for a second, slower reading of the same file that the reader offers when its
     # first reading may be doubted (a PDF read by the fast engine: {"engine": "pdfplumber"}).
     # Whether to take it is decided after the tables and checks (report_extract/fallback.py).
-    second_reading: Optional[dict[str, str]] = None
+    second_reading: dict[str, str] | None = None
 
     def lines(self) -> list[str]:
         """Every text block, and every table row with its cells joined by tabs, in reading order."""

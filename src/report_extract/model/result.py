@@ -1,8 +1,9 @@
 """The typed result of extracting one report, and its JSON shape (the spec's object)."""
+
 from __future__ import annotations
 
 from dataclasses import asdict, dataclass, field, fields
-from typing import Any, Optional
+from typing import Any
 
 from report_extract.contract.values import Number
 
@@ -14,14 +15,14 @@ class CellValue:
     table: str
     row: str
     col: str
-    value: Optional[Number]
+    value: Number | None
     raw: str = ""
     derived: bool = False  # computed by the spec's rule (other_total), not printed
-    unit: Optional[str] = None  # 元 / 万元 where the report prints one
-    page: Optional[int] = None
-    line: Optional[int] = None
-    bbox: Optional[tuple[float, float, float, float]] = None
-    confidence: Optional[float] = None  # OCR confidence, when read from an image
+    unit: str | None = None  # 元 / 万元 where the report prints one
+    page: int | None = None
+    line: int | None = None
+    bbox: tuple[float, float, float, float] | None = None
+    confidence: float | None = None  # OCR confidence, when read from an image
     ambiguous: bool = False  # run-together digits that split more than one way
 
     @property
@@ -29,9 +30,9 @@ class CellValue:
         return f"{self.table}.{self.row}.{self.col}"
 
 
-def as_tables(cells: list[CellValue]) -> dict[str, dict[str, dict[str, Optional[Number]]]]:
+def as_tables(cells: list[CellValue]) -> dict[str, dict[str, dict[str, Number | None]]]:
     """Cells as {table: {row: {col: value}}}, in the order given."""
-    out: dict[str, dict[str, dict[str, Optional[Number]]]] = {}
+    out: dict[str, dict[str, dict[str, Number | None]]] = {}
     for c in cells:
         out.setdefault(c.table, {}).setdefault(c.row, {})[c.col] = c.value
     return out
@@ -50,9 +51,9 @@ def severity_of(check: str) -> str:
 class CheckResult:
     check: str
     scope: str
-    left: Optional[Number]
-    right: Optional[Number]
-    ok: Optional[bool]  # None: not assessable
+    left: Number | None
+    right: Number | None
+    ok: bool | None  # None: not assessable
     note: str = ""
     severity: str = ""  # hard | soft; set from the check id
 
@@ -62,8 +63,8 @@ class CheckResult:
 
 @dataclass
 class Section:
-    number: Optional[str]
-    key: Optional[str]
+    number: str | None
+    key: str | None
     title: str
     text: str
 
@@ -90,13 +91,13 @@ class Result:
         """Failed soft checks: the prose states another number than the table."""
         return sum(1 for c in self.checks if c.ok is False and c.severity == "soft")
 
-    def value(self, table: str, row: str, col: str) -> Optional[Number]:
+    def value(self, table: str, row: str, col: str) -> Number | None:
         for c in self.cells:
             if (c.table, c.row, c.col) == (table, row, col):
                 return c.value
         raise KeyError(f"{table}.{row}.{col}")
 
-    def tables(self) -> dict[str, dict[str, dict[str, Optional[Number]]]]:
+    def tables(self) -> dict[str, dict[str, dict[str, Number | None]]]:
         return as_tables(self.cells)
 
     def frame(self, table: str):

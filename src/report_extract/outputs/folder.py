@@ -11,16 +11,18 @@ CSV files and the SQLite database (each a few milliseconds per report) are writt
 side instead of one after the other.  Each process reads the journal itself, so the
 records never cross a pipe.
 """
+
 from __future__ import annotations
 
 import multiprocessing as mp
 import os
 import signal
+from collections.abc import Iterable, Sequence
 from pathlib import Path
-from typing import Iterable, Protocol, Sequence
+from typing import Protocol
 
-from report_extract.outputs.records import CsvSink, Record, Rename
 from report_extract.outputs.journal import read_at
+from report_extract.outputs.records import CsvSink, Record, Rename
 
 
 class Sink(Protocol):

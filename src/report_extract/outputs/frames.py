@@ -5,6 +5,7 @@ a float, `ok` an object column of True/False/NaN.  `read_table` reads the CSV (o
 Parquet file) with the types every output documents: text as string, integers and
 booleans nullable (Int64, boolean), numbers Float64.
 """
+
 from __future__ import annotations
 
 from pathlib import Path

@@ -7,6 +7,7 @@ the spaces), and a query is segmented the same way.  The index uses jieba's sear
 which adds the dictionary words inside longer ones (人民政府 → 人民, 政府, 人民政府), so a
 query for 政府 finds a text that jieba segmented as 人民政府.
 """
+
 from __future__ import annotations
 
 from report_extract.sections.words import words

@@ -12,21 +12,24 @@ settings (engine, --meta file, package version, code, patterns) convert again.  
 depend on the machine rather than the document (timeout, memory, crash, environment: a
 library that failed to import) are tried again on resume.
 """
+
 from __future__ import annotations
 
 import fcntl
 import json
 import os
 import time
+from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any, Iterator, Optional
+from typing import Any
 
 from report_extract.model.result import Result
 
 NAME = "journal.jsonl"
 # Outcomes that depend on the machine, not the document: converted again on resume.
 RETRIED_ERRORS = {"timeout", "memory", "crash", "environment"}
+
 
 class JournalBusy(Exception):
     pass
@@ -43,7 +46,7 @@ class Journal:
     _last_sync: float = 0.0
 
     @classmethod
-    def open(cls, outdir: Path, fresh: bool = False) -> "Journal":
+    def open(cls, outdir: Path, fresh: bool = False) -> Journal:
         """Lock, index the finished lines, cut a torn tail, and open for appending.
         `fresh`: forget every finished document (convert --fresh)."""
         outdir.mkdir(parents=True, exist_ok=True)
@@ -125,8 +128,15 @@ def record_key(rec: dict[str, Any]) -> Key:
     return rec["sha256"], rec["fp"]
 
 
-def record_line(sha256: str, path: str, fp: str, *, result: Optional[Result] = None,
-                error: Optional[dict[str, Any]] = None, words: Optional[list[str]] = None) -> str:
+def record_line(
+    sha256: str,
+    path: str,
+    fp: str,
+    *,
+    result: Result | None = None,
+    error: dict[str, Any] | None = None,
+    words: list[str] | None = None,
+) -> str:
     """The journal line of one document.  `words`: its sections segmented for full-text
     search, computed in the worker so the export does not segment a whole crawl serially."""
     rec: dict[str, Any] = {"sha256": sha256, "path": path, "fp": fp}

@@ -19,6 +19,7 @@ variable labels) and panel_stata_names.csv, panel.parquet (with pyarrow), and th
 panel, panel_checks and panel_reports in reports.db where it exists.  All are written under
 temporary names and renamed into place together.
 """
+
 from __future__ import annotations
 
 import csv
@@ -33,12 +34,12 @@ from pathlib import Path
 from typing import Any, BinaryIO
 
 from report_extract import patterns
-from report_extract.metadata.agency import agency_id
 from report_extract.checks.crossyear import KEYS, PanelCheck, YearReport, cross_year_checks
+from report_extract.metadata.agency import agency_id
+from report_extract.outputs.folder import discard, publish
+from report_extract.outputs.journal import NAME as JOURNAL
 from report_extract.outputs.printed import cell_labels
 from report_extract.outputs.records import AtomicFile, Rename, checks_failed, fmt, seal, temporary
-from report_extract.outputs.journal import NAME as JOURNAL
-from report_extract.outputs.folder import discard, publish
 
 IN_PANEL = {"ok", "partial", "no_tables"}  # a blank form or another kind of document is no year of a body
 META = ["agency_id", "year", "report_id", "duplicates", "agency", "agency_full", "title", "province", "city",
@@ -153,9 +154,11 @@ class Panel:
         duplicates = sum(len(v) - 1 for v in self.groups.values())
         failed = [c for _, _, c in self.checks if c.ok is False]
         hard = sum(c.severity == "hard" for c in failed)
-        return (f"panel: {len(self.groups)} agency-years of {bodies} bodies ({duplicates} duplicate versions, "
-                f"{len(self.excluded)} reports left out); cross-year checks: {len(self.checks) - len(failed)} "
-                f"passed or n/a, {len(failed)} failed ({hard} hard)")
+        return (
+            f"panel: {len(self.groups)} agency-years of {bodies} bodies ({duplicates} duplicate versions, "
+            f"{len(self.excluded)} reports left out); cross-year checks: {len(self.checks) - len(failed)} "
+            f"passed or n/a, {len(failed)} failed ({hard} hard)"
+        )
 
 
 def _key_order() -> dict[str, int]:
@@ -201,8 +204,9 @@ def rows(panel: Panel) -> Iterator[list[Any]]:
             yield _row(panel, aid, year, versions, _read_line(panel.path, f, versions[0].offset), failed)
 
 
-def _row(panel: Panel, aid: str, year: int, versions: list[Entry], obj: dict[str, Any],
-         failed: dict[str, int]) -> list[Any]:
+def _row(
+    panel: Panel, aid: str, year: int, versions: list[Entry], obj: dict[str, Any], failed: dict[str, int]
+) -> list[Any]:
     e = versions[0]
     meta, region = obj.get("meta") or {}, (obj.get("meta") or {}).get("region") or {}
     own = {"agency_id": aid, "year": year, "report_id": e.report_id,
@@ -215,6 +219,7 @@ def _row(panel: Panel, aid: str, year: int, versions: list[Entry], obj: dict[str
 
 def check_rows(panel: Panel) -> list[list[Any]]:
     """Failed checks first (hard before soft), then by body and year."""
+
     def order(item: tuple[str, int, PanelCheck]) -> tuple:
         aid, year, c = item
         return c.ok is not False, c.severity != "hard", aid, year
@@ -243,6 +248,7 @@ def _why(e: Entry) -> str:
 
 # --- Stata -------------------------------------------------------------------------------
 
+
 def stata_names(columns: list[str]) -> dict[str, str]:
     """Panel column → Stata variable name (patterns/panel.toml [stata.words])."""
     words = patterns.load_toml("panel.toml")["stata"]["words"]
@@ -261,7 +267,7 @@ def stata_names(columns: list[str]) -> dict[str, str]:
         base, n = name, 1
         while name in taken:
             n += 1
-            name = f"{base[:STATA_NAME - len(str(n)) - 1]}_{n}"
+            name = f"{base[: STATA_NAME - len(str(n)) - 1]}_{n}"
         taken.add(name)
         out[col] = name
     return out
@@ -273,7 +279,7 @@ def stata_labels(columns: list[str]) -> dict[str, str]:
     out = {}
     for col in columns:
         label = own.get(col) or cells.get(col) or col
-        out[col] = label if len(label) <= STATA_LABEL else label[:STATA_LABEL - 1] + "…"
+        out[col] = label if len(label) <= STATA_LABEL else label[: STATA_LABEL - 1] + "…"
     return out
 
 
@@ -307,6 +313,7 @@ def _write_stata(panel: Panel, dta: Path, names_csv: Path, bom: bool) -> list[Re
 
 # --- Parquet -----------------------------------------------------------------------------
 
+
 def _write_parquet(panel: Panel, path: Path) -> Rename:
     import pyarrow as pa
     import pyarrow.parquet as pq
@@ -325,6 +332,7 @@ def _write_parquet(panel: Panel, path: Path) -> Rename:
 
 # --- CSV and SQLite ----------------------------------------------------------------------
 
+
 def _write_csv(path: Path, header: list[str], body, bom: bool) -> Rename:
     out = AtomicFile(path, encoding="utf-8-sig" if bom else "utf-8")
     try:
@@ -338,8 +346,13 @@ def _write_csv(path: Path, header: list[str], body, bom: bool) -> Rename:
 
 
 def _sqlite_type(col: str, cells: list[str]) -> str:
-    return "INTEGER" if col in PANEL_INTEGERS or col == "same_cells" or col == "ok" else \
-        "NUMERIC" if col in cells or col in ("left", "right") else "TEXT"
+    return (
+        "INTEGER"
+        if col in PANEL_INTEGERS or col == "same_cells" or col == "ok"
+        else "NUMERIC"
+        if col in cells or col in ("left", "right")
+        else "TEXT"
+    )
 
 
 def write_sqlite(panel: Panel, db_path: Path) -> None:
@@ -353,7 +366,9 @@ def write_sqlite(panel: Panel, db_path: Path) -> None:
         with db:
             for name, (cols, body) in tables.items():
                 db.execute(f"DROP TABLE IF EXISTS [{name}]")
-                db.execute(f"CREATE TABLE [{name}] ({', '.join(f'[{c}] {_sqlite_type(c, panel.columns)}' for c in cols)})")
+                db.execute(
+                    f"CREATE TABLE [{name}] ({', '.join(f'[{c}] {_sqlite_type(c, panel.columns)}' for c in cols)})"
+                )
                 db.executemany(f"INSERT INTO [{name}] VALUES ({', '.join('?' * len(cols))})", body)
             db.execute("CREATE INDEX panel_agency ON panel(agency_id, year)")
             db.execute("CREATE INDEX panel_checks_agency ON panel_checks(agency_id, year)")

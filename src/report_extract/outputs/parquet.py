@@ -6,6 +6,7 @@ counts are int64, cell, check and fact values float64 (a count or a 万元 amoun
 report prints is exact in float64), flags boolean.  Rows are buffered and written in row
 groups of `ROWS` rows, so memory stays flat; each file is renamed into place whole.
 """
+
 from __future__ import annotations
 
 import os

@@ -5,15 +5,16 @@ so the three views of one report always agree on where each canonical cell sits.
 A `Grid` is laid out like an HTML table: a cell spanning several positions appears once,
 in its top-left position, and the positions it covers are left out of later rows.
 """
+
 from __future__ import annotations
 
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from functools import lru_cache
-from typing import Iterable, Optional
 
 from report_extract.checks.report import cells_read
-from report_extract.patterns import load_toml
 from report_extract.model.result import CellValue, CheckResult, Number
+from report_extract.patterns import load_toml
 
 TABLES = ("proactive", "requests", "review_litigation")
 # Rows of table 3 that are not outcomes: every other row adds up to （七）总计.
@@ -23,7 +24,7 @@ TABLES = ("proactive", "requests", "review_litigation")
 class GridCell:
     text: str = ""
     kind: str = "value"  # title | head | label | value
-    key: Optional[str] = None  # canonical key table.row.col of a value cell
+    key: str | None = None  # canonical key table.row.col of a value cell
     colspan: int = 1
     rowspan: int = 1
 
@@ -89,8 +90,9 @@ def proactive_grid(template: str) -> Grid:
     grid = Grid("proactive", spec["title"], values + 1, 1, 0)
     for b in blocks:
         grid.rows.append([GridCell(b["title"], "title", colspan=values + 1)])
-        grid.rows.append([GridCell(spec["head"], "head")] + _spread(
-            [GridCell(label, "head") for _, label in b["cols"]], values))
+        grid.rows.append(
+            [GridCell(spec["head"], "head")] + _spread([GridCell(label, "head") for _, label in b["cols"]], values)
+        )
         for row, label in b["rows"]:
             cells = [GridCell(kind="value", key=f"proactive.{row}.{col}") for col, _ in b["cols"]]
             grid.rows.append([GridCell(label, "label")] + _spread(cells, values))
@@ -111,13 +113,14 @@ def requests_grid(split: bool) -> Grid:
     keys = [k for k, _ in cols]
     g0, g1 = keys.index(first), keys.index(last)
     grid = Grid("requests", spec["title"], 3 + len(cols), 3, 3)
-    grid.rows.append([GridCell(spec["corner"], "head", colspan=3, rowspan=3),
-                      GridCell(spec["top"], "head", colspan=len(cols))])
+    grid.rows.append(
+        [GridCell(spec["corner"], "head", colspan=3, rowspan=3), GridCell(spec["top"], "head", colspan=len(cols))]
+    )
     second = [GridCell(label, "head", rowspan=2) for _, label in cols[:g0]]
     second.append(GridCell(group, "head", colspan=g1 - g0 + 1))
-    second += [GridCell(label, "head", rowspan=2) for _, label in cols[g1 + 1:]]
+    second += [GridCell(label, "head", rowspan=2) for _, label in cols[g1 + 1 :]]
     grid.rows.append(second)
-    grid.rows.append([GridCell(label, "head") for _, label in cols[g0:g1 + 1]])
+    grid.rows.append([GridCell(label, "head") for _, label in cols[g0 : g1 + 1]])
     rows = [r for r in spec["rows"] if _printed(r, split)]
     grid.rows += _labelled_rows("requests", rows, keys, 3)
     return grid
@@ -180,7 +183,7 @@ def review_rows_grid() -> Grid:
     return grid
 
 
-def is_split(cells: Iterable[CellValue], template: Optional[str]) -> bool:
+def is_split(cells: Iterable[CellValue], template: str | None) -> bool:
     """Whether table 3 printed （六）其他处理 as three sub-rows: the cells say so; the
     template decides for a report without table 3."""
     rows = {c.row for c in cells if c.table == "requests"}
@@ -189,7 +192,7 @@ def is_split(cells: Iterable[CellValue], template: Optional[str]) -> bool:
     return template != "2019"
 
 
-def grids(cells: list[CellValue], template: Optional[str], turned: bool = False) -> dict[str, Grid]:
+def grids(cells: list[CellValue], template: str | None, turned: bool = False) -> dict[str, Grid]:
     """The three tables of one report; `turned`: table 4 one group a row."""
     return {
         "proactive": proactive_grid("2019" if template == "2019" else "2021"),
@@ -213,8 +216,9 @@ def cell_labels() -> dict[str, str]:
     for row in req["rows"]:
         for i, (col, col_label) in enumerate(req["cols"]):
             grouped = keys.index(first) <= i <= keys.index(last)
-            out[f"requests.{row['key']}.{col}"] = " ".join([*row.get("path", []), row["label"]]) + \
-                f" / {group + ' ' if grouped else ''}{col_label}"
+            out[f"requests.{row['key']}.{col}"] = (
+                " ".join([*row.get("path", []), row["label"]]) + f" / {group + ' ' if grouped else ''}{col_label}"
+            )
     for g in spec["review_litigation"]["groups"]:
         for col, col_label in spec["review_litigation"]["cols"]:
             out[f"review_litigation.{g['key']}.{col}"] = " ".join([*g["path"], g["label"]]) + f" / {col_label}"

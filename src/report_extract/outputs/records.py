@@ -6,19 +6,21 @@ previous complete files untouched.  Writers are sinks fed one document at a time
 writing a crawl of a million documents needs the memory of one document (the SQLite and
 Parquet sinks in outputs/sqlite.py and outputs/parquet.py work the same way).
 """
+
 from __future__ import annotations
 
 import csv
 import json
 import os
 import tempfile
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from functools import cached_property
 from pathlib import Path
-from typing import Any, Iterable, Iterator, Optional
+from typing import Any
 
-from report_extract.metadata.agency import agency_id
 from report_extract.contract.codebook import CODEBOOK_COLUMNS, codebook
+from report_extract.metadata.agency import agency_id
 from report_extract.model.result import severity_of
 
 REPORT_COLUMNS = [
@@ -130,12 +132,12 @@ class Record:
     """One finished document as the writers see it: a report's JSON object (with the
     sections' search words) or an error."""
 
-    obj: Optional[dict[str, Any]] = None
-    error: Optional[dict[str, Any]] = None
-    words: Optional[list[str]] = None
+    obj: dict[str, Any] | None = None
+    error: dict[str, Any] | None = None
+    words: list[str] | None = None
 
     @classmethod
-    def from_journal(cls, rec: dict[str, Any]) -> "Record":
+    def from_journal(cls, rec: dict[str, Any]) -> Record:
         if "result" in rec:
             obj = rec["result"]
             # recomputed, not as journalled: an edited patterns/agency_aliases.csv applies

@@ -11,16 +11,28 @@ describes every table and column for Datasette (`datasette reports.db -m metadat
 The database is built in a temporary file with journaling off (nobody else can see it)
 and renamed into place when complete.
 """
+
 from __future__ import annotations
 
 import os
 import sqlite3
+from collections.abc import Iterable
 from pathlib import Path
-from typing import Any, Iterable
+from typing import Any
 
 from report_extract.contract.codebook import CODEBOOK_COLUMNS, codebook, metadata_json
-from report_extract.outputs.records import BOOLEANS, INTEGERS, NUMBERS, TABLES, AtomicFile, Record, Rename, seal, temporary
 from report_extract.outputs.fts import index_words
+from report_extract.outputs.records import (
+    BOOLEANS,
+    INTEGERS,
+    NUMBERS,
+    TABLES,
+    AtomicFile,
+    Record,
+    Rename,
+    seal,
+    temporary,
+)
 
 NAME = "reports.db"
 SCHEMA = {**TABLES, "sections": TABLES["sections"] + ["words"]}  # words: the full-text index's column
@@ -45,8 +57,11 @@ def _type(col: str) -> str:
 def _create(table: str, cols: list[str]) -> str:
     key = {"reports": "report_id TEXT PRIMARY KEY", "sections": "id INTEGER PRIMARY KEY"}.get(table)
     defs = [key] if key else []
-    defs += [f"[{c}] {_type(c)}" + (" REFERENCES reports(report_id)" if c == "report_id" and table != "reports"
-                                      else "") for c in cols if not (table == "reports" and c == "report_id")]
+    defs += [
+        f"[{c}] {_type(c)}" + (" REFERENCES reports(report_id)" if c == "report_id" and table != "reports" else "")
+        for c in cols
+        if not (table == "reports" and c == "report_id")
+    ]
     return f"CREATE TABLE [{table}] ({', '.join(defs)})"
 
 
@@ -62,8 +77,10 @@ class SqliteSink:
             self.db.execute(_create(table, cols))
         self.db.execute(f"CREATE TABLE codebook ({', '.join(f'[{c}] TEXT' for c in CODEBOOK_COLUMNS)})")
         self.db.execute("BEGIN")
-        self.db.executemany(f"INSERT INTO codebook VALUES ({', '.join('?' * len(CODEBOOK_COLUMNS))})",
-                            [[row[c] for c in CODEBOOK_COLUMNS] for row in codebook()])
+        self.db.executemany(
+            f"INSERT INTO codebook VALUES ({', '.join('?' * len(CODEBOOK_COLUMNS))})",
+            [[row[c] for c in CODEBOOK_COLUMNS] for row in codebook()],
+        )
         self.metadata = AtomicFile(outdir / "metadata.json")
         self.metadata.file.write(metadata_json())
 

@@ -4,10 +4,12 @@ sheets (one row per report) read back from a conversion's CSV files.
 openpyxl, because it writes merged cells and reads the workbook back in the tests; the
 batch goes through pandas, which uses it too.
 """
+
 from __future__ import annotations
 
+from collections.abc import Iterable, Sequence
 from pathlib import Path
-from typing import Any, Iterable, Sequence
+from typing import Any
 
 import pandas as pd
 from openpyxl import Workbook
@@ -16,9 +18,17 @@ from openpyxl.styles import Alignment, Border, Font, PatternFill, Side
 from openpyxl.utils import get_column_letter
 from openpyxl.worksheet.worksheet import Worksheet
 
-from report_extract.outputs.printed import Grid, cell_labels, failed_keys, grids, proactive_grid, requests_grid, review_grid
-from report_extract.outputs.records import CELL_COLUMNS, CHECK_COLUMNS, REPORT_COLUMNS, fmt, table_rows
 from report_extract.model.result import CellValue, Result
+from report_extract.outputs.printed import (
+    Grid,
+    cell_labels,
+    failed_keys,
+    grids,
+    proactive_grid,
+    requests_grid,
+    review_grid,
+)
+from report_extract.outputs.records import CELL_COLUMNS, CHECK_COLUMNS, REPORT_COLUMNS, fmt, table_rows
 
 SHEET_TITLES = {"proactive": "二、主动公开", "requests": "三、依申请公开", "review_litigation": "四、复议诉讼"}
 THIN = Side(style="thin", color="000000")
@@ -61,8 +71,9 @@ def _grid_sheet(ws: Worksheet, grid: Grid, by_key: dict[str, CellValue], marks: 
     for r, c, cell in grid.expanded():
         target = ws.cell(top + r, c + 1, _cell_value(cell.key, by_key) if cell.key else cell.text)
         if cell.rowspan > 1 or cell.colspan > 1:
-            ws.merge_cells(start_row=top + r, start_column=c + 1,
-                           end_row=top + r + cell.rowspan - 1, end_column=c + cell.colspan)
+            ws.merge_cells(
+                start_row=top + r, start_column=c + 1, end_row=top + r + cell.rowspan - 1, end_column=c + cell.colspan
+            )
         _style(ws, top + r, c + 1, cell.rowspan, cell.colspan, cell.kind)
         if cell.key in marks:
             target.fill = FILLS[marks[cell.key]]
@@ -118,8 +129,13 @@ def canonical_order() -> dict[str, list[str]]:
     """Every canonical key in the order the templates print it (2021 first, then what
     only 2019 prints), per table: the batch sheets' columns."""
     order: dict[str, list[str]] = {}
-    for grid in (proactive_grid("2021"), proactive_grid("2019"), requests_grid(True),
-                 requests_grid(False), review_grid()):
+    for grid in (
+        proactive_grid("2021"),
+        proactive_grid("2019"),
+        requests_grid(True),
+        requests_grid(False),
+        review_grid(),
+    ):
         keys = order.setdefault(grid.table, [])
         keys += [k for k in grid.keys() if k not in keys]
     return order
@@ -130,8 +146,9 @@ def write_batch(outdir: Path, path: Path) -> None:
     workbook: a sheet per table with one row per report and a column per canonical key,
     then the reports and checks as they are."""
     reports = pd.read_csv(outdir / "reports.csv", dtype={"adcode": str, "report_id": str})
-    cells = pd.read_csv(outdir / "cells.csv", dtype={"report_id": str, "raw": str}, keep_default_na=False,
-                        na_values={"value": [""]})
+    cells = pd.read_csv(
+        outdir / "cells.csv", dtype={"report_id": str, "raw": str}, keep_default_na=False, na_values={"value": [""]}
+    )
     checks = pd.read_csv(outdir / "checks.csv", dtype={"report_id": str})
     ids = reports[[c for c in BATCH_REPORT_COLUMNS if c in reports.columns]]
     with pd.ExcelWriter(path, engine="openpyxl") as xw:

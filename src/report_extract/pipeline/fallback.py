@@ -15,6 +15,7 @@ only when the first reading gives a reason to doubt it, judged after the tables 
 
 Soft `text.*` checks compare prose with tables and never trigger a re-reading.
 """
+
 from __future__ import annotations
 
 import re
@@ -28,8 +29,14 @@ TABLES = ("proactive", "requests", "review_litigation")
 
 # Row and column labels printed only inside the statistical tables.  When the text
 # outside the tables shows one of them, a table was not recognised as one.
-TABLE_ONLY_LABELS = ("本年新收政府信息公开申请数量", "上年结转政府信息公开申请数量",
-                     "结转下年度继续办理", "本年制发件数", "本年新制作数量", "未经复议直接起诉")
+TABLE_ONLY_LABELS = (
+    "本年新收政府信息公开申请数量",
+    "上年结转政府信息公开申请数量",
+    "结转下年度继续办理",
+    "本年制发件数",
+    "本年新制作数量",
+    "未经复议直接起诉",
+)
 _SPACE = re.compile(r"\s+")
 _CLEAN_NUMBER = re.compile(r"[0-9０-９][0-9０-９,，]*(?:\.[0-9]+)?")
 
@@ -46,7 +53,7 @@ class Doubt:
     def __bool__(self) -> bool:
         return bool(self.reasons)
 
-    def worse_than(self, other: "Doubt") -> bool:
+    def worse_than(self, other: Doubt) -> bool:
         return (self.missing, self.failed, self.untabled) > (other.missing, other.failed, other.untabled)
 
 
@@ -73,8 +80,9 @@ def doubt(doc: Document, result: Result) -> Doubt:
 def untabled_labels(doc: Document) -> list[str]:
     """Table-only labels that the document prints outside every table (empty: all found)."""
     text = _SPACE.sub("", "".join(b.text for b in doc.blocks if isinstance(b, TextBlock)))
-    tables = _SPACE.sub("", "".join(c.text for b in doc.blocks if isinstance(b, TableBlock)
-                                    for row in b.rows for c in row))
+    tables = _SPACE.sub(
+        "", "".join(c.text for b in doc.blocks if isinstance(b, TableBlock) for row in b.rows for c in row)
+    )
     return [label for label in TABLE_ONLY_LABELS if label in text and label not in tables]
 
 

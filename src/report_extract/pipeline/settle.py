@@ -11,10 +11,10 @@ A stage of the pipeline after the reader (`pipeline.from_document`): it works on
 cells' `read_chars`, which the OCR readers set, and does nothing for a document without
 OCR'd cells.
 """
+
 from __future__ import annotations
 
 from collections import defaultdict
-from typing import Optional
 
 from report_extract.checks.report import cells_read, table_checks
 from report_extract.model.document import Cell, Document, TableBlock
@@ -32,7 +32,7 @@ SETTLED_TABLES = ("requests", "review_litigation")
 # bar as the recogniser's (ocr.CHAR_SURE), kept here so this stage needs no OCR engine.
 CHAR_SURE = 0.95
 
-CellKey = tuple[Optional[int], Optional[tuple[float, float, float, float]]]
+CellKey = tuple[int | None, tuple[float, float, float, float] | None]
 
 
 def settle(doc: Document) -> None:
@@ -67,8 +67,10 @@ def _settle_one(doc: Document, cells: dict[CellKey, Cell]) -> bool:
     if best >= base or len(winners) != 1:
         return False
     _, cell, alt, v = winners[0]
-    doc.warnings.append(f"OCR: {v.key} read {cell.text!r} (confidence {v.confidence:.2f}); "
-                        f"the table's checks pass with {alt!r}, kept {alt!r}")
+    doc.warnings.append(
+        f"OCR: {v.key} read {cell.text!r} (confidence {v.confidence:.2f}); "
+        f"the table's checks pass with {alt!r}, kept {alt!r}"
+    )
     cell.text = alt
     return True
 
@@ -84,7 +86,7 @@ def _alternatives(cell: Cell) -> list[str]:
         if score >= CHAR_SURE and c.isdigit():
             continue
         for alt in CONFUSIONS.get(c, ""):
-            reading = text[:i] + alt + text[i + 1:]
+            reading = text[:i] + alt + text[i + 1 :]
             if not (len(reading) > 1 and reading[0] == "0" and reading.isdigit()):
                 out.append(reading)
     return out

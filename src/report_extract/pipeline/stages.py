@@ -1,24 +1,23 @@
 """One report, end to end: read → sections → tables → checks → metadata → `Result`."""
+
 from __future__ import annotations
 
 from pathlib import Path
-from typing import Optional
 
-from report_extract.pipeline import fallback
-from report_extract.tables import legacy
 from report_extract import reading as readers
-from report_extract.metadata.agency import agency_id
 from report_extract.checks.report import prose_checks, table_checks
+from report_extract.metadata.agency import agency_id
 from report_extract.metadata.facts import facts_and_table, stated_figures
+from report_extract.metadata.kind import not_a_report
 from report_extract.metadata.meta import extract_meta
 from report_extract.model.document import Document, TextBlock
-from report_extract.pipeline.settle import settle as settle_ocr
-from report_extract.metadata.kind import not_a_report
 from report_extract.model.result import Result
-from report_extract.sections.headings import find_sections
-from report_extract.tables.extract import Tables, extract_tables
-
+from report_extract.pipeline import fallback
 from report_extract.pipeline.fallback import TABLES  # the three statistical tables, in printed order
+from report_extract.pipeline.settle import settle as settle_ocr
+from report_extract.sections.headings import find_sections
+from report_extract.tables import legacy
+from report_extract.tables.extract import Tables, extract_tables
 
 
 def report_id(sha256: str) -> str:
@@ -26,7 +25,7 @@ def report_id(sha256: str) -> str:
     return sha256[:16]
 
 
-def status_of(tables: Tables, other_kind: Optional[str] = None) -> str:
+def status_of(tables: Tables, other_kind: str | None = None) -> str:
     """ok: all three tables; partial: some; template: tables printed but every cell
     blank (a blank form, not a report of zeros); no_tables: none (free-form report);
     not_a_report: no tables, and `other_kind` says why it is some other document."""
@@ -41,7 +40,7 @@ def prose(doc: Document) -> str:
     return "\n".join(b.text for b in doc.blocks if isinstance(b, TextBlock))
 
 
-def from_document(doc: Document, overrides: Optional[dict] = None) -> Result:
+def from_document(doc: Document, overrides: dict | None = None) -> Result:
     settle_ocr(doc)  # OCR'd digits settled by the checks before the tables are taken
     tables = extract_tables(doc)
     other_kind = None if tables.cells else not_a_report(doc)
@@ -77,16 +76,18 @@ def from_document(doc: Document, overrides: Optional[dict] = None) -> Result:
     )
 
 
-def extract(path: str | Path, *, engine: Optional[str] = None, ocr: Optional[str] = None,
-            overrides: Optional[dict] = None) -> Result:
+def extract(
+    path: str | Path, *, engine: str | None = None, ocr: str | None = None, overrides: dict | None = None
+) -> Result:
     """Extract one report.  `engine` (PDF): "auto" (default), "fast" or "pdfplumber";
     `ocr`: "auto" (default), "always" or "never"; `overrides`: metadata that replaces what
     the text gives.  An unknown keyword is a TypeError, never silently a default."""
     return extract_document(path, engine=engine, ocr=ocr, overrides=overrides)[1]
 
 
-def extract_document(path: str | Path, *, engine: Optional[str] = None, ocr: Optional[str] = None,
-                     overrides: Optional[dict] = None) -> tuple[Document, Result]:
+def extract_document(
+    path: str | Path, *, engine: str | None = None, ocr: str | None = None, overrides: dict | None = None
+) -> tuple[Document, Result]:
     """`extract`, with the document the result was read from (audit draws it)."""
     options = {k: v for k, v in (("engine", engine), ("ocr", ocr)) if v is not None}
     doc = readers.read(path, **options)

@@ -5,18 +5,18 @@ ties, so a PDF saved as .html or an HTML error page saved as .pdf goes to the ri
 Limits on hostile input (bombs, junk, oversized files) are checked around every reader
 by `guard`; a file that breaks one is a `ReaderError`, like any unreadable file.
 """
+
 from __future__ import annotations
 
 import hashlib
 import importlib
 import inspect
+from collections.abc import Iterator
 from pathlib import Path
-from typing import Iterator
 
 from report_extract.model.document import Document, TableBlock
 from report_extract.reading import guard
 from report_extract.reading.errors import ReaderError
-
 
 # format -> module under report_extract.reading exposing read(path, data) -> Document
 READERS: dict[str, str] = {
@@ -96,4 +96,3 @@ def _texts(doc: Document) -> Iterator[str]:
             yield from (c.text for row in b.rows for c in row)
         else:
             yield b.text
-

@@ -10,12 +10,12 @@ mojibake, so a file that is mostly UTF-8 is decoded line by line instead: a line
 bad bytes as UTF-8 with U+FFFD in their place, a line that is GBK as GB18030, and a warning
 says how many lines were so.
 """
+
 from __future__ import annotations
 
 import codecs
 import re
 from dataclasses import dataclass
-
 
 _BOMS = ((codecs.BOM_UTF8, "utf-8-sig"), (codecs.BOM_UTF16_LE, "utf-16"), (codecs.BOM_UTF16_BE, "utf-16"))
 _DECLARED = re.compile(rb"""(?:<meta[^>]+charset\s*=\s*["']?|<\?xml[^>]+encoding\s*=\s*["'])([\w.:-]+)""", re.I)

@@ -7,23 +7,23 @@ because python-docx's own API hides text boxes, content controls and merge marke
 DOCX has no source lines: a TextBlock's `Origin.line` is its paragraph's ordinal in the
 document (1-based, every w:p counted), a Cell's is its row number within its table.
 """
+
 from __future__ import annotations
 
 import io
 import re
 import zipfile
 from pathlib import Path
-from typing import Optional
 
 import docx
 from docx.enum.style import WD_STYLE_TYPE
 from lxml import etree
 
-from report_extract.reading.ocr import image as ocrimage
 from report_extract.model.document import Block, Cell, Document, Origin, TableBlock, TextBlock
 from report_extract.reading.errors import ReaderError
-from report_extract.reading.numbering import Numbering, q
 from report_extract.reading.markup import check_grid, clean, pad_grid
+from report_extract.reading.numbering import Numbering, q
+from report_extract.reading.ocr import image as ocrimage
 
 MC_FALLBACK = "{http://schemas.openxmlformats.org/markup-compatibility/2006}Fallback"
 # Text-free or not-printed parts of a run: deleted revisions, field codes, properties, and
@@ -35,7 +35,7 @@ _HEADING_STYLE = re.compile(r"^(?:heading|标题)\s*([1-9])$", re.I)
 _MAX_XML = 200 * 1024 * 1024
 
 
-def read(path: Path, data: bytes, ocr: Optional[str] = None) -> Document:
+def read(path: Path, data: bytes, ocr: str | None = None) -> Document:
     """`ocr`: auto|always|never; not never: embedded pictures are OCR'd (reading/ocr/image.py)."""
     _check_package(data)
     try:
@@ -86,7 +86,7 @@ def _heading_levels(word: docx.document.Document) -> dict[str, int]:
     return levels
 
 
-def _outline(el: etree._Element) -> Optional[int]:
+def _outline(el: etree._Element) -> int | None:
     """Word outline level 0-8 is heading 1-9; 9 means body text."""
     lvl = el.find(f"{q('pPr')}/{q('outlineLvl')}")
     if lvl is None:
@@ -118,8 +118,7 @@ def _num_ref(num_pr: etree._Element, default_lvl: int) -> tuple[str, int]:
     num_id = num_pr.find(q("numId"))
     ilvl = num_pr.find(q("ilvl"))
     lvl_val = ilvl.get(q("val"), "") if ilvl is not None else ""
-    return (num_id.get(q("val"), "") if num_id is not None else "",
-            int(lvl_val) if lvl_val.isdigit() else default_lvl)
+    return (num_id.get(q("val"), "") if num_id is not None else "", int(lvl_val) if lvl_val.isdigit() else default_lvl)
 
 
 class _Walker:
@@ -244,7 +243,7 @@ def _collect(el: etree._Element, parts: list[str], boxes: list[etree._Element]) 
             _collect(child, parts, boxes)
 
 
-def _style_id(p: etree._Element) -> Optional[str]:
+def _style_id(p: etree._Element) -> str | None:
     style = p.find(f"{q('pPr')}/{q('pStyle')}")
     return None if style is None else style.get(q("val"))
 
@@ -262,17 +261,17 @@ def _children(el: etree._Element, tag: str) -> list[etree._Element]:
     return out
 
 
-def _owner_table(tc: etree._Element) -> Optional[etree._Element]:
+def _owner_table(tc: etree._Element) -> etree._Element | None:
     return next(tc.iterancestors(q("tbl")), None)
 
 
-def _continues(pr: Optional[etree._Element], tag: str) -> bool:
+def _continues(pr: etree._Element | None, tag: str) -> bool:
     """True for a vMerge/hMerge continuation (a merge marker without val="restart")."""
     el = pr.find(q(tag)) if pr is not None else None
     return el is not None and el.get(q("val"), "continue") == "continue"
 
 
-def _pr_int(pr: Optional[etree._Element], tag: str, default: int) -> int:
+def _pr_int(pr: etree._Element | None, tag: str, default: int) -> int:
     el = pr.find(q(tag)) if pr is not None else None
     val = el.get(q("val"), "") if el is not None else ""
     return min(int(val), 1000) if val.isdigit() else default

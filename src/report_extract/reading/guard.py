@@ -7,13 +7,14 @@ never a crash of the batch.  The limits are generous for real annual reports (5-
 pages, a few MB, scans at most a few tens of megapixels per image) and refuse what only
 a broken or malicious file has.  They are module settings, like `pdf.ENGINE`.
 """
+
 from __future__ import annotations
 
 import io
 import re
 import zipfile
 import zlib
-from typing import Callable, Iterator
+from collections.abc import Callable, Iterator
 
 from report_extract.reading.errors import ReaderError
 
@@ -58,8 +59,7 @@ def check_text(chars: int) -> None:
     """Called on the text a reader found: the pipeline's time grows with it (about 15 s a
     million characters), and annual reports have 5-60 thousand."""
     if chars > MAX_TEXT_CHARS:
-        raise ReaderError(f"document has {chars} characters of text (limit {MAX_TEXT_CHARS}): "
-                          "not an annual report")
+        raise ReaderError(f"document has {chars} characters of text (limit {MAX_TEXT_CHARS}): not an annual report")
 
 
 def check_size(size: int) -> None:
@@ -115,8 +115,9 @@ def _check_pdf(data: bytes) -> None:
             except pdfium.PdfiumError:  # a page tree too deep or broken to reach the page
                 raise ReaderError(f"corrupt PDF: page {i + 1} cannot be found") from None
             if max(width, height) > MAX_PAGE_SIDE:
-                raise ReaderError(f"PDF page {i + 1} is {width:.0f} x {height:.0f} pt "
-                                  f"(limit {MAX_PAGE_SIDE:.0f} pt a side)")
+                raise ReaderError(
+                    f"PDF page {i + 1} is {width:.0f} x {height:.0f} pt (limit {MAX_PAGE_SIDE:.0f} pt a side)"
+                )
     finally:
         pdf.close()
     _check_images(data)
@@ -127,7 +128,7 @@ def _check_images(data: bytes) -> None:
     """Image XObjects are streams, never inside object streams, so every image's
     dictionary is in the file's bytes as printed; Width/Height may be indirect."""
     for m in _IMAGE.finditer(data):
-        head = data[max(0, data.rfind(b"obj", 0, m.start())):data.find(b"stream", m.start()) + 1 or len(data)]
+        head = data[max(0, data.rfind(b"obj", 0, m.start())) : data.find(b"stream", m.start()) + 1 or len(data)]
         w, h = _dimension(data, head, b"Width"), _dimension(data, head, b"Height")
         if w * h > MAX_IMAGE_PIXELS:
             raise ReaderError(f"PDF holds a {w} x {h} pixel image (limit {MAX_IMAGE_PIXELS} pixels)")
@@ -150,7 +151,7 @@ def _check_streams(data: bytes) -> None:
     by their `stream` keyword (no object parsing: what PDFium would decode is what is found)."""
     total = 0
     for m in _STREAM.finditer(data):
-        head = data[max(0, data.rfind(b"obj", 0, m.start())):m.start()]
+        head = data[max(0, data.rfind(b"obj", 0, m.start())) : m.start()]
         if b"/Image" in head:
             continue
         chain = _filters(head)
@@ -180,7 +181,7 @@ def _decoded_size(data: bytes, start: int, chain: list[bytes], limit: int) -> in
     decoding stops at the first other filter), counting no further than `limit`.  Each
     stage passes on chunks of at most a megabyte, so memory stays small whatever the
     chain's expansion."""
-    chunks: Iterator[bytes] = (data[pos:pos + _INFLATE_CHUNK] for pos in range(start, len(data), _INFLATE_CHUNK))
+    chunks: Iterator[bytes] = (data[pos : pos + _INFLATE_CHUNK] for pos in range(start, len(data), _INFLATE_CHUNK))
     for name in chain:
         if name in _FLATE:
             chunks = _inflate(chunks)
@@ -242,8 +243,10 @@ def _check_zip(data: bytes) -> None:
         raise ReaderError(f"zip package expands to {total} bytes (limit {MAX_UNZIPPED_BYTES}): zip bomb")
     for m in members:
         if m.file_size > RATIO_FLOOR_BYTES and m.file_size > MAX_ZIP_RATIO * max(m.compress_size, 1):
-            raise ReaderError(f"zip member {m.filename} expands {m.file_size // max(m.compress_size, 1)}x "
-                              f"(limit {MAX_ZIP_RATIO}x): zip bomb")
+            raise ReaderError(
+                f"zip member {m.filename} expands {m.file_size // max(m.compress_size, 1)}x "
+                f"(limit {MAX_ZIP_RATIO}x): zip bomb"
+            )
 
 
 def _check_text(data: bytes) -> None:
@@ -253,5 +256,9 @@ def _check_text(data: bytes) -> None:
 
 
 _CHECKS: dict[str, Callable[[bytes], None]] = {
-    "pdf": _check_pdf, "docx": _check_zip, "txt": _check_text, "md": _check_text, "html": _check_text,
+    "pdf": _check_pdf,
+    "docx": _check_zip,
+    "txt": _check_text,
+    "md": _check_text,
+    "html": _check_text,
 }

@@ -5,47 +5,136 @@ external entities: the libxml2 HTML parser reads no DTD), stripped of page chrom
 the article body is taken as the deepest element holding most of the page's own text.
 Block origins are source line numbers (`Origin.line`).
 """
+
 from __future__ import annotations
 
 import re
+from collections.abc import Iterator
 from pathlib import Path
-from typing import Iterator, Optional
 
 import lxml.etree as etree
 import lxml.html
 
-from report_extract.reading.ocr import image as ocrimage
 from report_extract.model.document import Block, Document, Origin, TableBlock, TextBlock
-from report_extract.reading.errors import ReaderError
 from report_extract.reading.charset import decode
+from report_extract.reading.errors import ReaderError
 from report_extract.reading.markup import SpanCell, build_grid, clean
+from report_extract.reading.ocr import image as ocrimage
 
 # Never content: code, styling, forms, embedded frames, machine-read metadata.
 _DROP_TAGS = {
-    "script", "style", "noscript", "iframe", "frame", "frameset", "template", "head", "title",
-    "nav", "footer", "aside", "form", "button", "input", "select", "textarea", "object",
-    "embed", "svg", "canvas", "link", "meta", "map", "audio", "video",
+    "script",
+    "style",
+    "noscript",
+    "iframe",
+    "frame",
+    "frameset",
+    "template",
+    "head",
+    "title",
+    "nav",
+    "footer",
+    "aside",
+    "form",
+    "button",
+    "input",
+    "select",
+    "textarea",
+    "object",
+    "embed",
+    "svg",
+    "canvas",
+    "link",
+    "meta",
+    "map",
+    "audio",
+    "video",
 }
 # class/id words that CMS templates give to navigation, headers, footers and toolbars.
 _CHROME_WORDS = {
-    "nav", "navbar", "navigation", "menu", "breadcrumb", "breadcrumbs", "crumb", "crumbs",
-    "bread", "footer", "foot", "header", "head", "sidebar", "share", "toolbar", "copyright",
-    "search", "position", "location", "dqwz", "logo", "banner", "topbar", "login", "print",
-    "top", "bottom", "related", "xgwz", "bdshare", "jiathis", "fontsize",
+    "nav",
+    "navbar",
+    "navigation",
+    "menu",
+    "breadcrumb",
+    "breadcrumbs",
+    "crumb",
+    "crumbs",
+    "bread",
+    "footer",
+    "foot",
+    "header",
+    "head",
+    "sidebar",
+    "share",
+    "toolbar",
+    "copyright",
+    "search",
+    "position",
+    "location",
+    "dqwz",
+    "logo",
+    "banner",
+    "topbar",
+    "login",
+    "print",
+    "top",
+    "bottom",
+    "related",
+    "xgwz",
+    "bdshare",
+    "jiathis",
+    "fontsize",
 }
 # Article containers of the common government CMSes (TRS, ucap, Hanweb, Word exports):
 # a strong hint where the body is, used when it holds a fair share of the page's text.
 _BODY_MARKERS = {
-    "trs_editor", "zoom", "zoomcon", "ucap-content", "custom_unionstyle", "article-content",
-    "article_content", "articlecontent", "wordsection1", "content_text", "bt_content",
+    "trs_editor",
+    "zoom",
+    "zoomcon",
+    "ucap-content",
+    "custom_unionstyle",
+    "article-content",
+    "article_content",
+    "articlecontent",
+    "wordsection1",
+    "content_text",
+    "bt_content",
 }
 _MARKER_SHARE = 0.3
 # libxml2 stops building the tree below this depth (without huge_tree, which we keep off).
 _MAX_DEPTH = 255
 _BLOCK_TAGS = {
-    "p", "div", "li", "ul", "ol", "dl", "dt", "dd", "blockquote", "section", "article", "main",
-    "pre", "center", "address", "figure", "figcaption", "caption", "tr", "td", "th", "tbody",
-    "thead", "tfoot", "body", "html", "hr", "fieldset", "details", "summary",
+    "p",
+    "div",
+    "li",
+    "ul",
+    "ol",
+    "dl",
+    "dt",
+    "dd",
+    "blockquote",
+    "section",
+    "article",
+    "main",
+    "pre",
+    "center",
+    "address",
+    "figure",
+    "figcaption",
+    "caption",
+    "tr",
+    "td",
+    "th",
+    "tbody",
+    "thead",
+    "tfoot",
+    "body",
+    "html",
+    "hr",
+    "fieldset",
+    "details",
+    "summary",
 }
 _HEADINGS = {"h1": 1, "h2": 2, "h3": 3, "h4": 4, "h5": 5, "h6": 6}
 _WORD_SPLIT = re.compile(r"[^A-Za-z0-9]+|(?<=[a-z0-9])(?=[A-Z])")
@@ -60,7 +149,7 @@ _BODY_SHARE = 0.8
 _MAX_SPAN = 1000
 
 
-def read(path: Path, data: bytes, ocr: Optional[str] = None) -> Document:
+def read(path: Path, data: bytes, ocr: str | None = None) -> Document:
     """`ocr`: auto|always|never; not never: pictures saved with the page are OCR'd (reading/ocr/image.py)."""
     decoded = decode(data)
     root = _parse(decoded.text)
@@ -102,7 +191,7 @@ def _parse(text: str) -> etree._Element:
         raise ReaderError(f"cannot parse HTML: {e}") from e
 
 
-def _title(root: etree._Element) -> Optional[str]:
+def _title(root: etree._Element) -> str | None:
     """The first <title>, minus a trailing "-site name" when the rest names the report."""
     for el in root.iter("title"):
         text = clean(el.text_content())
@@ -229,7 +318,7 @@ def _pairs(line: str) -> list[tuple[str, str]]:
     return [(k, v) for k, v in out if v and len(v) <= 200]
 
 
-def _title_element(main: etree._Element) -> Optional[etree._Element]:
+def _title_element(main: etree._Element) -> etree._Element | None:
     """The report title printed just before the article body (an <h1> or *title* element
     in an enclosing container), searched a few levels up."""
     child, parent = main, main.getparent()
@@ -273,14 +362,14 @@ class _Walker:
     def __init__(self) -> None:
         self.blocks: list[Block] = []
         self.buf: list[str] = []
-        self.line: Optional[int] = None
+        self.line: int | None = None
 
     def blocks_of(self, el: etree._Element) -> list[Block]:
         self._walk(el)
         self._flush()
         return self.blocks
 
-    def _add(self, text: Optional[str], line: Optional[int]) -> None:
+    def _add(self, text: str | None, line: int | None) -> None:
         if text:
             if self.line is None and text.strip():
                 self.line = line

@@ -4,6 +4,7 @@ Pipe-table lines (`| a | b |`) become table rows and consecutive ones one table;
 `|---|` separator lines are dropped wherever they fall (converters repeat them inside
 tables); `#` headings become headings; every other line a paragraph.
 """
+
 from __future__ import annotations
 
 from pathlib import Path

@@ -5,6 +5,7 @@ a label split over several `<span>`s or Word runs, a `<br>` or a second paragrap
 a table cell, `&nbsp;` and U+3000 used as blanks.  `clean` turns all of that into the text
 a reader of the printed page sees.
 """
+
 from __future__ import annotations
 
 from dataclasses import dataclass, field
@@ -40,8 +41,10 @@ GRID_FLOOR = 2000
 def check_grid(source_cells: int, positions: int) -> None:
     """Refuse a table whose spans would expand `source_cells` into `positions`."""
     if positions > GRID_FLOOR + MAX_SPAN_GROWTH * source_cells:
-        raise ReaderError(f"table spans expand {source_cells} cells to {positions} grid positions "
-                          f"(limit {MAX_SPAN_GROWTH}x + {GRID_FLOOR})")
+        raise ReaderError(
+            f"table spans expand {source_cells} cells to {positions} grid positions "
+            f"(limit {MAX_SPAN_GROWTH}x + {GRID_FLOOR})"
+        )
 
 
 @dataclass
@@ -59,8 +62,7 @@ def build_grid(rows: list[list[SpanCell]]) -> list[list[Cell]]:
     column of its row; a span is repeated into every position it covers with merged=True;
     a rowspan past the last row is clipped; short rows are padded with blank cells."""
     cells = sum(len(row) for row in rows)
-    check_grid(cells, sum(min(sc.rowspan, len(rows) - r) * sc.colspan
-                          for r, row in enumerate(rows) for sc in row))
+    check_grid(cells, sum(min(sc.rowspan, len(rows) - r) * sc.colspan for r, row in enumerate(rows) for sc in row))
     taken: dict[tuple[int, int], Cell] = {}
     for r, row in enumerate(rows):
         c = 0

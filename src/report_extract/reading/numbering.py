@@ -5,11 +5,11 @@ generated.  Section numbers like 一、总体情况 are what the pipeline finds 
 so the reader renders them.  Supported: the common formats, counters shared by every list
 that uses the same abstract numbering (Word's default), restarts via startOverride.
 """
+
 from __future__ import annotations
 
 import re
 from dataclasses import dataclass, field
-from typing import Optional
 
 from lxml import etree
 
@@ -36,7 +36,7 @@ class Numbering:
     seen: set[str] = field(default_factory=set)
 
     @classmethod
-    def parse(cls, root: Optional[etree._Element]) -> "Numbering":
+    def parse(cls, root: etree._Element | None) -> Numbering:
         n = cls()
         if root is None:
             return n
@@ -44,7 +44,8 @@ class Numbering:
             aid = absnum.get(q("abstractNumId"), "")
             for lvl in absnum.iterchildren(q("lvl")):
                 n.levels[(aid, _int(lvl.get(q("ilvl")), 0))] = Level(
-                    _val(lvl, "numFmt") or "decimal", _val(lvl, "lvlText") or "", _int(_val(lvl, "start"), 1))
+                    _val(lvl, "numFmt") or "decimal", _val(lvl, "lvlText") or "", _int(_val(lvl, "start"), 1)
+                )
         for num in root.iterchildren(q("num")):
             nid = num.get(q("numId"), "")
             n.abstract_of[nid] = _val(num, "abstractNumId") or ""
@@ -90,13 +91,32 @@ class Numbering:
 _DIGITS = "零一二三四五六七八九"
 _STEMS = "甲乙丙丁戊己庚辛壬癸"
 _CIRCLED = "①②③④⑤⑥⑦⑧⑨⑩⑪⑫⑬⑭⑮⑯⑰⑱⑲⑳"
-_ROMAN = ((1000, "m"), (900, "cm"), (500, "d"), (400, "cd"), (100, "c"), (90, "xc"),
-          (50, "l"), (40, "xl"), (10, "x"), (9, "ix"), (5, "v"), (4, "iv"), (1, "i"))
+_ROMAN = (
+    (1000, "m"),
+    (900, "cm"),
+    (500, "d"),
+    (400, "cd"),
+    (100, "c"),
+    (90, "xc"),
+    (50, "l"),
+    (40, "xl"),
+    (10, "x"),
+    (9, "ix"),
+    (5, "v"),
+    (4, "iv"),
+    (1, "i"),
+)
 
 
 def format_number(n: int, fmt: str) -> str:
-    if fmt in ("chineseCounting", "chineseCountingThousand", "chineseLegalSimplified",
-               "japaneseCounting", "taiwaneseCounting", "ideographDigital"):
+    if fmt in (
+        "chineseCounting",
+        "chineseCountingThousand",
+        "chineseLegalSimplified",
+        "japaneseCounting",
+        "taiwaneseCounting",
+        "ideographDigital",
+    ):
         return _chinese(n)
     if fmt == "ideographTraditional" and 1 <= n <= 10:
         return _STEMS[n - 1]
@@ -131,12 +151,12 @@ def _roman(n: int) -> str:
     return "".join(out)
 
 
-def _val(el: etree._Element, tag: str) -> Optional[str]:
+def _val(el: etree._Element, tag: str) -> str | None:
     child = el.find(q(tag))
     return None if child is None else child.get(q("val"))
 
 
-def _int(text: Optional[str], default: int) -> int:
+def _int(text: str | None, default: int) -> int:
     try:
         return int(text) if text is not None else default
     except ValueError:

@@ -7,6 +7,7 @@ is itself killed (convert's --timeout, a memory limit), it cannot clean up: its 
 named after its pid and records LibreOffice's process group, and whoever killed it calls
 `cleanup(pid)`.
 """
+
 from __future__ import annotations
 
 import os
@@ -26,8 +27,10 @@ _PGID_FILE = "soffice.pgid"
 def read(path: Path, data: bytes) -> Document:
     soffice = shutil.which("soffice") or shutil.which("libreoffice")
     if soffice is None:
-        raise ReaderError(f"{path.suffix or 'binary Word'} file needs LibreOffice "
-                          "(apt-get install libreoffice-writer) to read .doc/.wps")
+        raise ReaderError(
+            f"{path.suffix or 'binary Word'} file needs LibreOffice "
+            "(apt-get install libreoffice-writer) to read .doc/.wps"
+        )
     from report_extract.reading import docx as docx_reader  # python-docx costs 60 ms of start-up: only for Word files
 
     doc = docx_reader.read(path, _convert(soffice, data))
@@ -62,8 +65,17 @@ def _convert(soffice: str, data: bytes) -> bytes:
         # A private profile: a running LibreOffice (or a parallel conversion) would
         # otherwise lock the shared one and the conversion would silently do nothing.
         profile = (work / "profile").as_uri()
-        cmd = [soffice, f"-env:UserInstallation={profile}", "--headless", "--norestore",
-               "--convert-to", "docx:MS Word 2007 XML", "--outdir", str(work / "out"), str(src)]
+        cmd = [
+            soffice,
+            f"-env:UserInstallation={profile}",
+            "--headless",
+            "--norestore",
+            "--convert-to",
+            "docx:MS Word 2007 XML",
+            "--outdir",
+            str(work / "out"),
+            str(src),
+        ]
         proc = subprocess.Popen(cmd, stdout=subprocess.PIPE, stderr=subprocess.PIPE, start_new_session=True)
         (work / _PGID_FILE).write_text(str(proc.pid))
         try:

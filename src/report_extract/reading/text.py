@@ -3,6 +3,7 @@
 Lines holding a tab are table rows; consecutive ones form one table.  A crawler's
 "key: value" header before a "==== 正文 ====" line becomes `Document.header`.
 """
+
 from __future__ import annotations
 
 from pathlib import Path

@@ -4,18 +4,18 @@ Headings are found with the patterns of patterns/sections.toml: on their own lin
 inside a crawler dump's single line when the title is a known one.  A heading whose
 title no pattern names is classified by its jieba words; jieba is loaded only then.
 """
+
 from __future__ import annotations
 
 from dataclasses import dataclass
-from functools import lru_cache
-from typing import Optional
+from functools import cache
 
 import regex
 
 from report_extract.contract.labels import halfwidth
-from report_extract.patterns import load_toml
 from report_extract.model.document import Document
 from report_extract.model.result import Section
+from report_extract.patterns import load_toml
 
 
 @dataclass(frozen=True)
@@ -26,14 +26,14 @@ class _Rules:
     words: dict[str, list[str]]
 
 
-@lru_cache(maxsize=None)
+@cache
 def rules() -> _Rules:
     data = load_toml("sections.toml")
     keys = {k: [regex.compile(p) for p in ps] for k, ps in data["keys"].items()}
     return _Rules(data["number"], data["max_title"], keys, data["words"])
 
 
-def key_of(title: str) -> Optional[str]:
+def key_of(title: str) -> str | None:
     t = halfwidth(title).replace(" ", "")
     for key, patterns in rules().keys.items():
         if any(p.search(t) for p in patterns):
@@ -41,7 +41,7 @@ def key_of(title: str) -> Optional[str]:
     return None
 
 
-def key_by_words(title: str) -> Optional[str]:
+def key_by_words(title: str) -> str | None:
     """Classify a free heading by its words (jieba, loaded lazily on first use)."""
     from report_extract.sections.words import words
 
@@ -61,10 +61,10 @@ class _Heading:
     body: int  # offset where the section text starts
     number: str
     title: str
-    key: Optional[str]
+    key: str | None
 
 
-def _line_heading(i: int, line: str) -> Optional[_Heading]:
+def _line_heading(i: int, line: str) -> _Heading | None:
     r = rules()
     m = regex.match(r"\s*" + r.number + r"(?P<title>[^\n]{1,%d})$" % r.max_title, line)
     if not m:

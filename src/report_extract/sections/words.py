@@ -3,6 +3,7 @@
 jieba's dictionary takes about a second to load; documents whose headings and tables
 are all found by the patterns never pay for it.
 """
+
 from __future__ import annotations
 
 import logging
@@ -20,4 +21,3 @@ def _jieba():
 
 def words(text: str) -> list[str]:
     return [w for w in _jieba().lcut(text) if w.strip()]
-

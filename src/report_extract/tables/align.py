@@ -6,14 +6,15 @@ order.  So rows are matched to keys like two sequences are aligned: a row whose 
 names a key goes there; rows without a usable label fill the keys between their
 labelled neighbours in order; junk rows and missing keys are skipped at a small cost.
 """
+
 from __future__ import annotations
 
-from typing import Callable, Optional, Sequence
+from collections.abc import Callable, Sequence
 
 SKIP_ROW = -0.5  # junk happens (page numbers, stray figures): cheap to drop
 SKIP_KEY = -1.0  # a key the report did not print (or we could not see)
 
-Gain = Callable[[int, int], Optional[float]]  # (row index, key index) -> gain, None = impossible
+Gain = Callable[[int, int], float | None]  # (row index, key index) -> gain, None = impossible
 
 
 def align(n_rows: int, keys: Sequence[str], gain: Gain) -> tuple[float, list[tuple[int, str]]]:
@@ -21,7 +22,7 @@ def align(n_rows: int, keys: Sequence[str], gain: Gain) -> tuple[float, list[tup
     m = len(keys)
     neg = float("-inf")
     best = [[neg] * (m + 1) for _ in range(n_rows + 1)]
-    step: list[list[Optional[str]]] = [[None] * (m + 1) for _ in range(n_rows + 1)]
+    step: list[list[str | None]] = [[None] * (m + 1) for _ in range(n_rows + 1)]
     best[0][0] = 0.0
     for i in range(n_rows + 1):
         for j in range(m + 1):

@@ -5,22 +5,22 @@ For each table: find its region by its own labels, observe the rows it printed
 to the columns (`fit`), and, where run-together digits split more than one way, keep
 the reading that the report's own arithmetic confirms (`checks`).
 """
+
 from __future__ import annotations
 
 import itertools
 import math
 from dataclasses import dataclass, field
-from typing import Optional
 
-from report_extract.contract import labels
-from report_extract.tables.align import align
 from report_extract.checks.report import OTHER_SPLIT, column_failures, other_total
-from report_extract.tables.fit import Fit, Fitted, choose, fit
+from report_extract.contract import labels
+from report_extract.contract.values import parse
 from report_extract.model.document import Document, Origin
 from report_extract.model.result import CellValue, as_tables
+from report_extract.tables.align import align
+from report_extract.tables.fit import Fit, Fitted, choose, fit
 from report_extract.tables.rows import ObservedRow, observe
 from report_extract.tables.stream import Item, Pos, items, region, search
-from report_extract.contract.values import parse
 
 # Where the kind of a column is not a plain count (spec: cells.csv `unit`).
 KINDS = {
@@ -36,7 +36,7 @@ EXHAUSTIVE = 2000  # combinations of ambiguous rows tried one by one
 @dataclass
 class Tables:
     cells: list[CellValue] = field(default_factory=list)
-    template: Optional[str] = None
+    template: str | None = None
     found: list[str] = field(default_factory=list)
     warnings: list[str] = field(default_factory=list)
 
@@ -49,7 +49,7 @@ def _gain_fn(rows: list[ObservedRow], table: str, keys: list[str], fits: dict, c
     specs = labels.tables()[table].rows
     scores = [[labels.score(r.label, specs[k]) if r.label and not r.key else 0.0 for k in keys] for r in rows]
 
-    def gain(i: int, j: int) -> Optional[float]:
+    def gain(i: int, j: int) -> float | None:
         row, key = rows[i], keys[j]
         cols = cols_of(key)
         if not cols:
@@ -80,7 +80,9 @@ def _fit_rows(table: str, rows: list[ObservedRow], keys: list[str], cols_of, gro
     return score, [(key, fits[(i, cols_of(key))]) for i, key in pairs]
 
 
-def _cells(table: str, key: str, cols: tuple[str, ...], reading: Fit, ambiguous: bool, warnings: list[str]) -> list[CellValue]:
+def _cells(
+    table: str, key: str, cols: tuple[str, ...], reading: Fit, ambiguous: bool, warnings: list[str]
+) -> list[CellValue]:
     out = []
     for col, raw, origin in zip(cols, reading.raws, reading.origins):
         if raw is None:
@@ -92,15 +94,26 @@ def _cells(table: str, key: str, cols: tuple[str, ...], reading: Fit, ambiguous:
             warnings.append(f"{table}.{key}.{col}: cannot read {raw!r} as a number; null")
         o = origin or Origin()
         out.append(
-            CellValue(table, key, col, parsed.value, raw=raw, unit=parsed.unit, page=o.page,
-                      line=o.line, bbox=o.bbox, confidence=o.confidence, ambiguous=ambiguous)
+            CellValue(
+                table,
+                key,
+                col,
+                parsed.value,
+                raw=raw,
+                unit=parsed.unit,
+                page=o.page,
+                line=o.line,
+                bbox=o.bbox,
+                confidence=o.confidence,
+                ambiguous=ambiguous,
+            )
         )
         if ambiguous:
             warnings.append(f"{table}.{key}.{col}: run-together digits split more than one way; kept {raw!r}")
     return out
 
 
-def _template_of(region_items: list[Item]) -> Optional[str]:
+def _template_of(region_items: list[Item]) -> str | None:
     text = labels.halfwidth("".join(i.text for i in region_items)).replace(" ", "")
     extra = labels.tables()["proactive"].extra
     if any(w in text for w in extra["template_2021"]):
@@ -156,10 +169,14 @@ def _requests(region_items: list[Item], out: Tables) -> bool:
     split = results[True][0] >= results[False][0]
     pairs = results[split][1]
     found = {k for k, _ in pairs}
-    out.warnings += [f"requests.{k}: row not found or its values could not be read" for k in variants[split] if k not in found]
+    out.warnings += [
+        f"requests.{k}: row not found or its values could not be read" for k in variants[split] if k not in found
+    ]
     readings = _resolve(pairs)
     for (key, fitted), reading in zip(pairs, readings):
-        out.cells += _cells("requests", key, cols, reading, _still_ambiguous(key, fitted, pairs, readings), out.warnings)
+        out.cells += _cells(
+            "requests", key, cols, reading, _still_ambiguous(key, fitted, pairs, readings), out.warnings
+        )
     if split:
         out.cells += _derived_other_total(out.cells)
     return split
@@ -224,8 +241,10 @@ def _resolve(pairs: list[tuple[str, Fitted]]) -> list[Fit]:
 
 
 def _derived_other_total(cells: list[CellValue]) -> list[CellValue]:
-    return [CellValue("requests", "other_total", col, value, raw="", derived=True)
-            for col, value in other_total(as_tables(cells).get("requests", {})).items()]
+    return [
+        CellValue("requests", "other_total", col, value, raw="", derived=True)
+        for col, value in other_total(as_tables(cells).get("requests", {})).items()
+    ]
 
 
 def _review(region_items: list[Item], out: Tables) -> None:
@@ -264,13 +283,13 @@ def _review_single_row(rows: list[ObservedRow], keys: list[str], cols: tuple[str
     return pairs
 
 
-def _regions(seq: list[Item]) -> dict[str, tuple[Pos, Optional[Pos]]]:
+def _regions(seq: list[Item]) -> dict[str, tuple[Pos, Pos | None]]:
     specs = labels.tables()
     p = search(seq, specs["proactive"].start)
     r = search(seq, specs["requests"].start, p or (0, 0))
     v = search(seq, specs["review_litigation"].start, r or p or (0, 0))
     e = search(seq, specs["review_litigation"].end, v) if v else None
-    found: dict[str, tuple[Pos, Optional[Pos]]] = {}
+    found: dict[str, tuple[Pos, Pos | None]] = {}
     if p:
         found["proactive"] = (p, r or v)
     if r:

@@ -4,27 +4,27 @@ Grid rows give one token per cell: blank cells at either end that a merged label
 ragged row left behind are trimmed; a row one cell short keeps its last value in the last
 (total / cumulative) column.  Free-text rows give chunks that `split` cuts into cells.
 """
+
 from __future__ import annotations
 
 from dataclasses import dataclass
 from functools import cached_property, lru_cache
-from typing import Optional
 
+from report_extract.contract.values import Number, parse
 from report_extract.model.document import Origin
 from report_extract.tables.rows import ObservedRow, Token
 from report_extract.tables.split import best, splits
-from report_extract.contract.values import Number, parse
 
 
 @dataclass(frozen=True)
 class Fit:
     """One way to read the row: a raw text per column (None: the row did not print it)."""
 
-    raws: tuple[Optional[str], ...]
-    origins: tuple[Optional[Origin], ...]
+    raws: tuple[str | None, ...]
+    origins: tuple[Origin | None, ...]
 
     @cached_property
-    def counts(self) -> tuple[Optional[Number], ...]:
+    def counts(self) -> tuple[Number | None, ...]:
         """The readings as counts, parsed once: the checks try each many times."""
         return tuple(parse(r).value if r is not None else None for r in self.raws)
 
@@ -58,8 +58,8 @@ def _fit_grid(tokens: list[Token], n: int) -> Fitted:
     if not toks:
         return Fitted([])
     # One or more cells lost: keep the order, the last printed value is the last column.
-    raws: list[Optional[str]] = [t.text for t in toks[:-1]] + [None] * (n - len(toks)) + [toks[-1].text]
-    origins: list[Optional[Origin]] = [t.origin for t in toks[:-1]] + [None] * (n - len(toks)) + [toks[-1].origin]
+    raws: list[str | None] = [t.text for t in toks[:-1]] + [None] * (n - len(toks)) + [toks[-1].text]
+    origins: list[Origin | None] = [t.origin for t in toks[:-1]] + [None] * (n - len(toks)) + [toks[-1].origin]
     return Fitted([Fit(tuple(raws), tuple(origins))], short=True)
 
 
@@ -68,8 +68,9 @@ def _splits(chunks: tuple[str, ...], kinds: tuple[str, ...], group: int) -> tupl
 
 
 @lru_cache(maxsize=4096)
-def _readings(chunks: tuple[str, ...], kinds: tuple[str, ...], group: int,
-              cumulative_last: bool) -> tuple[tuple[tuple[str, ...], ...], bool]:
+def _readings(
+    chunks: tuple[str, ...], kinds: tuple[str, ...], group: int, cumulative_last: bool
+) -> tuple[tuple[tuple[str, ...], ...], bool]:
     """The row's readings, and whether there were too many to keep (then only the best)."""
     found = _splits(chunks, kinds, group)
     if not found and group:

@@ -9,19 +9,20 @@ sums of the 其中 rows and the prose's statement of the same figure; a row left
 than one split keeps the most plausible one (split.plausibility) and is marked ambiguous.
 Labels, units and header words are data in patterns/legacy.toml.
 """
+
 from __future__ import annotations
 
 import itertools
 import re
+from collections.abc import Iterable
 from dataclasses import dataclass, field
-from typing import Iterable, Optional
 
 from report_extract.contract.labels import halfwidth
-from report_extract.model.document import Document, Origin, TableBlock, TextBlock
-from report_extract.patterns import load_toml
-from report_extract.model.result import CellValue, CheckResult
-from report_extract.tables.split import plausibility, splits
 from report_extract.contract.values import Number
+from report_extract.model.document import Document, Origin, TableBlock, TextBlock
+from report_extract.model.result import CellValue, CheckResult
+from report_extract.patterns import load_toml
+from report_extract.tables.split import plausibility, splits
 
 TABLE = "legacy"
 THIS_YEAR, CUMULATIVE = "this_year", "cumulative"
@@ -49,7 +50,7 @@ class Row:
     origin: Origin
     child: bool
     separate: bool  # the cells are known (whitespace, tabs, a table grid): never split
-    options: list[tuple[Optional[Number], ...]] = field(default_factory=list)
+    options: list[tuple[Number | None, ...]] = field(default_factory=list)
     ambiguous: bool = False
 
 
@@ -72,17 +73,29 @@ class Table:
                     continue  # a key printed twice: the first row wins
                 seen.add((row.key, col))
                 o = row.origin
-                out.append(CellValue(TABLE, row.key, col, value, raw=raw, unit=row.unit, page=o.page,
-                                     line=o.line, bbox=o.bbox, confidence=o.confidence,
-                                     ambiguous=row.ambiguous))
+                out.append(
+                    CellValue(
+                        TABLE,
+                        row.key,
+                        col,
+                        value,
+                        raw=raw,
+                        unit=row.unit,
+                        page=o.page,
+                        line=o.line,
+                        bbox=o.bbox,
+                        confidence=o.confidence,
+                        ambiguous=row.ambiguous,
+                    )
+                )
         return out
 
 
-def _raws(row: Row, values: tuple[Optional[Number], ...]) -> list[Optional[str]]:
+def _raws(row: Row, values: tuple[Number | None, ...]) -> list[str | None]:
     """The printed text of each value: its own chunk, or the number's digits for a run
     split apart; None for a column the row did not print at all."""
     if row.separate:
-        raws: list[Optional[str]] = list(row.chunks)
+        raws: list[str | None] = list(row.chunks)
         return raws + [None] * (len(values) - len(raws))
     return ["" if v is None else _text(v) for v in values]
 
@@ -106,12 +119,13 @@ def _label(name: str, p: dict) -> str:
     return re.sub(p["label_prefix"], "", name).strip()
 
 
-def key_of(label: str, p: Optional[dict] = None) -> str:
+def key_of(label: str, p: dict | None = None) -> str:
     p = p or patterns()
     return next((key for pattern, key in p["keys"].items() if re.search(pattern, label)), "")
 
 
 # ---- finding the table and its rows ---------------------------------------------------
+
 
 @dataclass
 class _Piece:
@@ -186,23 +200,33 @@ def _text_rows(stream: str, pieces: list[_Piece], p: dict) -> tuple[list[str], l
     item = 0
     spaced: list[bool] = []
     while (m := rx.search(stream, pos)) is not None:
-        if stream[pos:m.start()].strip() and rows:
+        if stream[pos : m.start()].strip() and rows:
             # a sentence (a signature, a note) ends the table; a heading (一、主动公开情况) does not
-            if re.search(r"[。；]|[\u4e00-\u9fff]{16,}", stream[pos:m.start()]):
+            if re.search(r"[。；]|[\u4e00-\u9fff]{16,}", stream[pos : m.start()]):
                 break
         name = re.sub(r"\s+", "", m["name"])
         number = re.match(r"(?:其中[：:]?)?(\d{1,2})[.、．]", name)
         item = int(number[1]) if number else 0
-        values = _strip_numbering(m["values"], stream[m.end():], [item + 1, 1])
+        values = _strip_numbering(m["values"], stream[m.end() :], [item + 1, 1])
         end = m.start("values") + len(values)
         chunks = values.split()
         # whitespace before the values marks a cell boundary only in a table whose rows
         # print their cells apart; in a crawler dump it is the collapsed line break
         spaced.append(bool(re.match(r"\s", values)))
         label = _label(name, p)
-        rows.append(Row(name, label, key_of(label, p), m["unit"], chunks,
-                        re.sub(r"\s+", " ", stream[m.start():end]).strip(),
-                        _origin_at(pieces, m.start()), bool(re.search(p["child"], name)), len(chunks) > 1))
+        rows.append(
+            Row(
+                name,
+                label,
+                key_of(label, p),
+                m["unit"],
+                chunks,
+                re.sub(r"\s+", " ", stream[m.start() : end]).strip(),
+                _origin_at(pieces, m.start()),
+                bool(re.search(p["child"], name)),
+                len(chunks) > 1,
+            )
+        )
         pos = end
     if any(row.separate for row in rows):
         for row, lead in zip(rows, spaced):
@@ -211,7 +235,7 @@ def _text_rows(stream: str, pieces: list[_Piece], p: dict) -> tuple[list[str], l
 
 
 def _header_end(stream: str, p: dict) -> int:
-    words = f'{p["header_this_year"]}|{p["header_cumulative"]}'
+    words = f"{p['header_this_year']}|{p['header_cumulative']}"
     first_unit_row = _row_regex(p).search(stream)
     limit = first_unit_row.start("values") if first_unit_row else len(stream)
     ends = [m.end() for m in re.finditer(words, stream[:limit])]
@@ -233,23 +257,35 @@ def _grid_rows(block: TableBlock, p: dict) -> tuple[list[str], list[Row]]:
             continue
         labels = list(dict.fromkeys(t for t in texts[:u] if t))
         name = re.sub(r"\s+", "", "".join(labels))
-        values = [t for t in texts[u + 1:]]
+        values = [t for t in texts[u + 1 :]]
         if not any(values):
             continue
         label = _label(name, p)
-        o = next((c.origin for c in grid_row[u + 1:] if c.text.strip()), grid_row[0].origin)
-        rows.append(Row(name, label, key_of(label, p), texts[u], values, "\t".join(texts), o,
-                        bool(re.search(p["child"], name)), True))
+        o = next((c.origin for c in grid_row[u + 1 :] if c.text.strip()), grid_row[0].origin)
+        rows.append(
+            Row(
+                name,
+                label,
+                key_of(label, p),
+                texts[u],
+                values,
+                "\t".join(texts),
+                o,
+                bool(re.search(p["child"], name)),
+                True,
+            )
+        )
     return cols, rows
 
 
 # ---- values ----------------------------------------------------------------------------
 
-def _options(row: Row, cols: list[str]) -> list[tuple[Optional[Number], ...]]:
+
+def _options(row: Row, cols: list[str]) -> list[tuple[Number | None, ...]]:
     """Every reading of the row's values: one for separate cells, every split of a run."""
     n = len(cols)
     if row.separate or len(row.chunks) != 1 or n == 1:
-        vals: list[Optional[Number]] = []
+        vals: list[Number | None] = []
         for chunk in row.chunks[:n]:
             m = _NUMBER.fullmatch(chunk.replace(",", ""))
             vals.append(_number(m.group(0)) if m else None)
@@ -260,7 +296,7 @@ def _options(row: Row, cols: list[str]) -> list[tuple[Optional[Number], ...]]:
     return ordered or found
 
 
-def _cumulative_ok(values: tuple[Optional[Number], ...], cols: list[str]) -> bool:
+def _cumulative_ok(values: tuple[Number | None, ...], cols: list[str]) -> bool:
     by = dict(zip(cols, values))
     this, cum = by.get(THIS_YEAR), by.get(CUMULATIVE)
     return this is None or cum is None or cum >= this
@@ -289,8 +325,11 @@ def _narrow_by_sums(group: list[Row], n: int) -> None:
 
     def score(combo: tuple) -> int:
         parent, *children = combo
-        return sum(1 for i in range(min(n, len(parent))) if parent[i] is not None
-                   and parent[i] == sum((c[i] or 0) for c in children if len(c) > i))
+        return sum(
+            1
+            for i in range(min(n, len(parent)))
+            if parent[i] is not None and parent[i] == sum((c[i] or 0) for c in children if len(c) > i)
+        )
 
     combos = list(itertools.product(*(r.options for r in group)))
     best = max(score(c) for c in combos)
@@ -304,13 +343,13 @@ def _narrow_by_sums(group: list[Row], n: int) -> None:
 def _narrow_by_prose(row: Row, cols: list[str], stated: dict[tuple[str, str], set[Number]]) -> None:
     if len(row.options) < 2:
         return
-    hits = [o for o in row.options
-            if any(v is not None and v in stated.get((row.key, c), set()) for c, v in zip(cols, o))]
+    hits = [
+        o for o in row.options if any(v is not None and v in stated.get((row.key, c), set()) for c, v in zip(cols, o))
+    ]
     row.options = hits or row.options
 
 
-def _settle(rows: list[Row], cols: list[str], stated: dict[tuple[str, str], set[Number]],
-            warnings: list[str]) -> None:
+def _settle(rows: list[Row], cols: list[str], stated: dict[tuple[str, str], set[Number]], warnings: list[str]) -> None:
     for row in rows:
         row.options = _options(row, cols)
     # the prose first (a printed figure beats a coincidental sum: 1 = 1 + 0), then the sums
@@ -325,17 +364,20 @@ def _settle(rows: list[Row], cols: list[str], stated: dict[tuple[str, str], set[
         elif len(row.options) > 1:
             row.ambiguous = True
             row.options.sort(key=lambda o: plausibility([_text(v) for v in o if v is not None], cumulative_last))
-            warnings.append(f"legacy: run-together cells of {row.printed!r} split more than one way; "
-                            f"kept {' / '.join(_text(v) for v in row.options[0] if v is not None)}")
+            warnings.append(
+                f"legacy: run-together cells of {row.printed!r} split more than one way; "
+                f"kept {' / '.join(_text(v) for v in row.options[0] if v is not None)}"
+            )
         elif row.separate and row.key and 0 < len(row.chunks) < len(cols):
             row.ambiguous = True  # which column a lone value belongs to, the row does not say
-            warnings.append(f"legacy: {row.printed!r} prints {len(row.chunks)} of {len(cols)} values; "
-                            "read in printed order")
+            warnings.append(
+                f"legacy: {row.printed!r} prints {len(row.chunks)} of {len(cols)} values; read in printed order"
+            )
         if not row.key:
             warnings.append(f"legacy: no key for the indicator {row.label!r} ({row.unit})")
 
 
-def read_table(doc: Document, stated: Optional[dict[tuple[str, str], set[Number]]] = None) -> Optional[Table]:
+def read_table(doc: Document, stated: dict[tuple[str, str], set[Number]] | None = None) -> Table | None:
     """The document's legacy statistics table, or None when it prints none.
 
     `stated`: figures the prose states, {(key, col): {values}}, to settle run-together digits.
@@ -367,7 +409,10 @@ def read_table(doc: Document, stated: Optional[dict[tuple[str, str], set[Number]
 
 # ---- checks ------------------------------------------------------------------------------
 
-def checks(cells: Iterable[CellValue], stated: Optional[dict[tuple[str, str], tuple[Number, str]]] = None) -> list[CheckResult]:
+
+def checks(
+    cells: Iterable[CellValue], stated: dict[tuple[str, str], tuple[Number, str]] | None = None
+) -> list[CheckResult]:
     """The table's own arithmetic and its agreement with the prose.
 
     legacy.proactive / .channels / .replies: a total against the sum of its parts (the
@@ -391,8 +436,16 @@ def checks(cells: Iterable[CellValue], stated: Optional[dict[tuple[str, str], tu
     for col in cols:
         replies, received = values.get(("replies_total", col)), values.get(("requests_received", col))
         if replies is not None and received is not None:
-            out.append(CheckResult("legacy.replies_requests", col, replies, received, replies <= received,
-                                   "soft: a reply may answer a request of an earlier year"))
+            out.append(
+                CheckResult(
+                    "legacy.replies_requests",
+                    col,
+                    replies,
+                    received,
+                    replies <= received,
+                    "soft: a reply may answer a request of an earlier year",
+                )
+            )
     for (row, col), value in values.items():
         cum = values.get((row, CUMULATIVE))
         if col == THIS_YEAR and value is not None and cum is not None:
@@ -400,6 +453,9 @@ def checks(cells: Iterable[CellValue], stated: Optional[dict[tuple[str, str], tu
     for (row, col), (stated_value, sentence) in (stated or {}).items():
         value = values.get((row, col))
         if value is not None:
-            out.append(CheckResult("text.legacy", f"{row}.{col}", stated_value, value,
-                                   abs(stated_value - value) < 1e-6, note=sentence))
+            out.append(
+                CheckResult(
+                    "text.legacy", f"{row}.{col}", stated_value, value, abs(stated_value - value) < 1e-6, note=sentence
+                )
+            )
     return out

@@ -5,17 +5,17 @@ PDF-to-Markdown paragraph) gives row anchors found by `labels.anchor_regex` and 
 digits between them; a run may hold several cells written together ("6000006"), which
 `split` resolves later with the report's own arithmetic.
 """
+
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from typing import Optional
 
 import regex
 
 from report_extract.contract.labels import anchor_regex, halfwidth
+from report_extract.contract.values import is_null_text, looks_like_value
 from report_extract.model.document import Origin
 from report_extract.tables.stream import Item, RowItem, TextItem
-from report_extract.contract.values import is_null_text, looks_like_value
 
 
 @dataclass
@@ -27,7 +27,7 @@ class Token:
 @dataclass
 class ObservedRow:
     label: str = ""
-    key: Optional[str] = None  # row key named by an anchor in free text
+    key: str | None = None  # row key named by an anchor in free text
     tokens: list[Token] = field(default_factory=list)
     # Grid rows: one token per cell, final.  Free text: whitespace-separated chunks,
     # any of which may hold several cells run together.
@@ -61,7 +61,7 @@ def _squeeze(text: str) -> tuple[str, list[int]]:
     return "".join(text[i] for i in idx), idx
 
 
-def _anchors(text: str, table: str) -> list[tuple[int, int, Optional[str]]]:
+def _anchors(text: str, table: str) -> list[tuple[int, int, str | None]]:
     squeezed, idx = _squeeze(text)
     out = []
     for m in anchor_regex(table).finditer(squeezed):
@@ -78,9 +78,9 @@ def _runs(text: str) -> list[tuple[int, int]]:
 class _Cursor:
     """Which row free text is filling: an anchor's row until it has values."""
 
-    row: Optional[ObservedRow] = None
+    row: ObservedRow | None = None
 
-    def open(self, label: str, key: Optional[str]) -> ObservedRow:
+    def open(self, label: str, key: str | None) -> ObservedRow:
         self.row = ObservedRow(label=label, key=key, exact=False)
         return self.row
 

@@ -6,6 +6,7 @@ certain cell boundary; no number has a leading zero; and where the table prints 
 report's own arithmetic.  What is left over is returned for `tables` to choose from with
 the column checks.
 """
+
 from __future__ import annotations
 
 from decimal import Decimal

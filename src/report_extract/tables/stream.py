@@ -5,10 +5,12 @@ the tables under renumbered headings, some crawler dumps hold the whole report o
 line.  So a region may begin or end in the middle of a text item; positions are
 (item index, character offset).
 """
+
 from __future__ import annotations
 
+from collections.abc import Iterable
 from dataclasses import dataclass
-from typing import Iterable, Optional, Union
+from typing import Union
 
 import regex
 
@@ -46,7 +48,7 @@ def items(doc: Document) -> list[Item]:
     return out
 
 
-def search(seq: list[Item], patterns: Iterable[str], start: Pos = (0, 0), stop: Optional[Pos] = None) -> Optional[Pos]:
+def search(seq: list[Item], patterns: Iterable[str], start: Pos = (0, 0), stop: Pos | None = None) -> Pos | None:
     """Position of the earliest match of any pattern at or after `start` (before `stop`)."""
     compiled = [regex.compile(p, regex.M) for p in patterns]
     i0, off0 = start
@@ -61,7 +63,7 @@ def search(seq: list[Item], patterns: Iterable[str], start: Pos = (0, 0), stop: 
     return None
 
 
-def region(seq: list[Item], start: Pos, stop: Optional[Pos]) -> list[Item]:
+def region(seq: list[Item], start: Pos, stop: Pos | None) -> list[Item]:
     """The items between two positions, text items cut at the boundaries."""
     end = stop if stop is not None else (len(seq), 0)
     out: list[Item] = []

@@ -9,22 +9,23 @@ show their confidence, and the canonical tables and checks stand on the right.
 The page needs no network and no script: images are data: URIs, the "show all labels"
 switch is a CSS checkbox, boxes and table cells link to each other by #anchors.
 """
+
 from __future__ import annotations
 
 import base64
 import copy
 import io
+from collections.abc import Iterable
 from dataclasses import dataclass
 from html import escape
 from pathlib import Path
-from typing import Iterable, Optional
 
-from report_extract.outputs.printed import Grid, failed_keys, grids, value_text
 from report_extract.model.document import Cell, Document, Origin, TableBlock, TextBlock
-from report_extract.pipeline.stages import extract_document
 from report_extract.model.result import CellValue, CheckResult, Result
-from report_extract.views.show import LOW_CONFIDENCE, check_row
+from report_extract.outputs.printed import Grid, failed_keys, grids, value_text
+from report_extract.pipeline.stages import extract_document
 from report_extract.tables.extract import extract_tables
+from report_extract.views.show import LOW_CONFIDENCE, check_row
 
 ZOOM = 1.5  # CSS pixels per PDF point: an A4 page 893 px wide
 RENDER_SCALE = 2.0  # image pixels per PDF point: sharp on high-density screens
@@ -69,6 +70,7 @@ def audit_html(doc: Document, result: Result) -> str:
 
 
 # --- PDF pages ------------------------------------------------------------------------
+
 
 def boxes(result: Result) -> list[PageBox]:
     """Every cell with a position, as a box in its page image's CSS pixels."""
@@ -130,7 +132,7 @@ def _pdf_view(path: Path, result: Result, pages: list[int], failed: set[str]) ->
         items = "".join(_box_html(b, by_key[b.key], failed) for b in by_page.get(page.number, []))
         parts.append(
             f'<figure class="pdf" style="width:{page.width_px:.0f}px">'
-            f'<figcaption>page {page.number} · {len(by_page.get(page.number, []))} cells</figcaption>'
+            f"<figcaption>page {page.number} · {len(by_page.get(page.number, []))} cells</figcaption>"
             f'<div class="page" style="width:{page.width_px:.2f}px;height:{page.height_px:.2f}px">'
             f'<img src="{page.image}" alt="page {page.number}">{items}</div></figure>'
         )
@@ -139,9 +141,11 @@ def _pdf_view(path: Path, result: Result, pages: list[int], failed: set[str]) ->
 
 def _box_html(b: PageBox, cell: CellValue, failed: set[str]) -> str:
     label = _label(cell)
-    return (f'<a class="box {_classes(cell, failed)}" id="b-{b.key}" href="#v-{b.key}" title="{escape(label)}" '
-            f'data-label="{escape(label)}" style="left:{b.left:.2f}px;top:{b.top:.2f}px;'
-            f'width:{b.width:.2f}px;height:{b.height:.2f}px"></a>')
+    return (
+        f'<a class="box {_classes(cell, failed)}" id="b-{b.key}" href="#v-{b.key}" title="{escape(label)}" '
+        f'data-label="{escape(label)}" style="left:{b.left:.2f}px;top:{b.top:.2f}px;'
+        f'width:{b.width:.2f}px;height:{b.height:.2f}px"></a>'
+    )
 
 
 def _label(cell: CellValue) -> str:
@@ -153,7 +157,7 @@ def _label(cell: CellValue) -> str:
     return text
 
 
-def _classes(cell: Optional[CellValue], failed: set[str]) -> str:
+def _classes(cell: CellValue | None, failed: set[str]) -> str:
     if cell is None:
         return "missing"
     names = []
@@ -169,6 +173,7 @@ def _classes(cell: Optional[CellValue], failed: set[str]) -> str:
 
 
 # --- HTML, DOCX and text sources ------------------------------------------------------
+
 
 def source_map(doc: Document) -> dict[str, tuple[int, int, int]]:
     """Canonical key → (block, row, column) of the source cell it was read from (row and
@@ -195,8 +200,10 @@ def _source_view(doc: Document, result: Result, failed: set[str]) -> str:
     where = source_map(doc)
     cells_at: dict[tuple[int, int, int], CellValue] = {pos: by_key[k] for k, pos in where.items() if k in by_key}
     blocks = sorted({b for b, _, _ in where.values()})
-    parts = ['<h2>Source</h2><p class="hint">Cells read into the canonical tables are outlined; '
-             'click one to find it on the right.</p>']
+    parts = [
+        '<h2>Source</h2><p class="hint">Cells read into the canonical tables are outlined; '
+        "click one to find it on the right.</p>"
+    ]
     for b in blocks:
         block = doc.blocks[b]
         if isinstance(block, TableBlock):
@@ -216,21 +223,28 @@ def _source_table(b: int, block: TableBlock, cells_at: dict, failed: set[str]) -
     return f'<table class="source">{_where(block.origin)}{"".join(rows)}</table>'
 
 
-def _source_td(cell: Cell, value: Optional[CellValue], failed: set[str]) -> str:
+def _source_td(cell: Cell, value: CellValue | None, failed: set[str]) -> str:
     if value is None and cell.merged:  # a merged cell's copy: blank, as the source shows it
         return f'<td class="merged" title="{escape(cell.text)}"></td>'
     if value is None:
         return f"<td>{escape(cell.text)}</td>"
     label = escape(_label(value))
-    return (f'<td class="read {_classes(value, failed)}" id="b-{value.key}" title="{label}">'
-            f'<a href="#v-{value.key}">{escape(cell.text) or "&nbsp;"}</a></td>')
+    return (
+        f'<td class="read {_classes(value, failed)}" id="b-{value.key}" title="{label}">'
+        f'<a href="#v-{value.key}">{escape(cell.text) or "&nbsp;"}</a></td>'
+    )
 
 
 def _source_text(b: int, block: TextBlock, values: list[CellValue], failed: set[str]) -> str:
-    marks = " ".join(f'<a class="chip {_classes(v, failed)}" id="b-{v.key}" href="#v-{v.key}" '
-                     f'title="{escape(_label(v))}">{escape(v.raw) or "∅"}</a>' for v in values)
-    return (f'<div class="text">{_where(block.origin, "div")}<pre>{escape(block.text)}</pre>'
-            f'<div class="chips">read from this text: {marks}</div></div>')
+    marks = " ".join(
+        f'<a class="chip {_classes(v, failed)}" id="b-{v.key}" href="#v-{v.key}" '
+        f'title="{escape(_label(v))}">{escape(v.raw) or "∅"}</a>'
+        for v in values
+    )
+    return (
+        f'<div class="text">{_where(block.origin, "div")}<pre>{escape(block.text)}</pre>'
+        f'<div class="chips">read from this text: {marks}</div></div>'
+    )
 
 
 def _where(origin: Origin, tag: str = "caption") -> str:
@@ -240,10 +254,11 @@ def _where(origin: Origin, tag: str = "caption") -> str:
 
 # --- the canonical side -----------------------------------------------------------------
 
+
 def _canonical_view(result: Result, failed: set[str]) -> str:
     by_key = {c.key: c for c in result.cells}
     tables = result.tables()
-    parts = ['<h2>Canonical tables</h2>']
+    parts = ["<h2>Canonical tables</h2>"]
     for name, grid in grids(result.cells, result.meta.get("template")).items():
         if name not in tables:
             parts.append(f'<h3>{escape(grid.title)}</h3><p class="none">not found in this report</p>')
@@ -251,22 +266,28 @@ def _canonical_view(result: Result, failed: set[str]) -> str:
         parts.append(f"<h3>{escape(grid.title)}</h3>{_grid_html(grid, by_key, failed)}")
     parts.append(_checks_html(result.checks))
     if result.warnings:
-        parts.append("<h2>Warnings</h2><ul class=\"warnings\">"
-                     + "".join(f"<li>{escape(w)}</li>" for w in result.warnings) + "</ul>")
+        parts.append(
+            '<h2>Warnings</h2><ul class="warnings">'
+            + "".join(f"<li>{escape(w)}</li>" for w in result.warnings)
+            + "</ul>"
+        )
     return "".join(parts)
 
 
 def _grid_html(grid: Grid, by_key: dict[str, CellValue], failed: set[str]) -> str:
     rows: dict[int, list[str]] = {}
     for r, _, cell in grid.expanded():
-        span = (f' colspan="{cell.colspan}"' if cell.colspan > 1 else "") + \
-               (f' rowspan="{cell.rowspan}"' if cell.rowspan > 1 else "")
+        span = (f' colspan="{cell.colspan}"' if cell.colspan > 1 else "") + (
+            f' rowspan="{cell.rowspan}"' if cell.rowspan > 1 else ""
+        )
         if cell.key:
             value = by_key.get(cell.key)
             text = escape(value_text(value)) if value else "·"
             title = escape(_label(value)) if value else f"{cell.key}: not found"
-            html = (f'<td class="v {_classes(value, failed)}" id="v-{cell.key}" title="{title}"{span}>'
-                    f'<a href="#b-{cell.key}">{text}</a></td>')
+            html = (
+                f'<td class="v {_classes(value, failed)}" id="v-{cell.key}" title="{title}"{span}>'
+                f'<a href="#b-{cell.key}">{text}</a></td>'
+            )
         else:
             html = f'<th class="{cell.kind}"{span}>{escape(cell.text)}</th>'
         rows.setdefault(r, []).append(html)
@@ -280,7 +301,8 @@ def _checks_html(checks: list[CheckResult]) -> str:
     head = f"<h2>Checks: {len(checks) - failed - unknown} passed, {failed} failed, {unknown} not assessable</h2>"
     rows = "".join(
         f'<tr class="{ {True: "ok", False: "failed", None: "na"}[c.ok] }">'
-        + "".join(f"<td>{escape(v)}</td>" for v in check_row(c)) + "</tr>"
+        + "".join(f"<td>{escape(v)}</td>" for v in check_row(c))
+        + "</tr>"
         for c in sorted(checks, key=lambda c: {False: 0, None: 2, True: 1}[c.ok])
     )
     return head + f'<table class="checks">{rows}</table>'
@@ -289,9 +311,17 @@ def _checks_html(checks: list[CheckResult]) -> str:
 def _page(result: Result, left: str, right: str) -> str:
     meta = result.meta
     title = meta.get("title") or result.source.get("path")
-    facts = " · ".join(str(v) for v in (meta.get("agency_full") or meta.get("agency"), meta.get("year"),
-                                       f"template {meta.get('template')}", result.source.get("format"),
-                                       f"{result.checks_failed} failed checks") if v)
+    facts = " · ".join(
+        str(v)
+        for v in (
+            meta.get("agency_full") or meta.get("agency"),
+            meta.get("year"),
+            f"template {meta.get('template')}",
+            result.source.get("format"),
+            f"{result.checks_failed} failed checks",
+        )
+        if v
+    )
     return f"""<!DOCTYPE html>
 <html lang="zh-CN"><head><meta charset="utf-8">
 <title>audit · {escape(str(title))}</title>

@@ -5,6 +5,7 @@ output folder.  Every canonical cell either report has is listed in the contract
 with both values and the change B − A; when the two are consecutive years, the
 cross-year checks (checks/crossyear.py) run between them, failed ones first.
 """
+
 from __future__ import annotations
 
 import csv
@@ -12,12 +13,12 @@ from dataclasses import asdict, dataclass, field
 from pathlib import Path
 from typing import Any, TextIO
 
-from report_extract.metadata.agency import agency_id
 from report_extract.checks.crossyear import PanelCheck, YearReport, cross_year_checks
+from report_extract.contract.values import Number
+from report_extract.metadata.agency import agency_id
+from report_extract.outputs.panel import PanelError, _results, cell_values, source
 from report_extract.outputs.printed import cell_labels
 from report_extract.outputs.records import fmt
-from report_extract.outputs.panel import PanelError, _results, cell_values, source
-from report_extract.contract.values import Number
 
 MIN_PREFIX = 4  # characters of a report id that may stand for it
 
@@ -123,7 +124,10 @@ def compare(a_obj: dict[str, Any], b_obj: dict[str, Any]) -> Diff:
              for k in keys]  # fmt: skip
     checks: list[PanelCheck] = []
     if a.year is not None and b.year is not None:
-        ya, yb = YearReport(a.report_id, a.year, a.template, a.cells), YearReport(b.report_id, b.year, b.template, b.cells)
+        ya, yb = (
+            YearReport(a.report_id, a.year, a.template, a.cells),
+            YearReport(b.report_id, b.year, b.template, b.cells),
+        )
         checks = cross_year_checks(*sorted((ya, yb), key=lambda r: r.year))
     checks.sort(key=lambda c: (c.ok is not False, c.severity != "hard"))
     return Diff(a, b, cells, checks)

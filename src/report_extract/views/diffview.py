@@ -2,6 +2,7 @@
 reports' metadata, the cross-year checks (failed first, in red), then every canonical cell
 with both values and the change; changed cells are marked (`*`, and bold in a terminal)
 so the view says the same in a pipe."""
+
 from __future__ import annotations
 
 from rich import box
@@ -9,8 +10,8 @@ from rich.console import Console, Group, RenderableType
 from rich.table import Table
 from rich.text import Text
 
-from report_extract.views.diff import CellChange, Diff, Side
 from report_extract.outputs.printed import number_text
+from report_extract.views.diff import CellChange, Diff, Side
 from report_extract.views.show import console_for_output
 
 CHANGED = "*"
@@ -32,8 +33,12 @@ def sides_view(d: Diff) -> Table:
         for name in ("agency", "agency_id", "year", "template", "source", "report_id")
     ]
     for name, a, b in fields:
-        t.add_row(name, "" if a is None else str(a), "" if b is None else str(b),
-                  style="yellow" if name == "agency_id" and a != b else "")
+        t.add_row(
+            name,
+            "" if a is None else str(a),
+            "" if b is None else str(b),
+            style="yellow" if name == "agency_id" and a != b else "",
+        )
     return t
 
 
@@ -47,10 +52,19 @@ def checks_view(d: Diff) -> RenderableType:
         t.add_column(name, no_wrap=name != "equation", overflow="fold", min_width=30 if name == "equation" else None)
     for c in d.checks:
         status = {True: "✓ ok", False: "✗ FAIL", None: "– n/a"}[c.ok]
-        t.add_row(status, c.check, c.scope, c.severity, _num(c.left), _num(c.right), c.note,
-                  style={True: "", False: "bold red" if c.severity == "hard" else "red", None: "dim"}[c.ok])
-    title = Text(f"cross-year checks: {len(d.checks) - failed} passed, {failed} failed",
-                 style="bold red" if failed else "bold")
+        t.add_row(
+            status,
+            c.check,
+            c.scope,
+            c.severity,
+            _num(c.left),
+            _num(c.right),
+            c.note,
+            style={True: "", False: "bold red" if c.severity == "hard" else "red", None: "dim"}[c.ok],
+        )
+    title = Text(
+        f"cross-year checks: {len(d.checks) - failed} passed, {failed} failed", style="bold red" if failed else "bold"
+    )
     return Group(title, t)
 
 
@@ -73,15 +87,23 @@ def cells_view(d: Diff, changed_only: bool) -> RenderableType:
         t.add_column(name, justify="right", no_wrap=True)
     for c in shown:
         t.add_row(*_cell_row(c), style="bold" if c.changed else "")
-    title = Text(f"\ncells: {n} of {len(d.cells)} changed ({CHANGED} changed, {ABSENT} not in that report)", style="bold")
+    title = Text(
+        f"\ncells: {n} of {len(d.cells)} changed ({CHANGED} changed, {ABSENT} not in that report)", style="bold"
+    )
     return Group(title, t)
 
 
 def _cell_row(c: CellChange) -> tuple[Text, ...]:
     change = c.change
     delta = Text("") if change is None else Text(("+" if change > 0 else "") + number_text(change))
-    return (Text(CHANGED if c.changed else ""), Text(c.key), Text(c.label), _value(c.a, c.in_a),
-            _value(c.b, c.in_b), delta)
+    return (
+        Text(CHANGED if c.changed else ""),
+        Text(c.key),
+        Text(c.label),
+        _value(c.a, c.in_a),
+        _value(c.b, c.in_b),
+        delta,
+    )
 
 
 def show_diff(d: Diff, changed_only: bool = False, console: Console | None = None) -> None:

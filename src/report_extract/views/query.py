@@ -8,6 +8,7 @@ writes) is refused by SQLite before it runs, whatever the statement's spelling. 
 count two columns) or as CSV.  `search` is full-text search in the sections, with the
 query segmented by jieba exactly as the index was (outputs/fts.py).
 """
+
 from __future__ import annotations
 
 import sqlite3
@@ -16,10 +17,10 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, TextIO
 
-from report_extract.outputs.records import CsvWriter
 from report_extract.outputs.fts import match_expression
-from report_extract.sections.words import words
+from report_extract.outputs.records import CsvWriter
 from report_extract.outputs.sqlite import NAME
+from report_extract.sections.words import words
 
 
 class QueryError(Exception):
@@ -44,9 +45,18 @@ def connect(outdir: Path) -> sqlite3.Connection:
 _ALLOWED = {sqlite3.SQLITE_SELECT, sqlite3.SQLITE_READ, sqlite3.SQLITE_RECURSIVE}
 # Functions that touch files or load code, should a build of SQLite have them.
 _DENIED_FUNCTIONS = {"load_extension", "readfile", "writefile", "edit", "fts3_tokenizer"}
-_SCHEMA_PRAGMAS = {"table_info", "table_xinfo", "table_list", "index_list", "index_info",
-                   "index_xinfo", "foreign_key_list", "collation_list", "function_list",
-                   "data_version"}  # FTS5 asks it when it opens its table
+_SCHEMA_PRAGMAS = {
+    "table_info",
+    "table_xinfo",
+    "table_list",
+    "index_list",
+    "index_info",
+    "index_xinfo",
+    "foreign_key_list",
+    "collation_list",
+    "function_list",
+    "data_version",
+}  # FTS5 asks it when it opens its table
 
 
 def _read_only(action: int, arg1: str | None, arg2: str | None, db_name: str | None, trigger: str | None) -> int:

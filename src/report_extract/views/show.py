@@ -5,20 +5,29 @@ double width, so the columns stay aligned), every check with both sides of its e
 and the warnings.  Every mark has a plain-text character too (! ~ ? …), so the view says
 the same in a pipe, where rich writes no colours.
 """
+
 from __future__ import annotations
 
 import os
 from collections import defaultdict
 from dataclasses import dataclass
-from typing import Optional
 
 from rich import box
 from rich.console import Console, Group, RenderableType
 from rich.table import Table
 from rich.text import Text
 
-from report_extract.outputs.printed import TABLES, Grid, GridCell, check_sides, failed_keys, grids, number_text, value_text
 from report_extract.model.result import CellValue, CheckResult, Result
+from report_extract.outputs.printed import (
+    TABLES,
+    Grid,
+    GridCell,
+    check_sides,
+    failed_keys,
+    grids,
+    number_text,
+    value_text,
+)
 
 PLAIN_WIDTH = 120  # a pipe has no width; wide enough for table 3 without folding labels
 LOW_CONFIDENCE = 0.9  # OCR confidence below which a value is worth a second look
@@ -49,7 +58,7 @@ def console_for_output() -> Console:
     return console
 
 
-def render(result: Result, only: Optional[str] = None) -> list[RenderableType]:
+def render(result: Result, only: str | None = None) -> list[RenderableType]:
     """Everything `show` prints, in order; `only` limits the tables and checks to one table."""
     names = [only] if only else list(TABLES)
     prefixes = tuple(p for n in names for p in CHECKS_OF[n])
@@ -77,8 +86,11 @@ def meta_view(r: Result) -> Table:
         ("year", meta.get("year")),
         ("template", meta.get("template")),
         ("region", f"{place} ({region['adcode']})" if region.get("adcode") else place),
-        ("source", f"{r.source.get('path')} · {r.source.get('format')}"
-                   + (f" · {r.source['pages']} pages" if r.source.get("pages") else "")),
+        (
+            "source",
+            f"{r.source.get('path')} · {r.source.get('format')}"
+            + (f" · {r.source['pages']} pages" if r.source.get("pages") else ""),
+        ),
         ("status", r.status),
         ("report_id", r.report_id),
     ]
@@ -93,8 +105,9 @@ def table_view(grid: Grid, r: Result, found: bool) -> RenderableType:
         return Text(f"\n{grid.title}\n  (not found in this report)", style="dim")
     by_key = {c.key: c for c in r.cells}
     failed = failed_keys(r.checks, r.cells)
-    t = Table(title=grid.title, title_justify="left", title_style="bold", box=box.SQUARE,
-              show_header=False, padding=(0, 1))
+    t = Table(
+        title=grid.title, title_justify="left", title_style="bold", box=box.SQUARE, show_header=False, padding=(0, 1)
+    )
     t.add_column(overflow="fold", min_width=16, max_width=38)
     wrap = 4 if grid.width - grid.labels > 4 else 0
     for _ in range(grid.width - grid.labels):
@@ -103,7 +116,7 @@ def table_view(grid: Grid, r: Result, found: bool) -> RenderableType:
     rows = _rows(grid)
     if grid.head_rows:
         t.add_row(*_header(grid, rows[: grid.head_rows], wrap), end_section=True)
-    for _, cells in rows[grid.head_rows:]:
+    for _, cells in rows[grid.head_rows :]:
         label, values = _split_row(grid, cells, wrap, by_key, failed, used)
         t.add_row(label, *values)
     legend = [Text(f"{m.char} {m.meaning}", style=m.style) for m in (FAILED, AMBIGUOUS, UNSURE, MISSING) if m in used]
@@ -128,8 +141,14 @@ def _header(grid: Grid, rows: list[tuple[int, list[tuple[int, GridCell]]]], wrap
     return [Text("\n".join(t for t in lines if t), style="bold") for lines in texts]
 
 
-def _split_row(grid: Grid, cells: list[tuple[int, GridCell]], wrap: int, by_key: dict[str, CellValue],
-               failed: set[str], used: set[Mark]) -> tuple[Text, list[Text]]:
+def _split_row(
+    grid: Grid,
+    cells: list[tuple[int, GridCell]],
+    wrap: int,
+    by_key: dict[str, CellValue],
+    failed: set[str],
+    used: set[Mark],
+) -> tuple[Text, list[Text]]:
     """One grid row → the terminal's single label column (merged labels one per line,
     indented by their level) and its value columns (a span's text in its first column)."""
     lines: list[Text] = []
@@ -150,7 +169,7 @@ def _wrapped(text: str, width: int) -> str:
     columns wrap them (社会公益 / 组织)."""
     if not width or len(text) <= width + 1:
         return text
-    return "\n".join(text[i:i + width] for i in range(0, len(text), width))
+    return "\n".join(text[i : i + width] for i in range(0, len(text), width))
 
 
 def _value(key: str, by_key: dict[str, CellValue], failed: set[str], used: set[Mark]) -> Text:
@@ -158,8 +177,15 @@ def _value(key: str, by_key: dict[str, CellValue], failed: set[str], used: set[M
     if cell is None:
         used.add(MISSING)
         return Text(MISSING.char, style=MISSING.style)
-    marks = [m for m, on in ((FAILED, key in failed), (AMBIGUOUS, cell.ambiguous),
-                             (UNSURE, cell.confidence is not None and cell.confidence < LOW_CONFIDENCE)) if on]
+    marks = [
+        m
+        for m, on in (
+            (FAILED, key in failed),
+            (AMBIGUOUS, cell.ambiguous),
+            (UNSURE, cell.confidence is not None and cell.confidence < LOW_CONFIDENCE),
+        )
+        if on
+    ]
     used.update(marks)
     text = Text(value_text(cell), style="dim" if cell.value is None else "")
     if cell.confidence is not None and cell.confidence < LOW_CONFIDENCE:
@@ -173,8 +199,10 @@ def _value(key: str, by_key: dict[str, CellValue], failed: set[str], used: set[M
 def checks_view(checks: list[CheckResult]) -> RenderableType:
     failed = sum(1 for c in checks if c.ok is False)
     unknown = sum(1 for c in checks if c.ok is None)
-    summary = Text(f"\nchecks: {len(checks) - failed - unknown} passed, {failed} failed, {unknown} not assessable",
-                   style="bold red" if failed else "bold")
+    summary = Text(
+        f"\nchecks: {len(checks) - failed - unknown} passed, {failed} failed, {unknown} not assessable",
+        style="bold red" if failed else "bold",
+    )
     if not checks:
         return summary
     t = Table(box=box.SIMPLE, show_header=True, header_style="bold", padding=(0, 1))
@@ -210,7 +238,7 @@ def warnings_view(warnings: list[str]) -> RenderableType:
     return Group(Text(""), *lines)
 
 
-def show(result: Result, only: Optional[str] = None, console: Optional[Console] = None) -> None:
+def show(result: Result, only: str | None = None, console: Console | None = None) -> None:
     console = console or console_for_output()
     for part in render(result, only):
         console.print(part)

@@ -11,12 +11,12 @@ Settings (environment variables, read once):
   gain in wall time, and `convert` already runs a worker per core.
 - REPORT_EXTRACT_OCR_DPI      render resolution for OCR (default 150, see `DPI`).
 """
+
 from __future__ import annotations
 
 import os
 import threading
 from dataclasses import dataclass, replace
-from typing import Optional
 
 import numpy as np
 
@@ -53,9 +53,28 @@ CHAR_SURE = 0.95
 SPECK_MARKS = frozenset(".,·'`:;，。、．")
 # Letters a recogniser gives for digits on a noisy scan, and the score such a reading
 # keeps (below CHAR_SURE: the cell is uncertain until a check confirms it).
-LETTER_DIGITS = {"O": "0", "o": "0", "D": "0", "Q": "0", "l": "1", "I": "1", "i": "1", "|": "1",
-                 "Z": "2", "z": "2", "S": "5", "s": "5", "B": "8", "b": "6", "G": "6", "g": "9", "q": "9",
-                 "。": "0", "○": "0", "〇": "0"}
+LETTER_DIGITS = {
+    "O": "0",
+    "o": "0",
+    "D": "0",
+    "Q": "0",
+    "l": "1",
+    "I": "1",
+    "i": "1",
+    "|": "1",
+    "Z": "2",
+    "z": "2",
+    "S": "5",
+    "s": "5",
+    "B": "8",
+    "b": "6",
+    "G": "6",
+    "g": "9",
+    "q": "9",
+    "。": "0",
+    "○": "0",
+    "〇": "0",
+}
 LETTER_SCORE = 0.5
 
 
@@ -87,13 +106,14 @@ _ENGINE = None
 _LOCK = threading.Lock()
 
 
-def ocr_mode(mode: Optional[str]) -> str:
+def ocr_mode(mode: str | None) -> str:
     """The OCR mode for PDFs and pictures alike: `mode`, else REPORT_EXTRACT_OCR (read per
     call, for API users), else auto; an unknown mode is an error, never a silent auto."""
     mode = mode or os.environ.get("REPORT_EXTRACT_OCR", "auto")
     if mode not in MODES:
         raise ValueError(f"unknown OCR mode {mode!r}: choose one of {', '.join(MODES)}")
     return mode
+
 
 def available() -> bool:
     try:
@@ -160,8 +180,11 @@ def recognise(image: np.ndarray) -> list[OcrChar]:
         result = engine(crop, use_det=True, return_word_box=True, return_single_char_box=True)
     if not result.txts:
         return []
-    return [_shifted(c, x0, y0) for box, text, words in zip(result.boxes, result.txts, result.word_results)
-            for c in _chars(text, words, box)]
+    return [
+        _shifted(c, x0, y0)
+        for box, text, words in zip(result.boxes, result.txts, result.word_results)
+        for c in _chars(text, words, box)
+    ]
 
 
 def _printed_area(gray: np.ndarray) -> tuple[int, int, int, int]:
@@ -173,8 +196,12 @@ def _printed_area(gray: np.ndarray) -> tuple[int, int, int, int]:
     if not len(rows) or not len(cols):
         return 0, 0, 0, 0
     h, w = gray.shape
-    return (max(0, int(cols[0]) - PRINT_MARGIN), max(0, int(rows[0]) - PRINT_MARGIN),
-            min(w, int(cols[-1]) + 1 + PRINT_MARGIN), min(h, int(rows[-1]) + 1 + PRINT_MARGIN))
+    return (
+        max(0, int(cols[0]) - PRINT_MARGIN),
+        max(0, int(rows[0]) - PRINT_MARGIN),
+        min(w, int(cols[-1]) + 1 + PRINT_MARGIN),
+        min(h, int(rows[-1]) + 1 + PRINT_MARGIN),
+    )
 
 
 def _shifted(c: OcrChar, dx: float, dy: float) -> OcrChar:
@@ -231,15 +258,18 @@ def clean_line(chars: list[OcrChar]) -> list[OcrChar]:
 
 
 def _letters_as_digits(chars: list[OcrChar]) -> list[OcrChar]:
-    """"i" for 1, "O" for 0 in a line that is otherwise a number (or a lone character):
+    """ "i" for 1, "O" for 0 in a line that is otherwise a number (or a lone character):
     the digit, with the score capped so the cell is flagged as uncertain."""
     if not chars or not all(c.text.isdigit() or c.text in LETTER_DIGITS for c in chars):
         return chars
     if all(c.text.isdigit() for c in chars):
         return chars
-    return [c if c.text.isdigit() else
-            OcrChar(LETTER_DIGITS[c.text], c.x0, c.top, c.x1, c.bottom, min(c.confidence, LETTER_SCORE))
-            for c in chars]
+    return [
+        c
+        if c.text.isdigit()
+        else OcrChar(LETTER_DIGITS[c.text], c.x0, c.top, c.x1, c.bottom, min(c.confidence, LETTER_SCORE))
+        for c in chars
+    ]
 
 
 def _trim_specks(chars: list[OcrChar]) -> list[OcrChar]:
@@ -247,6 +277,7 @@ def _trim_specks(chars: list[OcrChar]) -> list[OcrChar]:
     specks beside a digit come out as points, even at high scores.  A decimal point is
     never the first or last character of a number, so edge points go; an edge minus goes
     only when scored low (a printed "-8" in 本年增/减 is read with certainty)."""
+
     def speck(c: OcrChar) -> bool:
         return c.text in SPECK_MARKS or (c.text in "-－" and c.confidence < CHAR_SURE)
 

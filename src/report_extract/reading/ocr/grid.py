@@ -6,10 +6,10 @@ OCR characters and the rules are handed over in PDF points.  From there the shar
 layout code (`readers.pdflayout`) builds tables and paragraphs exactly as it does for a
 text layer, so an OCR'd table meets the same label matching as every other format.
 """
+
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from typing import Optional
 
 import cv2
 import numpy as np
@@ -51,8 +51,9 @@ class ScannedPage:
     unreadable: list[BBox] = field(default_factory=list)  # cell boxes with ink but no text
 
 
-def scan(image: np.ndarray, number: int, width: float, height: float,
-         scale: float, offset: tuple[float, float] = (0.0, 0.0)) -> ScannedPage:
+def scan(
+    image: np.ndarray, number: int, width: float, height: float, scale: float, offset: tuple[float, float] = (0.0, 0.0)
+) -> ScannedPage:
     """OCR one page image.  `scale` is pixels per point; `offset` the image's top-left
     corner on the page in points (a cropped region); `width`/`height` the page's size."""
     gray = image if image.ndim == 2 else cv2.cvtColor(image, cv2.COLOR_RGB2GRAY)
@@ -63,8 +64,7 @@ def scan(image: np.ndarray, number: int, width: float, height: float,
     h_pt = [(y / scale + offset[1], a / scale + offset[0], b / scale + offset[0]) for y, a, b in horizontal]
     v_pt = [(x / scale + offset[0], a / scale + offset[1], b / scale + offset[1]) for x, a, b in vertical]
     tables = ruled_tables(h_pt, v_pt)
-    content = PageContent(number, width, height,
-                          [Char(c.text, c.x0, c.top, c.x1, c.bottom) for c in chars], tables)
+    content = PageContent(number, width, height, [Char(c.text, c.x0, c.top, c.x1, c.bottom) for c in chars], tables)
     unreadable = []
     for box in (b for t in tables for b in t if not _holds_chars(b, chars)):
         patch = _ink_box(ink, box, scale, offset)
@@ -137,16 +137,16 @@ def _segments(mask: np.ndarray, horizontal: bool, thick: float) -> list[Seg]:
 
 def _to_points(c: OcrChar, scale: float, offset: tuple[float, float]) -> OcrChar:
     dx, dy = offset
-    return OcrChar(c.text, c.x0 / scale + dx, c.top / scale + dy, c.x1 / scale + dx,
-                   c.bottom / scale + dy, c.confidence)
+    return OcrChar(
+        c.text, c.x0 / scale + dx, c.top / scale + dy, c.x1 / scale + dx, c.bottom / scale + dy, c.confidence
+    )
 
 
 def _holds_chars(box: BBox, chars: list[OcrChar]) -> bool:
     return any(box[0] < c.cx < box[2] and box[1] < c.cy < box[3] for c in chars)
 
 
-def _ink_box(ink: np.ndarray, box: BBox, scale: float,
-             offset: tuple[float, float]) -> Optional[tuple[int, int, int, int]]:
+def _ink_box(ink: np.ndarray, box: BBox, scale: float, offset: tuple[float, float]) -> tuple[int, int, int, int] | None:
     """The pixel box of the print inside a cell, away from its rules (3 pt inset), or
     None when the cell is blank."""
     x0, top = int((box[0] - offset[0] + 3) * scale), int((box[1] - offset[1] + 3) * scale)
@@ -167,18 +167,21 @@ def _ink_box(ink: np.ndarray, box: BBox, scale: float,
     return x0 + left, top + upper, x0 + right, top + lower
 
 
-def _reread(gray: np.ndarray, box: tuple[int, int, int, int], scale: float,
-            offset: tuple[float, float]) -> list[OcrChar]:
+def _reread(
+    gray: np.ndarray, box: tuple[int, int, int, int], scale: float, offset: tuple[float, float]
+) -> list[OcrChar]:
     """Recognise the print of one cell cropped tight (the detector missed it); the
     characters share its box evenly."""
     x0, top, x1, bottom = box
-    crop = np.pad(gray[max(0, top - RE_PAD):bottom + RE_PAD, max(0, x0 - RE_PAD):x1 + RE_PAD],
-                  RE_PAD, constant_values=255)
+    crop = np.pad(
+        gray[max(0, top - RE_PAD) : bottom + RE_PAD, max(0, x0 - RE_PAD) : x1 + RE_PAD], RE_PAD, constant_values=255
+    )
     text, score = recognise_line(crop)
     text = text.replace(" ", "")
     if not text or score < TEXT_SCORE_FLOOR:
         return []
     step = (x1 - x0) / len(text)
-    chars = clean_line([OcrChar(ch, x0 + i * step, top, x0 + (i + 1) * step, bottom, score)
-                        for i, ch in enumerate(text)])
+    chars = clean_line(
+        [OcrChar(ch, x0 + i * step, top, x0 + (i + 1) * step, bottom, score) for i, ch in enumerate(text)]
+    )
     return [_to_points(c, scale, offset) for c in chars]

@@ -11,6 +11,7 @@ Pictures carry no scale: they are taken at 96 dpi (a screen's), the size web pag
 Word show them at, and enlarged for the recogniser when smaller than a 150 dpi page.
 Cells keep a box in those nominal points and no page.
 """
+
 from __future__ import annotations
 
 import base64
@@ -18,7 +19,6 @@ import io
 import re
 from dataclasses import dataclass, field, replace
 from pathlib import Path
-from typing import Optional
 from urllib.parse import unquote, urlparse
 
 from lxml import etree
@@ -59,7 +59,7 @@ class Pictures:
         return MARK.format(len(self.images) - 1)
 
 
-def wanted(mode: Optional[str]) -> bool:
+def wanted(mode: str | None) -> bool:
     """Whether to look for pictures at all (`--ocr never`, or no OCR engine: no)."""
     from report_extract.reading.ocr import engine as ocr
 
@@ -80,7 +80,7 @@ def mark_html(root, path: Path) -> Pictures:
     return pictures
 
 
-def _html_image(src: str, page: Path) -> Optional[bytes]:
+def _html_image(src: str, page: Path) -> bytes | None:
     if src.startswith("data:image/") and ";base64," in src:
         try:
             return base64.b64decode(src.split(",", 1)[1], validate=False)
@@ -143,8 +143,8 @@ def _read_picture(data: bytes, number: int, scans, doc: Document) -> list[Block]
     import numpy as np
     from PIL import Image, UnidentifiedImageError
 
-    from report_extract.reading.ocr.grid import scan
     from report_extract.reading.guard import MAX_IMAGE_PIXELS
+    from report_extract.reading.ocr.grid import scan
     from report_extract.reading.pdf.layout import build_blocks
 
     try:
@@ -179,7 +179,7 @@ def _markers(block: Block) -> list[int]:
     return sorted({int(m) for row in block.rows for c in row for m in _MARK.findall(c.text)})
 
 
-def _without_markers(block: Block) -> Optional[Block]:
+def _without_markers(block: Block) -> Block | None:
     if isinstance(block, TextBlock):
         text = _MARK.sub("", block.text).strip()
         return replace(block, text=text) if text else None

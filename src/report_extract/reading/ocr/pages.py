@@ -14,17 +14,18 @@ has built the blocks, `Scans.mark` gives every OCR'd cell its confidence and the
 characters as read.  Settling uncertain digits by the report's arithmetic is a later
 stage of the pipeline (`ocrfix`), after the tables: a reader does not run the table code.
 """
+
 from __future__ import annotations
 
 import hashlib
 from dataclasses import dataclass, field, replace
-from typing import TYPE_CHECKING, Optional
+from typing import TYPE_CHECKING
 
 import numpy as np
 import pypdfium2 as pdfium
 
-from report_extract.reading.ocr import engine as ocr_engine
 from report_extract.model.document import Cell, Document, Origin, TableBlock, TextBlock
+from report_extract.reading.ocr import engine as ocr_engine
 from report_extract.reading.ocr.engine import OcrChar
 from report_extract.reading.pdf.grid import BBox
 from report_extract.reading.pdf.layout import PageContent
@@ -44,7 +45,7 @@ CACHE_SIZE = 2
 REGION_MARGIN = 6.0  # points
 
 
-_CACHE: dict[tuple[str, str, int], "Scans"] = {}
+_CACHE: dict[tuple[str, str, int], Scans] = {}
 
 
 @dataclass
@@ -90,7 +91,7 @@ class Scans:
             elif isinstance(block, TextBlock):
                 block.origin = self._marked(block.origin)[0]
 
-    def scanned_at(self, page: Optional[int], bbox: Optional[BBox]) -> Optional[ScannedPage]:
+    def scanned_at(self, page: int | None, bbox: BBox | None) -> ScannedPage | None:
         if page is None or bbox is None:
             return None
         cx, cy = (bbox[0] + bbox[2]) / 2, (bbox[1] + bbox[3]) / 2
@@ -104,7 +105,7 @@ class Scans:
         if inside is not None:
             cell.read_chars = tuple((c.text, c.confidence) for c in sorted(inside, key=lambda c: c.x0))
 
-    def _marked(self, origin: Origin) -> tuple[Origin, Optional[list[OcrChar]]]:
+    def _marked(self, origin: Origin) -> tuple[Origin, list[OcrChar] | None]:
         """The origin with its confidence, and the OCR characters inside its box (None:
         not OCR'd)."""
         s = self.scanned_at(origin.page, origin.bbox)
@@ -119,7 +120,7 @@ class Scans:
         return replace(origin, confidence=round(conf, 4)), inside
 
 
-def scan_pdf(pdf: pdfium.PdfDocument, data: bytes, pages: list[PageContent], mode: Optional[str] = None) -> Scans:
+def scan_pdf(pdf: pdfium.PdfDocument, data: bytes, pages: list[PageContent], mode: str | None = None) -> Scans:
     """OCR what `mode` asks for.  Without the OCR engine installed, the pages that need
     it are listed in `Scans.missing` instead."""
     mode = ocr_engine.ocr_mode(mode)
@@ -176,7 +177,7 @@ def _whole(p: PageContent) -> BBox:
     return (0.0, 0.0, p.width, p.height)
 
 
-def _scan_region(page: pdfium.PdfPage, p: PageContent, region: BBox) -> "ScannedPage":
+def _scan_region(page: pdfium.PdfPage, p: PageContent, region: BBox) -> ScannedPage:
     from report_extract.reading.ocr.grid import scan
 
     scale = ocr_engine.DPI / 72

@@ -7,6 +7,7 @@ table pasted into a report as an image).  Made on the fly from the corpus PDFs, 
 binary fixture is committed, and the labelled values of the originals are the truth
 for the copies.
 """
+
 from __future__ import annotations
 
 import io
@@ -34,8 +35,9 @@ def scanned_pdf(data: bytes, dpi: int, seed: int = 0) -> bytes:
     return buf.getvalue()
 
 
-def pasted_region_pdf(data: bytes, page_index: int, region: tuple[float, float, float, float],
-                      dpi: int, seed: int = 0) -> bytes:
+def pasted_region_pdf(
+    data: bytes, page_index: int, region: tuple[float, float, float, float], dpi: int, seed: int = 0
+) -> bytes:
     """The PDF with `region` (x0, top, x1, bottom in points) of one page replaced by a
     noisy picture of itself: a table pasted into a text report as an image."""
     pdf = pdfium.PdfDocument(data)
@@ -46,8 +48,13 @@ def pasted_region_pdf(data: bytes, page_index: int, region: tuple[float, float, 
     picture = _scan(page, dpi, 0.0, np.random.default_rng(seed), crop=crop, close=False)
     for obj in list(page.get_objects(max_depth=1)):
         left, low, right, high = obj.get_bounds()
-        if (obj.type in (pdfium_c.FPDF_PAGEOBJ_TEXT, pdfium_c.FPDF_PAGEOBJ_PATH)
-                and left >= x0 - 1 and right <= x1 + 1 and height - high >= top - 1 and height - low <= bottom + 1):
+        if (
+            obj.type in (pdfium_c.FPDF_PAGEOBJ_TEXT, pdfium_c.FPDF_PAGEOBJ_PATH)
+            and left >= x0 - 1
+            and right <= x1 + 1
+            and height - high >= top - 1
+            and height - low <= bottom + 1
+        ):
             page.remove_obj(obj)
     image = pdfium.PdfImage.new(pdf)
     image.set_bitmap(pdfium.PdfBitmap.from_pil(picture))
@@ -59,8 +66,14 @@ def pasted_region_pdf(data: bytes, page_index: int, region: tuple[float, float, 
     return buf.getvalue()
 
 
-def _scan(page: pdfium.PdfPage, dpi: int, angle: float, rng: np.random.Generator,
-          crop: tuple[float, float, float, float] = (0, 0, 0, 0), close: bool = True) -> Image.Image:
+def _scan(
+    page: pdfium.PdfPage,
+    dpi: int,
+    angle: float,
+    rng: np.random.Generator,
+    crop: tuple[float, float, float, float] = (0, 0, 0, 0),
+    close: bool = True,
+) -> Image.Image:
     try:
         gray = page.render(scale=dpi / 72, crop=crop).to_pil().convert("L")
     finally:

@@ -7,12 +7,13 @@ the clusters of those numbers' centres; everything left of the first value colum
 the label column.  Each value line is one row; label-only lines (a label wrapped over
 several lines) join the nearest value line or stay rows of their own.
 """
+
 from __future__ import annotations
 
 import re
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from statistics import median
-from typing import Optional, Sequence
 
 from report_extract.reading.pdf.grid import BBox
 from report_extract.reading.pdf.text import Char, split_words
@@ -42,8 +43,8 @@ class _Line:
     values: int = 0  # trailing numeric words
     top: float = 0.0
     bottom: float = 0.0
-    members: list["_Line"] = field(default_factory=list)
-    _words: Optional[list[tuple[str, float, float]]] = None
+    members: list[_Line] = field(default_factory=list)
+    _words: list[tuple[str, float, float]] | None = None
 
     @property
     def words(self) -> list[tuple[str, float, float]]:
@@ -99,7 +100,9 @@ def _is_stop(line: _Line, right_margin: float, height: float) -> bool:
         return False
     text = "".join(c.text for c in line.chars)
     # "三、" alone is the top of a label printed one character per line, not a heading.
-    return bool(_SECTION.match(text) and len(text) > 3) or (len(line.words) == 1 and line.words[0][2] > right_margin - 2 * height)
+    return bool(_SECTION.match(text) and len(text) > 3) or (
+        len(line.words) == 1 and line.words[0][2] > right_margin - 2 * height
+    )
 
 
 def _regions(lines: list[_Line], height: float, right_margin: float) -> list[list[_Line]]:
@@ -125,8 +128,7 @@ def _regions(lines: list[_Line], height: float, right_margin: float) -> list[lis
             region.pop()  # trailing label-only lines belong to the text after the table
         value_lines = [li for li in region if li.values]
         headed = any(len(li.words) > 1 for li in header)
-        if (len(value_lines) >= MIN_VALUE_LINES or headed
-                or any(li.values >= MIN_WIDE_ROW for li in value_lines)):
+        if len(value_lines) >= MIN_VALUE_LINES or headed or any(li.values >= MIN_WIDE_ROW for li in value_lines):
             out.append(region)
     return out
 
@@ -143,7 +145,7 @@ def _header(lines: list[_Line], k: int, height: float, right_margin: float) -> l
 
 
 def _grid(region: list[_Line], height: float) -> list[BBox]:
-    value_words = [w for li in region if li.values for w in li.words[-li.values:]]
+    value_words = [w for li in region if li.values for w in li.words[-li.values :]]
     anchors = _centres(sorted((x0 + x1) / 2 for _, x0, x1 in value_words), height)
     # `<=`: with degenerate glyph boxes the line height is 0, and the first column's
     # own words must still count (found by fuzzing: min() of an empty sequence).

@@ -6,10 +6,11 @@ uses); table rules come from the page's path objects, and `pdfgrid.ruled_tables`
 the rules into cells.  Raw ctypes calls are used because the Python wrapper objects cost
 more than the parsing on a table page with hundreds of path objects.
 """
+
 from __future__ import annotations
 
 import ctypes
-from typing import Iterator
+from collections.abc import Iterator
 
 import pypdfium2 as pdfium
 import pypdfium2.raw as pdfium_c
@@ -75,8 +76,12 @@ class _View:
         self.upright = page.get_rotation() % 360 == 0
         self.left, self.top = x0, y1
         # X = ax*x + bx*y + cx, Y = ay*x + by*y + cy for each clockwise rotation
-        self.m = {0: (1, 0, -x0, 0, -1, y1), 90: (0, 1, -y0, 1, 0, -x0),
-                  180: (-1, 0, x1, 0, 1, -y0), 270: (0, -1, y1, -1, 0, x1)}[page.get_rotation() % 360]
+        self.m = {
+            0: (1, 0, -x0, 0, -1, y1),
+            90: (0, 1, -y0, 1, 0, -x0),
+            180: (-1, 0, x1, 0, 1, -y0),
+            270: (0, -1, y1, -1, 0, x1),
+        }[page.get_rotation() % 360]
 
     def box(self, x0: float, y0: float, x1: float, y1: float) -> BBox:
         ax, bx, cx, ay, by, cy = self.m
@@ -131,8 +136,7 @@ def _text(raw: ctypes.c_void_p) -> str:
 
 def _objects(page: ctypes.c_void_p) -> Iterator[tuple[ctypes.c_void_p, int, Matrix]]:
     """Path and image objects with the matrix of the form XObjects they sit in."""
-    stack = [(pdfium_c.FPDFPage_CountObjects(page),
-              lambda k: pdfium_c.FPDFPage_GetObject(page, k), _IDENTITY, 0)]
+    stack = [(pdfium_c.FPDFPage_CountObjects(page), lambda k: pdfium_c.FPDFPage_GetObject(page, k), _IDENTITY, 0)]
     while stack:
         count, get, matrix, depth = stack.pop()
         for k in range(count):
@@ -142,8 +146,14 @@ def _objects(page: ctypes.c_void_p) -> Iterator[tuple[ctypes.c_void_p, int, Matr
                 yield obj, kind, matrix
             elif kind == pdfium_c.FPDF_PAGEOBJ_FORM and depth < MAX_FORM_DEPTH:
                 inner = _concat(_matrix(obj), matrix)
-                stack.append((pdfium_c.FPDFFormObj_CountObjects(obj),
-                              lambda k, o=obj: pdfium_c.FPDFFormObj_GetObject(o, k), inner, depth + 1))
+                stack.append(
+                    (
+                        pdfium_c.FPDFFormObj_CountObjects(obj),
+                        lambda k, o=obj: pdfium_c.FPDFFormObj_GetObject(o, k),
+                        inner,
+                        depth + 1,
+                    )
+                )
 
 
 def _bounds(obj: ctypes.c_void_p, outer: Matrix) -> tuple[float, float, float, float]:
@@ -209,8 +219,7 @@ def _concat(inner: Matrix, outer: Matrix) -> Matrix:
     """inner followed by outer (PDF row-vector convention)."""
     a, b, c, d, e, f = inner
     A, B, C, D, E, F = outer
-    return (a * A + b * C, a * B + b * D, c * A + d * C, c * B + d * D,
-            e * A + f * C + E, e * B + f * D + F)
+    return (a * A + b * C, a * B + b * D, c * A + d * C, c * B + d * D, e * A + f * C + E, e * B + f * D + F)
 
 
 def _apply(m: Matrix, x: float, y: float) -> tuple[float, float]:

@@ -5,11 +5,12 @@ A table is first a list of cell boxes (from pdfplumber's table finder or from
 several pages, into rows of `Cell`s on one column grid, repeating merged cells, so every
 row has the same number of cells in the same column order.
 """
+
 from __future__ import annotations
 
 from bisect import bisect_right
+from collections.abc import Sequence
 from dataclasses import dataclass, field
-from typing import Optional, Sequence
 
 from report_extract.model.document import Cell, Origin
 
@@ -39,8 +40,12 @@ class RawTable:
 
     @property
     def bbox(self) -> BBox:
-        return (min(c[0] for c in self.cells), min(c[1] for c in self.cells),
-                max(c[2] for c in self.cells), max(c[3] for c in self.cells))
+        return (
+            min(c[0] for c in self.cells),
+            min(c[1] for c in self.cells),
+            max(c[2] for c in self.cells),
+            max(c[3] for c in self.cells),
+        )
 
 
 def cluster(values: Sequence[float], tol: float = SNAP) -> list[float]:
@@ -74,13 +79,14 @@ class CellIndex:
                 for j in range(nearest(self.xs, x0), nearest(self.xs, x1)):
                     self.slots[(i, j)] = k
 
-    def find(self, x: float, y: float) -> Optional[int]:
+    def find(self, x: float, y: float) -> int | None:
         if not (self.xs[0] < x < self.xs[-1] and self.ys[0] < y < self.ys[-1]):
             return None
         return self.slots.get((bisect_right(self.ys, y) - 1, bisect_right(self.xs, x) - 1))
 
 
 # --- ruling lines to cells (the fast engine; pdfplumber has its own finder) -------------
+
 
 def merge_segments(segs: Sequence[Seg]) -> dict[float, list[tuple[float, float]]]:
     """Collinear segments snapped to one position and joined where they touch."""
@@ -182,13 +188,18 @@ def _cells(horizontal: list[Seg], vertical: list[Seg]) -> list[BBox]:
     for i0, j0, i1, j1 in spans.values():
         x0, top, x1, bottom = xs[j0], ys[i0], xs[j1 + 1], ys[i1 + 1]
         # A region not closed by rules on all four sides is outside the table.
-        if (_covers(hmap[top], x0, x1) and _covers(hmap[bottom], x0, x1)
-                and _covers(vmap[x0], top, bottom) and _covers(vmap[x1], top, bottom)):
+        if (
+            _covers(hmap[top], x0, x1)
+            and _covers(hmap[bottom], x0, x1)
+            and _covers(vmap[x0], top, bottom)
+            and _covers(vmap[x1], top, bottom)
+        ):
             cells.append((x0, top, x1, bottom))
     return cells
 
 
 # --- cells to a grid ---------------------------------------------------------------------
+
 
 def to_grid(fragments: Sequence[RawTable]) -> list[list[Cell]]:
     """Rows of cells on one column grid for a table printed as one or more fragments."""
@@ -207,14 +218,14 @@ def to_grid(fragments: Sequence[RawTable]) -> list[list[Cell]]:
     return [[r[j] for j in keep] for r in rows]
 
 
-
 def rounded(b: BBox) -> BBox:
     """A box as the document model keeps it: hundredths of a point."""
     return (round(b[0], 2), round(b[1], 2), round(b[2], 2), round(b[3], 2))
 
+
 def _fragment_rows(frag: RawTable, xs: Sequence[float]) -> tuple[list[list[Cell]], list[float]]:
     ys = cluster([v for c in frag.cells for v in (c[1], c[3])])
-    grid: list[list[Optional[Cell]]] = [[None] * (len(xs) - 1) for _ in range(len(ys) - 1)]
+    grid: list[list[Cell | None]] = [[None] * (len(xs) - 1) for _ in range(len(ys) - 1)]
     for box, text in zip(frag.cells, frag.texts):
         origin = Origin(page=frag.page, bbox=rounded(box))
         i0, i1 = nearest(ys, box[1]), nearest(ys, box[3])
@@ -224,8 +235,14 @@ def _fragment_rows(frag: RawTable, xs: Sequence[float]) -> tuple[list[list[Cell]
                 grid[i][j] = Cell(text, origin, merged=(i, j) != (i0, j0))
     rows = []
     for i, row in enumerate(grid):
-        rows.append([c if c is not None else Cell("", Origin(page=frag.page, bbox=rounded(
-            (xs[j], ys[i], xs[j + 1], ys[i + 1])))) for j, c in enumerate(row)])
+        rows.append(
+            [
+                c
+                if c is not None
+                else Cell("", Origin(page=frag.page, bbox=rounded((xs[j], ys[i], xs[j + 1], ys[i + 1]))))
+                for j, c in enumerate(row)
+            ]
+        )
     return rows, [b - a for a, b in zip(ys, ys[1:])]
 
 

@@ -5,13 +5,15 @@ An engine delivers, per page, its characters and the cell boxes of the tables it
 the rest become lines; page headers, footers and page numbers are dropped; a table that
 runs on over a page break becomes one table; lines become paragraphs and headings.
 """
+
 from __future__ import annotations
 
 import re
 from collections import Counter
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from statistics import median
-from typing import Optional, Sequence, Union
+from typing import Union
 
 from report_extract.model.document import Block, Origin, TableBlock, TextBlock
 from report_extract.reading.pdf.borderless import borderless_tables
@@ -35,7 +37,8 @@ HEADING_MAX_CHARS = 40
 
 _PAGE_NUMBER = re.compile(
     r"^[-—–－_\s]*(第\s*)?[0-9０-９]+\s*(页)?(\s*[/／]\s*[0-9]+|\s*共\s*[0-9]+\s*页)?[-—–－_\s]*$"
-    r"|^第\s*[0-9]+\s*页\s*[，,]?\s*共\s*[0-9]+\s*页$|^[Pp]age\s*[0-9]+(\s*of\s*[0-9]+)?$")
+    r"|^第\s*[0-9]+\s*页\s*[，,]?\s*共\s*[0-9]+\s*页$|^[Pp]age\s*[0-9]+(\s*of\s*[0-9]+)?$"
+)
 _NUMBERED = re.compile(r"^([一二三四五六七八九十]+、|（[一二三四五六七八九十]+）|\([一二三四五六七八九十]+\))")
 _DIGITS = re.compile(r"[0-9０-９]+")
 
@@ -83,7 +86,7 @@ def _read_page(page: PageContent, tables: list[RawTable], lines: list[list[Char]
     return sorted(items, key=lambda it: it.top if isinstance(it, Line) else it.bbox[1])
 
 
-def _fill(tables: list[RawTable], chars: Sequence[Char], word_x: Optional[dict[Char, float]] = None) -> list[Char]:
+def _fill(tables: list[RawTable], chars: Sequence[Char], word_x: dict[Char, float] | None = None) -> list[Char]:
     """Give each table's cells the text of the characters inside them; return the rest.
     `word_x` places a character at another x (its word's centre) for the lookup."""
     indexes = [CellIndex(t.cells) for t in tables]
@@ -110,31 +113,39 @@ def _drop_chrome(pages_lines: list[list[list[Char]]], pages: Sequence[PageConten
     """Remove running headers/footers and page numbers before tables are looked for: lines
     in the top or bottom margin that are a page number or repeat (digits aside) on other
     pages."""
+
     def in_margin(line: list[Char], page: PageContent) -> bool:
         zone = MARGIN_ZONE * page.height
         return max(c.bottom for c in line) < zone or min(c.top for c in line) > page.height - zone
 
-    margin = [[(k, line_text(line)) for k, line in enumerate(lines) if in_margin(line, p)]
-              for lines, p in zip(pages_lines, pages)]
+    margin = [
+        [(k, line_text(line)) for k, line in enumerate(lines) if in_margin(line, p)]
+        for lines, p in zip(pages_lines, pages)
+    ]
     counts = Counter(key for found in margin for key in {_chrome_key(text) for _, text in found})
-    repeat = 2 if len(pages) > 1 else 10 ** 9
+    repeat = 2 if len(pages) > 1 else 10**9
     for lines, found in zip(pages_lines, margin):
         drop = {k for k, text in found if _PAGE_NUMBER.match(text) or counts[_chrome_key(text)] >= repeat}
         lines[:] = [line for k, line in enumerate(lines) if k not in drop]
 
 
-def _merge_continued_tables(flows: list[list[Item]]) -> list[Union[Line, list[RawTable]]]:
+def _merge_continued_tables(flows: list[list[Item]]) -> list[Line | list[RawTable]]:
     """Flatten the pages; a table that ends its page and one that starts the next page
     (overlapping horizontally) are one table printed in two fragments."""
-    out: list[Union[Line, list[RawTable]]] = []
+    out: list[Line | list[RawTable]] = []
     for n, flow in enumerate(flows):
         for k, it in enumerate(flow):
             if isinstance(it, Line):
                 out.append(it)
                 continue
             prev = out[-1] if out else None
-            if (k == 0 and n > 0 and isinstance(prev, list) and prev[-1].page == it.page - 1
-                    and _overlap_x(prev[-1].bbox, it.bbox)):
+            if (
+                k == 0
+                and n > 0
+                and isinstance(prev, list)
+                and prev[-1].page == it.page - 1
+                and _overlap_x(prev[-1].bbox, it.bbox)
+            ):
                 prev.append(it)
             else:
                 out.append([it])
@@ -145,7 +156,7 @@ def _overlap_x(a: BBox, b: BBox) -> bool:
     return min(a[2], b[2]) - max(a[0], b[0]) > 0.5 * min(a[2] - a[0], b[2] - b[0])
 
 
-def _to_blocks(items: Sequence[Union[Line, list[RawTable]]]) -> list[Block]:
+def _to_blocks(items: Sequence[Line | list[RawTable]]) -> list[Block]:
     lines = [it for it in items if isinstance(it, Line)]
     body = _body_metrics(lines)
     blocks: list[Block] = []
@@ -191,18 +202,22 @@ def _starts_paragraph(prev: Line, line: Line, body: _Body) -> bool:
         # A paragraph runs on over the page break when the last line was full width and
         # the next one is not indented.
         return prev.x1 < body.right - SHORT_LINE * h or line.x0 > body.left + INDENT * h
-    return (line.x0 > body.left + INDENT * h
-            or prev.x1 < body.right - SHORT_LINE * h
-            or line.top - prev.bottom > PARAGRAPH_GAP * h)
+    return (
+        line.x0 > body.left + INDENT * h
+        or prev.x1 < body.right - SHORT_LINE * h
+        or line.top - prev.bottom > PARAGRAPH_GAP * h
+    )
 
 
 def _text_block(lines: Sequence[Line], body: _Body) -> TextBlock:
     text = join_lines(li.text for li in lines)
     on_page = [li for li in lines if li.page == lines[0].page]
-    bbox = (min(li.x0 for li in on_page), min(li.top for li in on_page),
-            max(li.x1 for li in on_page), max(li.bottom for li in on_page))
+    bbox = (
+        min(li.x0 for li in on_page),
+        min(li.top for li in on_page),
+        max(li.x1 for li in on_page),
+        max(li.bottom for li in on_page),
+    )
     large = body.size and all(li.size > 1.15 * body.size for li in lines)
     heading = len(text) <= HEADING_MAX_CHARS and (large or (len(lines) == 1 and _NUMBERED.match(text)))
-    return TextBlock("heading" if heading else "paragraph", text,
-                     Origin(page=lines[0].page, bbox=rounded(bbox)))
-
+    return TextBlock("heading" if heading else "paragraph", text, Origin(page=lines[0].page, bbox=rounded(bbox)))

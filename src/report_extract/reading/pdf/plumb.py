@@ -3,6 +3,7 @@
 Slow (about 50 ms a page) but independent of the fast engine, so it is the fallback when the
 fast engine's tables do not cover the report, and the yardstick the fast one is held to.
 """
+
 from __future__ import annotations
 
 import io
@@ -58,8 +59,10 @@ def _closing_lines(edges: list[dict[str, Any]]) -> list[dict[str, Any]]:
     """The same page-break closing rules the fast engine adds (see `closing_rules`)."""
     h = [(e["top"], e["x0"], e["x1"]) for e in edges if e["orientation"] == "h"]
     v = [(e["x0"], e["top"], e["bottom"]) for e in edges if e["orientation"] == "v"]
-    return [{"object_type": "line", "x0": x0, "x1": x1, "top": y, "bottom": y,
-             "width": x1 - x0, "height": 0.0} for y, x0, x1 in closing_rules(h, v)]
+    return [
+        {"object_type": "line", "x0": x0, "x1": x1, "top": y, "bottom": y, "width": x1 - x0, "height": 0.0}
+        for y, x0, x1 in closing_rules(h, v)
+    ]
 
 
 def _is_rule_or_text(obj: dict[str, Any]) -> bool:

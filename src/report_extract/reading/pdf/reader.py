@@ -12,28 +12,29 @@ The environment variable REPORT_EXTRACT_PDF_ENGINE sets the initial default (for
 benchmarks and worker processes).  Both engines share the layout code (`pdflayout`,
 `pdfgrid`, `pdftext`), so they differ only in how characters and table cells are found.
 """
+
 from __future__ import annotations
 
 import os
 import re
 from pathlib import Path
-from typing import Optional
 
 import pypdfium2 as pdfium
 import pypdfium2.raw as pdfium_c
 
-from report_extract.reading.ocr import pages as ocrpdf
 from report_extract.model.document import Document
 from report_extract.reading import ENGINES
 from report_extract.reading.errors import ReaderError
-from report_extract.reading.pdf import fast as pdffast, plumb as pdfplumb
+from report_extract.reading.ocr import pages as ocrpdf
+from report_extract.reading.pdf import fast as pdffast
+from report_extract.reading.pdf import plumb as pdfplumb
 from report_extract.reading.pdf.layout import PageContent, build_blocks
 
 ENGINE = os.environ.get("REPORT_EXTRACT_PDF_ENGINE", "auto")
 _SPACE = re.compile(r"\s+")
 
 
-def read(path: Path, data: bytes, engine: Optional[str] = None, ocr: Optional[str] = None) -> Document:
+def read(path: Path, data: bytes, engine: str | None = None, ocr: str | None = None) -> Document:
     """`ocr`: auto|always|never, which pages to OCR (report_extract/ocrpdf.py)."""
     engine = engine or ENGINE
     if engine not in ENGINES:

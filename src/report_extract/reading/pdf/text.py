@@ -4,11 +4,13 @@ Both engines (pdfplumber, pypdfium2) hand over characters as `Char` boxes in PDF
 a top-left origin.  Grouping them into lines, joining wrapped lines and normalising spaces
 happens here, once, so the two engines give the same text for the same boxes.
 """
+
 from __future__ import annotations
 
 import re
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
-from typing import Iterable, NamedTuple, Sequence
+from typing import NamedTuple
 
 # Gap between two characters, as a fraction of the character height, above which a space
 # is inserted (pdfplumber's default x_tolerance is 3 pt for a 12 pt font).
@@ -82,8 +84,7 @@ def dedupe(chars: Iterable[Char]) -> list[Char]:
         nx = kx - 1 if fx - kx < 0.5 else kx + 1
         ny = ky - 1 if fy - ky < 0.5 else ky + 1
         t = c.text
-        if ((t, kx, ky) in seen or (t, nx, ky) in seen or (t, kx, ny) in seen
-                or (t, nx, ny) in seen):
+        if (t, kx, ky) in seen or (t, nx, ky) in seen or (t, kx, ny) in seen or (t, nx, ny) in seen:
             continue
         seen.add((t, kx, ky))
         out.append(c)
@@ -151,7 +152,15 @@ def make_lines(lines: Sequence[Sequence[Char]], page: int) -> list[Line]:
         text = line_text(line)
         if text:
             heights = sorted(c.height for c in line)
-            out.append(Line(text, min(c.x0 for c in line), min(c.top for c in line),
-                            max(c.x1 for c in line), max(c.bottom for c in line), page,
-                            heights[len(heights) // 2]))
+            out.append(
+                Line(
+                    text,
+                    min(c.x0 for c in line),
+                    min(c.top for c in line),
+                    max(c.x1 for c in line),
+                    max(c.bottom for c in line),
+                    page,
+                    heights[len(heights) // 2],
+                )
+            )
     return out
