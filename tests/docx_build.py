@@ -6,7 +6,6 @@ from __future__ import annotations
 import io
 import re
 from pathlib import Path
-from typing import Union
 
 import docx
 import lxml.html
@@ -15,7 +14,7 @@ from report_extract.reading.markup import clean
 
 # (text, rowspan, colspan)
 Span = tuple[str, int, int]
-Spec = Union[tuple[str, str], tuple[str, str, int], tuple[str, list[list[Span]]]]
+Spec = tuple[str, str] | tuple[str, str, int] | tuple[str, list[list[Span]]]
 
 
 def build(spec: list[Spec]) -> bytes:

@@ -244,7 +244,10 @@ def test_reports_db_panel_tables_and_datasette(out):
 
 def test_diff_kiro_01_kiro_02_shows_every_changed_cell_of_the_labels():
     a, b = truth("kiro_01")["tables"], truth("kiro_02")["tables"]
-    flat = lambda t: {f"{x}.{r}.{c}": v for x, rs in t.items() for r, cs in rs.items() for c, v in cs.items()}
+
+    def flat(t):
+        return {f"{x}.{r}.{c}": v for x, rs in t.items() for r, cs in rs.items() for c, v in cs.items()}
+
     fa, fb = flat(a), flat(b)
     want = {k for k in fa.keys() | fb.keys() if fa.get(k) != fb.get(k)}
     result = CliRunner().invoke(main, ["diff", str(CORPUS / "kiro_01.pdf"), str(CORPUS / "kiro_02.pdf"), "--json"])

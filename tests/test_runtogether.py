@@ -34,7 +34,7 @@ def seed_with_numbers() -> str:
         if in_table3 and re.search(r"(\t0){7}", line):
             key = next(rows)
             values = iter([str(TABLES["requests"][key][c]) for c in COLS])
-            line = re.sub(r"(?<=\t)0(?=\t|$)", lambda _: next(values), line, count=7)
+            line = re.sub(r"(?<=\t)0(?=\t|$)", lambda _, v=values: next(v), line, count=7)
         elif re.fullmatch(r"0(\t0){14}\t?", line):
             line = "\t".join(str(TABLES["review_litigation"][g][c]) for g in GROUPS for c in REVIEW_COLS)
         out.append(line)

@@ -194,12 +194,12 @@ def convert(inputs, outdir, list_files, quiet, xlsx_path, ocr, strict, **options
     try:
         summary = convert_paths(found.paths, outdir, opts, refused=found.refused)
     except (JournalBusy, WorkersDying) as e:
-        raise click.ClickException(str(e))
+        raise click.ClickException(str(e)) from e
     except OutputError as e:
         raise click.ClickException(
             f"cannot write the outputs in {outdir} ({e}); the journal keeps every "
             "finished document: fix the cause and run the same command again"
-        )
+        ) from e
     except KeyboardInterrupt:
         click.echo(f"interrupted: finished documents are in {outdir}; run the same command again to "
                    "convert the rest", err=True)  # fmt: skip
@@ -244,7 +244,7 @@ def query(outdir, sql, words, limit, as_csv) -> None:
     try:
         answer = search(outdir, words, limit) if words else run(outdir, sql)
     except QueryError as e:
-        raise click.ClickException(str(e))
+        raise click.ClickException(str(e)) from e
     if as_csv:
         write_csv(answer, sys.stdout)
     else:
@@ -344,7 +344,7 @@ def _writable_folder(folder: Path, what: str) -> None:
     try:
         folder.mkdir(parents=True, exist_ok=True)
     except OSError as e:
-        raise click.ClickException(f"cannot create {what} {folder}: {e.strerror}")
+        raise click.ClickException(f"cannot create {what} {folder}: {e.strerror}") from e
     if not os.access(folder, os.W_OK):
         raise click.ClickException(f"cannot write in {what} {folder}: permission denied")
 
@@ -391,7 +391,7 @@ def panel_command(outdir, bom) -> None:
     try:
         panel = write_panel(outdir, bom=bom)
     except PanelError as e:
-        raise click.ClickException(str(e))
+        raise click.ClickException(str(e)) from e
     click.echo(panel.summary(), err=True)
 
 
@@ -427,7 +427,7 @@ def diff_command(a, b, outdir, as_json, as_csv, changed_only, engine) -> None:
     try:
         d = compare(load(a, outdir, engine), load(b, outdir, engine))
     except (DiffError, ReaderError) as e:
-        raise click.ClickException(str(e))
+        raise click.ClickException(str(e)) from e
     if as_json:
         click.echo(json.dumps(d.to_dict(), ensure_ascii=False, indent=2))
     elif as_csv:

@@ -8,13 +8,12 @@ full-width digits, thousands separators and stray spaces are normalised; a signe
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import Union
 
 import regex
 
 from report_extract.contract.labels import halfwidth
 
-Number = Union[int, float]
+Number = int | float
 
 _NULLS = {"", "-", "--", "—", "——", "/", "无", "–", "_", "空", "×"}
 _DASHES = str.maketrans({"－": "-", "—": "-", "–": "-", "−": "-", "＋": "+", "，": ",", "。": "."})

@@ -8,7 +8,7 @@ PDF, an HTML page or a tab-separated text file reaches the table code in the sam
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from typing import Literal, Union
+from typing import Literal
 
 BlockKind = Literal["heading", "paragraph"]
 
@@ -61,7 +61,7 @@ class TableBlock:
         return [[c.text for c in row] for row in self.rows]
 
 
-Block = Union[TextBlock, TableBlock]
+Block = TextBlock | TableBlock
 
 
 @dataclass

@@ -53,10 +53,10 @@ def fill(sinks: list[tuple[str, Sink]], records: Iterable[Record]) -> list[Renam
     name = ""
     try:
         for rec in records:
-            for name, sink in sinks:
+            for _, sink in sinks:
                 sink.add(rec)
         renames = []
-        for name, sink in sinks:
+        for _, sink in sinks:
             renames += sink.finish()
         return renames
     except BaseException as e:

@@ -66,7 +66,7 @@ class _Heading:
 
 def _line_heading(i: int, line: str) -> _Heading | None:
     r = rules()
-    m = regex.match(r"\s*" + r.number + r"(?P<title>[^\n]{1,%d})$" % r.max_title, line)
+    m = regex.match(r"\s*" + r.number + rf"(?P<title>[^\n]{{1,{r.max_title}}})$", line)
     if not m:
         return None
     title = m.group("title").strip().rstrip("。:：")
@@ -124,8 +124,8 @@ def find_sections(doc: Document) -> list[Section]:
     for i, line in enumerate(lines):
         if "\t" in line:
             continue
-        h = _line_heading(i, line)
-        for h in [h] if h else _inline_headings(i, line):
+        found = _line_heading(i, line)
+        for h in [found] if found else _inline_headings(i, line):
             if h.key or _follows(heads, h):
                 heads.append(h)
     sections = []

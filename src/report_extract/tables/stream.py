@@ -10,7 +10,6 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 from dataclasses import dataclass
-from typing import Union
 
 import regex
 
@@ -34,7 +33,7 @@ class RowItem:
         return "\t".join(c.text for c in self.cells if not c.merged)
 
 
-Item = Union[TextItem, RowItem]
+Item = TextItem | RowItem
 Pos = tuple[int, int]
 
 

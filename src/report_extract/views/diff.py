@@ -66,7 +66,9 @@ class Diff:
     checks: list[PanelCheck] = field(default_factory=list)
 
     def to_dict(self) -> dict[str, Any]:
-        side = lambda s: {k: v for k, v in asdict(s).items() if k != "cells"}
+        def side(s: Any) -> dict[str, Any]:
+            return {k: v for k, v in asdict(s).items() if k != "cells"}
+
         return {
             "a": side(self.a), "b": side(self.b),
             "same_agency": self.a.agency_id == self.b.agency_id,

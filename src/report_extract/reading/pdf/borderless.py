@@ -77,7 +77,7 @@ def borderless_tables(lines_chars: Sequence[list[Char]], right_margin: float) ->
     for region in _regions(lines, height, right_margin):
         found.tables.append(_grid(region, height))
         for li in region:
-            for text, x0, x1 in li.words:
+            for _, x0, x1 in li.words:
                 for c in li.chars:
                     if x0 <= c.x0 and c.x1 <= x1:
                         found.word_x[c] = (x0 + x1) / 2

@@ -157,9 +157,9 @@ def _objects(page: ctypes.c_void_p) -> Iterator[tuple[ctypes.c_void_p, int, Matr
 
 
 def _bounds(obj: ctypes.c_void_p, outer: Matrix) -> tuple[float, float, float, float]:
-    l, b, r, t = ctypes.c_float(), ctypes.c_float(), ctypes.c_float(), ctypes.c_float()
-    pdfium_c.FPDFPageObj_GetBounds(obj, l, b, r, t)
-    return (*_apply(outer, l.value, b.value), *_apply(outer, r.value, t.value))
+    left, bottom, right, top = ctypes.c_float(), ctypes.c_float(), ctypes.c_float(), ctypes.c_float()
+    pdfium_c.FPDFPageObj_GetBounds(obj, left, bottom, right, top)
+    return (*_apply(outer, left.value, bottom.value), *_apply(outer, right.value, top.value))
 
 
 def _path_rules(obj: ctypes.c_void_p, outer: Matrix) -> Iterator[tuple[float, float, float, float]]:

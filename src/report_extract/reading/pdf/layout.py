@@ -13,7 +13,6 @@ from collections import Counter
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from statistics import median
-from typing import Union
 
 from report_extract.model.document import Block, Origin, TableBlock, TextBlock
 from report_extract.reading.pdf.borderless import borderless_tables
@@ -57,7 +56,7 @@ class PageContent:
     images: list[BBox] = field(default_factory=list)
 
 
-Item = Union[Line, RawTable]
+Item = Line | RawTable
 
 
 def build_blocks(pages: Sequence[PageContent]) -> list[Block]:
