@@ -19,7 +19,7 @@ from batch_corpus import PDF, make_crawl
 from click.testing import CliRunner
 from conftest import rows
 
-from report_extract.batch.workers import LocalPool, Settings, Task, convert_task
+from report_extract.batch.workers import Job, LocalPool, Task, convert_task
 from report_extract.cli import main
 from report_extract.outputs.journal import NAME as JOURNAL
 
@@ -100,7 +100,7 @@ def test_dask_local_cluster_gives_identical_outputs(crawl, one_worker, tmp_path)
 # ---- isolation ------------------------------------------------------------------------
 
 
-def misbehave(task: Task, settings: Settings):
+def misbehave(task: Task, job: Job):
     """A worker function for the pool tests: a document named for a failure fails so."""
     name = Path(task.path).name
     if name.startswith("hang"):
@@ -110,7 +110,7 @@ def misbehave(task: Task, settings: Settings):
         return hog
     if name.startswith("crash"):
         os.kill(os.getpid(), signal.SIGSEGV)
-    return convert_task(task, settings)
+    return convert_task(task, job)
 
 
 def test_pool_survives_hangs_memory_hogs_and_crashes(tmp_path):
@@ -121,7 +121,7 @@ def test_pool_survives_hangs_memory_hogs_and_crashes(tmp_path):
     for p in bad:
         p.write_text("x", encoding="utf-8")
     tasks = [Task(str(p), f"sha{i}") for i, p in enumerate(good[:2] + bad + good[2:])]
-    pool = LocalPool(2, Settings(segment=False), timeout=3, memory_mb=512, work=misbehave)
+    pool = LocalPool(2, Job(segment=False), timeout=3, memory_mb=512, work=misbehave)
     outcomes = {Path(o.task.path).name: o for o in pool.map(tasks)}
     assert len(outcomes) == 7
     assert all(outcomes[p.name].status == "ok" for p in good)

@@ -36,7 +36,6 @@ from hostile_build import (
 from report_extract import reading as readers
 from report_extract.batch.convert import Options, convert_paths
 from report_extract.pipeline import stages as pipeline
-from report_extract.reading import guard
 from report_extract.reading.pdf.borderless import borderless_tables
 from report_extract.reading.pdf.text import Char
 from report_extract.tables.split import splits
@@ -180,19 +179,19 @@ def test_batch_goes_on_through_every_hostile_file(tmp_path: Path) -> None:
 def test_file_size_limit_is_checked_before_reading(tmp_path: Path, monkeypatch) -> None:
     path = tmp_path / "big.txt"
     path.write_bytes(b"x" * 2000)
-    monkeypatch.setattr(guard, "MAX_FILE_BYTES", 1000)
+    monkeypatch.setenv("REPORT_EXTRACT_MAX_FILE_BYTES", str(1000))  # the setting, as a user sets it
     with pytest.raises(readers.ReaderError, match="file too large"):
         readers.read(path)
 
 
 def test_zip_total_size_limit(monkeypatch) -> None:
-    monkeypatch.setattr(guard, "MAX_UNZIPPED_BYTES", 1000)
+    monkeypatch.setenv("REPORT_EXTRACT_MAX_UNZIPPED_BYTES", str(1000))  # the setting, as a user sets it
     with pytest.raises(readers.ReaderError, match="expands to"):
         readers.read("x.docx", simple_docx())
 
 
 def test_page_limit_is_a_setting(monkeypatch) -> None:
-    monkeypatch.setattr(guard, "MAX_PAGES", 3)
+    monkeypatch.setenv("REPORT_EXTRACT_MAX_PAGES", str(3))  # the setting, as a user sets it
     with pytest.raises(readers.ReaderError, match="limit 3"):
         readers.read("x.pdf", KIRO)
 
@@ -320,7 +319,7 @@ def test_long_digit_runs_are_searched_within_a_budget() -> None:
 
 def test_text_limit(monkeypatch) -> None:
     """A document with more text than any annual report (10 MB of text took a minute)."""
-    monkeypatch.setattr(guard, "MAX_TEXT_CHARS", 1000)
+    monkeypatch.setenv("REPORT_EXTRACT_MAX_TEXT_CHARS", str(1000))  # the setting, as a user sets it
     with pytest.raises(readers.ReaderError, match="characters of text"):
         readers.read("x.txt", ("示例区2023年政府信息公开工作年度报告\n" + "正文。\n" * 1000).encode())
 

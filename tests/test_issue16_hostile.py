@@ -74,7 +74,7 @@ def test_chained_filters_count_the_last_layer(hex_layer: bool, monkeypatch) -> N
     fully decoded size: a limit one byte below refuses it."""
     data = chained_flate_bomb_pdf(1, hex_layer=hex_layer)
     guard.check("pdf", data)
-    monkeypatch.setattr(guard, "MAX_STREAM_BYTES", (1 << 20) - 1)
+    monkeypatch.setenv("REPORT_EXTRACT_MAX_STREAM_BYTES", str((1 << 20) - 1))  # the setting, as a user sets it
     with pytest.raises(readers.ReaderError, match="flate bomb"):
         guard.check("pdf", data)
 
@@ -403,7 +403,7 @@ def test_import_error_is_not_a_final_failure(tmp_path: Path, monkeypatch) -> Non
 
     monkeypatch.setattr(workers, "extract", broken)
     task = workers.Task(str(REPORT), "sha")
-    outcome = workers.convert_task(task, workers.Settings(fp="fp"))
+    outcome = workers.convert_task(task, workers.Job(fp="fp"))
     assert outcome.fatal and outcome.status is None
     j = Journal.open(tmp_path)
     j.append(("sha", "fp"), outcome.line)
@@ -428,7 +428,7 @@ def _office_leftovers(pid: int) -> tuple[list[Path], list[int]]:
 
 @pytest.mark.skipif(shutil.which("soffice") is None, reason="LibreOffice not installed")
 def test_libreoffice_timeout_kills_it_and_removes_its_folder(monkeypatch) -> None:
-    monkeypatch.setattr(office, "_TIMEOUT_S", 0.5)
+    monkeypatch.setenv("REPORT_EXTRACT_OFFICE_TIMEOUT_S", "0.5")
     with pytest.raises(readers.ReaderError, match="LibreOffice did not convert the file within 0.5 s"):
         office._convert(shutil.which("soffice"), b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1" + os.urandom(20_000))
     import time
@@ -459,7 +459,7 @@ def test_worker_killed_in_a_conversion_leaves_no_libreoffice(tmp_path: Path) -> 
     doc.write_bytes(b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1" + os.urandom(20_000))
     dirs_before = set(Path(tempfile.gettempdir()).glob("report-extract-*"))
     procs_before = _office_processes()
-    pool = workers.LocalPool(1, workers.Settings(fp="fp"), timeout=1.0)
+    pool = workers.LocalPool(1, workers.Job(fp="fp"), timeout=1.0)
     outcomes = list(pool.map([workers.Task(str(doc), "sha")]))
     assert len(outcomes) == 1 and '"error":"timeout"' in outcomes[0].line
     import time

@@ -306,5 +306,5 @@ def test_unknown_ocr_mode_is_an_error_for_every_format(name, monkeypatch):
     """A mistyped mode (here from the environment) is refused for pictures in a web page
     as for PDF pages, not taken as auto."""
     monkeypatch.setenv("REPORT_EXTRACT_OCR", "sometimes")
-    with pytest.raises(ValueError, match="unknown OCR mode 'sometimes'"):
+    with pytest.raises(ValueError, match="REPORT_EXTRACT_OCR='sometimes': setting ocr must be one of auto, always, never"):
         readers.read(CORPUS / name)

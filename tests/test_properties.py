@@ -7,7 +7,10 @@ from hypothesis import HealthCheck, assume, given, settings
 from hypothesis import strategies as st
 
 from report_extract.contract import labels, values
-from report_extract.tables.split import MAX_CANDIDATES, PART, splits
+from report_extract.settings import Settings
+from report_extract.tables.split import PART, splits
+
+MAX_CANDIDATES = Settings().split_max_candidates
 
 settings.register_profile("report_extract", deadline=None, suppress_health_check=[HealthCheck.too_slow])
 settings.load_profile("report_extract")

@@ -13,6 +13,7 @@ import click
 from report_extract.batch.isolate import run_limited
 from report_extract.pipeline.stages import extract as extract_one
 from report_extract.reading.errors import ReaderError
+from report_extract.settings import Settings, use
 from report_extract.version import __version__
 
 ENGINES = click.Choice(["auto", "fast", "pdfplumber"])
@@ -23,6 +24,18 @@ OCR_HELP = (
 )
 
 
+def settings_option(command):
+    """--set NAME=VALUE: any of the settings (settings.py; `report-extract settings` lists
+    them), for every command that reads documents."""
+    return click.option(
+        "--set",
+        "set_pairs",
+        multiple=True,
+        metavar="NAME=VALUE",
+        help="Change a setting (repeatable), e.g. --set max_pages=500; `report-extract settings` lists them.",
+    )(command)
+
+
 def limits(command):
     """--timeout and --memory-limit for the one-file commands: the same limits as a convert
     worker's (batch/isolate.py), so a hostile file stops with the same one-line error."""
@@ -30,17 +43,37 @@ def limits(command):
         "--memory-limit",
         "memory_mb",
         type=click.IntRange(min=0),
-        default=4096,
-        show_default=True,
+        default=None,
+        show_default=f"{Settings().memory_mb} (the memory_mb setting)",
         help="MB of address space for reading the file (0: no limit).",
     )(command)
-    return click.option(
+    command = click.option(
         "--timeout",
         type=click.FloatRange(min=1),
-        default=120,
-        show_default=True,
+        default=None,
+        show_default=f"{Settings().timeout_s:g} (the timeout_s setting)",
         help="Seconds reading the file may take.",
     )(command)
+    return settings_option(command)
+
+
+def resolve_settings(set_pairs: tuple[str, ...], timeout: float | None, memory_mb: int | None) -> Settings:
+    """The environment's settings, then --set, then the --timeout/--memory-limit shorthands."""
+    pairs = {}
+    for pair in set_pairs:
+        name, sep, value = pair.partition("=")
+        if not sep:
+            raise click.BadParameter(f"{pair!r} is not NAME=VALUE", param_hint="--set")
+        pairs[name.strip()] = value.strip()
+    try:
+        settings = Settings.from_env().replace_text(pairs)
+        if timeout is not None:
+            settings = settings.replace(timeout_s=timeout)
+        if memory_mb is not None:
+            settings = settings.replace(memory_mb=memory_mb)
+    except (TypeError, ValueError) as e:
+        raise click.BadParameter(str(e), param_hint="--set") from None
+    return settings
 
 
 @click.group(context_settings={"help_option_names": ["-h", "--help"]})
@@ -101,18 +134,19 @@ def main() -> None:
 @click.option(
     "--timeout",
     type=click.FloatRange(min=1),
-    default=120,
-    show_default=True,
+    default=None,
+    show_default=f"{Settings().timeout_s:g} (the timeout_s setting)",
     help="Seconds one document may take; past it the document is an error row (timeout).",
 )
 @click.option(
     "--memory-limit",
     "memory_mb",
     type=click.IntRange(min=0),
-    default=4096,
-    show_default=True,
+    default=None,
+    show_default=f"{Settings().memory_mb} (the memory_mb setting)",
     help="MB of address space per worker process; a document needing more is an error row (memory). 0: no limit.",
 )
+@settings_option
 @click.option(
     "--sqlite/--no-sqlite",
     default=True,
@@ -155,7 +189,9 @@ def main() -> None:
 @click.option("-q", "--quiet", is_flag=True, help="No progress bar and no summary line.")
 @click.option("--ocr", type=OCR_MODES, default="auto", show_default=True, help=OCR_HELP)
 @click.option("--strict", is_flag=True, help="Exit with status 1 when any document failed (a row of errors.csv).")
-def convert(inputs, outdir, list_files, quiet, xlsx_path, ocr, strict, **options) -> None:
+def convert(
+    inputs, outdir, list_files, quiet, xlsx_path, ocr, strict, set_pairs, timeout, memory_mb, **options
+) -> None:
     """Convert reports into the contract's files in OUTDIR: reports.csv, cells.csv,
     checks.csv, sections.csv, facts.csv, errors.csv and reports.jsonl, plus reports.db
     (SQLite) and, with --parquet, Parquet files.
@@ -190,7 +226,11 @@ def convert(inputs, outdir, list_files, quiet, xlsx_path, ocr, strict, **options
     options = {k: v for k, v in options.items() if v is not None}  # unset: the Options default (jobs)
     # --ocr travels with each document's settings: an environment variable would not reach
     # an already running forkserver or a Dask worker on another machine
-    opts = ConvertOptions(progress=progress_wanted(quiet), ocr=ocr, **options)
+    settings = resolve_settings(set_pairs, timeout, memory_mb)
+    opts = ConvertOptions(
+        progress=progress_wanted(quiet), ocr=ocr, settings=settings, timeout=settings.timeout_s,
+        memory_mb=settings.memory_mb, **options,
+    )  # fmt: skip
     try:
         summary = convert_paths(found.paths, outdir, opts, refused=found.refused)
     except (JournalBusy, WorkersDying) as e:
@@ -257,14 +297,14 @@ def query(outdir, sql, words, limit, as_csv) -> None:
 @click.option("--ocr", type=OCR_MODES, default="auto", show_default=True, help=OCR_HELP)
 @click.option("--indent", type=int, default=2, show_default=True, help="JSON indentation (0: one line).")
 @limits
-def extract(file, engine, ocr, indent, timeout, memory_mb) -> None:
+def extract(file, engine, ocr, indent, timeout, memory_mb, set_pairs) -> None:
     """Extract one report and print its JSON object (the spec's shape) on stdout.
 
     \b
     Example:
         report-extract extract corpus/000_a01111d04fa25f8f.txt
     """
-    result = _extract_or_exit(file, engine, timeout, memory_mb, ocr=ocr)
+    result = _extract_or_exit(file, engine, resolve_settings(set_pairs, timeout, memory_mb), ocr=ocr)
     click.echo(json.dumps(result.to_dict(), ensure_ascii=False, indent=indent or None))
 
 
@@ -284,7 +324,7 @@ def extract(file, engine, ocr, indent, timeout, memory_mb) -> None:
 )
 @click.option("--engine", type=ENGINES, default="auto", show_default=True, help="PDF engine.")
 @limits
-def show_command(file, only, xlsx_path, engine, timeout, memory_mb) -> None:
+def show_command(file, only, xlsx_path, engine, timeout, memory_mb, set_pairs) -> None:
     """Show one report at a glance: metadata, the three tables with their printed labels,
     every check (failed ones in red, with both sides of the equation) and the warnings.
     Plain text when the output is not a terminal.
@@ -299,8 +339,10 @@ def show_command(file, only, xlsx_path, engine, timeout, memory_mb) -> None:
 
     if xlsx_path:
         _writable_file(xlsx_path, "the workbook")
-    result = _extract_or_exit(file, engine, timeout, memory_mb)
-    show(result, only)
+    settings = resolve_settings(set_pairs, timeout, memory_mb)
+    result = _extract_or_exit(file, engine, settings)
+    with use(settings):
+        show(result, only)
     if xlsx_path:
         from report_extract.outputs.xlsx import write_report
 
@@ -319,7 +361,7 @@ def show_command(file, only, xlsx_path, engine, timeout, memory_mb) -> None:
 )
 @click.option("--engine", type=ENGINES, default="auto", show_default=True, help="PDF engine.")
 @limits
-def audit_command(file, out, engine, timeout, memory_mb) -> None:
+def audit_command(file, out, engine, timeout, memory_mb, set_pairs) -> None:
     """Write a page to check one extraction by eye: each PDF page that holds a table as an
     image with every extracted cell boxed and labelled (cells of failed checks in red),
     or, for HTML, DOCX and text, the source tables beside the canonical ones.
@@ -332,7 +374,8 @@ def audit_command(file, out, engine, timeout, memory_mb) -> None:
 
     _writable_file(out, "the audit page")
     try:
-        run_limited(write_audit, file, out, engine=engine, timeout=timeout, memory_mb=memory_mb)
+        with use(resolve_settings(set_pairs, timeout, memory_mb)):
+            run_limited(write_audit, file, out, engine=engine)
     except ReaderError as e:
         click.echo(f"{file}: {e}", err=True)
         sys.exit(1)
@@ -438,9 +481,11 @@ def diff_command(a, b, outdir, as_json, as_csv, changed_only, engine) -> None:
         show_diff(d, changed_only)
 
 
-def _extract_or_exit(file: str, engine: str, timeout: float, memory_mb: int, **options):
+def _extract_or_exit(file: str, engine: str, settings: Settings, **options):
+    """Extract under `settings`: their limits for the child process, their thresholds inside it."""
     try:
-        return run_limited(extract_one, file, engine=engine, timeout=timeout, memory_mb=memory_mb, **options)
+        with use(settings):
+            return run_limited(extract_one, file, engine=engine, **options)
     except ReaderError as e:
         click.echo(f"{file}: {e}", err=True)
         sys.exit(1)

@@ -1,23 +1,24 @@
 """Where the pattern files (patterns/*.toml, *.csv) are, and reading them.
 
 Looked up in this order, file by file, so a researcher can override one file without
-copying the rest: the folder named by REPORT_EXTRACT_PATTERNS, the copy inside the
+copying the rest: the folder the `patterns` setting names (REPORT_EXTRACT_PATTERNS), the copy inside the
 installed package (wheel), the `patterns/` folder of the source tree (editable install).
 """
 
 from __future__ import annotations
 
 import hashlib
-import os
 import tomllib
 from functools import cache
 from pathlib import Path
 
+from report_extract.settings import patterns_dir
+
 
 def _folders() -> list[Path]:
     here = Path(__file__).resolve().parent
-    env = os.environ.get("REPORT_EXTRACT_PATTERNS")
-    return ([Path(env)] if env else []) + [here / "patterns", here.parents[1] / "patterns"]
+    own = patterns_dir()
+    return ([own] if own else []) + [here / "patterns", here.parents[1] / "patterns"]
 
 
 def path(name: str) -> Path:

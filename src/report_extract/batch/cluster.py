@@ -17,7 +17,7 @@ from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from itertools import islice
 
-from report_extract.batch.workers import Outcome, Settings, Task, convert_task, failed
+from report_extract.batch.workers import Job, Outcome, Task, convert_task, failed
 
 
 @dataclass
@@ -26,7 +26,7 @@ class DaskPool:
     `jobs` single-threaded worker processes on this machine."""
 
     scheduler: str | None
-    settings: Settings
+    job: Job
     jobs: int = 2
 
     def _client(self):
@@ -44,26 +44,26 @@ class DaskPool:
         client, cluster = self._client()
         try:
             threads = sum(client.nthreads().values()) or 1
-            settings = client.scatter(self.settings, broadcast=True)
+            job = client.scatter(self.job, broadcast=True)
             pending = iter(tasks)
             running = as_completed()
             # A bounded window of submitted tasks: a million-file crawl is never all in
             # the scheduler's memory at once, and the planner (hashing) runs alongside.
             tasks_of: dict[str, Task] = {}  # future key -> its document
             for task in islice(pending, 4 * threads):
-                running.add(self._submit(client, task, settings, tasks_of))
+                running.add(self._submit(client, task, job, tasks_of))
             for future in running:
                 yield self._outcome(future, tasks_of.pop(future.key))
                 for task in islice(pending, 1):
-                    running.add(self._submit(client, task, settings, tasks_of))
+                    running.add(self._submit(client, task, job, tasks_of))
         finally:
             client.close()
             if cluster is not None:
                 cluster.close()
 
     @staticmethod
-    def _submit(client, task: Task, settings, tasks_of: dict[str, Task]):
-        future = client.submit(convert_task, task, settings, pure=False)
+    def _submit(client, task: Task, job, tasks_of: dict[str, Task]):
+        future = client.submit(convert_task, task, job, pure=False)
         tasks_of[future.key] = task
         return future
 
@@ -71,6 +71,6 @@ class DaskPool:
         try:
             return future.result()
         except MemoryError:
-            return failed(task, self.settings, "memory", "memory limit exceeded")
+            return failed(task, self.job, "memory", "memory limit exceeded")
         except Exception as e:  # KilledWorker and friends: the document took its worker down
-            return failed(task, self.settings, "crash", f"worker died ({type(e).__name__})")
+            return failed(task, self.job, "crash", f"worker died ({type(e).__name__})")

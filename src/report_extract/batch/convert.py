@@ -26,12 +26,13 @@ from pathlib import Path
 from report_extract import patterns
 from report_extract.batch.inputs import UNREADABLE, unusable
 from report_extract.batch.progress import Progress
-from report_extract.batch.workers import LocalPool, Settings, Task, failed
+from report_extract.batch.workers import Job, LocalPool, Task, failed
 from report_extract.metadata.meta import load_overrides
 from report_extract.outputs.folder import write_outputs
 from report_extract.outputs.journal import Journal, Key
 from report_extract.outputs.panel import write_panel
 from report_extract.outputs.records import Record, Rename, checks_failed
+from report_extract.settings import Settings
 from report_extract.version import __version__
 
 DUPLICATE = "duplicate"  # errors.csv kind of an input whose content another input has
@@ -56,8 +57,8 @@ class Options:
     meta_csv: str | None = None
     bom: bool = False
     jobs: int = field(default_factory=lambda: os.cpu_count() or 1)
-    timeout: float = 120.0
-    memory_mb: int = 4096  # address space per worker process; 0: no limit
+    timeout: float | None = None  # seconds per document; None: the timeout_s setting
+    memory_mb: int | None = None  # address space per worker process, 0: no limit; None: the memory_mb setting
     sqlite: bool = True
     parquet: bool = False
     executor: str = "local"  # local | dask
@@ -65,6 +66,7 @@ class Options:
     checkpoint_minutes: float = 10.0  # rewrite the outputs this often in a long run; 0: only at the end
     fresh: bool = False  # forget the journal: convert everything again
     progress: bool = False
+    settings: Settings = field(default_factory=Settings.from_env)  # every limit and threshold (settings.py)
 
 
 @dataclass
@@ -113,7 +115,9 @@ def fingerprint(options: Options) -> str:
     package's code and the pattern files count too: the version string is not bumped for
     every fix, and a researcher's new label variant must reach the documents already done."""
     meta = hashlib.sha256(Path(options.meta_csv).read_bytes()).hexdigest() if options.meta_csv else ""
-    key = json.dumps([__version__, code_digest(), patterns.digest(), options.engine, options.ocr, meta])
+    key = json.dumps(
+        [__version__, code_digest(), patterns.digest(), options.engine, options.ocr, meta, options.settings.digest()]
+    )
     return hashlib.sha256(key.encode()).hexdigest()[:16]
 
 
@@ -159,7 +163,7 @@ class Plan:
 
     paths: list[Path]
     journal: Journal
-    settings: Settings
+    job: Job
     summary: Summary
     progress: Progress
     refused: dict[Path, tuple[str, str]] = field(default_factory=dict)  # inputs.Inputs.refused
@@ -167,9 +171,9 @@ class Plan:
 
     def _row(self, path: Path, sha: str, kind: str, message: str) -> None:
         """An error row of `path`, journalled at once (unless a resumed run already has it)."""
-        key = (sha, self.settings.fp)
+        key = (sha, self.job.fp)
         if key not in self.journal:
-            self.journal.append(key, failed(Task(str(path), sha), self.settings, kind, message).line)
+            self.journal.append(key, failed(Task(str(path), sha), self.job, kind, message).line)
         self.items.append((str(path), key))
         self.progress.advance(failed=kind != DUPLICATE)
 
@@ -177,7 +181,7 @@ class Plan:
         for path, (kind, message) in self.refused.items():
             self._row(path, _path_key(kind, str(path)), kind, message)
         first: dict[str, str] = {}  # sha256 -> the path converted for it
-        fp = self.settings.fp
+        fp = self.job.fp
         for path in self.paths:
             sha = file_sha256(path)
             if sha is None:  # vanished or changed since it was listed
@@ -217,12 +221,14 @@ def remove_stale_temporaries(outdir: Path) -> None:
             tmp.unlink(missing_ok=True)
 
 
-def make_pool(options: Options, settings: Settings):
+def make_pool(options: Options, job: Job):
     if options.executor == "dask":
         from report_extract.batch.cluster import DaskPool
 
-        return DaskPool(options.scheduler, settings, jobs=options.jobs)
-    return LocalPool(options.jobs, settings, timeout=options.timeout, memory_mb=options.memory_mb)
+        return DaskPool(options.scheduler, job, jobs=options.jobs)
+    timeout = options.settings.timeout_s if options.timeout is None else options.timeout
+    memory_mb = options.settings.memory_mb if options.memory_mb is None else options.memory_mb
+    return LocalPool(options.jobs, job, timeout=timeout, memory_mb=memory_mb)
 
 
 def convert_paths(
@@ -234,16 +240,23 @@ def convert_paths(
     start = time.perf_counter()
     outdir.mkdir(parents=True, exist_ok=True)
     overrides = load_overrides(options.meta_csv) if options.meta_csv else None
-    settings = Settings(options.engine, overrides, fingerprint(options), segment=options.sqlite, ocr=options.ocr)
+    job = Job(
+        options.engine,
+        overrides,
+        fingerprint(options),
+        segment=options.sqlite,
+        ocr=options.ocr,
+        settings=options.settings,
+    )
     summary, journal = Summary(), Journal.open(outdir, fresh=options.fresh)
     remove_stale_temporaries(outdir)
     refused = refused or {}
     with Progress(len(paths) + len(refused), enabled=options.progress) as progress:
-        plan = Plan(paths, journal, settings, summary, progress, refused)
+        plan = Plan(paths, journal, job, summary, progress, refused)
         last_write = time.monotonic()
         try:
-            for outcome in make_pool(options, settings).map(plan.tasks()):
-                journal.append((outcome.task.sha256, settings.fp), outcome.line)
+            for outcome in make_pool(options, job).map(plan.tasks()):
+                journal.append((outcome.task.sha256, job.fp), outcome.line)
                 progress.advance(failed=outcome.status is None)
                 if options.checkpoint_minutes and time.monotonic() - last_write > options.checkpoint_minutes * 60:
                     plan.write(outdir, options)

@@ -17,10 +17,7 @@ from typing import Any
 
 from report_extract.reading import office
 from report_extract.reading.errors import ReaderError
-
-# convert's defaults (convert.Options): one file gets what one batch document gets.
-TIMEOUT_S = 120.0
-MEMORY_MB = 4096
+from report_extract.settings import current
 
 
 def _child(conn: Connection, memory_mb: int, fn: Callable[..., Any], args: tuple, kwargs: dict) -> None:
@@ -41,11 +38,15 @@ def _child(conn: Connection, memory_mb: int, fn: Callable[..., Any], args: tuple
 
 
 def run_limited(
-    fn: Callable[..., Any], *args: Any, timeout: float = TIMEOUT_S, memory_mb: int = MEMORY_MB, **kwargs: Any
+    fn: Callable[..., Any], *args: Any, timeout: float | None = None, memory_mb: int | None = None, **kwargs: Any
 ) -> Any:
     """`fn(*args, **kwargs)` in a child process; its return value (picklable), or
     ReaderError with the one-line cause (the reader's, `timeout after N s`, `memory limit
-    exceeded (N MB)`, `worker died (…)`)."""
+    exceeded (N MB)`, `worker died (…)`).  Limits: the `timeout_s` and `memory_mb` settings
+    by default."""
+    settings = current()
+    timeout = settings.timeout_s if timeout is None else timeout
+    memory_mb = settings.memory_mb if memory_mb is None else memory_mb
     ctx = mp.get_context("fork")  # the command line is single-threaded here: fork is safe and instant
     here, there = ctx.Pipe(duplex=False)
     proc = ctx.Process(target=_child, args=(there, memory_mb, fn, args, kwargs), daemon=True)

@@ -29,10 +29,11 @@ from report_extract.outputs.records import error_row
 from report_extract.pipeline.stages import extract
 from report_extract.reading import office
 from report_extract.reading.errors import ReaderError
+from report_extract.settings import Settings
 
 
 @dataclass(frozen=True)
-class Settings:
+class Job:
     """What every worker needs to convert a document; `fp` keys the journal."""
 
     engine: str = "auto"
@@ -40,6 +41,9 @@ class Settings:
     fp: str = ""
     segment: bool = True  # segment sections for the SQLite full-text index
     ocr: str = "auto"  # which PDF pages to OCR (reading/ocr/pages.py)
+    # The batch's settings travel with every task: environment variables would not reach an
+    # already running worker, nor a Dask worker on another machine.
+    settings: Settings = field(default_factory=Settings.from_env)
 
 
 @dataclass(frozen=True)
@@ -65,24 +69,24 @@ def segment_sections(sections: list) -> list[str]:
     return [index_words(f"{s.title}\n{s.text}") for s in sections]
 
 
-def convert_task(task: Task, settings: Settings) -> Outcome:
+def convert_task(task: Task, job: Job) -> Outcome:
     """Convert one document; any exception becomes an error outcome, never a crash."""
     try:
-        result = extract(task.path, overrides=settings.overrides, engine=settings.engine, ocr=settings.ocr)
+        result = extract(task.path, overrides=job.overrides, engine=job.engine, ocr=job.ocr, settings=job.settings)
     except ReaderError as e:
-        return failed(task, settings, "unreadable", str(e))
+        return failed(task, job, "unreadable", str(e))
     except MemoryError:
         raise  # the worker must restart: its heap is in an unknown state
     except ImportError as e:
         # A library that cannot load (under a tight --memory-limit, mapping its shared
         # object fails) is the machine's fault, not the document's: retried on resume, and
         # the worker, whose half-imported modules stay broken, is replaced.
-        out = failed(task, settings, "environment", f"{type(e).__name__}: {_first_line(e)}")
+        out = failed(task, job, "environment", f"{type(e).__name__}: {_first_line(e)}")
         return Outcome(task, out.line, None, fatal=True)
     except Exception as e:  # a bug on one document must not lose the batch
-        return failed(task, settings, type(e).__name__, _first_line(e))
-    words = segment_sections(result.sections) if settings.segment else None
-    line = record_line(task.sha256, task.path, settings.fp, result=result, words=words)
+        return failed(task, job, type(e).__name__, _first_line(e))
+    words = segment_sections(result.sections) if job.segment else None
+    line = record_line(task.sha256, task.path, job.fp, result=result, words=words)
     return Outcome(task, line, result.status)
 
 
@@ -90,26 +94,26 @@ def _first_line(e: BaseException) -> str:
     return str(e).splitlines()[0] if str(e).strip() else repr(e)
 
 
-def failed(task: Task, settings: Settings, error: str, message: str) -> Outcome:
-    line = record_line(task.sha256, task.path, settings.fp, error=error_row(task.path, error, message))
+def failed(task: Task, job: Job, error: str, message: str) -> Outcome:
+    line = record_line(task.sha256, task.path, job.fp, error=error_row(task.path, error, message))
     return Outcome(task, line, None)
 
 
 # ---- worker processes ----------------------------------------------------------------
 
-Work = Callable[[Task, Settings], Outcome]
+Work = Callable[[Task, Job], Outcome]
 
 
-def _worker_main(conn: Connection, settings: Settings, memory_mb: int, work: Work) -> None:
+def _worker_main(conn: Connection, job: Job, memory_mb: int, work: Work) -> None:
     if memory_mb:
         limit = memory_mb * 1024 * 1024
         resource.setrlimit(resource.RLIMIT_AS, (limit, limit))
     signal.signal(signal.SIGINT, signal.SIG_IGN)  # Ctrl-C is the parent's to handle
     while (task := conn.recv()) is not None:
         try:
-            outcome = work(task, settings)
+            outcome = work(task, job)
         except MemoryError:
-            out = failed(task, settings, "memory", f"memory limit exceeded ({memory_mb} MB)")
+            out = failed(task, job, "memory", f"memory limit exceeded ({memory_mb} MB)")
             conn.send(Outcome(task, out.line, None, fatal=True))
             return
         conn.send(outcome)
@@ -143,7 +147,7 @@ class LocalPool:
     document (0: no limit)."""
 
     jobs: int
-    settings: Settings
+    job: Job
     timeout: float = 120.0
     memory_mb: int = 0
     max_tasks: int = 500
@@ -157,7 +161,7 @@ class LocalPool:
 
     def _start(self) -> _Worker:
         parent, child = self._ctx.Pipe()
-        p = self._ctx.Process(target=_worker_main, args=(child, self.settings, self.memory_mb, self.work), daemon=True)
+        p = self._ctx.Process(target=_worker_main, args=(child, self.job, self.memory_mb, self.work), daemon=True)
         p.start()
         child.close()
         return _Worker(p, parent)
@@ -246,8 +250,8 @@ class LocalPool:
             why = _exit_reason(w.process.exitcode)
             self._count_death(w, why)
             self._replace(w, kill=True)
-            return failed(task, self.settings, "crash", f"worker died ({why})")
+            return failed(task, self.job, "crash", f"worker died ({why})")
         if time.monotonic() >= w.deadline:
             self._replace(w, kill=True)
-            return failed(task, self.settings, "timeout", f"timeout after {self.timeout:g} s")
+            return failed(task, self.job, "timeout", f"timeout after {self.timeout:g} s")
         return None

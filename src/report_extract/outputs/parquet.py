@@ -4,7 +4,7 @@ One file per table (reports.parquet, cells.parquet, checks.parquet, sections.par
 errors.parquet, facts.parquet), with fixed column types so files from different runs concatenate:
 counts are int64, cell, check and fact values float64 (a count or a 万元 amount; every count a
 report prints is exact in float64), flags boolean.  Rows are buffered and written in row
-groups of `ROWS` rows, so memory stays flat; each file is renamed into place whole.
+groups of `parquet_row_group` rows, so memory stays flat; each file is renamed into place whole.
 """
 
 from __future__ import annotations
@@ -17,8 +17,7 @@ import pyarrow as pa
 import pyarrow.parquet as pq
 
 from report_extract.outputs.records import BOOLEANS, INTEGERS, NUMBERS, TABLES, Record, Rename, seal, temporary
-
-ROWS = 5_000  # per row group: flat memory (a sections row holds a whole section of text)
+from report_extract.settings import current
 
 
 def _field(col: str) -> pa.Field:
@@ -46,7 +45,7 @@ class _Table:
 
     def add(self, rows) -> None:
         self.rows.extend(rows)
-        if len(self.rows) >= ROWS:
+        if len(self.rows) >= current().parquet_row_group:
             self.flush()
 
     def flush(self) -> None:

@@ -19,18 +19,14 @@ from collections import defaultdict
 from report_extract.checks.report import cells_read, table_checks
 from report_extract.model.document import Cell, Document, TableBlock
 from report_extract.model.result import CellValue, CheckResult
+from report_extract.settings import current
 from report_extract.tables.extract import extract_tables
 
-# Rounds of settling: each takes the one alternative that helps most.
-MAX_ROUNDS = 6
 CONFUSIONS: dict[str, str] = {
     "0": "896", "1": "74", "2": "7", "3": "85", "4": "1", "5": "63", "6": "85",
     "7": "12", "8": "0635", "9": "80",
 }  # fmt: skip
 SETTLED_TABLES = ("requests", "review_litigation")
-# A character scored below this is uncertain (clean print scores above 0.99); the same
-# bar as the recogniser's (ocr.CHAR_SURE), kept here so this stage needs no OCR engine.
-CHAR_SURE = 0.95
 
 CellKey = tuple[int | None, tuple[float, float, float, float] | None]
 
@@ -40,7 +36,7 @@ def settle(doc: Document) -> None:
     cells = _cell_index(doc)
     if not cells:
         return
-    for _ in range(MAX_ROUNDS):
+    for _ in range(current().ocr_settle_rounds):
         if not _settle_one(doc, cells):
             break
     _warn_unconfirmed(doc)
@@ -83,7 +79,7 @@ def _alternatives(cell: Cell) -> list[str]:
         return []
     out = []
     for i, (c, score) in enumerate(chars):
-        if score >= CHAR_SURE and c.isdigit():
+        if score >= current().ocr_char_sure and c.isdigit():
             continue
         for alt in CONFUSIONS.get(c, ""):
             reading = text[:i] + alt + text[i + 1 :]

@@ -16,6 +16,7 @@ from report_extract.pipeline import fallback
 from report_extract.pipeline.fallback import TABLES  # the three statistical tables, in printed order
 from report_extract.pipeline.settle import settle as settle_ocr
 from report_extract.sections.headings import find_sections
+from report_extract.settings import Settings, pinned, use
 from report_extract.tables import legacy
 from report_extract.tables.extract import Tables, extract_tables
 
@@ -41,6 +42,12 @@ def prose(doc: Document) -> str:
 
 
 def from_document(doc: Document, overrides: dict | None = None) -> Result:
+    """Every stage after reading, under the settings in force (pinned for the document)."""
+    with pinned():
+        return _from_document(doc, overrides)
+
+
+def _from_document(doc: Document, overrides: dict | None = None) -> Result:
     settle_ocr(doc)  # OCR'd digits settled by the checks before the tables are taken
     tables = extract_tables(doc)
     other_kind = None if tables.cells else not_a_report(doc)
@@ -77,18 +84,37 @@ def from_document(doc: Document, overrides: dict | None = None) -> Result:
 
 
 def extract(
-    path: str | Path, *, engine: str | None = None, ocr: str | None = None, overrides: dict | None = None
+    path: str | Path,
+    *,
+    engine: str | None = None,
+    ocr: str | None = None,
+    overrides: dict | None = None,
+    settings: Settings | None = None,
 ) -> Result:
     """Extract one report.  `engine` (PDF): "auto" (default), "fast" or "pdfplumber";
     `ocr`: "auto" (default), "always" or "never"; `overrides`: metadata that replaces what
-    the text gives.  An unknown keyword is a TypeError, never silently a default."""
-    return extract_document(path, engine=engine, ocr=ocr, overrides=overrides)[1]
+    the text gives; `settings`: limits and thresholds (settings.Settings; default: those in
+    force, from the environment).  An unknown keyword is a TypeError, never silently a
+    default."""
+    return extract_document(path, engine=engine, ocr=ocr, overrides=overrides, settings=settings)[1]
 
 
 def extract_document(
-    path: str | Path, *, engine: str | None = None, ocr: str | None = None, overrides: dict | None = None
+    path: str | Path,
+    *,
+    engine: str | None = None,
+    ocr: str | None = None,
+    overrides: dict | None = None,
+    settings: Settings | None = None,
 ) -> tuple[Document, Result]:
     """`extract`, with the document the result was read from (audit draws it)."""
+    with use(settings) if settings is not None else pinned():
+        return _extract_document(path, engine=engine, ocr=ocr, overrides=overrides)
+
+
+def _extract_document(
+    path: str | Path, *, engine: str | None, ocr: str | None, overrides: dict | None
+) -> tuple[Document, Result]:
     options = {k: v for k, v in (("engine", engine), ("ocr", ocr)) if v is not None}
     doc = readers.read(path, **options)
     result = from_document(doc, overrides)

@@ -17,6 +17,7 @@ from pathlib import Path
 from report_extract.model.document import Document, TableBlock
 from report_extract.reading import guard
 from report_extract.reading.errors import ReaderError
+from report_extract.settings import pinned
 
 # format -> module under report_extract.reading exposing read(path, data) -> Document
 READERS: dict[str, str] = {
@@ -56,7 +57,13 @@ ENGINES = ("fast", "pdfplumber", "auto")  # PDF engines: see reading/pdf/reader.
 
 def read(path: str | Path, data: bytes | None = None, **options) -> Document:
     """Read one file.  `options` (OPTIONS) go to the readers that take them (the PDF
-    reader's `engine`), and are ignored by the others."""
+    reader's `engine`), and are ignored by the others.  Under the settings in force
+    (settings.py), pinned for the whole file."""
+    with pinned():
+        return _read(path, data, **options)
+
+
+def _read(path: str | Path, data: bytes | None = None, **options) -> Document:
     unknown = sorted(set(options) - set(OPTIONS))
     if unknown:
         raise TypeError(f"unknown reading option {unknown[0]!r}: the options are {', '.join(OPTIONS)}")

@@ -17,6 +17,8 @@ import codecs
 import re
 from dataclasses import dataclass
 
+from report_extract.settings import current
+
 _BOMS = ((codecs.BOM_UTF8, "utf-8-sig"), (codecs.BOM_UTF16_LE, "utf-16"), (codecs.BOM_UTF16_BE, "utf-16"))
 _DECLARED = re.compile(rb"""(?:<meta[^>]+charset\s*=\s*["']?|<\?xml[^>]+encoding\s*=\s*["'])([\w.:-]+)""", re.I)
 # GB2312 and GBK are subsets of GB18030: decoding with the superset never loses a character
@@ -58,14 +60,6 @@ def decode(data: bytes) -> Decoded:
     return Decoded(data.decode("gb18030", errors="replace"), "gb18030", "undecodable bytes replaced")
 
 
-# A line counts as UTF-8 evidence when it holds at least this many non-ASCII bytes that
-# decode as UTF-8 (two CJK characters): GBK text that happens to be valid UTF-8 is short.
-_UTF8_EVIDENCE_BYTES = 6
-# A line that is not valid UTF-8 is UTF-8 with damage (not GBK) when at most this share of
-# its non-ASCII bytes is invalid; in GBK text nearly all are.
-_DAMAGE_SHARE = 0.25
-
-
 def _per_line(data: bytes) -> Decoded | None:
     """Line-by-line decoding of a file that is mostly UTF-8 but not wholly; None when it is
     valid UTF-8, or has no UTF-8 lines to speak of (then it is decoded whole)."""
@@ -79,7 +73,7 @@ def _per_line(data: bytes) -> Decoded | None:
         except UnicodeDecodeError:
             bad += 1
             continue
-        evidence += sum(b >= 0x80 for b in line) >= _UTF8_EVIDENCE_BYTES
+        evidence += sum(b >= 0x80 for b in line) >= current().utf8_evidence_bytes
     if not bad or not evidence:
         return None
     damaged = gbk = 0
@@ -92,7 +86,7 @@ def _per_line(data: bytes) -> Decoded | None:
             pass
         as_utf8 = line.decode("utf-8", errors="replace")
         high = sum(b >= 0x80 for b in line)
-        if as_utf8.count("\ufffd") <= _DAMAGE_SHARE * high or (text := _strict(line, "gb18030")) is None:
+        if as_utf8.count("\ufffd") <= current().utf8_damage_share * high or (text := _strict(line, "gb18030")) is None:
             damaged += 1
             out.append(as_utf8)
         else:

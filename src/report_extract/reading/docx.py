@@ -24,6 +24,7 @@ from report_extract.reading.errors import ReaderError
 from report_extract.reading.markup import check_grid, clean, pad_grid
 from report_extract.reading.numbering import Numbering, q
 from report_extract.reading.ocr import image as ocrimage
+from report_extract.settings import current
 
 MC_FALLBACK = "{http://schemas.openxmlformats.org/markup-compatibility/2006}Fallback"
 # Text-free or not-printed parts of a run: deleted revisions, field codes, properties, and
@@ -31,8 +32,6 @@ MC_FALLBACK = "{http://schemas.openxmlformats.org/markup-compatibility/2006}Fall
 _SKIP = {q("del"), q("delText"), q("instrText"), q("pPr"), q("rPr"), q("tcPr"), MC_FALLBACK}
 _BREAKS = {q("tab"), q("br"), q("cr"), q("ptab")}
 _HEADING_STYLE = re.compile(r"^(?:heading|标题)\s*([1-9])$", re.I)
-# An uncompressed document.xml larger than this is a zip bomb, not an annual report.
-_MAX_XML = 200 * 1024 * 1024
 
 
 def read(path: Path, data: bytes, ocr: str | None = None) -> Document:
@@ -63,7 +62,7 @@ def _check_package(data: bytes) -> None:
         raise ReaderError(f"not a valid zip/DOCX package: {e}") from e
     except KeyError:
         raise ReaderError("zip file is not a Word document (no word/document.xml)") from None
-    if info.file_size > _MAX_XML:
+    if info.file_size > current().max_docx_xml_bytes:
         raise ReaderError(f"word/document.xml too large ({info.file_size} bytes uncompressed)")
 
 

@@ -5,7 +5,7 @@ Crawled corpora hold truncated downloads, PDF and zip bombs and files that are n
 their extension says.  Each must cost one clear error row, bounded in time and memory,
 never a crash of the batch.  The limits are generous for real annual reports (5-40
 pages, a few MB, scans at most a few tens of megapixels per image) and refuse what only
-a broken or malicious file has.  They are module settings, like `pdf.ENGINE`.
+a broken or malicious file has.  They are module settings, like `pdf_engine`.
 """
 
 from __future__ import annotations
@@ -17,55 +17,27 @@ import zlib
 from collections.abc import Callable, Iterator
 
 from report_extract.reading.errors import ReaderError
+from report_extract.settings import current
 
-# Any file: larger than this is read no further (a real report, even a scan, is far smaller).
-MAX_FILE_BYTES = 256 * 1024 * 1024
-# Any format: more text than this (characters, tables included) is not an annual report
-# (the longest have about 60 000) and would keep the pipeline busy for many seconds.
-MAX_TEXT_CHARS = 500_000
-# PDF: more pages than this is not an annual report (they have 5-40) but a bomb or a book;
-# every page costs parsing time, so the count is refused before any page is read.
-MAX_PAGES = 300
-# PDF: a page side longer than this (points; 14400 pt = 200 inches, the PDF 1.7 limit) is
-# refused: rendering it for OCR would need an absurd bitmap.
-MAX_PAGE_SIDE = 14400.0
-# PDF: an embedded image with more pixels than this (a 600 dpi A4 scan has 35 million) is
-# refused: decoding it for OCR or the checks would take gigabytes.
-MAX_IMAGE_PIXELS = 150_000_000
-# PDF: a Flate stream (page content, font, object stream) inflating to more than this is a
-# "flate bomb": 1 MB of file that PDFium would inflate to gigabytes and parse for minutes.
-# Real reports' largest streams are embedded CJK fonts of 10-30 MB.  Images are left to
-# MAX_IMAGE_PIXELS (PDFium decodes them only when rendering).
-MAX_STREAM_BYTES = 100 * 1024 * 1024
-MAX_STREAMS_BYTES = 256 * 1024 * 1024  # all such streams of one file together
 _STREAM = re.compile(rb"stream\r?\n")
 _IMAGE = re.compile(rb"/Subtype\s*/Image\b")
 _INFLATE_CHUNK = 1 << 20
-# DOCX (zip): the sum of the members' uncompressed sizes, as the zip directory declares.
-MAX_UNZIPPED_BYTES = 300 * 1024 * 1024
-# DOCX (zip): a member that expands more than this many times is a zip bomb (Word's XML
-# compresses 5-20x); members smaller than RATIO_FLOOR_BYTES uncompressed are exempt.
-MAX_ZIP_RATIO = 200
-RATIO_FLOOR_BYTES = 1024 * 1024
-MAX_ZIP_MEMBERS = 10_000
-# Text formats (txt, md, html): a NUL byte this near the start means binary data (an image,
-# an archive, a broken download) under a text or report extension.  UTF-16 text, the one
-# encoding with NUL bytes, starts with a BOM and is let through.
-BINARY_PROBE_BYTES = 8192
 _UTF16_BOMS = (b"\xff\xfe", b"\xfe\xff")
 
 
 def check_text(chars: int) -> None:
     """Called on the text a reader found: the pipeline's time grows with it (about 15 s a
     million characters), and annual reports have 5-60 thousand."""
-    if chars > MAX_TEXT_CHARS:
-        raise ReaderError(f"document has {chars} characters of text (limit {MAX_TEXT_CHARS}): not an annual report")
+    if chars > current().max_text_chars:
+        raise ReaderError(
+            f"document has {chars} characters of text (limit {current().max_text_chars}): not an annual report"
+        )
 
 
 def check_size(size: int) -> None:
     """Called before a file is read into memory at all."""
-    if size > MAX_FILE_BYTES:
-        raise ReaderError(f"file too large: {size} bytes (limit {MAX_FILE_BYTES})")
+    if size > current().max_file_bytes:
+        raise ReaderError(f"file too large: {size} bytes (limit {current().max_file_bytes})")
 
 
 def check(fmt: str, data: bytes) -> None:
@@ -107,16 +79,16 @@ def _check_pdf(data: bytes) -> None:
         return  # the PDF reader explains why it cannot be opened (password, corrupt, …)
     try:
         pages = len(pdf)
-        if pages > MAX_PAGES:
-            raise ReaderError(f"PDF has {pages} pages (limit {MAX_PAGES}): not an annual report")
+        if pages > current().max_pages:
+            raise ReaderError(f"PDF has {pages} pages (limit {current().max_pages}): not an annual report")
         for i in range(pages):
             try:
                 width, height = pdf.get_page_size(i)
             except pdfium.PdfiumError:  # a page tree too deep or broken to reach the page
                 raise ReaderError(f"corrupt PDF: page {i + 1} cannot be found") from None
-            if max(width, height) > MAX_PAGE_SIDE:
+            if max(width, height) > current().max_page_side:
                 raise ReaderError(
-                    f"PDF page {i + 1} is {width:.0f} x {height:.0f} pt (limit {MAX_PAGE_SIDE:.0f} pt a side)"
+                    f"PDF page {i + 1} is {width:.0f} x {height:.0f} pt (limit {current().max_page_side:.0f} pt a side)"
                 )
     finally:
         pdf.close()
@@ -130,8 +102,8 @@ def _check_images(data: bytes) -> None:
     for m in _IMAGE.finditer(data):
         head = data[max(0, data.rfind(b"obj", 0, m.start())) : data.find(b"stream", m.start()) + 1 or len(data)]
         w, h = _dimension(data, head, b"Width"), _dimension(data, head, b"Height")
-        if w * h > MAX_IMAGE_PIXELS:
-            raise ReaderError(f"PDF holds a {w} x {h} pixel image (limit {MAX_IMAGE_PIXELS} pixels)")
+        if w * h > current().max_image_pixels:
+            raise ReaderError(f"PDF holds a {w} x {h} pixel image (limit {current().max_image_pixels} pixels)")
 
 
 def _dimension(data: bytes, head: bytes, key: bytes) -> int:
@@ -157,12 +129,12 @@ def _check_streams(data: bytes) -> None:
         chain = _filters(head)
         if not _FLATE & set(chain):
             continue
-        size = _decoded_size(data, m.end(), chain, MAX_STREAM_BYTES + 1)
+        size = _decoded_size(data, m.end(), chain, current().max_stream_bytes + 1)
         total += size
-        if size > MAX_STREAM_BYTES:
-            raise ReaderError(f"PDF stream inflates to over {MAX_STREAM_BYTES} bytes (limit): flate bomb")
-        if total > MAX_STREAMS_BYTES:
-            raise ReaderError(f"PDF streams inflate to over {MAX_STREAMS_BYTES} bytes (limit): flate bomb")
+        if size > current().max_stream_bytes:
+            raise ReaderError(f"PDF stream inflates to over {current().max_stream_bytes} bytes (limit): flate bomb")
+        if total > current().max_streams_bytes:
+            raise ReaderError(f"PDF streams inflate to over {current().max_streams_bytes} bytes (limit): flate bomb")
 
 
 _FILTER = re.compile(rb"/Filter\s*(\[[^\]]*\]|/[^\s/\[\]<>()]+)")
@@ -236,21 +208,23 @@ def _check_zip(data: bytes) -> None:
     # zipfile also raises NotImplementedError (unknown zip version) and ValueError on junk.
     except (zipfile.BadZipFile, zipfile.LargeZipFile, NotImplementedError, ValueError, OSError, EOFError) as e:
         raise ReaderError(f"not a valid zip/DOCX package: {e}") from e
-    if len(members) > MAX_ZIP_MEMBERS:
-        raise ReaderError(f"zip package has {len(members)} members (limit {MAX_ZIP_MEMBERS})")
+    if len(members) > current().max_zip_members:
+        raise ReaderError(f"zip package has {len(members)} members (limit {current().max_zip_members})")
     total = sum(m.file_size for m in members)
-    if total > MAX_UNZIPPED_BYTES:
-        raise ReaderError(f"zip package expands to {total} bytes (limit {MAX_UNZIPPED_BYTES}): zip bomb")
+    if total > current().max_unzipped_bytes:
+        raise ReaderError(f"zip package expands to {total} bytes (limit {current().max_unzipped_bytes}): zip bomb")
     for m in members:
-        if m.file_size > RATIO_FLOOR_BYTES and m.file_size > MAX_ZIP_RATIO * max(m.compress_size, 1):
+        if m.file_size > current().zip_ratio_floor_bytes and m.file_size > current().max_zip_ratio * max(
+            m.compress_size, 1
+        ):
             raise ReaderError(
                 f"zip member {m.filename} expands {m.file_size // max(m.compress_size, 1)}x "
-                f"(limit {MAX_ZIP_RATIO}x): zip bomb"
+                f"(limit {current().max_zip_ratio}x): zip bomb"
             )
 
 
 def _check_text(data: bytes) -> None:
-    head = data[:BINARY_PROBE_BYTES]
+    head = data[: current().binary_probe_bytes]
     if b"\x00" in head and not head.startswith(_UTF16_BOMS):
         raise ReaderError("binary data, not a document: NUL bytes where text should be")
 

@@ -20,6 +20,7 @@ from report_extract.reading.charset import decode
 from report_extract.reading.errors import ReaderError
 from report_extract.reading.markup import SpanCell, build_grid, clean
 from report_extract.reading.ocr import image as ocrimage
+from report_extract.settings import current
 
 # Never content: code, styling, forms, embedded frames, machine-read metadata.
 _DROP_TAGS = {
@@ -101,9 +102,6 @@ _BODY_MARKERS = {
     "content_text",
     "bt_content",
 }
-_MARKER_SHARE = 0.3
-# libxml2 stops building the tree below this depth (without huge_tree, which we keep off).
-_MAX_DEPTH = 255
 _BLOCK_TAGS = {
     "p",
     "div",
@@ -144,9 +142,6 @@ _KEY = re.compile(r"^([\u4e00-\u9fffA-Za-z]{1,8})[：:](.*)$")
 _XML_DECL = re.compile(r"^\s*<\?xml[^>]*>")
 _CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff]")
 _SITE_SUFFIX = re.compile(r"^(.*\S)\s*[-_|—]+\s*([^-_|—]+)$")
-# The article body holds at least this share of the page's own (non-link) text.
-_BODY_SHARE = 0.8
-_MAX_SPAN = 1000
 
 
 def read(path: Path, data: bytes, ocr: str | None = None) -> Document:
@@ -157,8 +152,8 @@ def read(path: Path, data: bytes, ocr: str | None = None) -> Document:
     if decoded.warning:
         doc.warnings.append(decoded.warning)
     # One XPath pass (counting every element's ancestors in Python took a fifth of a read).
-    if root.xpath("boolean(.//node()[not(self::text())][count(ancestor::*) >= $n])", n=_MAX_DEPTH - 1):
-        doc.warnings.append(f"markup nested deeper than {_MAX_DEPTH} levels: the deepest text is lost")
+    if root.xpath("boolean(.//node()[not(self::text())][count(ancestor::*) >= $n])", n=current().max_html_depth - 1):
+        doc.warnings.append(f"markup nested deeper than {current().max_html_depth} levels: the deepest text is lost")
     doc.title_hint = _title(root)
     body = root.find("body")
     if body is None:
@@ -219,7 +214,7 @@ def _prune(body: etree._Element) -> None:
             doomed.append(el)
         elif _words(el) & _CHROME_WORDS:
             own = _own_text(el)
-            if "报告" not in own and len(_WEIGHTED.findall(own)) < _MARKER_SHARE * total:
+            if "报告" not in own and len(_WEIGHTED.findall(own)) < current().html_marker_share * total:
                 doomed.append(el)
     for el in doomed:
         _remove(el)
@@ -273,13 +268,13 @@ def _is_marker(el: etree._Element) -> bool:
 
 def _main_node(body: etree._Element, weights: dict[etree._Element, int]) -> etree._Element:
     """The deepest CMS article container holding a fair share of the page's text (if
-    any), then, inside it, the deepest element that still holds _BODY_SHARE of the text."""
+    any), then, inside it, the deepest element that still holds html_body_share of the text."""
     total = weights[body]
-    markers = [el for el in body.iter() if _is_marker(el) and weights.get(el, 0) >= _MARKER_SHARE * total]
+    markers = [el for el in body.iter() if _is_marker(el) and weights.get(el, 0) >= current().html_marker_share * total]
     node = markers[-1] if markers else body
     while len(node):
         best = max(node, key=lambda c: weights.get(c, 0))
-        if weights.get(best, 0) < _BODY_SHARE * total or (best.tag == "table" and not _is_layout(best)):
+        if weights.get(best, 0) < current().html_body_share * total or (best.tag == "table" and not _is_layout(best)):
             break
         node = best
     return node
@@ -353,7 +348,7 @@ def _rows(table: etree._Element) -> list[etree._Element]:
 
 def _span(el: etree._Element, attr: str) -> int:
     m = re.match(r"\s*(\d+)", el.get(attr, ""))
-    return max(1, min(int(m.group(1)), _MAX_SPAN)) if m else 1
+    return max(1, min(int(m.group(1)), current().max_html_span)) if m else 1
 
 
 class _Walker:

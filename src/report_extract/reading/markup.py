@@ -14,6 +14,7 @@ import regex
 
 from report_extract.model.document import Cell, Origin
 from report_extract.reading.errors import ReaderError
+from report_extract.settings import current
 
 # Han characters plus CJK and full-width punctuation: a space between two of these is
 # never meaningful in Chinese text (it comes from a line break in the source or a <br>).
@@ -30,20 +31,12 @@ def clean(text: str) -> str:
     return _CJK_GAP.sub("", text)
 
 
-# A table's merged cells are repeated into every grid position they cover, so a few
-# cells with huge spans (colspan=1000 rowspan=1000, 50 bytes of markup) would make
-# millions of positions.  A grid may hold at most this many positions per cell the source
-# states, plus GRID_FLOOR (real tables: fewer than 3 per cell).
-MAX_SPAN_GROWTH = 20
-GRID_FLOOR = 2000
-
-
 def check_grid(source_cells: int, positions: int) -> None:
     """Refuse a table whose spans would expand `source_cells` into `positions`."""
-    if positions > GRID_FLOOR + MAX_SPAN_GROWTH * source_cells:
+    if positions > current().grid_floor + current().max_span_growth * source_cells:
         raise ReaderError(
             f"table spans expand {source_cells} cells to {positions} grid positions "
-            f"(limit {MAX_SPAN_GROWTH}x + {GRID_FLOOR})"
+            f"(limit {current().max_span_growth}x + {current().grid_floor})"
         )
 
 

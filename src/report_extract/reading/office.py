@@ -19,8 +19,8 @@ from pathlib import Path
 
 from report_extract.model.document import Document
 from report_extract.reading.errors import ReaderError
+from report_extract.settings import current
 
-_TIMEOUT_S = 180
 _PGID_FILE = "soffice.pgid"
 
 
@@ -79,9 +79,9 @@ def _convert(soffice: str, data: bytes) -> bytes:
         proc = subprocess.Popen(cmd, stdout=subprocess.PIPE, stderr=subprocess.PIPE, start_new_session=True)
         (work / _PGID_FILE).write_text(str(proc.pid))
         try:
-            stdout, stderr = proc.communicate(timeout=_TIMEOUT_S)
+            stdout, stderr = proc.communicate(timeout=current().office_timeout_s)
         except subprocess.TimeoutExpired:
-            raise ReaderError(f"LibreOffice did not convert the file within {_TIMEOUT_S} s") from None
+            raise ReaderError(f"LibreOffice did not convert the file within {current().office_timeout_s} s") from None
         finally:
             _kill_group(work / _PGID_FILE)  # what LibreOffice left running, if anything
             proc.wait()

@@ -11,8 +11,7 @@ from __future__ import annotations
 
 from collections.abc import Callable, Sequence
 
-SKIP_ROW = -0.5  # junk happens (page numbers, stray figures): cheap to drop
-SKIP_KEY = -1.0  # a key the report did not print (or we could not see)
+from report_extract.settings import current
 
 Gain = Callable[[int, int], float | None]  # (row index, key index) -> gain, None = impossible
 
@@ -30,9 +29,9 @@ def align(n_rows: int, keys: Sequence[str], gain: Gain) -> tuple[float, list[tup
                 continue
             options: list[tuple[float, str]] = []
             if i > 0 and best[i - 1][j] > neg:
-                options.append((best[i - 1][j] + SKIP_ROW, "row"))
+                options.append((best[i - 1][j] + current().align_skip_row, "row"))
             if j > 0 and best[i][j - 1] > neg:
-                options.append((best[i][j - 1] + SKIP_KEY, "key"))
+                options.append((best[i][j - 1] + current().align_skip_key, "key"))
             if i > 0 and j > 0 and best[i - 1][j - 1] > neg:
                 g = gain(i - 1, j - 1)
                 if g is not None:

@@ -17,6 +17,7 @@ from report_extract.contract import labels
 from report_extract.contract.values import parse
 from report_extract.model.document import Document, Origin
 from report_extract.model.result import CellValue, as_tables
+from report_extract.settings import current
 from report_extract.tables.align import align
 from report_extract.tables.fit import Fit, Fitted, choose, fit
 from report_extract.tables.rows import ObservedRow, observe
@@ -29,8 +30,6 @@ KINDS = {
     "procurement_amount": "money_as_printed",
 }
 CUMULATIVE = {"in_force", "total_published"}
-LABEL_FLOOR = 0.45  # below this a printed label says nothing about the row
-EXHAUSTIVE = 2000  # combinations of ambiguous rows tried one by one
 
 
 @dataclass
@@ -64,7 +63,7 @@ def _gain_fn(rows: list[ObservedRow], table: str, keys: list[str], fits: dict, c
         if row.key:
             return 10.0 - penalty if row.key == key else None
         top = max(scores[i]) if scores[i] else 0.0
-        if top >= LABEL_FLOOR:
+        if top >= current().label_floor:
             s = scores[i][j]
             return 10.0 * s - penalty if s >= top - 0.12 else -5.0
         if not row.numeric:
@@ -135,7 +134,7 @@ def _by_label(rows: list[ObservedRow], table: str, keys: list[str]) -> list[tupl
         key = row.key
         if key is None and row.label:
             scored = sorted(((labels.score(row.label, specs[k]), k) for k in keys), reverse=True)
-            if scored and scored[0][0] >= LABEL_FLOOR and (len(scored) == 1 or scored[0][0] > scored[1][0]):
+            if scored and scored[0][0] >= current().label_floor and (len(scored) == 1 or scored[0][0] > scored[1][0]):
                 key = scored[0][1]
         if key in keys and key not in found:
             found[key] = i
@@ -217,7 +216,7 @@ def _resolve(pairs: list[tuple[str, Fitted]]) -> list[Fit]:
     def failures(trial: list[Fit]) -> int:
         return column_failures(_as_table(dict(zip(keys, trial))))
 
-    if math.prod(len(options[i]) for i in ambiguous) <= EXHAUSTIVE:
+    if math.prod(len(options[i]) for i in ambiguous) <= current().tables_exhaustive:
         combos = itertools.product(*(options[i] for i in ambiguous))
         best, best_score = chosen, failures(chosen)
         for combo in combos:

@@ -12,6 +12,7 @@ from functools import cached_property, lru_cache
 
 from report_extract.contract.values import Number, parse
 from report_extract.model.document import Origin
+from report_extract.settings import current
 from report_extract.tables.rows import ObservedRow, Token
 from report_extract.tables.split import best, splits
 
@@ -29,16 +30,11 @@ class Fit:
         return tuple(parse(r).value if r is not None else None for r in self.raws)
 
 
-# A row that splits more ways than this passes no check of its own, so no check can
-# choose for it: only its most plausible reading is kept (and the row marked ambiguous).
-MAX_READINGS = 200
-
-
 @dataclass
 class Fitted:
     fits: list[Fit]  # every reading the arithmetic allows; one when certain
     short: bool = False  # the row printed fewer cells than the table has
-    many: bool = False  # more than MAX_READINGS readings: only the most plausible kept
+    many: bool = False  # more than fit_max_readings readings: only the most plausible kept
 
     @property
     def ambiguous(self) -> bool:
@@ -76,7 +72,7 @@ def _readings(
     if not found and group:
         # The report's own arithmetic may be wrong: fall back to the plain cut.
         found = _splits(chunks, kinds, 0)
-    if len(found) > MAX_READINGS:
+    if len(found) > current().fit_max_readings:
         return (tuple(best([list(f) for f in found], cumulative_last)),), True
     return found, False
 

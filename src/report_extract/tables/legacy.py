@@ -22,14 +22,12 @@ from report_extract.contract.values import Number
 from report_extract.model.document import Document, Origin, TableBlock, TextBlock
 from report_extract.model.result import CellValue, CheckResult
 from report_extract.patterns import load_toml
+from report_extract.settings import current
 from report_extract.tables.split import plausibility, splits
 
 TABLE = "legacy"
 THIS_YEAR, CUMULATIVE = "this_year", "cumulative"
 MONEY_UNITS = ("元", "万元")
-# Products of candidate splits tried when a group's sums choose between them; past this
-# a group says too little (every row a long run) and is left to plausibility.
-MAX_COMBINATIONS = 20_000
 _NUMBER = re.compile(r"\d+(?:\.\d+)?")
 
 
@@ -320,7 +318,7 @@ def _narrow_by_sums(group: list[Row], n: int) -> None:
     total = 1
     for s in sizes:
         total *= s
-    if total > MAX_COMBINATIONS or 0 in sizes:
+    if total > current().legacy_max_combinations or 0 in sizes:
         return
 
     def score(combo: tuple) -> int:

@@ -13,6 +13,8 @@ from decimal import Decimal
 
 import regex
 
+from report_extract.settings import current
+
 PART = {
     "count": regex.compile(r"0|[1-9]\d*"),
     "signed_count": regex.compile(r"[-+]?(?:0|[1-9]\d*)"),
@@ -20,16 +22,6 @@ PART = {
     "money_as_printed": regex.compile(r"(?:0|[1-9]\d*)(?:\.\d+)?"),
 }
 _UNIT = regex.compile(r"(万元|元)$")
-
-# More candidates than this means the run says too little to be worth resolving.
-MAX_CANDIDATES = 5000
-# Cut positions tried at most: where the row totals reject every cut, the search would
-# otherwise try them all (26 digits for 7 cells: 15 s; 60 digits: hours).  Real rows need
-# at most 1000 (the corpus).  A search cut short returns what it found, maybe nothing.
-MAX_STEPS = 20_000
-# No printed number is longer (a count in the billions, an amount with decimals): a run
-# too long for its cells at this width has no split, and is not searched.
-MAX_PART_CHARS = 20
 
 
 def _number(part: str) -> int | Decimal:
@@ -52,13 +44,17 @@ def splits(
     chunks: list[str],
     kinds: list[str],
     group: int = 0,
-    limit: int = MAX_CANDIDATES,
-    max_steps: int = MAX_STEPS,
+    limit: int | None = None,
+    max_steps: int | None = None,
 ) -> list[list[str]]:
     """Every way to cut `chunks` into len(kinds) valid numbers, chunk boundaries kept.
 
     `group`: table rows whose every `group`-th number is the total of the ones before it.
+    `limit`, `max_steps`: the `split_max_candidates` and `split_max_steps` settings by default.
     """
+    settings = current()
+    limit = settings.split_max_candidates if limit is None else limit
+    max_steps = settings.split_max_steps if max_steps is None else max_steps
     n = len(kinds)
     units: list[str] = []
     bodies: list[str] = []
@@ -80,9 +76,9 @@ def splits(
             return
         body = bodies[ci]
         left_chunks = len(bodies) - ci - 1
-        if rest[ci] - pos > (n - len(parts)) * MAX_PART_CHARS:
+        if rest[ci] - pos > (n - len(parts)) * current().split_max_part_chars:
             return
-        for end in range(pos + 1, min(len(body), pos + MAX_PART_CHARS) + 1):
+        for end in range(pos + 1, min(len(body), pos + current().split_max_part_chars) + 1):
             k = len(parts)
             if k >= n or n - k - 1 < left_chunks:
                 return

@@ -24,8 +24,9 @@ from report_extract.model.document import Cell, Document, Origin, TableBlock, Te
 from report_extract.model.result import CellValue, CheckResult, Result
 from report_extract.outputs.printed import Grid, failed_keys, grids, value_text
 from report_extract.pipeline.stages import extract_document
+from report_extract.settings import current
 from report_extract.tables.extract import extract_tables
-from report_extract.views.show import LOW_CONFIDENCE, check_row
+from report_extract.views.show import check_row
 
 ZOOM = 1.5  # CSS pixels per PDF point: an A4 page 893 px wide
 RENDER_SCALE = 2.0  # image pixels per PDF point: sharp on high-density screens
@@ -166,7 +167,7 @@ def _classes(cell: CellValue | None, failed: set[str]) -> str:
     if cell.ambiguous:
         names.append("ambiguous")
     if cell.confidence is not None:
-        names.append("ocr low" if cell.confidence < LOW_CONFIDENCE else "ocr")
+        names.append("ocr low" if cell.confidence < current().low_confidence else "ocr")
     if cell.derived:
         names.append("derived")
     return " ".join(names)

@@ -28,9 +28,9 @@ from report_extract.outputs.printed import (
     number_text,
     value_text,
 )
+from report_extract.settings import current
 
 PLAIN_WIDTH = 120  # a pipe has no width; wide enough for table 3 without folding labels
-LOW_CONFIDENCE = 0.9  # OCR confidence below which a value is worth a second look
 CHECKS_OF = {
     "proactive": (),
     "requests": ("requests.", "text."),
@@ -47,7 +47,7 @@ class Mark:
 
 FAILED = Mark("!", "bold red", "in a failed check")
 AMBIGUOUS = Mark("~", "yellow", "run-together digits that split more than one way")
-UNSURE = Mark("?", "magenta", f"OCR confidence below {LOW_CONFIDENCE:g}")
+UNSURE = Mark("?", "magenta", "OCR confidence below {low_confidence:g}")  # the setting, when shown
 MISSING = Mark("·", "dim", "not found in the report")
 
 
@@ -119,7 +119,12 @@ def table_view(grid: Grid, r: Result, found: bool) -> RenderableType:
     for _, cells in rows[grid.head_rows :]:
         label, values = _split_row(grid, cells, wrap, by_key, failed, used)
         t.add_row(label, *values)
-    legend = [Text(f"{m.char} {m.meaning}", style=m.style) for m in (FAILED, AMBIGUOUS, UNSURE, MISSING) if m in used]
+    low = current().low_confidence
+    legend = [
+        Text(f"{m.char} {m.meaning.format(low_confidence=low)}", style=m.style)
+        for m in (FAILED, AMBIGUOUS, UNSURE, MISSING)
+        if m in used
+    ]
     return Group(Text(""), t, *legend)
 
 
@@ -182,13 +187,13 @@ def _value(key: str, by_key: dict[str, CellValue], failed: set[str], used: set[M
         for m, on in (
             (FAILED, key in failed),
             (AMBIGUOUS, cell.ambiguous),
-            (UNSURE, cell.confidence is not None and cell.confidence < LOW_CONFIDENCE),
+            (UNSURE, cell.confidence is not None and cell.confidence < current().low_confidence),
         )
         if on
     ]
     used.update(marks)
     text = Text(value_text(cell), style="dim" if cell.value is None else "")
-    if cell.confidence is not None and cell.confidence < LOW_CONFIDENCE:
+    if cell.confidence is not None and cell.confidence < current().low_confidence:
         text.append(f" {cell.confidence:.2f}")
     for m in marks:
         text.stylize(m.style)

@@ -4,55 +4,29 @@ The models ship inside the `rapidocr` wheel (rapidocr/models/*.onnx) and are loa
 there; nothing is downloaded at run time (docs/ocr.md: how that was checked, and why this
 engine).  It is an optional dependency: `pip install 'report-extract[ocr]'`.
 
-Settings (environment variables, read once):
-
-- REPORT_EXTRACT_OCR_THREADS  onnxruntime threads per process (default 1; 0: onnxruntime's
-  own choice, all cores).  One thread spends 2.2 CPU s a page, two spend 3.4 for little
-  gain in wall time, and `convert` already runs a worker per core.
-- REPORT_EXTRACT_OCR_DPI      render resolution for OCR (default 150, see `DPI`).
+Its settings (settings.py, group "ocr") include `ocr_threads`, onnxruntime threads per
+process (default 1; 0: onnxruntime's own choice, all cores): one thread spends 2.2 CPU s a
+page, two spend 3.4 for little gain in wall time, and `convert` already runs a worker per
+core; and `ocr_dpi`, the render resolution (default 150).
 """
 
 from __future__ import annotations
 
-import os
 import threading
 from dataclasses import dataclass, replace
 
 import numpy as np
+
+from report_extract.settings import current
 
 # Render resolution for OCR.  Measured on the rasterised test reports (docs/ocr.md): 150
 # dpi reads every labelled cell of 150 and 200 dpi scans exactly at the least CPU; 200
 # dpi reads the same at ~15% more; 300 dpi costs more and misreads more (the recogniser
 # works on 48-pixel text lines: larger glyphs only get scaled down again).
 MODES = ("auto", "always", "never")
-DPI = int(os.environ.get("REPORT_EXTRACT_OCR_DPI", "150"))
-THREADS = int(os.environ.get("REPORT_EXTRACT_OCR_THREADS", "1"))
-# Text is found on the page scaled to at most this many pixels on its long side (the
-# recogniser still reads each line from the full image).  Measured (docs/ocr.md): 1024
-# finds every labelled cell and as much prose as the full 150 dpi page, at 15-30% less CPU.
-DETECT_SIDE = 1024
-# Text lines are recognised at 48 pixels high, batched and padded to the widest in the
-# batch; RapidOCR pads every line to at least 320 pixels (ratio 6.7), so a lone "0" of a
-# table cell cost as much as a line of prose.  Padding to at least this width instead
-# reads the same text at a quarter less recognition CPU (measured on the corpus scans,
-# docs/ocr.md), except that a lone "0" is now and then read as "。" (mapped back in
-# LETTER_DIGITS); at 96 pixels zeros turn into points too often.
-REC_MIN_WIDTH = 160
-# The printed area of a page: rows and columns with at least MIN_PRINT_PIXELS pixels
-# darker than PRINT_LEVEL (specks put one or two in a row of a noisy scan, a line of
-# print hundreds), widened by PRINT_MARGIN pixels.
-PRINT_LEVEL = 128
-MIN_PRINT_PIXELS = 8
-PRINT_MARGIN = 24
-# Text boxes RapidOCR scores below this are dropped by default (0.5); we keep weaker ones
-# down to this floor so a faint digit comes out as an uncertain reading with a warning
-# rather than silently as a blank cell.
-TEXT_SCORE_FLOOR = 0.2
-# A character scored below this is uncertain (clean print scores above 0.99).
-CHAR_SURE = 0.95
 SPECK_MARKS = frozenset(".,·'`:;，。、．")
 # Letters a recogniser gives for digits on a noisy scan, and the score such a reading
-# keeps (below CHAR_SURE: the cell is uncertain until a check confirms it).
+# keeps (below ocr_char_sure: the cell is uncertain until a check confirms it).
 LETTER_DIGITS = {
     "O": "0",
     "o": "0",
@@ -75,7 +49,6 @@ LETTER_DIGITS = {
     "○": "0",
     "〇": "0",
 }
-LETTER_SCORE = 0.5
 
 
 class OcrUnavailable(RuntimeError):
@@ -107,9 +80,9 @@ _LOCK = threading.Lock()
 
 
 def ocr_mode(mode: str | None) -> str:
-    """The OCR mode for PDFs and pictures alike: `mode`, else REPORT_EXTRACT_OCR (read per
-    call, for API users), else auto; an unknown mode is an error, never a silent auto."""
-    mode = mode or os.environ.get("REPORT_EXTRACT_OCR", "auto")
+    """The OCR mode for PDFs and pictures alike: `mode`, else the `ocr` setting
+    (REPORT_EXTRACT_OCR); an unknown mode is an error, never a silent auto."""
+    mode = mode or current().ocr
     if mode not in MODES:
         raise ValueError(f"unknown OCR mode {mode!r}: choose one of {', '.join(MODES)}")
     return mode
@@ -134,18 +107,18 @@ def _engine():
                 raise OcrUnavailable("OCR engine not installed: pip install 'report-extract[ocr]'") from e
             params = {
                 "Global.log_level": "warning",
-                "Global.text_score": TEXT_SCORE_FLOOR,
+                "Global.text_score": current().ocr_text_score_floor,
                 # Scans of these reports are upright; the 180° text classifier only costs time.
                 "Global.use_cls": False,
                 "Det.limit_type": "max",
-                "Det.limit_side_len": DETECT_SIDE,
-                "Rec.rec_img_shape": [3, 48, REC_MIN_WIDTH],
+                "Det.limit_side_len": current().ocr_detect_side,
+                "Rec.rec_img_shape": [3, 48, current().ocr_rec_min_width],
                 # onnxruntime's memory arena: buffers reused between calls instead of
                 # allocated per text line (a few % of CPU, no measurable RSS).
                 "EngineConfig.onnxruntime.enable_cpu_mem_arena": True,
             }
-            if THREADS > 0:
-                params["EngineConfig.onnxruntime.intra_op_num_threads"] = THREADS
+            if current().ocr_threads > 0:
+                params["EngineConfig.onnxruntime.intra_op_num_threads"] = current().ocr_threads
                 params["EngineConfig.onnxruntime.inter_op_num_threads"] = 1
             _ENGINE = RapidOCR(params=params)
             # Loaded now (RapidOCR loads it at the first call) so that `recognise` can
@@ -163,7 +136,7 @@ def recognise(image: np.ndarray) -> list[OcrChar]:
     """Characters of a grayscale or RGB page image, each with its own box and score.
 
     Text is detected only inside the printed area (the page margins are a quarter of
-    the pixels and the detector's CPU goes by pixels), at the scale DETECT_SIDE gives
+    the pixels and the detector's CPU goes by pixels), at the scale ocr_detect_side gives
     the whole image."""
     gray = image if image.ndim == 2 else image.min(axis=2)
     x0, y0, x1, y1 = _printed_area(gray)
@@ -175,7 +148,9 @@ def recognise(image: np.ndarray) -> list[OcrChar]:
     engine = _engine()
     with _LOCK:
         # The detector's size limit is a plain attribute, read at each call.
-        engine.text_det.limit_side_len = max(32, round(max(crop.shape[:2]) * DETECT_SIDE / max(gray.shape)))
+        engine.text_det.limit_side_len = max(
+            32, round(max(crop.shape[:2]) * current().ocr_detect_side / max(gray.shape))
+        )
         # RapidOCR keeps per-call switches for later calls: pass every one, every time.
         result = engine(crop, use_det=True, return_word_box=True, return_single_char_box=True)
     if not result.txts:
@@ -190,17 +165,17 @@ def recognise(image: np.ndarray) -> list[OcrChar]:
 def _printed_area(gray: np.ndarray) -> tuple[int, int, int, int]:
     """The box (x0, top, x1, bottom, pixels) of the rows and columns holding print,
     with a margin; scanner specks do not count."""
-    dark = gray < PRINT_LEVEL
-    rows = np.flatnonzero(dark.sum(axis=1) >= MIN_PRINT_PIXELS)
-    cols = np.flatnonzero(dark.sum(axis=0) >= MIN_PRINT_PIXELS)
+    dark = gray < current().ocr_print_level
+    rows = np.flatnonzero(dark.sum(axis=1) >= current().ocr_min_print_pixels)
+    cols = np.flatnonzero(dark.sum(axis=0) >= current().ocr_min_print_pixels)
     if not len(rows) or not len(cols):
         return 0, 0, 0, 0
     h, w = gray.shape
     return (
-        max(0, int(cols[0]) - PRINT_MARGIN),
-        max(0, int(rows[0]) - PRINT_MARGIN),
-        min(w, int(cols[-1]) + 1 + PRINT_MARGIN),
-        min(h, int(rows[-1]) + 1 + PRINT_MARGIN),
+        max(0, int(cols[0]) - current().ocr_print_margin),
+        max(0, int(rows[0]) - current().ocr_print_margin),
+        min(w, int(cols[-1]) + 1 + current().ocr_print_margin),
+        min(h, int(rows[-1]) + 1 + current().ocr_print_margin),
     )
 
 
@@ -267,7 +242,7 @@ def _letters_as_digits(chars: list[OcrChar]) -> list[OcrChar]:
     return [
         c
         if c.text.isdigit()
-        else OcrChar(LETTER_DIGITS[c.text], c.x0, c.top, c.x1, c.bottom, min(c.confidence, LETTER_SCORE))
+        else OcrChar(LETTER_DIGITS[c.text], c.x0, c.top, c.x1, c.bottom, min(c.confidence, current().ocr_letter_score))
         for c in chars
     ]
 
@@ -279,7 +254,7 @@ def _trim_specks(chars: list[OcrChar]) -> list[OcrChar]:
     only when scored low (a printed "-8" in 本年增/减 is read with certainty)."""
 
     def speck(c: OcrChar) -> bool:
-        return c.text in SPECK_MARKS or (c.text in "-－" and c.confidence < CHAR_SURE)
+        return c.text in SPECK_MARKS or (c.text in "-－" and c.confidence < current().ocr_char_sure)
 
     while len(chars) > 1 and all(c.text.isdigit() or speck(c) for c in chars):
         if speck(chars[-1]):

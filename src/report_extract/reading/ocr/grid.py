@@ -14,31 +14,13 @@ from dataclasses import dataclass, field
 import cv2
 import numpy as np
 
-from report_extract.reading.ocr.engine import TEXT_SCORE_FLOOR, OcrChar, clean_line, recognise, recognise_line
+from report_extract.reading.ocr.engine import OcrChar, clean_line, recognise, recognise_line
 from report_extract.reading.pdf.grid import BBox, Seg, ruled_tables
 from report_extract.reading.pdf.layout import PageContent
 from report_extract.reading.pdf.text import Char
+from report_extract.settings import current
 
-# Skew search: ± this many degrees, coarse step then a fine one around the best.
-MAX_SKEW = 3.0
 SKEW_STEPS = (0.25, 0.05)
-# Deskew is judged on the page scaled to this width (pixels): enough for text lines.
-SKEW_WIDTH = 800
-# A rule is a straight dark run at least this long (points).  Longer than any stroke of a
-# character at body size (Chinese strokes reach ~11 pt at 12 pt type), shorter than the
-# narrowest printed cell.
-MIN_RULE_PT = 16.0
-# Rules are hairlines (0.5-1 pt); a thicker straight run is the stroke of a large bold
-# character (a title), and a title is no table.
-MAX_RULE_WIDTH_PT = 2.0
-# A table cell whose blank area still holds this much print (square points, the blobs
-# that are not specks) has print the OCR could not read: a lone "1" at body size is ~5.
-MIN_INK_PT2 = 4.0
-# A dark blob smaller than this (square points) is a speck, not print (the stem of a
-# "1" at body size is ~5 pt²).
-MIN_BLOB_PT2 = 2.0
-# White margin (pixels) around a cell's print when it is recognised on its own.
-RE_PAD = 4
 
 
 @dataclass
@@ -81,10 +63,10 @@ def scan(
 def deskew(gray: np.ndarray) -> np.ndarray:
     """The page rotated so its text lines and rules are level (projection profile:
     rows of a level page are either full of ink or empty, so row sums vary most)."""
-    small_scale = min(1.0, SKEW_WIDTH / gray.shape[1])
+    small_scale = min(1.0, current().ocr_skew_width / gray.shape[1])
     small = cv2.resize(gray, None, fx=small_scale, fy=small_scale, interpolation=cv2.INTER_AREA)
     dark = (small < 160).astype(np.float32)
-    best, lo, hi = 0.0, -MAX_SKEW, MAX_SKEW
+    best, lo, hi = 0.0, -current().ocr_max_skew, current().ocr_max_skew
     for step in SKEW_STEPS:
         angles = np.arange(lo, hi + step / 2, step)
         scores = [_profile_score(dark, a) for a in angles]
@@ -114,13 +96,13 @@ def _binary(gray: np.ndarray) -> np.ndarray:
 
 def rules(ink: np.ndarray, scale: float) -> tuple[list[Seg], list[Seg]]:
     """Horizontal and vertical ruling lines as (position, start, end) in pixels."""
-    n = max(8, int(MIN_RULE_PT * scale))
+    n = max(8, int(current().ocr_min_rule_pt * scale))
     # Close one-pixel breaks (noise, anti-aliasing on a faint rule) before filtering.
     h_mask = cv2.morphologyEx(ink, cv2.MORPH_CLOSE, cv2.getStructuringElement(cv2.MORPH_RECT, (5, 1)))
     h_mask = cv2.morphologyEx(h_mask, cv2.MORPH_OPEN, cv2.getStructuringElement(cv2.MORPH_RECT, (n, 1)))
     v_mask = cv2.morphologyEx(ink, cv2.MORPH_CLOSE, cv2.getStructuringElement(cv2.MORPH_RECT, (1, 5)))
     v_mask = cv2.morphologyEx(v_mask, cv2.MORPH_OPEN, cv2.getStructuringElement(cv2.MORPH_RECT, (1, n)))
-    thick = max(3.0, MAX_RULE_WIDTH_PT * scale)
+    thick = max(3.0, current().ocr_max_rule_width_pt * scale)
     return _segments(h_mask, True, thick), _segments(v_mask, False, thick)
 
 
@@ -159,8 +141,8 @@ def _ink_box(ink: np.ndarray, box: BBox, scale: float, offset: tuple[float, floa
     # Speckle noise is specks of a few pixels; print is strokes.  Blobs are kept by size,
     # not by a morphological opening, which would also erase the one-pixel stem of a "1".
     count, _, stats, _ = cv2.connectedComponentsWithStats(patch, connectivity=8)
-    blobs = [s for s in stats[1:count] if s[4] >= MIN_BLOB_PT2 * scale * scale]
-    if sum(int(s[4]) for s in blobs) < MIN_INK_PT2 * scale * scale:
+    blobs = [s for s in stats[1:count] if s[4] >= current().ocr_min_blob_pt2 * scale * scale]
+    if sum(int(s[4]) for s in blobs) < current().ocr_min_ink_pt2 * scale * scale:
         return None
     left, upper = min(int(s[0]) for s in blobs), min(int(s[1]) for s in blobs)
     right, lower = max(int(s[0] + s[2]) for s in blobs), max(int(s[1] + s[3]) for s in blobs)
@@ -174,11 +156,16 @@ def _reread(
     characters share its box evenly."""
     x0, top, x1, bottom = box
     crop = np.pad(
-        gray[max(0, top - RE_PAD) : bottom + RE_PAD, max(0, x0 - RE_PAD) : x1 + RE_PAD], RE_PAD, constant_values=255
+        gray[
+            max(0, top - current().ocr_cell_pad) : bottom + current().ocr_cell_pad,
+            max(0, x0 - current().ocr_cell_pad) : x1 + current().ocr_cell_pad,
+        ],
+        current().ocr_cell_pad,
+        constant_values=255,
     )
     text, score = recognise_line(crop)
     text = text.replace(" ", "")
-    if not text or score < TEXT_SCORE_FLOOR:
+    if not text or score < current().ocr_text_score_floor:
         return []
     step = (x1 - x0) / len(text)
     chars = clean_line(

@@ -24,19 +24,12 @@ from urllib.parse import unquote, urlparse
 from lxml import etree
 
 from report_extract.model.document import Block, Document, TableBlock, TextBlock
+from report_extract.settings import current
 
 # The HTML reader finds the article by its share of Chinese text, and a picture of a
 # table stands for a lot of text: the marker weighs as much as a paragraph.
 MARK = "⟦OCR-IMAGE-{}:" + "图" * 100 + "⟧"
 _MARK = re.compile(r"⟦OCR-IMAGE-(\d+):图*⟧")
-# Icons, bullets and logos are smaller than this (pixels) and are not read.
-MIN_SIDE = 120
-MIN_AREA = 60_000
-# Pictures are taken at this resolution, and enlarged up to MAX_ENLARGE times towards
-# TARGET_WIDTH pixels (an A4 page at 150 dpi, the PDF OCR setting).
-NOMINAL_DPI = 96
-TARGET_WIDTH = 1240
-MAX_ENLARGE = 3.0
 _DOCX_NS = {
     "w": "http://schemas.openxmlformats.org/wordprocessingml/2006/main",
     "a": "http://schemas.openxmlformats.org/drawingml/2006/main",
@@ -143,7 +136,6 @@ def _read_picture(data: bytes, number: int, scans, doc: Document) -> list[Block]
     import numpy as np
     from PIL import Image, UnidentifiedImageError
 
-    from report_extract.reading.guard import MAX_IMAGE_PIXELS
     from report_extract.reading.ocr.grid import scan
     from report_extract.reading.pdf.layout import build_blocks
 
@@ -151,18 +143,18 @@ def _read_picture(data: bytes, number: int, scans, doc: Document) -> list[Block]
         with Image.open(io.BytesIO(data)) as im:
             # A picture larger than the PDF reader allows is a decompression bomb (Pillow
             # itself raises DecompressionBombError only past twice its own limit).
-            if im.size[0] * im.size[1] > MAX_IMAGE_PIXELS:
+            if im.size[0] * im.size[1] > current().max_image_pixels:
                 doc.warnings.append(f"picture {number}: {im.size[0]} x {im.size[1]} pixels, too large to OCR")
                 return []
             gray = im.convert("L")
     except (UnidentifiedImageError, OSError, ValueError, Image.DecompressionBombError):
         return []
-    if min(gray.size) < MIN_SIDE or gray.size[0] * gray.size[1] < MIN_AREA:
+    if min(gray.size) < current().image_min_side or gray.size[0] * gray.size[1] < current().image_min_area:
         return []
-    factor = min(MAX_ENLARGE, max(1.0, TARGET_WIDTH / gray.size[0]))
+    factor = min(current().image_max_enlarge, max(1.0, current().image_target_width / gray.size[0]))
     if factor > 1.0:
         gray = gray.resize((round(gray.size[0] * factor), round(gray.size[1] * factor)), Image.BICUBIC)
-    scale = factor * NOMINAL_DPI / 72
+    scale = factor * current().image_nominal_dpi / 72
     width, height = gray.size[0] / scale, gray.size[1] / scale
     scanned = scan(np.asarray(gray), number, width, height, scale)
     scans.pages[number] = [((0.0, 0.0, width, height), scanned)]

@@ -29,20 +29,10 @@ from report_extract.reading.ocr import engine as ocr_engine
 from report_extract.reading.ocr.engine import OcrChar
 from report_extract.reading.pdf.grid import BBox
 from report_extract.reading.pdf.layout import PageContent
+from report_extract.settings import current
 
 if TYPE_CHECKING:  # OpenCV loads only when a page is OCR'd: OCR is an optional extra
     from report_extract.reading.ocr.grid import ScannedPage
-
-# A page with fewer usable characters than this has no usable text layer (a scan stamped
-# with a page number or a watermark still counts as a scan; so does a page whose font
-# has no Unicode map: see `_usable`).
-MIN_PAGE_CHARS = 20
-# An image covering at least this share of a text page, with fewer than MIN_IMAGE_CHARS
-# characters on it, is a picture of text (a pasted table) and is OCR'd as a region.
-MIN_IMAGE_AREA = 0.08
-MIN_IMAGE_CHARS = 5
-CACHE_SIZE = 2
-REGION_MARGIN = 6.0  # points
 
 
 _CACHE: dict[tuple[str, str, int], Scans] = {}
@@ -128,10 +118,10 @@ def scan_pdf(pdf: pdfium.PdfDocument, data: bytes, pages: list[PageContent], mod
         return Scans()
     # The pipeline reads a PDF again with the other engine when checks fail; the scan
     # of the same bytes is the same, and OCR is seconds a page: keep the last few.
-    key = (hashlib.sha256(data).hexdigest(), mode, ocr_engine.DPI)
+    key = (hashlib.sha256(data).hexdigest(), mode, current().ocr_dpi)
     if key not in _CACHE:
         _CACHE[key] = _scan_pages(pdf, pages, mode)
-        while len(_CACHE) > CACHE_SIZE:
+        while len(_CACHE) > current().ocr_page_cache:
             _CACHE.pop(next(iter(_CACHE)))
     return _CACHE[key]
 
@@ -159,11 +149,13 @@ def _scan_pages(pdf: pdfium.PdfDocument, pages: list[PageContent], mode: str) ->
 def _needs_ocr(p: PageContent, mode: str) -> list[BBox]:
     """The regions of a page to OCR: the whole page, some images on it, or nothing."""
     usable = sum(1 for c in p.chars if _usable(c.text))
-    if mode == "always" or (usable < MIN_PAGE_CHARS and (p.images or len(p.chars) >= MIN_PAGE_CHARS)):
+    if mode == "always" or (
+        usable < current().ocr_min_page_chars and (p.images or len(p.chars) >= current().ocr_min_page_chars)
+    ):
         return [_whole(p)]
-    if len(p.chars) < MIN_PAGE_CHARS:
+    if len(p.chars) < current().ocr_min_page_chars:
         return []
-    return [r for r in _image_regions(p) if _chars_in(p, r) < MIN_IMAGE_CHARS]
+    return [r for r in _image_regions(p) if _chars_in(p, r) < current().ocr_min_image_chars]
 
 
 def _usable(text: str) -> bool:
@@ -180,10 +172,13 @@ def _whole(p: PageContent) -> BBox:
 def _scan_region(page: pdfium.PdfPage, p: PageContent, region: BBox) -> ScannedPage:
     from report_extract.reading.ocr.grid import scan
 
-    scale = ocr_engine.DPI / 72
+    scale = current().ocr_dpi / 72
     # A margin round an image region keeps the rules at its edges whole.
-    x0, top = max(0.0, region[0] - REGION_MARGIN), max(0.0, region[1] - REGION_MARGIN)
-    x1, bottom = min(p.width, region[2] + REGION_MARGIN), min(p.height, region[3] + REGION_MARGIN)
+    x0, top = max(0.0, region[0] - current().ocr_region_margin), max(0.0, region[1] - current().ocr_region_margin)
+    x1, bottom = (
+        min(p.width, region[2] + current().ocr_region_margin),
+        min(p.height, region[3] + current().ocr_region_margin),
+    )
     # pdfium crops by margins in points: left, bottom, right, top
     crop = (x0, p.height - bottom, p.width - x1, top)
     offset = (x0, top)
@@ -197,7 +192,7 @@ def _image_regions(p: PageContent) -> list[BBox]:
     out = []
     for left, top, right, bottom in p.images:
         box = (max(0.0, left), max(0.0, top), min(p.width, right), min(p.height, bottom))
-        if (box[2] - box[0]) * (box[3] - box[1]) >= MIN_IMAGE_AREA * p.width * p.height:
+        if (box[2] - box[0]) * (box[3] - box[1]) >= current().ocr_min_image_area * p.width * p.height:
             out.append(box)
     return out
 

@@ -17,24 +17,12 @@ from statistics import median
 
 from report_extract.reading.pdf.grid import BBox
 from report_extract.reading.pdf.text import Char, split_words
+from report_extract.settings import current
 
 # A number in a value cell (with thousands separators, a sign, decimals).
 _NUMBER = re.compile(r"^[-+－]?\d[\d,，]*(\.\d+)?$")
 # A section heading ends a table: "三、收到和处理…" without numbers after it.
 _SECTION = re.compile(r"^[一二三四五六七八九十]+、")
-# Lines further apart than this many line heights are not one table; header rows (tall
-# cells with wrapped column titles) may stand further above the first value line.
-MAX_ROW_GAP = 3.0
-MAX_HEADER_GAP = 4.5
-# A label-only line this close (× line height, centre to centre) to a value line is part
-# of that row's label (labels wrap; the numbers sit on the middle line).
-ATTACH = 1.6
-# Header lines taken above the first value line, at most.
-MAX_HEADER_LINES = 8
-# A table needs this many value lines, a header line of several words, or one line with
-# MIN_WIDE_ROW numbers.
-MIN_VALUE_LINES = 2
-MIN_WIDE_ROW = 3
 
 
 @dataclass
@@ -111,24 +99,29 @@ def _regions(lines: list[_Line], height: float, right_margin: float) -> list[lis
     Header lines above the first value line stay text: with no rules their cells' spans
     are unknown, and a header row of mostly blank cells reads worse than the header text.
     """
+    max_gap = current().borderless_max_row_gap
     regions: list[tuple[list[_Line], list[_Line]]] = []  # (header, rows)
-    current: list[_Line] = []
+    run: list[_Line] = []
     for k, line in enumerate(lines):
-        stop = bool(line.values or current) and _is_stop(line, right_margin, height)
-        if current and (stop or line.top - current[-1].bottom > MAX_ROW_GAP * height):
-            current = []
-        if stop or not (line.values or current):
+        stop = bool(line.values or run) and _is_stop(line, right_margin, height)
+        if run and (stop or line.top - run[-1].bottom > max_gap * height):
+            run = []
+        if stop or not (line.values or run):
             continue
-        if not current:
-            regions.append((_header(lines, k, height, right_margin), current))
-        current.append(line)
+        if not run:
+            regions.append((_header(lines, k, height, right_margin), run))
+        run.append(line)
     out = []
     for header, region in regions:
         while region and not region[-1].values:
             region.pop()  # trailing label-only lines belong to the text after the table
         value_lines = [li for li in region if li.values]
         headed = any(len(li.words) > 1 for li in header)
-        if len(value_lines) >= MIN_VALUE_LINES or headed or any(li.values >= MIN_WIDE_ROW for li in value_lines):
+        if (
+            len(value_lines) >= current().borderless_min_value_lines
+            or headed
+            or any(li.values >= current().borderless_min_wide_row for li in value_lines)
+        ):
             out.append(region)
     return out
 
@@ -136,9 +129,12 @@ def _regions(lines: list[_Line], height: float, right_margin: float) -> list[lis
 def _header(lines: list[_Line], k: int, height: float, right_margin: float) -> list[_Line]:
     """The header lines printed right above a table's first value line."""
     start = k
-    while start > 0 and k - start < MAX_HEADER_LINES:
+    while start > 0 and k - start < current().borderless_max_header_lines:
         above = lines[start - 1]
-        if _is_stop(above, right_margin, height) or lines[start].top - above.bottom > MAX_HEADER_GAP * height:
+        if (
+            _is_stop(above, right_margin, height)
+            or lines[start].top - above.bottom > current().borderless_max_header_gap * height
+        ):
             break
         start -= 1
     return lines[start:k]
@@ -182,7 +178,7 @@ def _rows(region: list[_Line], height: float) -> list[_Line]:
         if li.values:
             continue
         near = min(rows, key=lambda v: abs(v.cy - li.cy))
-        if abs(near.cy - li.cy) <= ATTACH * height:
+        if abs(near.cy - li.cy) <= current().borderless_attach * height:
             near.members.append(li)
         else:
             li.members = [li]

@@ -15,18 +15,10 @@ from collections.abc import Iterator
 import pypdfium2 as pdfium
 import pypdfium2.raw as pdfium_c
 
-from report_extract.reading.pdf.grid import THIN, BBox, Seg, ruled_tables
+from report_extract.reading.pdf.grid import BBox, Seg, ruled_tables
 from report_extract.reading.pdf.layout import PageContent
 from report_extract.reading.pdf.text import Char, dedupe
-
-# A path segment whose ends differ by less than this across its direction is straight
-# along x or y; slanted segments are not table rules.
-AXIS_TOLERANCE = 1.0
-# A loose character box (from the font's ascent and descent) taller than this many times
-# the page's median one comes from broken font metrics.
-LOOSE_MAX_RATIO = 3.0
-# Form XObjects nest; deeper nesting than this is not used for tables.
-MAX_FORM_DEPTH = 4
+from report_extract.settings import current
 
 Matrix = tuple[float, float, float, float, float, float]
 _IDENTITY: Matrix = (1.0, 0.0, 0.0, 1.0, 0.0, 0.0)
@@ -111,7 +103,9 @@ def _chars(textpage: pdfium.PdfTextPage, view: _View) -> list[Char]:
     left, right, bottom, top = (ctypes.c_double() for _ in range(4))
     out = []
     for i, text, x0, y1, x1, y0, space in found:
-        if y1 - y0 > LOOSE_MAX_RATIO * typical and pdfium_c.FPDFText_GetCharBox(raw, i, left, right, bottom, top):
+        if y1 - y0 > current().pdf_loose_max_ratio * typical and pdfium_c.FPDFText_GetCharBox(
+            raw, i, left, right, bottom, top
+        ):
             # Broken font metrics (seen: 200 pt boxes on 10 pt glyphs): the glyph's own
             # box is the better estimate.
             x0, y1, x1, y0 = left.value, top.value, right.value, bottom.value
@@ -144,7 +138,7 @@ def _objects(page: ctypes.c_void_p) -> Iterator[tuple[ctypes.c_void_p, int, Matr
             kind = pdfium_c.FPDFPageObj_GetType(obj)
             if kind in (pdfium_c.FPDF_PAGEOBJ_PATH, pdfium_c.FPDF_PAGEOBJ_IMAGE):
                 yield obj, kind, matrix
-            elif kind == pdfium_c.FPDF_PAGEOBJ_FORM and depth < MAX_FORM_DEPTH:
+            elif kind == pdfium_c.FPDF_PAGEOBJ_FORM and depth < current().pdf_max_form_depth:
                 inner = _concat(_matrix(obj), matrix)
                 stack.append(
                     (
@@ -170,7 +164,7 @@ def _path_rules(obj: ctypes.c_void_p, outer: Matrix) -> Iterator[tuple[float, fl
     if not (stroked or filled):
         return
     x0, y0, x1, y1 = _bounds(obj, outer)
-    if min(abs(x1 - x0), abs(y1 - y0)) <= THIN:
+    if min(abs(x1 - x0), abs(y1 - y0)) <= current().pdf_thin:
         # A thin path, stroked or filled, is one rule: its bounds are enough (most table
         # borders are drawn this way; reading the segments costs four times as much).
         yield x0, y0, x1, y1
@@ -197,7 +191,7 @@ def _segments(obj: ctypes.c_void_p, m: Matrix) -> Iterator[tuple[float, float, f
 
 
 def _axis(a: tuple[float, float], b: tuple[float, float]) -> Iterator[tuple[float, float, float, float]]:
-    if abs(a[1] - b[1]) < AXIS_TOLERANCE or abs(a[0] - b[0]) < AXIS_TOLERANCE:
+    if abs(a[1] - b[1]) < current().pdf_axis_tolerance or abs(a[0] - b[0]) < current().pdf_axis_tolerance:
         yield a[0], a[1], b[0], b[1]
 
 

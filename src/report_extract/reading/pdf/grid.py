@@ -13,21 +13,10 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field
 
 from report_extract.model.document import Cell, Origin
+from report_extract.settings import current
 
 BBox = tuple[float, float, float, float]  # x0, top, x1, bottom (points, top-left origin)
 Seg = tuple[float, float, float]  # (position, start, end): y, x0, x1 or x, top, bottom
-
-# Edges closer than this (points) are one edge; Word draws a cell border per cell, a
-# fraction of a point apart from its neighbour's.
-SNAP = 2.5
-# A ruling gap up to this long is still one line (dashed borders, per-cell segments).
-JOIN = 3.0
-# A row or column narrower than this whose cells are all blank is an artefact of double
-# rules, not a printed row.
-MIN_BLANK_EXTENT = 5.0
-# A path or filled rectangle at most this thick (points) across is a rule, whatever its
-# drawing mode (both engines).
-THIN = 3.0
 
 
 @dataclass
@@ -48,8 +37,10 @@ class RawTable:
         )
 
 
-def cluster(values: Sequence[float], tol: float = SNAP) -> list[float]:
-    """Sorted representatives of `values`, one per run of values within `tol`."""
+def cluster(values: Sequence[float], tol: float | None = None) -> list[float]:
+    """Sorted representatives of `values`, one per run of values within `tol` (default: the
+    `pdf_snap` setting)."""
+    tol = current().pdf_snap if tol is None else tol
     out: list[float] = []
     for v in sorted(values):
         if out and v - out[-1] <= tol:
@@ -99,7 +90,7 @@ def merge_segments(segs: Sequence[Seg]) -> dict[float, list[tuple[float, float]]
         spans.sort()
         joined = [spans[0]]
         for a, b in spans[1:]:
-            if a <= joined[-1][1] + JOIN:
+            if a <= joined[-1][1] + current().pdf_join:
                 joined[-1] = (joined[-1][0], max(joined[-1][1], b))
             else:
                 joined.append((a, b))
@@ -108,7 +99,7 @@ def merge_segments(segs: Sequence[Seg]) -> dict[float, list[tuple[float, float]]
 
 
 def _covers(spans: Sequence[tuple[float, float]], a: float, b: float) -> bool:
-    return any(lo <= a + SNAP and hi >= b - SNAP for lo, hi in spans)
+    return any(lo <= a + current().pdf_snap and hi >= b - current().pdf_snap for lo, hi in spans)
 
 
 class _Union:
@@ -134,7 +125,10 @@ def _groups(horizontal: Sequence[Seg], vertical: Sequence[Seg]) -> list[tuple[li
     u = _Union(len(hl) + len(vl))
     for i, (y, x0, x1) in enumerate(hl):
         for j, (x, y0, y1) in enumerate(vl):
-            if x0 - SNAP <= x <= x1 + SNAP and y0 - SNAP <= y <= y1 + SNAP:
+            if (
+                x0 - current().pdf_snap <= x <= x1 + current().pdf_snap
+                and y0 - current().pdf_snap <= y <= y1 + current().pdf_snap
+            ):
                 u.join(i, len(hl) + j)
     groups: dict[int, tuple[list[Seg], list[Seg]]] = {}
     for i, s in enumerate(hl):
@@ -213,8 +207,8 @@ def to_grid(fragments: Sequence[RawTable]) -> list[list[Cell]]:
             while k < min(len(part), len(rows)) and any(_texts(part[k])) and _texts(part[k]) == _texts(rows[k]):
                 k += 1
             part, heights = part[k:], heights[k:]
-        rows.extend(r for r, h in zip(part, heights) if h >= MIN_BLANK_EXTENT or any(_texts(r)))
-    keep = [j for j, w in enumerate(widths) if w >= MIN_BLANK_EXTENT or any(r[j].text for r in rows)]
+        rows.extend(r for r, h in zip(part, heights) if h >= current().pdf_min_blank_extent or any(_texts(r)))
+    keep = [j for j, w in enumerate(widths) if w >= current().pdf_min_blank_extent or any(r[j].text for r in rows)]
     return [[r[j] for j in keep] for r in rows]
 
 

@@ -18,21 +18,7 @@ from report_extract.model.document import Block, Origin, TableBlock, TextBlock
 from report_extract.reading.pdf.borderless import borderless_tables
 from report_extract.reading.pdf.grid import BBox, CellIndex, RawTable, rounded, to_grid
 from report_extract.reading.pdf.text import Char, Line, block_text, group_lines, join_lines, line_text, make_lines
-
-# Lines within this fraction of the page height from the top or bottom edge may be page
-# chrome (running header, footer, page number).
-MARGIN_ZONE = 0.09
-# A paragraph's first line is indented by about two characters; a line starting more than
-# this many character heights right of the body margin starts a paragraph.
-INDENT = 0.9
-# A line ending more than this many character heights left of the right margin ends
-# its paragraph.
-SHORT_LINE = 1.5
-# A vertical gap larger than this many line heights separates paragraphs.
-PARAGRAPH_GAP = 1.2
-# Single-line paragraphs up to this many characters that start with a section number
-# (一、 / （一）) or are printed larger than the body text are headings.
-HEADING_MAX_CHARS = 40
+from report_extract.settings import current
 
 _PAGE_NUMBER = re.compile(
     r"^[-—–－_\s]*(第\s*)?[0-9０-９]+\s*(页)?(\s*[/／]\s*[0-9]+|\s*共\s*[0-9]+\s*页)?[-—–－_\s]*$"
@@ -114,7 +100,7 @@ def _drop_chrome(pages_lines: list[list[list[Char]]], pages: Sequence[PageConten
     pages."""
 
     def in_margin(line: list[Char], page: PageContent) -> bool:
-        zone = MARGIN_ZONE * page.height
+        zone = current().pdf_margin_zone * page.height
         return max(c.bottom for c in line) < zone or min(c.top for c in line) > page.height - zone
 
     margin = [
@@ -196,15 +182,15 @@ def _starts_paragraph(prev: Line, line: Line, body: _Body) -> bool:
     h = body.size or line.size
     if body.size and min(prev.size, line.size) > 1.15 * body.size:
         # A title printed large over several lines is one heading.
-        return abs(line.size - prev.size) > 0.2 * h or line.top - prev.bottom > PARAGRAPH_GAP * h
+        return abs(line.size - prev.size) > 0.2 * h or line.top - prev.bottom > current().pdf_paragraph_gap * h
     if line.page != prev.page:
         # A paragraph runs on over the page break when the last line was full width and
         # the next one is not indented.
-        return prev.x1 < body.right - SHORT_LINE * h or line.x0 > body.left + INDENT * h
+        return prev.x1 < body.right - current().pdf_short_line * h or line.x0 > body.left + current().pdf_indent * h
     return (
-        line.x0 > body.left + INDENT * h
-        or prev.x1 < body.right - SHORT_LINE * h
-        or line.top - prev.bottom > PARAGRAPH_GAP * h
+        line.x0 > body.left + current().pdf_indent * h
+        or prev.x1 < body.right - current().pdf_short_line * h
+        or line.top - prev.bottom > current().pdf_paragraph_gap * h
     )
 
 
@@ -218,5 +204,5 @@ def _text_block(lines: Sequence[Line], body: _Body) -> TextBlock:
         max(li.bottom for li in on_page),
     )
     large = body.size and all(li.size > 1.15 * body.size for li in lines)
-    heading = len(text) <= HEADING_MAX_CHARS and (large or (len(lines) == 1 and _NUMBERED.match(text)))
+    heading = len(text) <= current().pdf_heading_max_chars and (large or (len(lines) == 1 and _NUMBERED.match(text)))
     return TextBlock("heading" if heading else "paragraph", text, Origin(page=lines[0].page, bbox=rounded(bbox)))

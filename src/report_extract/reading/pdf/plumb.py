@@ -11,9 +11,10 @@ from typing import Any
 
 import pdfplumber
 
-from report_extract.reading.pdf.grid import THIN, closing_rules
+from report_extract.reading.pdf.grid import closing_rules
 from report_extract.reading.pdf.layout import PageContent
 from report_extract.reading.pdf.text import Char
+from report_extract.settings import current
 
 # Only printed rules delimit cells: WPS paints a white rectangle behind every line of body
 # text, and shaded header cells are filled rectangles; neither is a table border.
@@ -72,7 +73,7 @@ def _is_rule_or_text(obj: dict[str, Any]) -> bool:
     if kind == "rect":
         if obj.get("stroke") and visible(obj.get("stroking_color")):
             return True
-        thin = min(obj["width"], obj["height"]) <= THIN
+        thin = min(obj["width"], obj["height"]) <= current().pdf_thin
         return thin and bool(obj.get("fill")) and visible(obj.get("non_stroking_color"))
     return True
 

@@ -1,21 +1,20 @@
 """PDF reader: text-layer PDFs to a `Document`, with a choice of engine.
 
-Engines (`engine=` per call, which the CLI's `--engine` passes; default `ENGINE`):
+Engines (`engine=` per call, which the CLI's `--engine` passes; default `pdf_engine`):
 
-- `fast`       pypdfium2 characters and ruling lines (`pdffast`), ~5 ms a page;
-- `pdfplumber` the reference engine (`pdfplumb`), ~50 ms a page;
+- `fast`       pypdfium2 characters and ruling lines (`fast`), ~5 ms a page;
+- `pdfplumber` the reference engine (`plumb`), ~50 ms a page;
 - `auto`       (default) fast, offering pdfplumber as a second reading
                (`Document.second_reading`), which the pipeline takes only when the tables
-               and checks give a reason to doubt the first (report_extract/fallback.py).
+               and checks give a reason to doubt the first (pipeline/fallback.py).
 
-The environment variable REPORT_EXTRACT_PDF_ENGINE sets the initial default (for
-benchmarks and worker processes).  Both engines share the layout code (`pdflayout`,
-`pdfgrid`, `pdftext`), so they differ only in how characters and table cells are found.
+The `pdf_engine` setting (REPORT_EXTRACT_PDF_ENGINE, settings.py) is the default.  Both
+engines share the layout code (`layout`, `grid`, `text`), so they differ only in how
+characters and table cells are found.
 """
 
 from __future__ import annotations
 
-import os
 import re
 from pathlib import Path
 
@@ -29,14 +28,14 @@ from report_extract.reading.ocr import pages as ocrpdf
 from report_extract.reading.pdf import fast as pdffast
 from report_extract.reading.pdf import plumb as pdfplumb
 from report_extract.reading.pdf.layout import PageContent, build_blocks
+from report_extract.settings import current
 
-ENGINE = os.environ.get("REPORT_EXTRACT_PDF_ENGINE", "auto")
 _SPACE = re.compile(r"\s+")
 
 
 def read(path: Path, data: bytes, engine: str | None = None, ocr: str | None = None) -> Document:
     """`ocr`: auto|always|never, which pages to OCR (report_extract/ocrpdf.py)."""
-    engine = engine or ENGINE
+    engine = engine or current().pdf_engine
     if engine not in ENGINES:
         raise ValueError(f"unknown PDF engine {engine!r}: choose one of {', '.join(ENGINES)}")
     pdf = _open(data)

@@ -12,20 +12,8 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from typing import NamedTuple
 
-# Gap between two characters, as a fraction of the character height, above which a space
-# is inserted (pdfplumber's default x_tolerance is 3 pt for a 12 pt font).
-SPACE_GAP = 0.25
-# Two characters are on one line when their vertical centres differ by less than this
-# fraction of the smaller character's height.
-LINE_OVERLAP = 0.5
-# Fake bold: the same glyph printed again shifted by less than this many points.
-DEDUPE_TOLERANCE = 1.0
+from report_extract.settings import current
 
-# A gap next to a Chinese character is a space only when it is this wide (× the character
-# height): Word and WPS widen the gaps of justified Chinese lines and set a narrow gap
-# between Chinese and Latin text ("2023 年"), neither of which is a space in the text;
-# wider gaps separate the columns of a table printed without rules.
-CJK_SPACE_GAP = 1.0
 _CJK = re.compile("[\u2e80-\u9fff\uf900-\ufaff\ufe30-\ufe4f\uff00-\uffef\u3000-\u303f\u2018-\u201f\u2026]")
 _ASCII_WORD = re.compile(r"[0-9A-Za-z]")
 
@@ -75,7 +63,7 @@ def dedupe(chars: Iterable[Char]) -> list[Char]:
     Chars are bucketed on a grid of twice the tolerance, so a copy lies in the char's own
     bucket or in the neighbour on the side where the char is near the bucket's edge.
     """
-    size = 2 * DEDUPE_TOLERANCE
+    size = 2 * current().pdf_dedupe_tolerance
     seen: set[tuple[str, int, int]] = set()
     out: list[Char] = []
     for c in chars:
@@ -97,7 +85,7 @@ def group_lines(chars: Sequence[Char]) -> list[list[Char]]:
     centre = 0.0
     height = 0.0
     for c in sorted(chars, key=lambda c: c.cy):
-        if lines and abs(c.cy - centre) < LINE_OVERLAP * min(height, c.height or height):
+        if lines and abs(c.cy - centre) < current().pdf_line_overlap * min(height, c.height or height):
             lines[-1].append(c)
             continue
         lines.append([c])
@@ -106,7 +94,7 @@ def group_lines(chars: Sequence[Char]) -> list[list[Char]]:
 
 
 def _spaced(prev: Char, c: Char) -> bool:
-    wide = CJK_SPACE_GAP if _CJK.match(c.text) or _CJK.match(prev.text) else SPACE_GAP
+    wide = current().pdf_cjk_space_gap if _CJK.match(c.text) or _CJK.match(prev.text) else current().pdf_space_gap
     return c.x0 - prev.x1 > wide * min(c.height, prev.height)
 
 
