@@ -54,7 +54,7 @@ OPTIONS = ("engine", "ocr")
 ENGINES = ("fast", "pdfplumber", "auto")  # PDF engines: see reading/pdf/reader.py
 
 
-def read(path: str | Path, data: bytes | None = None, **options) -> Document:
+def read(path: str | Path, data: bytes | None = None, **options: str) -> Document:
     """Read one file.  `options` (OPTIONS) go to the readers that take them (the PDF
     reader's `engine`), and are ignored by the others."""
     unknown = sorted(set(options) - set(OPTIONS))
