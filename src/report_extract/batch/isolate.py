@@ -68,7 +68,8 @@ def run_limited(
         if proc.is_alive():
             proc.kill()
         proc.join()
-        office.cleanup(proc.pid)  # the LibreOffice a killed child started, if any
+        if proc.pid is not None:  # always so once start() returned; typed Optional for before
+            office.cleanup(proc.pid)  # the LibreOffice a killed child started, if any
         here.close()
     if status == "error":
         raise ReaderError(value)

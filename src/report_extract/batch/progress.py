@@ -4,6 +4,11 @@ from __future__ import annotations
 
 import os
 import sys
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:  # rich is imported only when a bar is shown
+    from rich.progress import Progress as Bar
+    from rich.progress import TaskID
 
 
 def wanted(quiet: bool) -> bool:
@@ -15,8 +20,8 @@ class Progress:
     def __init__(self, total: int, enabled: bool) -> None:
         self.total, self.enabled = total, enabled
         self.failed = 0
-        self._bar = None
-        self._task: int | None = None
+        self._bar: Bar | None = None
+        self._task: TaskID | None = None
 
     def __enter__(self) -> Progress:
         if self.enabled:
@@ -39,7 +44,7 @@ class Progress:
         return self
 
     def advance(self, failed: bool = False) -> None:
-        if self._bar is None:
+        if self._bar is None or self._task is None:  # set together in __enter__
             return
         self.failed += failed
         task = self._bar.tasks[0]

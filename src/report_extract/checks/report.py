@@ -87,7 +87,7 @@ def other_total(rows: dict[str, dict[str, Number | None]]) -> dict[str, Number |
     return out
 
 
-def column_failures(rows: dict[str, list[Number | None]]) -> int:
+def column_failures(rows: dict[str, Sequence[Number | None]]) -> int:
     """Failed table-3 checks of a candidate reading ({row: [7 values]}), for choosing
     between splits of run-together digits."""
     t = {r: dict(zip(REQ_COLS, v)) for r, v in rows.items()}

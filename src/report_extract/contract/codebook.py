@@ -108,7 +108,7 @@ TABLE_DESCRIPTIONS = {
 
 def datasette_metadata(database: str = "reports") -> dict:
     """Datasette's metadata.json: table and column descriptions of reports.db."""
-    tables = {
+    tables: dict[str, dict[str, object]] = {
         t: {"description": TABLE_DESCRIPTIONS.get(t, ""), "columns": {c.column: c.description for c in cols}}
         for t, cols in columns().items()
     }

@@ -104,7 +104,7 @@ def stated_figures(prose: list[Fact]) -> dict[tuple[str, str], tuple[Number, str
 
 def _table_facts(table: legacy.Table) -> list[Fact]:
     """One fact per value of a row read with certainty (cells apart, or one split left)."""
-    out = []
+    out: list[Fact] = []
     for row in table.rows:
         if row.ambiguous or len(row.options) != 1:
             continue

@@ -50,20 +50,22 @@ def fill(sinks: list[tuple[str, Sink]], records: Iterable[Record]) -> list[Renam
     """Feed every record to every (name, sink) and finish them; on an exception abort them
     all and raise OutputError naming the sink that failed (a full disk fails one file, and
     the message must send the user to that one)."""
-    name = ""
+    at_work = ""  # the sink being fed or finished: the one an exception names
     try:
         for rec in records:
-            for _, sink in sinks:
+            for name, sink in sinks:
+                at_work = name
                 sink.add(rec)
         renames = []
-        for _, sink in sinks:
+        for name, sink in sinks:
+            at_work = name
             renames += sink.finish()
         return renames
     except BaseException as e:
         for _, sink in sinks:
             sink.abort()
         if isinstance(e, Exception) and not isinstance(e, OutputError):
-            raise OutputError(f"{name} output: {type(e).__name__}: {e}") from e
+            raise OutputError(f"{at_work} output: {type(e).__name__}: {e}") from e
         raise
 
 

@@ -169,7 +169,8 @@ def _key_order() -> dict[str, int]:
 def build(outdir: Path) -> Panel:
     path = source(outdir)
     groups: dict[tuple[str, int], list[Entry]] = {}
-    excluded, keys = [], set()
+    excluded: list[Entry] = []
+    keys: set[str] = set()
     for offset, obj in _results(path):
         e = _entry(offset, obj)
         if e.status in IN_PANEL and e.agency_id and e.year is not None:

@@ -17,7 +17,7 @@ from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from functools import cached_property
 from pathlib import Path
-from typing import Any
+from typing import Any, TextIO
 
 from report_extract.contract.codebook import CODEBOOK_COLUMNS, codebook
 from report_extract.metadata.agency import agency_id
@@ -173,13 +173,13 @@ def seal(tmp: str, path: Path) -> Rename:
 
 
 class AtomicFile:
-    """A temporary file beside `path`: `finish` seals it for renaming over `path`, `abort`
-    deletes it."""
+    """A temporary text file beside `path`: `finish` seals it for renaming over `path`,
+    `abort` deletes it."""
 
-    def __init__(self, path: Path, binary: bool = False, encoding: str = "utf-8") -> None:
+    def __init__(self, path: Path, encoding: str = "utf-8") -> None:
         self.path = path
         fd, self.tmp = temporary(path)
-        self.file = os.fdopen(fd, "wb") if binary else os.fdopen(fd, "w", newline="", encoding=encoding)
+        self.file: TextIO = os.fdopen(fd, "w", newline="", encoding=encoding)
 
     def finish(self) -> Rename:
         self.file.close()

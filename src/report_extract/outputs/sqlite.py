@@ -116,7 +116,7 @@ class SqliteSink:
 def _words(rec: Record) -> list[str]:
     """The sections' search words: segmented by the worker, or here for a journal written
     without --sqlite."""
-    sections = rec.obj.get("sections", [])
+    sections = rec.obj.get("sections", []) if rec.obj is not None else []  # an error has none
     if rec.words is not None and len(rec.words) == len(sections):
         return rec.words
     return [index_words(f"{s['title']}\n{s['text']}") for s in sections]

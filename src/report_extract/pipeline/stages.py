@@ -7,7 +7,7 @@ from pathlib import Path
 from report_extract import reading as readers
 from report_extract.checks.report import prose_checks, table_checks
 from report_extract.metadata.agency import agency_id
-from report_extract.metadata.facts import facts_and_table, stated_figures
+from report_extract.metadata.facts import Fact, facts_and_table, stated_figures
 from report_extract.metadata.kind import not_a_report
 from report_extract.metadata.meta import extract_meta
 from report_extract.model.document import Document, TextBlock
@@ -62,7 +62,8 @@ def _from_document(doc: Document, overrides: dict | None = None) -> Result:
         checks += prose_checks(prose(doc), tables.cells)
     # Reports before 2019 have no fixed tables: their numbers are in the prose and in
     # their own statistics table (cells of table `legacy`, with its checks).
-    facts, cells = [], list(tables.cells)
+    facts: list[Fact] = []
+    cells = list(tables.cells)
     if status == "no_tables":
         facts, old_table = facts_and_table(doc, warnings)
         if old_table is not None:
@@ -116,7 +117,8 @@ def _extract_document(
     path: str | Path, *, engine: str | None, ocr: str | None, overrides: dict | None
 ) -> tuple[Document, Result]:
     options = {k: v for k, v in (("engine", engine), ("ocr", ocr)) if v is not None}
-    doc = readers.read(path, **options)
+    # data=None given by name: the file is read from disk, and no option can stand for it
+    doc = readers.read(path, data=None, **options)
     result = from_document(doc, overrides)
     if doc.second_reading is None:
         return doc, result
@@ -125,7 +127,7 @@ def _extract_document(
         return doc, result
     engine = doc.second_reading.get("engine", "")
     try:
-        again = readers.read(path, **{**options, **doc.second_reading})
+        again = readers.read(path, data=None, **{**options, **doc.second_reading})
     except readers.ReaderError as e:
         # The first reading stands: a reference parser that chokes on a damaged file
         # (a wrong startxref, a cut tail) must not replace a reading that worked.

@@ -55,7 +55,7 @@ OPTIONS = ("engine", "ocr")
 ENGINES = ("fast", "pdfplumber", "auto")  # PDF engines: see reading/pdf/reader.py
 
 
-def read(path: str | Path, data: bytes | None = None, **options) -> Document:
+def read(path: str | Path, data: bytes | None = None, **options: str) -> Document:
     """Read one file.  `options` (OPTIONS) go to the readers that take them (the PDF
     reader's `engine`), and are ignored by the others.  Under the settings in force
     (settings.py), pinned for the whole file."""

@@ -38,9 +38,9 @@ class Decoded:
 def decode(data: bytes) -> Decoded:
     """BOM, then strict UTF-8, then the declared charset, then GB18030, then
     charset-normalizer; the first that decodes the whole input without error wins."""
-    for bom, enc in _BOMS:
+    for bom, bom_enc in _BOMS:
         if data.startswith(bom):
-            return Decoded(data.decode(enc, errors="replace"), enc)
+            return Decoded(data.decode(bom_enc, errors="replace"), bom_enc)
     declared = _declared(data)
     # Valid UTF-8 with non-ASCII bytes is practically never GBK by accident, while
     # UTF-8 bytes often decode "cleanly" as GB18030 into mojibake: test UTF-8 first.

@@ -19,7 +19,7 @@ import docx
 from docx.enum.style import WD_STYLE_TYPE
 from lxml import etree
 
-from report_extract.model.document import Block, Cell, Document, Origin, TableBlock, TextBlock
+from report_extract.model.document import Block, BlockKind, Cell, Document, Origin, TableBlock, TextBlock
 from report_extract.reading.errors import ReaderError
 from report_extract.reading.markup import check_grid, clean, pad_grid
 from report_extract.reading.numbering import Numbering, q
@@ -148,7 +148,7 @@ class _Walker:
         style = _style_id(p)
         level = _outline(p) or self.levels.get(style or "")
         if text:
-            kind = "heading" if level else "paragraph"
+            kind: BlockKind = "heading" if level else "paragraph"
             self.blocks.append(TextBlock(kind, text, Origin(line=self.paragraphs), level))
         for box in boxes:
             self.container(box)

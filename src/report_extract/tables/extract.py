@@ -10,11 +10,12 @@ from __future__ import annotations
 
 import itertools
 import math
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 
 from report_extract.checks.report import OTHER_SPLIT, column_failures, other_total
 from report_extract.contract import labels
-from report_extract.contract.values import parse
+from report_extract.contract.values import Number, parse
 from report_extract.model.document import Document, Origin
 from report_extract.model.result import CellValue, as_tables
 from report_extract.settings import current
@@ -195,7 +196,7 @@ def _still_ambiguous(key, fitted: Fitted, pairs, readings) -> bool:
     return False
 
 
-def _as_table(readings: dict[str, Fit]) -> dict[str, tuple]:
+def _as_table(readings: dict[str, Fit]) -> dict[str, Sequence[Number | None]]:
     return {key: reading.counts for key, reading in readings.items()}
 
 

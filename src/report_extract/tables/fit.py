@@ -99,5 +99,7 @@ def choose(fitted: Fitted, cumulative_last: bool = False) -> Fit:
     """The most plausible reading of a row no arithmetic could settle."""
     if len(fitted.fits) == 1:
         return fitted.fits[0]
-    key = best([list(f.raws) for f in fitted.fits], cumulative_last=cumulative_last)
-    return next(f for f in fitted.fits if list(f.raws) == key)
+    # Several readings come only from splitting free text, where every cell is printed
+    # (no None raws): the filter narrows the type and drops nothing.
+    candidates = [[r for r in f.raws if r is not None] for f in fitted.fits]
+    return fitted.fits[candidates.index(best(candidates, cumulative_last=cumulative_last))]

@@ -289,7 +289,9 @@ def _options(row: Row, cols: list[str]) -> list[tuple[Number | None, ...]]:
             vals.append(_number(m.group(0)) if m else None)
         return [tuple(vals)]
     kind = "wan_yuan" if row.unit in MONEY_UNITS else "count"
-    found = [tuple(_number(x) for x in parts) for parts in splits(row.chunks, [kind] * n)]
+    found: list[tuple[Number | None, ...]] = [
+        tuple(_number(x) for x in parts) for parts in splits(row.chunks, [kind] * n)
+    ]
     ordered = [o for o in found if _cumulative_ok(o, cols)]
     return ordered or found
 

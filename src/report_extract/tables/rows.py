@@ -95,8 +95,7 @@ def from_text(item: TextItem, table: str, cursor: _Cursor, out: list[ObservedRow
         if start < prev_end:  # a run inside an anchor's numbering, already consumed
             continue
         if kind == 0:
-            row = cursor.open(text[start:end], key)
-            out.append(row)
+            out.append(cursor.open(text[start:end], key))
             prev_end = end
             continue
         # a run: cut it where an anchor (its numbering) begins, drop trailing numbering

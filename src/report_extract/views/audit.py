@@ -94,7 +94,8 @@ def table_pages(result: Result, doc: Document) -> list[int]:
 def page_tops(sizes: list[tuple[float, float]]) -> list[float]:
     """The document y (CSS px) of each rendered page image's top edge, from the fixed
     header, caption and gap heights: what a screenshot test measures against."""
-    tops, y = [], HEADER_PX
+    tops: list[float] = []
+    y: float = HEADER_PX
     for _, height in sizes:
         tops.append(y + CAPTION_PX)
         y += CAPTION_PX + height + GAP_PX

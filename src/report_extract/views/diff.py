@@ -81,10 +81,10 @@ class Diff:
         """One table: the cross-year checks first (kind "check"), then every cell."""
         w = csv.writer(out, lineterminator="\n")
         w.writerow(["kind", "key", "label", "a", "b", "change", "changed", "ok", "severity"])
-        for c in self.checks:
+        for check in self.checks:
             # a check's a and b are its left side (the later year) and right side
-            w.writerow(["check", f"{c.check}.{c.scope}", c.note, fmt(c.left), fmt(c.right), "", "", fmt(c.ok),
-                        c.severity])  # fmt: skip
+            w.writerow(["check", f"{check.check}.{check.scope}", check.note, fmt(check.left), fmt(check.right),
+                        "", "", fmt(check.ok), check.severity])  # fmt: skip
         for c in self.cells:
             w.writerow(["cell", c.key, c.label, fmt(c.a), fmt(c.b), fmt(c.change), fmt(c.changed), "", ""])
 

@@ -153,7 +153,7 @@ def _read_picture(data: bytes, number: int, scans, doc: Document) -> list[Block]
         return []
     factor = min(current().image_max_enlarge, max(1.0, current().image_target_width / gray.size[0]))
     if factor > 1.0:
-        gray = gray.resize((round(gray.size[0] * factor), round(gray.size[1] * factor)), Image.BICUBIC)
+        gray = gray.resize((round(gray.size[0] * factor), round(gray.size[1] * factor)), Image.Resampling.BICUBIC)
     scale = factor * current().image_nominal_dpi / 72
     width, height = gray.size[0] / scale, gray.size[1] / scale
     scanned = scan(np.asarray(gray), number, width, height, scale)

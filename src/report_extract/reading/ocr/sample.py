@@ -79,8 +79,8 @@ def _scan(
     finally:
         if close:
             page.close()
-    turned = gray.rotate(angle, resample=Image.BICUBIC, fillcolor=255)
+    turned = gray.rotate(angle, resample=Image.Resampling.BICUBIC, fillcolor=255)
     pixels = np.asarray(turned, dtype=np.float32)
-    pixels = pixels + rng.normal(0.0, NOISE_SIGMA, pixels.shape)
-    pixels[rng.random(pixels.shape) < SPECKS] = 0
-    return Image.fromarray(np.clip(pixels, 0, 255).astype(np.uint8), "L")
+    noisy = pixels + rng.normal(0.0, NOISE_SIGMA, pixels.shape)  # float64, as the noise
+    noisy[rng.random(noisy.shape) < SPECKS] = 0
+    return Image.fromarray(np.clip(noisy, 0, 255).astype(np.uint8), "L")

@@ -10,7 +10,8 @@ more than the parsing on a table page with hundreds of path objects.
 from __future__ import annotations
 
 import ctypes
-from collections.abc import Iterator
+import functools
+from collections.abc import Callable, Iterator
 
 import pypdfium2 as pdfium
 import pypdfium2.raw as pdfium_c
@@ -130,7 +131,10 @@ def _text(raw: ctypes.c_void_p) -> str:
 
 def _objects(page: ctypes.c_void_p) -> Iterator[tuple[ctypes.c_void_p, int, Matrix]]:
     """Path and image objects with the matrix of the form XObjects they sit in."""
-    stack = [(pdfium_c.FPDFPage_CountObjects(page), lambda k: pdfium_c.FPDFPage_GetObject(page, k), _IDENTITY, 0)]
+    # (object count, object getter, matrix, form depth): one entry per page or form XObject
+    stack: list[tuple[int, Callable[[int], ctypes.c_void_p], Matrix, int]] = [
+        (pdfium_c.FPDFPage_CountObjects(page), lambda k: pdfium_c.FPDFPage_GetObject(page, k), _IDENTITY, 0)
+    ]
     while stack:
         count, get, matrix, depth = stack.pop()
         for k in range(count):
@@ -143,7 +147,7 @@ def _objects(page: ctypes.c_void_p) -> Iterator[tuple[ctypes.c_void_p, int, Matr
                 stack.append(
                     (
                         pdfium_c.FPDFFormObj_CountObjects(obj),
-                        lambda k, o=obj: pdfium_c.FPDFFormObj_GetObject(o, k),
+                        functools.partial(pdfium_c.FPDFFormObj_GetObject, obj),  # bound now, not late
                         inner,
                         depth + 1,
                     )
