@@ -3,7 +3,7 @@
 The scanned PDFs are made here from the real corpus PDFs (`ocrsample.scanned_pdf`:
 rasterised, turned 0.5-1°, noisy, no text layer), so their labels are the originals'.
 The default run OCRs one document at 150 dpi (about half a minute on two cores); the
-full matrix, every labelled PDF at 150 and 200 dpi, runs with REPORT_EXTRACT_OCR_FULL=1.
+full matrix, every labelled PDF at 150 and 200 dpi, runs with TEST_OCR_FULL=1.
 """
 
 from __future__ import annotations
@@ -31,7 +31,7 @@ from report_extract.reading.ocr.sample import scanned_pdf  # noqa: E402
 from report_extract.reading.pdf.layout import PageContent  # noqa: E402
 from report_extract.tables.extract import extract_tables  # noqa: E402
 
-FULL = os.environ.get("REPORT_EXTRACT_OCR_FULL") == "1"
+FULL = os.environ.get("TEST_OCR_FULL") == "1"
 MATRIX = [(n, d) for n in ("kiro_01", "kiro_02", "govnianbao_01") for d in (150, 200)] if FULL else [("kiro_02", 150)]
 MIN_EXACT = 0.98
 
@@ -272,7 +272,7 @@ def test_docx_with_an_embedded_table_picture(tmp_path):
     assert values[("requests", "new_received", "total")].value == 21
 
 
-@pytest.mark.skipif(not FULL, reason="OCRs a whole text PDF: REPORT_EXTRACT_OCR_FULL=1")
+@pytest.mark.skipif(not FULL, reason="OCRs a whole text PDF: TEST_OCR_FULL=1")
 def test_ocr_always_reads_a_text_pdf_from_its_pixels():
     result = extract(CORPUS / "kiro_01.pdf", ocr="always")
     got = {(c.table, c.row, c.col): c for c in result.cells}
@@ -306,5 +306,7 @@ def test_unknown_ocr_mode_is_an_error_for_every_format(name, monkeypatch):
     """A mistyped mode (here from the environment) is refused for pictures in a web page
     as for PDF pages, not taken as auto."""
     monkeypatch.setenv("REPORT_EXTRACT_OCR", "sometimes")
-    with pytest.raises(ValueError, match="REPORT_EXTRACT_OCR='sometimes': setting ocr must be one of auto, always, never"):
+    with pytest.raises(
+        ValueError, match="REPORT_EXTRACT_OCR='sometimes': setting ocr must be one of auto, always, never"
+    ):
         readers.read(CORPUS / name)

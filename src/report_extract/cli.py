@@ -66,7 +66,11 @@ def resolve_settings(set_pairs: tuple[str, ...], timeout: float | None, memory_m
             raise click.BadParameter(f"{pair!r} is not NAME=VALUE", param_hint="--set")
         pairs[name.strip()] = value.strip()
     try:
-        settings = Settings.from_env().replace_text(pairs)
+        settings = Settings.from_env()
+    except ValueError as e:
+        raise click.ClickException(str(e)) from None
+    try:
+        settings = settings.replace_text(pairs)
         if timeout is not None:
             settings = settings.replace(timeout_s=timeout)
         if memory_mb is not None:
@@ -414,6 +418,26 @@ def _preflight_convert(outdir: Path, xlsx_path: Path | None, options: dict) -> N
         _need_extra("pyarrow", "parquet", "--parquet")
     if options.get("executor") == "dask":
         _need_extra("distributed", "cluster", "--executor dask")
+
+
+@main.command("settings")
+@settings_option
+def settings_command(set_pairs) -> None:
+    """List every setting (limit, threshold, environment variable) with the value in force:
+    its default, changed by a REPORT_EXTRACT_<NAME> environment variable or by --set.
+
+    \b
+    Examples:
+        report-extract settings
+        REPORT_EXTRACT_MAX_PAGES=500 report-extract settings | grep max_pages
+        report-extract convert crawl/ -o out/ --set max_pages=500 --set ocr_dpi=200
+    """
+    settings = resolve_settings(set_pairs, None, None)
+    default = Settings()
+    for name in Settings.names():
+        value, was = getattr(settings, name), getattr(default, name)
+        changed = "" if value == was else f"  (default {was!r})"
+        click.echo(f"{name} = {value!r}{changed}")
 
 
 @main.command("panel")
