@@ -19,3 +19,13 @@ def test_readme_commands_exist():
     for script in ("scripts/demo.sh", "scripts/test.sh"):
         assert script in text and (ROOT / script).exists()
     assert "scripts/test.sh" in (ROOT / ".ci" / "run").read_text()
+
+
+def test_legacy_keys_table_is_current():
+    """docs/spec-extensions.md prints the legacy keys from the cells list (cog)."""
+    run = subprocess.run(
+        [sys.executable, "-m", "cogapp", "--check", "docs/spec-extensions.md"], cwd=ROOT, capture_output=True, text=True
+    )
+    assert run.returncode == 0, (
+        "docs/spec-extensions.md is stale: run `cog -r docs/spec-extensions.md`\n" + run.stdout + run.stderr
+    )

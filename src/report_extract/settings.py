@@ -122,8 +122,8 @@ class Settings:
     tables_exhaustive: int = setting(
         2000, "search", "Combinations of ambiguous rows tried one by one against the column checks."
     )
-    legacy_max_combinations: int = setting(
-        20_000, "search", "Pre-2019 tables: products of candidate splits tried when a group's sums choose between them."
+    legacy_max_steps: int = setting(
+        200_000, "search", "Pre-2019 tables: branches searched when a group's 其中 sums choose between its rows' splits."
     )  # fmt: skip
     label_floor: float = setting(
         0.45, "search", "Below this match score a printed label says nothing about which row it is."

@@ -15,6 +15,10 @@
     (行政许可 …) 上年项目数量(Y) = 上年项目数量(Y−1) + 本年增/减(Y−1), soft: 本年增/减 is one
     column for additions and removals, and a decrease printed without its minus sign
     adds instead.
+- `panel.legacy_cumulative` (soft, one per row of the old statistics table, reports
+  before 2019): 历年累计(Y) = 历年累计(Y−1) + 本年度(Y).  Soft: bodies restart or
+  re-base the cumulative count (a merger, a new system), and some print it for the
+  period since the 条例 took effect, others since the body's own start.
 
 A printed blank counts as 0 when the other side is printed (as in checks/report.py); a check
 whose sides are both blank is not assessable (ok = None); a cell that either report lacks
@@ -26,11 +30,15 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 
 from report_extract.checks.report import REQ_COLS
+from report_extract.contract.codebook import codebook
 from report_extract.contract.values import Number
 
 Cells = dict[str, Number | None]  # canonical key "table.row.col" → value (None: printed blank)
 
 HARD, SOFT = "hard", "soft"
+# The old statistics table's rows, from the contract (checks sit below the table code).
+LEGACY_ROWS = tuple(dict.fromkeys(c["row"] for c in codebook() if c["table"] == "legacy"))
+THIS_YEAR, CUMULATIVE = "this_year", "cumulative"  # its two columns (spec/cells.csv)
 ITEM_ROWS = ("admin_license", "other_admin_service", "admin_penalty", "admin_coercion", "admin_fee")
 DOC_ROWS = ("regulation", "normative_doc")
 # The keys these checks read, so a panel keeps only these of every report in memory.
@@ -39,6 +47,7 @@ KEYS = (
     + [f"proactive.{row}.{col}" for row in DOC_ROWS
        for col in ("issued", "repealed", "in_force", "new_published", "total_published")]
     + [f"proactive.{row}.{col}" for row in ITEM_ROWS for col in ("prev_year_items", "items_delta")]
+    + [f"legacy.{row}.{col}" for row in LEGACY_ROWS for col in (THIS_YEAR, CUMULATIVE)]
 )  # fmt: skip
 
 
@@ -140,8 +149,23 @@ def in_force(prev: YearReport, cur: YearReport) -> list[PanelCheck]:
     return out
 
 
+def legacy_cumulative(prev: YearReport, cur: YearReport) -> list[PanelCheck]:
+    """历年累计(Y) = 历年累计(Y−1) + 本年度(Y), for each row both statistics tables print."""
+    out = []
+    for row in LEGACY_ROWS:
+        cum, this = f"legacy.{row}.{CUMULATIVE}", f"legacy.{row}.{THIS_YEAR}"
+        if cum not in cur.cells or cum not in prev.cells or this not in cur.cells:
+            continue
+        left = cur.cells[cum]
+        right = _sum((1, prev.cells[cum]), (1, cur.cells[this])) if prev.cells[cum] is not None else None
+        out.append(PanelCheck("panel.legacy_cumulative", row, left, right, _ok(left, right), SOFT,
+                              cur.report_id, prev.report_id,
+                              f"历年累计({cur.year}) = 历年累计({prev.year}) + 本年度({cur.year})"))  # fmt: skip
+    return out
+
+
 def cross_year_checks(prev: YearReport, cur: YearReport) -> list[PanelCheck]:
     """The checks between the reports of years Y−1 (`prev`) and Y (`cur`) of one body."""
     if cur.year != prev.year + 1:
         return []
-    return carried_over(prev, cur) + in_force(prev, cur)
+    return carried_over(prev, cur) + in_force(prev, cur) + legacy_cumulative(prev, cur)

@@ -20,6 +20,7 @@ TABLE_LABELS = {
     "proactive": "二、主动公开政府信息情况",
     "requests": "三、收到和处理政府信息公开申请情况",
     "review_litigation": "四、政府信息公开行政复议、行政诉讼情况",
+    "legacy": "政府信息公开情况统计表（2019年以前）",
 }
 UNITS = {  # cells.csv's unit codes, as a reader of the codebook needs them
     "count": "件/条 (a count)",
@@ -88,6 +89,21 @@ def columns() -> dict[str, list[Column]]:
     for r in _read("columns.csv"):
         out.setdefault(r["table"], []).append(Column(r["table"], r["column"], r["type"], r["description"]))
     return out
+
+
+def legacy_keys_markdown() -> str:
+    """The old statistics table's keys as a Markdown table (README and
+    docs/spec-extensions.md print it with cog): key, Chinese label and the variants
+    provinces print, unit, from the cells list (spec/cells.csv, template `legacy`)."""
+    lines = ["| key | 指标名称 (label as printed; variants) | unit |", "|---|---|---|"]
+    seen: set[str] = set()
+    for c in _read("cells.csv"):
+        if c["table"] != "legacy" or c["row"] in seen:
+            continue
+        seen.add(c["row"])
+        label, _, note = c["row_label"].partition(" — ")
+        lines.append(f"| `{c['row']}` | {label}{f' ({note})' if note else ''} | {UNITS.get(c['unit'], c['unit'])} |")
+    return "\n".join(lines)
 
 
 def labels() -> dict[str, tuple[str, str]]:

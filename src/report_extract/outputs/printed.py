@@ -13,6 +13,7 @@ from dataclasses import dataclass, field
 from functools import lru_cache
 
 from report_extract.checks.report import cells_read
+from report_extract.contract.codebook import codebook
 from report_extract.model.result import CellValue, CheckResult, Number
 from report_extract.patterns import load_toml
 
@@ -222,6 +223,8 @@ def cell_labels() -> dict[str, str]:
     for g in spec["review_litigation"]["groups"]:
         for col, col_label in spec["review_litigation"]["cols"]:
             out[f"review_litigation.{g['key']}.{col}"] = " ".join([*g["path"], g["label"]]) + f" / {col_label}"
+    # the old statistics table (pre-2019): labels from the contract's cells list
+    out.update((c["key"], f"{c['row_label']} / {c['col_label']}") for c in codebook() if c["table"] == "legacy")
     return out
 
 

@@ -46,10 +46,10 @@ class Row:
     chunks: list[str]  # whitespace-separated runs, or table cells ("" = blank cell)
     printed: str
     origin: Origin
-    child: bool
     separate: bool  # the cells are known (whitespace, tabs, a table grid): never split
     options: list[tuple[Number | None, ...]] = field(default_factory=list)
     ambiguous: bool = False
+    parent: int | None = None  # index of the row this one is a 其中 row of (_nest)
 
 
 @dataclass
@@ -117,6 +117,13 @@ def _label(name: str, p: dict) -> str:
     return re.sub(p["label_prefix"], "", name).strip()
 
 
+def row_keys(p: dict | None = None) -> list[str]:
+    """Every row key the table's patterns give, in their order."""
+    p = p or patterns()
+    under = [key for keys in p["keys_under"].values() for key in keys.values()]
+    return list(dict.fromkeys([*p["keys"].values(), *under]))
+
+
 def key_of(label: str, p: dict | None = None) -> str:
     p = p or patterns()
     return next((key for pattern, key in p["keys"].items() if re.search(pattern, label)), "")
@@ -157,15 +164,18 @@ def _origin_at(pieces: list[_Piece], offset: int) -> Origin:
     return next((pc.origin for pc in reversed(pieces) if pc.start <= offset), Origin())
 
 
-def _row_regex(p: dict) -> re.Pattern[str]:
+def _row_regex(p: dict, bare: bool = False) -> re.Pattern[str]:
+    """A row: its name, its unit, its values.  `bare`: a table printing no 计量单位 —
+    the values follow the name directly ("主动公开信息数 425 1516")."""
     units = "|".join(p["units"])
     # A unit counts only where a value, a blank or the line's end follows it
     # ("主动公开文件数条…": the 件 of 文件 is no unit).
+    unit = "(?P<unit>)" if bare else rf"(?P<unit>{units})(?=[\s\d]|$)"
+    values = r"(?:[ \t\n]*\d+(?:\.\d+)?)" + ("+" if bare else "*")
     return re.compile(
         r"(?P<name>(?:其中\s*[：:]?\s*)?(?:[(（][一二三四五六七八九十\d]{1,2}[)）]|[一二三四五六七八九十]{1,2}\s*、|\d{1,2}\s*[.、．])?"
         r"\s*[\u4e00-\u9fff][\u4e00-\u9fff、，,（）()“”/]*?)\s*"
-        rf"(?P<unit>{units})(?=[\s\d]|$)"
-        r"(?P<values>(?:[ \t\n]*\d+(?:\.\d+)?)*)"
+        rf"{unit}(?P<values>{values})"
     )
 
 
@@ -186,10 +196,19 @@ def _strip_numbering(values: str, after: str, expected: list[int]) -> str:
     return values
 
 
-def _text_rows(stream: str, pieces: list[_Piece], p: dict) -> tuple[list[str], list[Row]]:
+def _text_table(stream: str, pieces: list[_Piece], p: dict) -> tuple[list[str], list[Row]]:
+    """Rows of the text after the header, with a unit or without (the reading giving more
+    known indicators; a table with units read as bare leaves its rows nameless)."""
+    with_units = _text_rows(stream, pieces, p, bare=False)
+    bare = _text_rows(stream, pieces, p, bare=True)
+    keyed = [sum(1 for row in rows if row.key) for _, rows in (with_units, bare)]
+    return bare if keyed[1] > keyed[0] else with_units
+
+
+def _text_rows(stream: str, pieces: list[_Piece], p: dict, bare: bool) -> tuple[list[str], list[Row]]:
     """Rows of the text after the header; the columns named by the header."""
-    rx = _row_regex(p)
-    first = rx.search(stream, _header_end(stream, p))
+    rx = _row_regex(p, bare)
+    first = rx.search(stream, _header_end(stream, rx, p))
     if not first:
         return [], []
     cols = _columns(stream[: first.start()], p)
@@ -221,7 +240,6 @@ def _text_rows(stream: str, pieces: list[_Piece], p: dict) -> tuple[list[str], l
                 chunks,
                 re.sub(r"\s+", " ", stream[m.start() : end]).strip(),
                 _origin_at(pieces, m.start()),
-                bool(re.search(p["child"], name)),
                 len(chunks) > 1,
             )
         )
@@ -229,50 +247,56 @@ def _text_rows(stream: str, pieces: list[_Piece], p: dict) -> tuple[list[str], l
     if any(row.separate for row in rows):
         for row, lead in zip(rows, spaced):
             row.separate = row.separate or lead
+    if bare:
+        # without units any name before digits is a row: the signature and date after
+        # the table ("…办公室 2013年1月16日") are rows no indicator names
+        while rows and not rows[-1].key:
+            rows.pop()
     return cols, rows
 
 
-def _header_end(stream: str, p: dict) -> int:
-    words = f"{p['header_this_year']}|{p['header_cumulative']}"
-    first_unit_row = _row_regex(p).search(stream)
-    limit = first_unit_row.start("values") if first_unit_row else len(stream)
-    ends = [m.end() for m in re.finditer(words, stream[:limit])]
-    return max(ends, default=0)
+def _header_end(stream: str, rx: re.Pattern[str], p: dict) -> int:
+    """Where the header ends: after the last column word ("2013年度", "历年累计") before
+    the first row naming a known indicator (a bare header's "指标名称 2013" reads as a row),
+    or after the run of header words the table opens with ("指 标 名 称单位数量主动…":
+    the first row's name starts after 数量)."""
+    columns = f"{p['header_this_year']}|{p['header_cumulative']}"
+    first_known = next((m for m in rx.finditer(stream) if key_of(_label(re.sub(r"\s+", "", m["name"]), p), p)), None)
+    limit = first_known.start() if first_known else len(stream)
+    ends = [m.end() for m in re.finditer(columns, stream[:limit])]
+    words = re.compile(rf"\s*(?:{p['header_words']}|{columns})")
+    run, at = words.match(stream), 0
+    while run and run.end() <= limit:
+        at = run.end()
+        run = words.match(stream, at)
+    return max(ends + [at])
 
 
 def _grid_rows(block: TableBlock, p: dict) -> tuple[list[str], list[Row]]:
     """Rows of a table grid (HTML, DOCX, PDF, tab-separated text): label cells, a unit
-    cell, value cells; a blank value cell is a printed blank (null)."""
+    cell (or none: the grid prints no 计量单位), value cells; a blank value cell is a
+    printed blank (null)."""
     units = set(p["units"])
+    header = p["header_cumulative"] + "|" + p["header_this_year"]
     cols: list[str] = []
     rows: list[Row] = []
     for grid_row in block.rows:
         texts = [halfwidth(c.text).strip() for c in grid_row]
-        u = next((i for i, t in enumerate(texts) if i and t in units), None)
-        if u is None:
-            if not cols and any(re.search(p["header_cumulative"] + "|" + p["header_this_year"], t) for t in texts):
+        # the label (and unit) cells end with the last cell that is no number or blank
+        last = max((i for i, t in enumerate(texts) if t and not _NUMBER.fullmatch(t.replace(",", ""))), default=None)
+        values = texts[last + 1 :] if last is not None else []
+        if last is None or not any(values):
+            if not cols and any(re.search(header, t) for t in texts):
                 cols = _columns("\t".join(texts), p)
             continue
-        labels = list(dict.fromkeys(t for t in texts[:u] if t))
+        unit = texts[last] if last and texts[last] in units else ""
+        if not unit and not cols:
+            continue  # without a unit cell, only a grid whose header names its columns
+        labels = list(dict.fromkeys(t for t in texts[: last if unit else last + 1] if t))
         name = re.sub(r"\s+", "", "".join(labels))
-        values = [t for t in texts[u + 1 :]]
-        if not any(values):
-            continue
         label = _label(name, p)
-        o = next((c.origin for c in grid_row[u + 1 :] if c.text.strip()), grid_row[0].origin)
-        rows.append(
-            Row(
-                name,
-                label,
-                key_of(label, p),
-                texts[u],
-                values,
-                "\t".join(texts),
-                o,
-                bool(re.search(p["child"], name)),
-                True,
-            )
-        )
+        o = next((c.origin for c in grid_row[last + 1 :] if c.text.strip()), grid_row[0].origin)
+        rows.append(Row(name, label, key_of(label, p), unit, values, "\t".join(texts), o, True))
     return cols, rows
 
 
@@ -302,42 +326,99 @@ def _cumulative_ok(values: tuple[Number | None, ...], cols: list[str]) -> bool:
     return this is None or cum is None or cum >= this
 
 
-def _groups(rows: list[Row]) -> list[list[Row]]:
-    groups: list[list[Row]] = []
-    for row in rows:
-        if row.child and groups:
-            groups[-1].append(row)
+def _nest(rows: list[Row], p: dict) -> None:
+    """Which row each 其中 row breaks down, and the keys that depend on it.
+
+    "其中" opens a level under the row before; a numbered row continues the level whose
+    last item is one less (其中：1.在办 2.办结 其中：1.同意提供 2.拒绝提供 其中：1.信息不存在 …),
+    or opens one under a total printed without 其中; a row neither numbered nor 其中 is a
+    total again.  A label that means different things under different totals ("其他")
+    takes its key from patterns/legacy.toml's [keys_under.PARENT]."""
+    levels: list[list] = [[None, 0]]  # [parent index, last item number], top level first
+    for i, row in enumerate(rows):
+        m = re.match(p["item_number"], row.name)
+        number = int(m[1] or m[2]) if m and (m[1] or m[2]) else None
+        if row.name.startswith("其中") and i:
+            levels.append([i - 1, number or 0])
+        elif number is not None and i:
+            if len(levels) == 1:
+                levels.append([i - 1, number])
+            while len(levels) > 2 and levels[-1][1] != number - 1:
+                levels.pop()
+            levels[-1][1] = number
         else:
-            groups.append([row])
-    return groups
+            levels = [[None, 0]]
+        row.parent = levels[-1][0]
+        if row.parent is not None:
+            under = p["keys_under"].get(rows[row.parent].key, {})
+            row.key = next((key for pattern, key in under.items() if re.search(pattern, row.label)), row.key)
+
+
+def _groups(rows: list[Row]) -> list[list[Row]]:
+    """Each row with 其中 rows, followed by them: the sums to check."""
+    children: dict[int, list[Row]] = {}
+    for row in rows:
+        if row.parent is not None:
+            children.setdefault(row.parent, []).append(row)
+    return [[rows[i], *kids] for i, kids in children.items()]
 
 
 def _narrow_by_sums(group: list[Row], n: int) -> None:
-    """Keep the splits under which most columns of the parent equal its 其中 rows' sum."""
-    if len(group) < 2 or all(len(r.options) <= 1 for r in group):
-        return
-    sizes = [len(r.options) for r in group]
-    total = 1
-    for s in sizes:
-        total *= s
-    if total > current().legacy_max_combinations or 0 in sizes:
-        return
+    """Keep the splits under which most columns of the parent equal its 其中 rows' sum.
 
-    def score(combo: tuple) -> int:
-        parent, *children = combo
-        return sum(
-            1
-            for i in range(min(n, len(parent)))
-            if parent[i] is not None and parent[i] == sum((c[i] or 0) for c in children if len(c) > i)
-        )
-
-    combos = list(itertools.product(*(r.options for r in group)))
-    best = max(score(c) for c in combos)
-    if best == 0:
+    A depth-first search over the rows' splits that drops a branch once the parts exceed
+    the total in a column it must match (values are never negative), so long groups of
+    long runs (seven channels of five-digit counts) are settled too; past the `legacy_max_steps` setting the
+    group says too little and is left to plausibility."""
+    if len(group) < 2 or all(len(r.options) <= 1 for r in group) or any(not r.options for r in group):
         return
-    kept = [c for c in combos if score(c) == best]
-    for i, row in enumerate(group):
-        row.options = list(dict.fromkeys(c[i] for c in kept))
+    parents, children = group[0].options, [r.options for r in group[1:]]
+    for size in range(n, 0, -1):  # every column matching first, then fewer
+        kept: list[set] = [set() for _ in group]
+        for cols in itertools.combinations(range(n), size):
+            found = _sum_combos(parents, children, cols)
+            if found is None:
+                return  # too many to search: the sums decide nothing here
+            for combo in found:
+                for i, option in enumerate(combo):
+                    kept[i].add(option)
+        if kept[0]:
+            for row, options in zip(group, kept):
+                row.options = [o for o in row.options if o in options]
+            return
+
+
+def _sum_combos(parents: list[tuple], children: list[list[tuple]], cols: tuple[int, ...]) -> list[tuple] | None:
+    """Every choice of one split per row (parent first) whose children sum to the parent
+    in `cols`; None past `legacy_max_steps` branches."""
+    found: list[tuple] = []
+    steps = 0
+
+    def part(option: tuple, c: int) -> Number:
+        return (option[c] or 0) if len(option) > c else 0
+
+    def walk(parent: tuple, i: int, acc: list[Number], chosen: list[tuple]) -> bool:
+        nonlocal steps
+        steps += 1
+        if steps > current().legacy_max_steps:
+            return False
+        if i == len(children):
+            if all(abs(a - parent[c]) < 1e-6 for a, c in zip(acc, cols)):
+                found.append((parent, *chosen))
+            return True
+        for option in children[i]:
+            nxt = [a + part(option, c) for a, c in zip(acc, cols)]
+            if any(v > parent[c] + 1e-6 for v, c in zip(nxt, cols)):
+                continue  # the parts already exceed the total
+            if not walk(parent, i + 1, nxt, chosen + [option]):
+                return False
+        return True
+
+    for parent in parents:
+        if all(len(parent) > c and parent[c] is not None for c in cols):
+            if not walk(parent, 0, [0] * len(cols), []):
+                return None
+    return found
 
 
 def _narrow_by_prose(row: Row, cols: list[str], stated: dict[tuple[str, str], set[Number]]) -> None:
@@ -399,7 +480,8 @@ def read_table(doc: Document, stated: dict[tuple[str, str], set[Number]] | None 
     if not rows:
         stream, pieces = _stream(doc, p)
         if stream:
-            cols, rows = _text_rows(stream, pieces, p)
+            cols, rows = _text_table(stream, pieces, p)
+    _nest(rows, p)
     if not any(row.key for row in rows):
         return None
     table = Table(cols, rows)
@@ -416,23 +498,35 @@ def checks(
     """The table's own arithmetic and its agreement with the prose.
 
     legacy.proactive / .channels / .replies: a total against the sum of its parts (the
-    checks of patterns/legacy.toml; `soft` ones say so in their note); legacy.replies_requests:
-    replies ≤ requests received (soft: a reply may answer last year's request);
-    legacy.cumulative: 历年累计 ≥ this year; text.legacy: a figure the prose states for a
-    row against the table.
+    checks of patterns/legacy.toml): hard when the table prints the row completing the
+    breakdown, soft otherwise; legacy.cumulative (hard): 历年累计 ≥ this year, which
+    holds by definition; legacy.replies_requests (soft): replies ≤ requests received, but a
+    reply may answer last year's request; text.legacy (soft): a figure the prose states
+    for a row against the table, which may count another scope.
     """
     values = {(c.row, c.col): c.value for c in cells if c.table == TABLE}
     cols = sorted({col for _, col in values}, key=[THIS_YEAR, CUMULATIVE].index)
     out: list[CheckResult] = []
     for rule in patterns()["checks"]:
+        complete = any(key in {row for row, _ in values} for key in rule["complete_with"])
         for col in cols:
             total = values.get((rule["total"], col))
             parts = [values[(k, col)] for k in rule["parts"] if (k, col) in values]
             if total is None or not parts or all(v is None for v in parts):
                 continue
             right = sum(v or 0 for v in parts)
-            note = "soft: provinces break this total down differently" if rule["soft"] else ""
-            out.append(CheckResult(rule["name"], col, total, right, abs(total - right) < 1e-6, note))
+            note = "" if complete else "soft: the 其中 rows need not cover the total (no catch-all 其它 row)"
+            out.append(
+                CheckResult(
+                    rule["name"],
+                    col,
+                    total,
+                    right,
+                    abs(total - right) < 1e-6,
+                    note,
+                    severity="hard" if complete else "soft",
+                )
+            )
     for col in cols:
         replies, received = values.get(("replies_total", col)), values.get(("requests_received", col))
         if replies is not None and received is not None:
