@@ -309,7 +309,12 @@ def _html_table(rows: list[list[Span]], wrap: bool) -> str:
 
 
 def html(
-    r: Report, head_title: str, visible: str | None = None, wrap: bool = False, s: Style = Style(), first_line: str = ""
+    r: Report,
+    head_title: str,
+    visible: str | None = None,
+    wrap: bool = False,
+    s: Style = Style(),
+    first_line: str = "",
 ) -> str:
     parts = [f"<p>{first_line}</p>"] if first_line else []
     for kind, content in blocks(r, s):

@@ -9,6 +9,7 @@ full matrix, every labelled PDF at 150 and 200 dpi, runs with TEST_OCR_FULL=1.
 from __future__ import annotations
 
 import os
+import re
 import socket
 from pathlib import Path
 
@@ -60,8 +61,9 @@ def _labelled(name: str):
 
 @pytest.mark.parametrize("name,dpi", MATRIX)
 def test_scans_have_no_text_layer(scans, name, dpi):
-    with pytest.raises(readers.ReaderError, match=r"^no text layer: OCR needed"):
+    with pytest.raises(readers.ReaderError, match=rf"^{re.escape(str(scans[(name, dpi)]))}: no text layer") as e:
         readers.read(scans[(name, dpi)], ocr="never")
+    assert e.value.cause.startswith("no text layer: OCR needed")  # the file's name, then the cause
 
 
 @pytest.mark.parametrize("name,dpi", MATRIX)

@@ -153,6 +153,8 @@ def test_a_second_version_of_a_report_points_to_the_primary(out, tmp_path):
     kiro = next(json.loads(x) for x in lines if json.loads(x).get("path", "").endswith("kiro_02.pdf"))
     copy = json.loads(json.dumps(kiro))
     copy["sha256"] = "f" * 64
+    # another file (a web copy): one path's later line would replace its earlier one (journal.current)
+    copy["path"] = copy["result"]["source"]["path"] = kiro["path"] + ".html"
     copy["result"]["report_id"] = "f" * 16
     copy["result"]["meta"]["published"] = "2025-01-20"
     copy["result"]["cells"] = [c for c in copy["result"]["cells"] if c["table"] != "proactive"]

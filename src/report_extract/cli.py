@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-import importlib.util
+import importlib
 import json
 import os
 import sys
@@ -192,7 +192,11 @@ def main() -> None:
 )
 @click.option("-q", "--quiet", is_flag=True, help="No progress bar and no summary line.")
 @click.option("--ocr", type=OCR_MODES, default="auto", show_default=True, help=OCR_HELP)
-@click.option("--strict", is_flag=True, help="Exit with status 1 when any document failed (a row of errors.csv).")
+@click.option(
+    "--strict",
+    is_flag=True,
+    help="Exit with status 1 when any document failed (an errors.csv row other than skipped or duplicate).",
+)
 def convert(
     inputs, outdir, list_files, quiet, xlsx_path, ocr, strict, set_pairs, timeout, memory_mb, **options
 ) -> None:
@@ -203,7 +207,9 @@ def convert(
     INPUTS are files, folders (searched recursively) or globs; formats are told by content.
     Documents run in parallel, each with a time and memory limit.  OUTDIR/journal.jsonl
     records every finished document: re-running the same command (after a crash, Ctrl-C
-    or kill) converts only what is missing.
+    or kill) converts only what is missing.  OUTDIR is one growing dataset: a run with
+    other inputs adds them, and every output holds all documents converted into it
+    (--fresh starts over).
 
     \b
     Examples:
@@ -374,9 +380,11 @@ def audit_command(file, out, engine, timeout, memory_mb, set_pairs) -> None:
     Example:
         report-extract audit corpus/kiro_01.pdf -o kiro_01.html
     """
+    from report_extract.batch.progress import ocr_pages, wanted
     from report_extract.views.audit import write_audit
 
     _writable_file(out, "the audit page")
+    ocr_pages(wanted(quiet=False))
     try:
         with use(resolve_settings(set_pairs, timeout, memory_mb)):
             run_limited(write_audit, file, out, engine=engine)
@@ -406,18 +414,26 @@ def _writable_file(path: Path, what: str) -> None:
 
 
 def _need_extra(module: str, extra: str, option: str) -> None:
-    if importlib.util.find_spec(module) is None:
-        raise click.ClickException(f"{option} needs the {extra} extra: pip install 'report-extract[{extra}]'")
+    """Import `module` now, before any work: missing, or installed but failing to load (a
+    broken wheel, a missing shared library), is one line naming the extra to install."""
+    try:
+        importlib.import_module(module)
+    except ImportError as e:
+        why = "not installed" if isinstance(e, ModuleNotFoundError) and e.name == module else f"cannot load: {e}"
+        raise click.ClickException(
+            f"{option} needs the {extra} extra ({module} {why}): pip install 'report-extract[{extra}]'"
+        ) from None
 
 
 def _preflight_convert(outdir: Path, xlsx_path: Path | None, options: dict) -> None:
-    _writable_folder(outdir, "the output folder")
-    if xlsx_path:
-        _writable_file(xlsx_path, "the workbook")
+    """Everything that can be checked before the first document converts."""
     if options.get("parquet"):
         _need_extra("pyarrow", "parquet", "--parquet")
     if options.get("executor") == "dask":
         _need_extra("distributed", "cluster", "--executor dask")
+    _writable_folder(outdir, "the output folder")
+    if xlsx_path:
+        _writable_file(xlsx_path, "the workbook")
 
 
 @main.command("settings")
@@ -507,6 +523,9 @@ def diff_command(a, b, outdir, as_json, as_csv, changed_only, engine) -> None:
 
 def _extract_or_exit(file: str, engine: str, settings: Settings, **options):
     """Extract under `settings`: their limits for the child process, their thresholds inside it."""
+    from report_extract.batch.progress import ocr_pages, wanted
+
+    ocr_pages(wanted(quiet=False))  # a scanned page takes seconds: say which one (on a terminal only)
     try:
         with use(settings):
             return run_limited(extract_one, file, engine=engine, **options)

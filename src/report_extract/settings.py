@@ -268,6 +268,9 @@ class Settings:
     image_target_width: int = setting(1240, "ocr", "Pictures are enlarged towards this width (an A4 page at 150 dpi).")
     image_max_enlarge: float = setting(3.0, "ocr", "Pictures are enlarged at most this many times.")
     # -- Outputs and views ---------------------------------------------------------------------
+    fts_compound_words: int = setting(
+        3, "outputs", "Search index: runs of up to this many adjacent Chinese words are also one token (政府网站).", minimum=1
+    )  # fmt: skip
     parquet_row_group: int = setting(5000, "outputs", "Rows per Parquet row group (memory stays flat).", minimum=1)
     low_confidence: float = setting(
         0.9, "outputs", "OCR confidence below which `show` marks a value for a second look."

@@ -27,9 +27,10 @@ from report_extract import patterns
 from report_extract.batch.inputs import UNREADABLE, unusable
 from report_extract.batch.progress import Progress
 from report_extract.batch.workers import Job, LocalPool, Task, failed
+from report_extract.metadata.kind import SKIPPED
 from report_extract.metadata.meta import load_overrides
 from report_extract.outputs.folder import write_outputs
-from report_extract.outputs.journal import Journal, Key
+from report_extract.outputs.journal import Journal, Key, current
 from report_extract.outputs.panel import write_panel
 from report_extract.outputs.records import Record, Rename, checks_failed
 from report_extract.settings import Settings
@@ -79,10 +80,12 @@ class Summary:
     statuses: dict[str, int] = field(default_factory=dict)
     skipped: int = 0  # finished in an earlier run (journal)
     duplicates: int = 0  # same content as another input
+    not_reports: int = 0  # skipped: not a report by its name or ending (batch/inputs.py)
 
     def line(self) -> str:
         other = ", ".join(f"{k} {v}" for k, v in sorted(self.statuses.items()) if k not in ("ok", "partial"))
-        extra = "".join(f", {label} {n}" for label, n in (("resumed", self.skipped), ("duplicates", self.duplicates))
+        extra = "".join(f", {label} {n}" for label, n in (("resumed", self.skipped), ("duplicates", self.duplicates),
+                                                         ("skipped as not reports", self.not_reports))
                         if n)  # fmt: skip
         return (
             f"converted {self.converted}, partial {self.partial}, failed {self.failed}"
@@ -92,8 +95,9 @@ class Summary:
 
     # a sink: counts the documents as they are written
     def add(self, rec: Record) -> None:
-        if rec.error is not None and rec.error.get("error") == DUPLICATE:
-            return  # counted by the plan
+        if rec.error is not None and rec.error.get("error") in (DUPLICATE, SKIPPED):
+            self.not_reports += rec.error.get("error") == SKIPPED
+            return  # duplicates are counted by the plan
         if rec.obj is None:
             self.failed += 1
             return
@@ -175,7 +179,7 @@ class Plan:
         if key not in self.journal:
             self.journal.append(key, failed(Task(str(path), sha), self.job, kind, message).line)
         self.items.append((str(path), key))
-        self.progress.advance(failed=kind != DUPLICATE)
+        self.progress.advance(failed=kind not in (DUPLICATE, SKIPPED))
 
     def tasks(self) -> Iterator[Task]:
         for path, (kind, message) in self.refused.items():
@@ -206,11 +210,36 @@ class Plan:
             yield Task(str(path), sha)
 
     def write(self, outdir: Path, options: Options, summary: Summary | None = None) -> None:
-        """Write the outputs of the finished documents, sorted by source path."""
+        """Write the outputs of every document the folder holds (journal.current: this
+        run's and earlier runs'), sorted by source path; `summary` counts this run's."""
         names = ["csv"] + ["sqlite"] * options.sqlite + ["parquet"] * options.parquet
-        offsets = self.journal.locate([key for _, key in sorted(self.items)])
-        write_outputs(outdir, names, self.journal.path, offsets, bom=options.bom, processes=options.jobs,
-                      extra=[summary] if summary else [])  # fmt: skip
+        offsets = current(self.journal.path)
+        extra: list = []
+        if summary is not None:
+            ours = set(self.journal.locate([key for _, key in self.items]))
+            extra = [ThisRun(summary, [o in ours for o in offsets])]
+        write_outputs(outdir, names, self.journal.path, offsets, bom=options.bom, processes=options.jobs, extra=extra)
+
+
+@dataclass
+class ThisRun:
+    """A sink passing on only this run's documents (`mine`: one flag per record, in the
+    order they are written) to the summary: the outputs hold earlier runs' too."""
+
+    summary: Summary
+    mine: list[bool]
+    _i: int = 0
+
+    def add(self, rec: Record) -> None:
+        if self.mine[self._i]:
+            self.summary.add(rec)
+        self._i += 1
+
+    def finish(self) -> list[Rename]:
+        return []
+
+    def abort(self) -> None:
+        pass
 
 
 def remove_stale_temporaries(outdir: Path) -> None:
@@ -232,7 +261,10 @@ def make_pool(options: Options, job: Job):
 
 
 def convert_paths(
-    paths: list[Path], outdir: Path, options: Options | None = None, refused: dict[Path, tuple[str, str]] | None = None
+    paths: list[Path],
+    outdir: Path,
+    options: Options | None = None,
+    refused: dict[Path, tuple[str, str]] | None = None,
 ) -> Summary:
     """Convert `paths` into OUTDIR, resuming from its journal; returns the batch's summary.
     `refused`: inputs that cannot be converted, with (kind, message): error rows."""

@@ -6,6 +6,11 @@ matches nothing, a dangling symlink, a symlink loop, a folder that cannot be rea
 or device, a symlink leading out of the folder being walked) is not dropped but passed on
 with the reason, and becomes a row in errors.csv.
 
+Not every file is a report: data files (.csv, .json …), images and archives, and a
+folder's own documentation (README.md, SOURCES.csv) whose first lines name no report, are
+not read but become `skipped` rows with the reason; the rules are data, in
+patterns/inputs.toml.  Inside folders only files with a report ending (or none) are read.
+
 Symlinks: one named explicitly is followed (the user chose it).  Met while walking a
 folder, a symlink is followed only when its target lies inside that folder; one leading
 outside (to another crawl, to /etc/passwd) is refused with `not_followed`, and symlinked
@@ -22,11 +27,8 @@ from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 
-# Inside folders, files with these extensions (or none: crawls often name files by hash)
-# are taken; anything else (.csv, .json, images) is left alone.  Files named explicitly
-# are always taken, and every file's format is decided by its content.
-REPORT_SUFFIXES = {".pdf", ".html", ".htm", ".shtml", ".xhtml", ".txt", ".text", ".md",
-                   ".markdown", ".docx", ".doc", ".wps"}  # fmt: skip
+from report_extract.metadata.kind import file_refusal
+
 # The errors.csv kinds of refused inputs.
 UNREADABLE = "unreadable"
 NOT_FOLLOWED = "not_followed"
@@ -43,12 +45,12 @@ class Inputs:
     def __bool__(self) -> bool:
         return bool(self.paths or self.refused)
 
-    def add(self, path: Path, refusal: tuple[str, str] | None = None) -> None:
+    def add(self, path: Path, refusal: tuple[str, str] | None = None, in_folder: bool = False) -> None:
         if path in self._seen:
             return
         self._seen.add(path)
-        if refusal is None:
-            refusal = unusable(path)
+        if refusal is None:  # stat first: only a regular file is opened by the name rules
+            refusal = unusable(path) or file_refusal(path, in_folder)
         if refusal is None:
             self.paths.append(path)
         else:
@@ -73,11 +75,6 @@ def unusable(path: Path) -> tuple[str, str] | None:
     return None
 
 
-def _candidate(name: str) -> bool:
-    suffix = os.path.splitext(name)[1].lower()
-    return not name.startswith(".") and (suffix in REPORT_SUFFIXES or not suffix)
-
-
 def _walk(folder: Path) -> Iterator[tuple[Path, tuple[str, str] | None]]:
     """Candidate files under `folder`, sorted, each with its refusal (None: convert it)."""
     root = folder.resolve()
@@ -86,9 +83,9 @@ def _walk(folder: Path) -> Iterator[tuple[Path, tuple[str, str] | None]]:
     for top, dirs, files in os.walk(folder, onerror=errors.append):
         dirs[:] = sorted(d for d in dirs if not d.startswith("."))
         for name in [*files, *(d for d in dirs if os.path.islink(os.path.join(top, d)))]:
+            if name.startswith("."):
+                continue  # hidden: .git, editors' files, our own temporaries
             p = Path(top, name)
-            if not _candidate(name):
-                continue
             if p.is_symlink():
                 target = Path(os.path.realpath(p))
                 if target.is_dir():
@@ -117,7 +114,7 @@ def expand(inputs: Iterable[str], list_files: Iterable[str] = ()) -> Inputs:
         p = Path(name)
         if p.is_dir():
             for f, refusal in _walk(p):
-                out.add(f, refusal)
+                out.add(f, refusal, in_folder=True)
         elif os.path.lexists(p) or not glob.has_magic(name):
             out.add(p)
         else:

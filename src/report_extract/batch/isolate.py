@@ -27,7 +27,7 @@ def _child(conn: Connection, memory_mb: int, fn: Callable[..., Any], args: tuple
     try:
         conn.send(("ok", fn(*args, **kwargs)))
     except ReaderError as e:
-        conn.send(("error", str(e)))
+        conn.send(("error", e.cause))  # the command names the file
     except MemoryError:
         conn.send(("error", f"memory limit exceeded ({memory_mb} MB)"))
     except Exception as e:  # noqa: BLE001  a bug on one document: one line, as convert records it

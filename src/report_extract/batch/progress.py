@@ -10,6 +10,24 @@ if TYPE_CHECKING:  # rich is imported only when a bar is shown
     from rich.progress import Progress as Bar
     from rich.progress import TaskID
 
+# One file's OCR takes seconds a page (a scanned report close to a minute), so `show`,
+# `extract` and `audit` on a terminal say which page is being read, on stderr, overwritten
+# in place and cleared at the end.  Off unless a one-file command turns it on: convert's
+# workers have their own bar, and pipes and logs get nothing.
+# The OCR stage calls a hook it holds (reading sits below the batch and knows no terminal).
+
+
+def ocr_pages(enabled: bool) -> None:
+    from report_extract.reading.ocr import pages
+
+    pages.on_page = ocr_page if enabled else None
+
+
+def ocr_page(done: int, total: int, page: int) -> None:
+    """`done` of the `total` pages to OCR are read, `page` is next (done == total: finished)."""
+    sys.stderr.write(f"\rOCR: page {page} ({done + 1} of {total})…" if done < total else "\r\033[K")
+    sys.stderr.flush()
+
 
 def wanted(quiet: bool) -> bool:
     """A bar only for a person watching: stderr is a terminal and this is not CI."""

@@ -74,7 +74,7 @@ def convert_task(task: Task, job: Job) -> Outcome:
     try:
         result = extract(task.path, overrides=job.overrides, engine=job.engine, ocr=job.ocr, settings=job.settings)
     except ReaderError as e:
-        return failed(task, job, "unreadable", str(e))
+        return failed(task, job, "unreadable", e.cause)  # source_path names the file
     except MemoryError:
         raise  # the worker must restart: its heap is in an unknown state
     except ImportError as e:

@@ -8,7 +8,9 @@ report.  Documents that print the tables are reports whatever their title says.
 
 from __future__ import annotations
 
+import os
 import re
+from pathlib import Path
 
 from report_extract.metadata.meta import find_title
 from report_extract.model.document import Document, TableBlock
@@ -49,3 +51,47 @@ def not_a_report(doc: Document) -> str | None:
     if not marker.search(doc.text()[: p["search_chars"]]):
         return "not a 政府信息公开工作年度报告: its title and opening text never name one"
     return None
+
+
+# -- Files that are no report by their name or ending (patterns/inputs.toml) ------------
+
+SKIPPED = "skipped"  # the errors.csv kind of such a file: not read, not a failure
+
+
+def _rules() -> dict:
+    return load_toml("inputs.toml")
+
+
+def file_refusal(path: Path, in_folder: bool) -> tuple[str, str] | None:
+    """The `skipped` refusal of a file that is no report by its name or ending, or None to
+    read it.  `in_folder`: met while walking a folder, where only report endings (or none)
+    are read; a file named explicitly is read unless its ending or name rules it out."""
+    rules = _rules()
+    name = path.name.lower()
+    suffix = os.path.splitext(name)[1]
+    if suffix in rules["not_reports"]:
+        return SKIPPED, f"not a report: {rules['not_reports'][suffix]}"
+    docs = rules["documentation"]
+    if re.match(docs["names"], name) and not _names_the_report(path, docs):
+        return SKIPPED, f"not a report: {path.name} is documentation (no report title in its first lines)"
+    if in_folder and suffix and suffix not in rules["report_suffixes"]:
+        return SKIPPED, f"not a report: no reader for {suffix} files"
+    return None
+
+
+def _names_the_report(path: Path, docs: dict) -> bool:
+    """Do the first non-blank lines of `path` name the report (report_kind.toml
+    `marker`)?  Only the first `probe_bytes` are read; an unreadable file is left to the
+    reader, which names the cause."""
+    try:
+        with open(path, "rb") as f:
+            head = f.read(docs["probe_bytes"])
+    except OSError:
+        return True
+    try:
+        text = head.decode("utf-8")
+    except UnicodeDecodeError as e:  # cut in mid-character, or GB18030
+        text = head[: e.start].decode("utf-8") if e.start > len(head) - 4 else head.decode("gb18030", "replace")
+    lines = [line.strip("#*= \t") for line in text.splitlines() if line.strip("#*= \t")]
+    marker = re.compile(load_toml("report_kind.toml")["marker"])
+    return bool(marker.search("".join(lines[: docs["title_lines"]])))  # a title wraps over lines

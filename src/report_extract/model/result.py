@@ -102,12 +102,23 @@ class Result:
     def tables(self) -> dict[str, dict[str, dict[str, Number | None]]]:
         return as_tables(self.cells)
 
-    def frame(self, table: str):
-        """One table as a pandas DataFrame: canonical rows × columns, in printed order."""
+    def frame(self, table: str | None = None):
+        """One table as a pandas DataFrame, canonical rows × columns in printed order; with
+        no table, every cell in long form (table, row, col, value, raw, unit, …).  Values
+        are numbers: Int64 where every one is whole, else Float64, nulls as <NA>, so
+        `df.sum(numeric_only=True)` adds them up.  An unknown table name is a ValueError
+        listing the names (a table this report lacks gives an empty frame)."""
         import pandas as pd
 
-        rows = self.tables().get(table, {})
-        return pd.DataFrame.from_dict(rows, orient="index").astype(object)
+        if table is None:
+            long = pd.DataFrame([_fields(c) for c in self.cells], columns=[f.name for f in fields(CellValue)])
+            return long.assign(value=_numeric(long["value"])).astype(
+                {"page": "Int64", "line": "Int64", "confidence": "Float64"}
+            )
+        if table not in TABLE_NAMES:
+            raise ValueError(f"unknown table {table!r}: the tables are {', '.join(TABLE_NAMES)}")
+        wide = pd.DataFrame.from_dict(self.tables().get(table, {}), orient="index")
+        return wide.apply(_numeric) if len(wide.columns) else wide
 
     def to_dict(self) -> dict[str, Any]:
         return {
@@ -125,6 +136,20 @@ class Result:
             "facts": [asdict(f) for f in self.facts],
             "warnings": self.warnings,
         }
+
+
+# Tables a result's cells belong to: the contract's three, and the statistics table of
+# a pre-2019 report (tables/legacy.py).
+TABLE_NAMES = ("proactive", "requests", "review_litigation", "legacy")
+
+
+def _numeric(values):
+    """A column of numbers and None as Int64 when every number is whole, else Float64."""
+    import pandas as pd
+
+    numbers = pd.to_numeric(values.astype(object), errors="coerce").astype("Float64")
+    whole = numbers.dropna()
+    return numbers.astype("Int64") if bool((whole == whole.round()).all()) else numbers
 
 
 def _fields(obj: Any) -> dict[str, Any]:

@@ -6,19 +6,41 @@ get a column of jieba words separated by spaces, indexed by FTS5 (unicode61 then
 the spaces), and a query is segmented the same way.  The index uses jieba's search mode,
 which adds the dictionary words inside longer ones (人民政府 → 人民, 政府, 人民政府), so a
 query for 政府 finds a text that jieba segmented as 人民政府.
+
+Tools that pass the query to SQLite as typed (Datasette's search box, `sqlite-utils
+search`) send 政府网站 as one token, which no jieba segmentation holds.  So runs of two and
+three words printed together are indexed joined too (政府网站, 依申请公开, 政府信息公开):
+a query typed without spaces finds the text that prints those words in a row.
 """
 
 from __future__ import annotations
 
 from report_extract.sections.words import words
+from report_extract.settings import current
 
 
 def index_words(text: str) -> str:
-    """`text` as space-separated search-mode words (punctuation dropped)."""
+    """`text` as space-separated search-mode words (punctuation dropped), then the runs of
+    2…`fts_compound_words` (a setting) Chinese words printed together, joined."""
     import jieba
 
     words("")  # loads jieba's dictionary once per process, quietly (sections/words.py)
-    return " ".join(w for w in jieba.cut_for_search(text) if w.strip() and _wordlike(w))
+    tokens = [w for w in jieba.cut_for_search(text) if w.strip() and _wordlike(w)]
+    return " ".join(tokens + _compounds(jieba.cut(text)))
+
+
+def _compounds(cut) -> list[str]:
+    """Joined runs of consecutive Chinese words; anything else (punctuation, a number, a
+    space) ends a run."""
+    out: list[str] = []
+    run: list[str] = []
+    for w in cut:
+        if not w or not all("\u4e00" <= ch <= "\u9fff" for ch in w):
+            run = []
+            continue
+        run.append(w)
+        out += ["".join(run[-k:]) for k in range(2, min(len(run), current().fts_compound_words) + 1)]
+    return out
 
 
 def _wordlike(w: str) -> bool:

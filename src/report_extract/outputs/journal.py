@@ -18,6 +18,7 @@ from __future__ import annotations
 import fcntl
 import json
 import os
+import re
 import time
 from collections.abc import Iterator
 from dataclasses import dataclass, field
@@ -122,6 +123,45 @@ def read_at(path: Path, offsets: list[int]) -> Iterator[dict[str, Any]]:
         for offset in offsets:
             f.seek(offset)
             yield json.loads(f.readline())
+
+
+# The start of every line record_line writes: the identity and the path, read without
+# parsing the whole line (cells and search words make lines of ~100 kB).
+_HEAD = re.compile(rb'\{"sha256":"([^"]*)","path":("(?:[^"\\]|\\.)*")')
+
+
+def current(path: Path) -> list[int]:
+    """The folder's dataset: offsets of the journal lines it holds now, sorted by source path.
+
+    An output folder is one growing dataset: every run adds to it, and the outputs hold
+    every input ever converted into it (until --fresh), not only the last run's.  Of the
+    lines of one content hash (or one refused input) the last wins (converted again by a
+    newer version or other settings, or retried after a timeout); of the lines of one source
+    path the last wins too, so a file changed in place, or refused once and readable now,
+    keeps one row."""
+    by_identity: dict[str, tuple[int, str]] = {}
+    if not path.exists():
+        return []
+    with open(path, "rb") as f:
+        offset = 0
+        for line in f:
+            if not line.endswith(b"\n"):
+                break  # a kill in mid-write, or a run appending right now
+            here, offset = offset, offset + len(line)
+            m = _HEAD.match(line)
+            try:
+                sha, source = (m[1].decode(), json.loads(m[2])) if m else _identity(json.loads(line))
+            except ValueError:
+                break  # as Journal.open: nothing past a damaged line counts
+            by_identity[sha] = (here, source)
+    by_path: dict[str, int] = {}
+    for here, source in sorted(by_identity.values()):
+        by_path[source] = here
+    return [here for _, here in sorted(by_path.items())]
+
+
+def _identity(rec: dict[str, Any]) -> tuple[str, str]:
+    return rec["sha256"], rec["path"]
 
 
 def record_key(rec: dict[str, Any]) -> Key:

@@ -38,6 +38,7 @@ from report_extract.checks.crossyear import KEYS, PanelCheck, YearReport, cross_
 from report_extract.metadata.agency import agency_id
 from report_extract.outputs.folder import discard, publish
 from report_extract.outputs.journal import NAME as JOURNAL
+from report_extract.outputs.journal import current
 from report_extract.outputs.printed import cell_labels
 from report_extract.outputs.records import AtomicFile, Rename, checks_failed, fmt, seal, temporary
 
@@ -98,26 +99,33 @@ def source(outdir: Path) -> Path:
 
 
 def _results(path: Path) -> Iterator[tuple[int, dict[str, Any]]]:
-    """(offset, report object) of every complete line; in a journal the last line of a
-    content hash wins (a later version of the package converted it again)."""
+    """(offset, report object) of every report the folder holds: in a journal, the lines
+    its outputs are written from (journal.current); in reports.jsonl, the last line of a
+    report id."""
+    if path.name == JOURNAL:
+        with open(path, "rb") as f:
+            for here in current(path):
+                f.seek(here)
+                rec = json.loads(f.readline())
+                if "result" in rec:
+                    yield here, rec["result"]
+        return
     latest: dict[str, int] = {}
     with open(path, "rb") as f:
         offset = 0
         for line in f:
             if not line.endswith(b"\n"):
-                break  # a conversion is appending right now
+                break
             here, offset = offset, offset + len(line)
             try:
                 rec = json.loads(line)
             except ValueError:
                 break
-            obj = rec.get("result", rec) if path.name == JOURNAL else rec
-            if "report_id" in obj:
-                latest[obj["report_id"]] = here
+            if "report_id" in rec:
+                latest[rec["report_id"]] = here
         for here in latest.values():
             f.seek(here)
-            rec = json.loads(f.readline())
-            yield here, rec.get("result", rec) if path.name == JOURNAL else rec
+            yield here, json.loads(f.readline())
 
 
 def _read_line(path: Path, f: BinaryIO, offset: int) -> dict[str, Any]:

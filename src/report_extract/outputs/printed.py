@@ -235,8 +235,18 @@ def check_keys(check: CheckResult, cells: list[CellValue]) -> set[str]:
     return keys & {c.key for c in cells}
 
 
-def failed_keys(checks: Iterable[CheckResult], cells: list[CellValue]) -> set[str]:
-    return {k for ch in checks if ch.ok is False for k in check_keys(ch, cells)}
+def failed_keys(checks: Iterable[CheckResult], cells: list[CellValue], severity: str = "hard") -> set[str]:
+    """The cells of the failed checks of `severity`: hard (the tables' own arithmetic) or
+    soft (the text states another number than the table: worth a look, not an error)."""
+    return {k for ch in checks if ch.ok is False and ch.severity == severity for k in check_keys(ch, cells)}
+
+
+def cell_marks(checks: Iterable[CheckResult], cells: list[CellValue]) -> dict[str, str]:
+    """Key → "failed" (in a failed hard check) or "soft" (only in failed soft ones)."""
+    checks = list(checks)
+    marks = dict.fromkeys(failed_keys(checks, cells, "soft"), "soft")
+    marks.update(dict.fromkeys(failed_keys(checks, cells, "hard"), "failed"))
+    return marks
 
 
 def check_sides(check: CheckResult) -> tuple[str, str]:

@@ -18,12 +18,15 @@ from openpyxl.styles import Alignment, Border, Font, PatternFill, Side
 from openpyxl.utils import get_column_letter
 from openpyxl.worksheet.worksheet import Worksheet
 
+from report_extract.contract.codebook import codebook
 from report_extract.model.result import CellValue, Result
+from report_extract.outputs.frames import read_table
 from report_extract.outputs.printed import (
     Grid,
     cell_labels,
-    failed_keys,
+    cell_marks,
     grids,
+    layout,
     proactive_grid,
     requests_grid,
     review_grid,
@@ -36,6 +39,7 @@ BORDER = Border(left=THIN, right=THIN, top=THIN, bottom=THIN)
 FILLS = {
     "failed": PatternFill("solid", fgColor="FFC7CE"),  # Excel's own "bad" red
     "ambiguous": PatternFill("solid", fgColor="FFEB9C"),  # Excel's "neutral" yellow
+    "soft": PatternFill("solid", fgColor="FCE4D6"),  # light orange: the text disagrees, worth a look
 }
 LABEL_WIDTHS = {1: [24], 3: [12, 16, 36]}  # label columns, outermost merged label narrowest
 VALUE_WIDTH = 11
@@ -59,7 +63,7 @@ def write_report(result: Result, path: Path) -> None:
 
 def _marks(result: Result) -> dict[str, str]:
     marks = {c.key: "ambiguous" for c in result.cells if c.ambiguous}
-    marks.update({k: "failed" for k in failed_keys(result.checks, result.cells)})
+    marks.update(cell_marks(result.checks, result.cells))  # failed (hard) or soft
     return marks
 
 
@@ -114,8 +118,9 @@ def _rows_sheet(ws: Worksheet, columns: list[str], rows: Iterable[Sequence[Any]]
 
 
 def _excel(value: Any) -> Any:
-    """Numbers stay numbers; everything else as the CSV files write it."""
-    if isinstance(value, (int, float)) and not isinstance(value, bool):
+    """Numbers and booleans (`ok`) stay what they are, as in `convert --xlsx`; everything
+    else as the CSV files write it."""
+    if isinstance(value, (int, float)):
         return value
     return fmt(value) or None
 
@@ -141,30 +146,45 @@ def canonical_order() -> dict[str, list[str]]:
     return order
 
 
+BATCH_FROZEN = (2, 2)  # the label and key rows, and report_id and agency, stay in view
+
+
 def write_batch(outdir: Path, path: Path) -> None:
     """A conversion's CSV files (OUTDIR/reports.csv, cells.csv, checks.csv) as one
     workbook: a sheet per table with one row per report and a column per canonical key,
-    then the reports and checks as they are."""
-    reports = pd.read_csv(outdir / "reports.csv", dtype={"adcode": str, "report_id": str})
-    cells = pd.read_csv(
-        outdir / "cells.csv", dtype={"report_id": str, "raw": str}, keep_default_na=False, na_values={"value": [""]}
-    )
-    checks = pd.read_csv(outdir / "checks.csv", dtype={"report_id": str})
+    under a row of the Chinese labels (row / column, from the codebook), then the reports
+    and checks as they are.  Read with the documented types (frames.read_table), so `ok`
+    is a boolean and adcode text, as in `show --xlsx`."""
+    reports, cells, checks = (read_table(outdir, name) for name in ("reports", "cells", "checks"))
     ids = reports[[c for c in BATCH_REPORT_COLUMNS if c in reports.columns]]
+    labels = _batch_labels()
     with pd.ExcelWriter(path, engine="openpyxl") as xw:
         for table, keys in canonical_order().items():
             wide = _wide(cells[cells["table"] == table], keys)
             sheet = ids.merge(wide, on="report_id", how="left")
-            sheet.to_excel(xw, sheet_name=table, index=False, freeze_panes=(1, 1))
-            _label_headers(xw.sheets[table])
+            sheet.to_excel(xw, sheet_name=table, index=False, startrow=1, freeze_panes=BATCH_FROZEN)
+            ws = xw.sheets[table]
+            for j, column in enumerate(sheet.columns, start=1):
+                ws.cell(1, j, labels.get(column, "")).alignment = Alignment(wrap_text=True, vertical="top")
+            ws.row_dimensions[1].height = 60
+            _label_headers(ws)
         reports.to_excel(xw, sheet_name="reports", index=False, freeze_panes=(1, 1))
         checks.to_excel(xw, sheet_name="checks", index=False, freeze_panes=(1, 1))
+
+
+def _batch_labels() -> dict[str, str]:
+    """Column → its Chinese header: the report columns' (display.toml), each cell key's
+    printed row and column label (codebook; a key both templates print: the 2021 one)."""
+    out = dict(layout()["batch_columns"])
+    for row in codebook():
+        out.setdefault(row["key"], f"{row['row_label']} / {row['col_label']}")
+    return out
 
 
 def _label_headers(ws: Worksheet) -> None:
     """Each canonical key's printed labels as a comment on its header cell (hover in Excel)."""
     labels = cell_labels()
-    for cell in ws[1]:
+    for cell in ws[BATCH_FROZEN[0]]:
         if cell.value in labels:
             cell.comment = Comment(labels[cell.value], "report-extract", width=320, height=60)
 

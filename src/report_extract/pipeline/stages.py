@@ -8,7 +8,7 @@ from report_extract import reading as readers
 from report_extract.checks.report import prose_checks, table_checks
 from report_extract.metadata.agency import agency_id
 from report_extract.metadata.facts import Fact, facts_and_table, stated_figures
-from report_extract.metadata.kind import not_a_report
+from report_extract.metadata.kind import file_refusal, not_a_report
 from report_extract.metadata.meta import extract_meta
 from report_extract.model.document import Document, TextBlock
 from report_extract.model.result import Result
@@ -37,6 +37,11 @@ def status_of(tables: Tables, other_kind: str | None = None) -> str:
     return "ok" if set(tables.found) == set(TABLES) else "partial"
 
 
+def _by_name(path: str | None) -> str | None:
+    refusal = file_refusal(Path(path), in_folder=False) if path else None
+    return refusal[1] if refusal else None
+
+
 def prose(doc: Document) -> str:
     return "\n".join(b.text for b in doc.blocks if isinstance(b, TextBlock))
 
@@ -50,7 +55,9 @@ def from_document(doc: Document, overrides: dict | None = None) -> Result:
 def _from_document(doc: Document, overrides: dict | None = None) -> Result:
     settle_ocr(doc)  # OCR'd digits settled by the checks before the tables are taken
     tables = extract_tables(doc)
-    other_kind = None if tables.cells else not_a_report(doc)
+    # a CSV, a JSON file or a folder's README named to `extract` or `show` is no free-form
+    # report either: the input rules convert applies (batch/inputs.py), then the content's
+    other_kind = None if tables.cells else (_by_name(doc.path) or not_a_report(doc))
     status = status_of(tables, other_kind)
     template = tables.template or ("free" if status == "no_tables" else None)
     meta = extract_meta(doc, template=template, overrides=overrides)
@@ -131,7 +138,7 @@ def _extract_document(
     except readers.ReaderError as e:
         # The first reading stands: a reference parser that chokes on a damaged file
         # (a wrong startxref, a cut tail) must not replace a reading that worked.
-        result.warnings.append(f"second reading with {engine} failed ({e}); kept the first: {why.reasons[0]}")
+        result.warnings.append(f"second reading with {engine} failed ({e.cause}); kept the first: {why.reasons[0]}")
         return doc, result
     retry = from_document(again, overrides)
     if why.worse_than(fallback.doubt(again, retry)):

@@ -57,10 +57,15 @@ ENGINES = ("fast", "pdfplumber", "auto")  # PDF engines: see reading/pdf/reader.
 
 def read(path: str | Path, data: bytes | None = None, **options: str) -> Document:
     """Read one file.  `options` (OPTIONS) go to the readers that take them (the PDF
-    reader's `engine`), and are ignored by the others.  Under the settings in force
-    (settings.py), pinned for the whole file."""
+    reader's `engine`), and are ignored by the others.  A ReaderError names the file.
+    Under the settings in force (settings.py), pinned for the whole file."""
     with pinned():
-        return _read(path, data, **options)
+        try:
+            return _read(path, data, **options)
+        except ReaderError as e:
+            if e.path is None:
+                e.path = str(path)
+            raise
 
 
 def _read(path: str | Path, data: bytes | None = None, **options) -> Document:

@@ -22,11 +22,11 @@ from pathlib import Path
 
 from report_extract.model.document import Cell, Document, Origin, TableBlock, TextBlock
 from report_extract.model.result import CellValue, CheckResult, Result
-from report_extract.outputs.printed import Grid, failed_keys, grids, value_text
+from report_extract.outputs.printed import Grid, cell_marks, grids, value_text
 from report_extract.pipeline.stages import extract_document
 from report_extract.settings import current
 from report_extract.tables.extract import extract_tables
-from report_extract.views.show import check_row
+from report_extract.views.show import check_row, checks_summary
 
 ZOOM = 1.5  # CSS pixels per PDF point: an A4 page 893 px wide
 RENDER_SCALE = 2.0  # image pixels per PDF point: sharp on high-density screens
@@ -62,7 +62,7 @@ def write_audit(path: str | Path, out: Path, engine: str = "auto") -> None:
 
 
 def audit_html(doc: Document, result: Result) -> str:
-    failed = failed_keys(result.checks, result.cells)
+    failed = cell_marks(result.checks, result.cells)  # key → failed | soft
     if doc.format == "pdf":
         left = _pdf_view(Path(doc.path), result, table_pages(result, doc), failed)
     else:
@@ -124,7 +124,7 @@ def render_pages(path: Path, numbers: Iterable[int]) -> list[RenderedPage]:
         pdf.close()
 
 
-def _pdf_view(path: Path, result: Result, pages: list[int], failed: set[str]) -> str:
+def _pdf_view(path: Path, result: Result, pages: list[int], failed: dict[str, str]) -> str:
     by_key = {c.key: c for c in result.cells}
     by_page: dict[int, list[PageBox]] = {}
     for b in boxes(result):
@@ -141,7 +141,7 @@ def _pdf_view(path: Path, result: Result, pages: list[int], failed: set[str]) ->
     return "".join(parts) or '<p class="none">No cell of this report has a position on a page.</p>'
 
 
-def _box_html(b: PageBox, cell: CellValue, failed: set[str]) -> str:
+def _box_html(b: PageBox, cell: CellValue, failed: dict[str, str]) -> str:
     label = _label(cell)
     return (
         f'<a class="box {_classes(cell, failed)}" id="b-{b.key}" href="#v-{b.key}" title="{escape(label)}" '
@@ -159,12 +159,12 @@ def _label(cell: CellValue) -> str:
     return text
 
 
-def _classes(cell: CellValue | None, failed: set[str]) -> str:
+def _classes(cell: CellValue | None, failed: dict[str, str]) -> str:
     if cell is None:
         return "missing"
     names = []
     if cell.key in failed:
-        names.append("failed")
+        names.append(failed[cell.key])
     if cell.ambiguous:
         names.append("ambiguous")
     if cell.confidence is not None:
@@ -197,7 +197,7 @@ def source_map(doc: Document) -> dict[str, tuple[int, int, int]]:
     return {c.key: refs[c.line] for c in cells if c.line is not None and not c.derived}
 
 
-def _source_view(doc: Document, result: Result, failed: set[str]) -> str:
+def _source_view(doc: Document, result: Result, failed: dict[str, str]) -> str:
     by_key = {c.key: c for c in result.cells}
     where = source_map(doc)
     cells_at: dict[tuple[int, int, int], CellValue] = {pos: by_key[k] for k, pos in where.items() if k in by_key}
@@ -217,7 +217,7 @@ def _source_view(doc: Document, result: Result, failed: set[str]) -> str:
     return "".join(parts)
 
 
-def _source_table(b: int, block: TableBlock, cells_at: dict, failed: set[str]) -> str:
+def _source_table(b: int, block: TableBlock, cells_at: dict, failed: dict[str, str]) -> str:
     rows = []
     for r, row in enumerate(block.rows):
         tds = "".join(_source_td(cell, cells_at.get((b, r, c)), failed) for c, cell in enumerate(row))
@@ -225,7 +225,7 @@ def _source_table(b: int, block: TableBlock, cells_at: dict, failed: set[str]) -
     return f'<table class="source">{_where(block.origin)}{"".join(rows)}</table>'
 
 
-def _source_td(cell: Cell, value: CellValue | None, failed: set[str]) -> str:
+def _source_td(cell: Cell, value: CellValue | None, failed: dict[str, str]) -> str:
     if value is None and cell.merged:  # a merged cell's copy: blank, as the source shows it
         return f'<td class="merged" title="{escape(cell.text)}"></td>'
     if value is None:
@@ -237,7 +237,7 @@ def _source_td(cell: Cell, value: CellValue | None, failed: set[str]) -> str:
     )
 
 
-def _source_text(b: int, block: TextBlock, values: list[CellValue], failed: set[str]) -> str:
+def _source_text(b: int, block: TextBlock, values: list[CellValue], failed: dict[str, str]) -> str:
     marks = " ".join(
         f'<a class="chip {_classes(v, failed)}" id="b-{v.key}" href="#v-{v.key}" '
         f'title="{escape(_label(v))}">{escape(v.raw) or "∅"}</a>'
@@ -257,7 +257,7 @@ def _where(origin: Origin, tag: str = "caption") -> str:
 # --- the canonical side -----------------------------------------------------------------
 
 
-def _canonical_view(result: Result, failed: set[str]) -> str:
+def _canonical_view(result: Result, failed: dict[str, str]) -> str:
     by_key = {c.key: c for c in result.cells}
     tables = result.tables()
     parts = ["<h2>Canonical tables</h2>"]
@@ -276,7 +276,7 @@ def _canonical_view(result: Result, failed: set[str]) -> str:
     return "".join(parts)
 
 
-def _grid_html(grid: Grid, by_key: dict[str, CellValue], failed: set[str]) -> str:
+def _grid_html(grid: Grid, by_key: dict[str, CellValue], failed: dict[str, str]) -> str:
     rows: dict[int, list[str]] = {}
     for r, _, cell in grid.expanded():
         span = (f' colspan="{cell.colspan}"' if cell.colspan > 1 else "") + (
@@ -298,16 +298,20 @@ def _grid_html(grid: Grid, by_key: dict[str, CellValue], failed: set[str]) -> st
 
 
 def _checks_html(checks: list[CheckResult]) -> str:
-    failed = sum(1 for c in checks if c.ok is False)
-    unknown = sum(1 for c in checks if c.ok is None)
-    head = f"<h2>Checks: {len(checks) - failed - unknown} passed, {failed} failed, {unknown} not assessable</h2>"
+    head = f"<h2>Checks: {escape(checks_summary(checks))}</h2>"
     rows = "".join(
-        f'<tr class="{ {True: "ok", False: "failed", None: "na"}[c.ok] }">'
-        + "".join(f"<td>{escape(v)}</td>" for v in check_row(c))
-        + "</tr>"
-        for c in sorted(checks, key=lambda c: {False: 0, None: 2, True: 1}[c.ok])
+        f'<tr class="{_check_class(c)}">' + "".join(f"<td>{escape(v)}</td>" for v in check_row(c)) + "</tr>"
+        for c in sorted(checks, key=lambda c: ({False: 0, None: 2, True: 1}[c.ok], c.severity != "hard"))
     )
     return head + f'<table class="checks">{rows}</table>'
+
+
+def _check_class(c: CheckResult) -> str:
+    """ok, failed (a hard check: the arithmetic is wrong), soft (the text disagrees with a
+    table: worth a look), na."""
+    if c.ok is False:
+        return "failed" if c.severity == "hard" else "soft"
+    return "ok" if c.ok else "na"
 
 
 def _page(result: Result, left: str, right: str) -> str:
@@ -320,7 +324,8 @@ def _page(result: Result, left: str, right: str) -> str:
             meta.get("year"),
             f"template {meta.get('template')}",
             result.source.get("format"),
-            f"{result.checks_failed} failed checks",
+            f"{result.checks_failed} failed checks"
+            + (f", {result.checks_soft_failed} soft" if result.checks_soft_failed else ""),
         )
         if v
     )
@@ -331,6 +336,7 @@ def _page(result: Result, left: str, right: str) -> str:
 <input type="checkbox" id="labels"><header><h1>{escape(str(title))}</h1>
 <p>{escape(facts)} · <label for="labels">show all labels</label> ·
 <span class="key box-key">extracted</span> <span class="key failed">in a failed check</span>
+<span class="key soft">in a failed soft check (the text states another number)</span>
 <span class="key ambiguous">ambiguous</span> <span class="key ocr">OCR</span></p></header>
 <main><section class="left">{left}</section><section class="right">{right}</section></main>
 </body></html>
@@ -352,6 +358,7 @@ figcaption{{height:{CAPTION_PX}px;line-height:{CAPTION_PX}px;padding:0 8px;box-s
 .page{{position:relative}} .page img{{display:block;width:100%;height:100%}}
 .box{{position:absolute;box-sizing:border-box;border:2px solid rgb(0,102,255);background:rgba(0,102,255,.06)}}
 .box.failed{{border-color:rgb(230,0,0);background:rgba(230,0,0,.12)}}
+.box.soft{{border-color:rgb(230,120,0);border-style:dashed;background:rgba(230,120,0,.08)}}
 .box.ambiguous{{border-color:rgb(230,170,0)}}
 .box.ocr.low{{border-style:dashed;border-color:rgb(255,120,0)}}
 .box:hover::after,#labels:checked~main .box::after{{content:attr(data-label);position:absolute;left:0;top:100%;
@@ -365,6 +372,7 @@ td,th{{border:1px solid #999;padding:1px 4px;vertical-align:middle}}
 th{{font-weight:normal;background:#fafafa;text-align:left}} th.head,th.title{{font-weight:bold;text-align:center}}
 td.v{{text-align:right;min-width:2.5em}} td a{{color:inherit;text-decoration:none}}
 td.failed,.chip.failed{{background:#ffc7ce;color:#9c0006;font-weight:bold}}
+td.soft,.chip.soft{{background:#fde2c4;color:#8a4b00}}
 td.ambiguous,.chip.ambiguous{{background:#ffeb9c}} td.missing{{color:#aaa}}
 td.ocr.low{{background:#ffe0c0}} td.read{{outline:2px solid rgb(0,102,255);outline-offset:-2px}}
 td.merged{{background:#f2f2f2}}
@@ -375,8 +383,9 @@ pre{{white-space:pre-wrap;max-width:720px;max-height:480px;overflow:auto;backgro
 .chips{{max-width:720px}}
 .chip{{display:inline-block;border:1px solid rgb(0,102,255);margin:1px;padding:0 3px;text-decoration:none;color:#000}}
 table.checks td{{border:none;border-bottom:1px solid #eee;font-size:12px}}
-table.checks tr.failed{{color:#c00;font-weight:bold}} table.checks tr.na{{color:#999}}
+table.checks tr.failed{{color:#c00;font-weight:bold}} table.checks tr.soft{{color:#a15c00}}
+table.checks tr.na{{color:#999}}
 .none{{color:#999}} .key{{padding:0 4px;border:2px solid rgb(0,102,255)}}
-.key.failed{{border-color:rgb(230,0,0)}} .key.ambiguous{{border-color:rgb(230,170,0)}}
+.key.failed{{border-color:rgb(230,0,0)}} .key.soft{{border-color:rgb(230,120,0);border-style:dashed}} .key.ambiguous{{border-color:rgb(230,170,0)}}
 .key.ocr{{border-style:dashed;border-color:rgb(255,120,0)}}
 """

@@ -11,6 +11,7 @@ query segmented by jieba exactly as the index was (outputs/fts.py).
 
 from __future__ import annotations
 
+import re
 import sqlite3
 import sys
 from dataclasses import dataclass
@@ -92,22 +93,38 @@ WHERE sections_fts MATCH ? ORDER BY rank LIMIT ?
 
 
 def search(outdir: Path, query: str, limit: int = 20) -> Answer:
-    """Sections containing every word of `query`, best first, with the passage around it."""
+    """Sections containing every word of `query` (segmented by jieba as the index is, so
+    政府网站 finds 政府 … 网站), best first, with the passage where the words stand
+    closest, each matched word marked 【thus】."""
     expr = match_expression(query)
     if not expr:
         raise QueryError("nothing to search for")
     found = run(outdir, SEARCH_SQL, (expr, limit))
     terms = [w for w in words(query) if w.strip()]
-    rows = [(agency, year, number, title, passage(text, terms), rid)
+    rows = [(agency, year, number, title, passage(text, terms, query), rid)
             for agency, year, number, title, text, rid in found.rows]  # fmt: skip
     return Answer(["agency", "year", "number", "title", "passage", "report_id"], rows)
 
 
-def passage(text: str, terms: list[str], width: int = 30) -> str:
-    """About `width` characters either side of the first term found, on one line."""
-    at = min((i for i in (text.find(t) for t in terms) if i >= 0), default=0)
-    start, end = max(0, at - width), at + width
-    return ("…" if start else "") + " ".join(text[start:end].split()) + ("…" if end < len(text) else "")
+MARK = ("【", "】")  # around a matched word in a passage: CJK brackets, which rich takes as text
+
+
+def passage(text: str, terms: list[str], query: str = "", width: int = 30) -> str:
+    """About `width` characters either side of the query as typed, or else of the place
+    where most of its words occur within that reach; on one line, matched words marked."""
+    flat = " ".join(text.split())
+    terms = sorted({t for t in terms if t.strip()}, key=len, reverse=True)  # longest first: 人民政府 before 政府
+    if not terms:
+        return flat[: 2 * width]
+    pattern = re.compile("|".join(re.escape(t) for t in terms))
+    hits = [(m.start(), m.group()) for m in pattern.finditer(flat)]
+    at = flat.find(query.strip()) if query.strip() else -1
+    if at < 0:
+        at = max(hits, key=lambda h: len({t for i, t in hits if abs(i - h[0]) <= width}), default=(0, ""))[0]
+    start, end = max(0, at - width), min(len(flat), at + width + len(query))
+    marked = pattern.sub(lambda m: MARK[0] + m.group() + MARK[1], flat[start:end])
+    marked = marked.replace(MARK[1] + MARK[0], "")  # 【政府】【网站】 → 【政府网站】: the query as typed
+    return ("…" if start else "") + marked + ("…" if end < len(flat) else "")
 
 
 def write_csv(answer: Answer, out: TextIO = sys.stdout) -> None:

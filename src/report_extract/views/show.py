@@ -17,13 +17,14 @@ from rich.console import Console, Group, RenderableType
 from rich.table import Table
 from rich.text import Text
 
+from report_extract.metadata.facts import CUMULATIVE, THIS_YEAR
 from report_extract.model.result import CellValue, CheckResult, Result
 from report_extract.outputs.printed import (
     TABLES,
     Grid,
     GridCell,
+    cell_marks,
     check_sides,
-    failed_keys,
     grids,
     number_text,
     value_text,
@@ -31,6 +32,12 @@ from report_extract.outputs.printed import (
 from report_extract.settings import current
 
 PLAIN_WIDTH = 120  # a pipe has no width; wide enough for table 3 without folding labels
+# Ways to lay out a table, widest first: (characters per header line, cell padding, label
+# column width).  The first that fits the terminal is used, so in 80 columns table 3 keeps
+# every column (总计 last) with its headers wrapped at two characters instead of losing some.
+LAYOUTS = [(4, 1, 16), (2, 1, 12), (2, 0, 10), (1, 0, 8)]
+NO_TABLES = "(none of the three statistical tables: a free-form report; the numbers it states follow)"
+NARROW = 110  # below this many columns the checks are a list, not a table of four columns
 CHECKS_OF = {
     "proactive": (),
     "requests": ("requests.", "text."),
@@ -46,6 +53,7 @@ class Mark:
 
 
 FAILED = Mark("!", "bold red", "in a failed check")
+SOFT = Mark("*", "yellow", "in a failed soft check (the text states another number)")
 AMBIGUOUS = Mark("~", "yellow", "run-together digits that split more than one way")
 UNSURE = Mark("?", "magenta", "OCR confidence below {low_confidence:g}")  # the setting, when shown
 MISSING = Mark("·", "dim", "not found in the report")
@@ -58,16 +66,22 @@ def console_for_output() -> Console:
     return console
 
 
-def render(result: Result, only: str | None = None) -> list[RenderableType]:
-    """Everything `show` prints, in order; `only` limits the tables and checks to one table."""
+def render(result: Result, only: str | None = None, console: Console | None = None) -> list[RenderableType]:
+    """Everything `show` prints, in order; `only` limits the tables and checks to one table.
+    `console`: the one it is printed on, whose width the tables are fitted to."""
+    console = console or console_for_output()
     names = [only] if only else list(TABLES)
     prefixes = tuple(p for n in names for p in CHECKS_OF[n])
     checks = [c for c in result.checks if c.check.startswith(prefixes)]
     out: list[RenderableType] = [meta_view(result)]
     table_grids = grids(result.cells, result.meta.get("template"), turned=True)
-    for name in names:
-        out.append(table_view(table_grids[name], result, name in result.tables()))
-    out.append(checks_view(checks))
+    found = result.tables()
+    if not any(name in found for name in TABLES) and result.facts:
+        out.append(facts_view(result))  # a free-form report: its stated numbers instead of three empty tables
+    else:
+        for name in names:
+            out.append(table_view(table_grids[name], result, name in found, console))
+    out.append(checks_view(checks, console.width))
     if result.warnings:
         out.append(warnings_view(result.warnings))
     return out
@@ -82,7 +96,8 @@ def meta_view(r: Result) -> Table:
     place = " ".join(dict.fromkeys(v for v in (region.get("province"), region.get("city"), region.get("county")) if v))
     rows = [
         ("title", meta.get("title")),
-        ("agency", meta.get("agency_full") or meta.get("agency")),
+        ("agency", meta.get("agency")),  # as reports.csv names it; the full name below when it differs
+        ("agency_full", meta.get("agency_full") if meta.get("agency_full") != meta.get("agency") else None),
         ("year", meta.get("year")),
         ("template", meta.get("template")),
         ("region", f"{place} ({region['adcode']})" if region.get("adcode") else place),
@@ -100,32 +115,86 @@ def meta_view(r: Result) -> Table:
     return t
 
 
-def table_view(grid: Grid, r: Result, found: bool) -> RenderableType:
+def table_view(grid: Grid, r: Result, found: bool, console: Console | None = None) -> RenderableType:
     if not found:
         return Text(f"\n{grid.title}\n  (not found in this report)", style="dim")
-    by_key = {c.key: c for c in r.cells}
-    failed = failed_keys(r.checks, r.cells)
-    t = Table(
-        title=grid.title, title_justify="left", title_style="bold", box=box.SQUARE, show_header=False, padding=(0, 1)
-    )
-    t.add_column(overflow="fold", min_width=16, max_width=38)
-    wrap = 4 if grid.width - grid.labels > 4 else 0
-    for _ in range(grid.width - grid.labels):
-        t.add_column(justify="right", vertical="bottom", overflow="fold")
-    used: set[Mark] = set()
-    rows = _rows(grid)
-    if grid.head_rows:
-        t.add_row(*_header(grid, rows[: grid.head_rows], wrap), end_section=True)
-    for _, cells in rows[grid.head_rows :]:
-        label, values = _split_row(grid, cells, wrap, by_key, failed, used)
-        t.add_row(label, *values)
+    width = (console or console_for_output()).width
+    for layout in LAYOUTS:  # the widest that fits; the last one however narrow the terminal
+        t, used, label = _table(grid, r, width, *layout)
+        if label >= layout[2]:
+            break
     low = current().low_confidence
     legend = [
         Text(f"{m.char} {m.meaning.format(low_confidence=low)}", style=m.style)
-        for m in (FAILED, AMBIGUOUS, UNSURE, MISSING)
+        for m in (FAILED, SOFT, AMBIGUOUS, UNSURE, MISSING)
         if m in used
     ]
     return Group(Text(""), t, *legend)
+
+
+def _table(grid: Grid, r: Result, width: int, wrap: int, pad: int, label_min: int) -> tuple[Table, set[Mark], int]:
+    """The table laid out for `width` columns; returns the width left for its labels."""
+    by_key = {c.key: c for c in r.cells}
+    failed = cell_marks(r.checks, r.cells)  # key → failed | soft
+    n = grid.width - grid.labels
+    wrap = wrap if n > 4 else 0
+    used: set[Mark] = set()
+    rows = _rows(grid)
+    head = _header(grid, rows[: grid.head_rows], wrap) if grid.head_rows else []
+    body = [_split_row(grid, cells, wrap, by_key, failed, used) for _, cells in rows[grid.head_rows :]]
+    # a value column is as wide as its widest number and its header's wrapped lines
+    widths = [max([2 * wrap if wrap else 0] + [v[i].cell_len for _, v in body]
+                  + [max((len(x) * 2 for x in head[i + 1].plain.split("\n")), default=0) if head and not wrap else 0])
+              for i in range(n)]  # fmt: skip
+    label = min(38, width - (n + 2) - 2 * pad * (n + 1) - sum(widths))
+    t = Table(
+        title=grid.title, title_justify="left", title_style="bold", box=box.SQUARE, show_header=False, padding=(0, pad)
+    )
+    t.add_column(overflow="fold", width=max(label, label_min))
+    for w in widths:
+        t.add_column(justify="right", vertical="bottom", overflow="fold", width=w)
+    if head:
+        t.add_row(*head, end_section=True)
+    for lab, values in body:
+        t.add_row(lab, *values)
+    return t, used, label
+
+
+def facts_view(r: Result) -> RenderableType:
+    """A free-form (pre-2019) report prints none of the three tables: the numbers it
+    states instead, its own statistics table (统计表, this year and cumulative) and the
+    figures its text gives, each with its sentence."""
+    table: dict[str, dict[str, str]] = {}
+    for f in r.facts:
+        if f.source == "table":
+            row = table.setdefault(f.label or f.key, {"unit": f.unit})
+            row[f.period] = number_text(f.value)
+    out: list[RenderableType] = [Text(f"\n{NO_TABLES}", style="dim")]
+    if table:
+        t = Table(
+            title="统计表 (the report's statistics table)",
+            title_justify="left",
+            title_style="bold",
+            box=box.SQUARE,
+            padding=(0, 1),
+        )
+        t.add_column("指标", overflow="fold")
+        for name in ("本年", "累计", "单位"):
+            t.add_column(name, justify="right", no_wrap=True)
+        for label, row in table.items():
+            t.add_row(label, row.get(THIS_YEAR, ""), row.get(CUMULATIVE, ""), row["unit"])
+        out += [Text(""), t]
+    stated = [f for f in r.facts if f.source != "table"]
+    if stated:
+        g = Table.grid(padding=(0, 1))
+        g.add_column(no_wrap=True)
+        g.add_column(justify="right", no_wrap=True)
+        g.add_column(overflow="fold", style="dim")
+        for f in stated:
+            period = " 累计" if f.period == CUMULATIVE else ""
+            g.add_row(f.key, f"{number_text(f.value)} {f.unit}{period}", Text(f.sentence))
+        out += [Text("\nstated in the text", style="bold"), g]
+    return Group(*out)
 
 
 def _rows(grid: Grid) -> list[tuple[int, list[tuple[int, GridCell]]]]:
@@ -151,7 +220,7 @@ def _split_row(
     cells: list[tuple[int, GridCell]],
     wrap: int,
     by_key: dict[str, CellValue],
-    failed: set[str],
+    failed: dict[str, str],
     used: set[Mark],
 ) -> tuple[Text, list[Text]]:
     """One grid row → the terminal's single label column (merged labels one per line,
@@ -177,7 +246,7 @@ def _wrapped(text: str, width: int) -> str:
     return "\n".join(text[i : i + width] for i in range(0, len(text), width))
 
 
-def _value(key: str, by_key: dict[str, CellValue], failed: set[str], used: set[Mark]) -> Text:
+def _value(key: str, by_key: dict[str, CellValue], failed: dict[str, str], used: set[Mark]) -> Text:
     cell = by_key.get(key)
     if cell is None:
         used.add(MISSING)
@@ -185,7 +254,8 @@ def _value(key: str, by_key: dict[str, CellValue], failed: set[str], used: set[M
     marks = [
         m
         for m, on in (
-            (FAILED, key in failed),
+            (FAILED, failed.get(key) == "failed"),
+            (SOFT, failed.get(key) == "soft"),
             (AMBIGUOUS, cell.ambiguous),
             (UNSURE, cell.confidence is not None and cell.confidence < current().low_confidence),
         )
@@ -201,15 +271,20 @@ def _value(key: str, by_key: dict[str, CellValue], failed: set[str], used: set[M
     return text
 
 
-def checks_view(checks: list[CheckResult]) -> RenderableType:
-    failed = sum(1 for c in checks if c.ok is False)
-    unknown = sum(1 for c in checks if c.ok is None)
-    summary = Text(
-        f"\nchecks: {len(checks) - failed - unknown} passed, {failed} failed, {unknown} not assessable",
-        style="bold red" if failed else "bold",
-    )
+def checks_view(checks: list[CheckResult], width: int = PLAIN_WIDTH) -> RenderableType:
+    hard = sum(1 for c in checks if c.ok is False and c.severity == "hard")
+    summary = Text(f"\nchecks: {checks_summary(checks)}", style="bold red" if hard else "bold")
     if not checks:
         return summary
+    if width < NARROW:  # one check a line, wrapped under its verdict: the numbers stay in view
+        g = Table.grid(padding=(0, 1))
+        g.add_column(no_wrap=True, width=6)
+        g.add_column(overflow="fold")
+        for c in checks:
+            status, check, scope, equation, note = check_row(c)
+            line = Text(f"{check} ({scope}) {equation}" + (f" — {note}" if note else ""))  # Text: no markup
+            g.add_row(status, line, style=_check_style(c))
+        return Group(summary, g)
     t = Table(box=box.SIMPLE, show_header=True, header_style="bold", padding=(0, 1))
     for name in ("", "check", "scope", "equation"):
         t.add_column(name, no_wrap=True)
@@ -217,6 +292,19 @@ def checks_view(checks: list[CheckResult]) -> RenderableType:
     for c in checks:
         t.add_row(*check_row(c), style=_check_style(c))
     return Group(summary, t)
+
+
+def checks_summary(checks: list[CheckResult]) -> str:
+    """ "40 passed, 0 failed, 1 soft failed, 0 not assessable": failed counts hard checks
+    (as reports.csv's checks_failed), soft ones beside it when there are any."""
+    hard = sum(1 for c in checks if c.ok is False and c.severity == "hard")
+    soft = sum(1 for c in checks if c.ok is False and c.severity != "hard")
+    unknown = sum(1 for c in checks if c.ok is None)
+    return (
+        f"{len(checks) - hard - soft - unknown} passed, {hard} failed"
+        + (f", {soft} soft failed (text ≠ table)" if soft else "")
+        + f", {unknown} not assessable"
+    )
 
 
 def check_row(c: CheckResult) -> tuple[str, str, str, str, str]:
@@ -245,5 +333,5 @@ def warnings_view(warnings: list[str]) -> RenderableType:
 
 def show(result: Result, only: str | None = None, console: Console | None = None) -> None:
     console = console or console_for_output()
-    for part in render(result, only):
+    for part in render(result, only, console):
         console.print(part)

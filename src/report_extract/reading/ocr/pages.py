@@ -18,6 +18,7 @@ stage of the pipeline (`ocrfix`), after the tables: a reader does not run the ta
 from __future__ import annotations
 
 import hashlib
+from collections.abc import Callable
 from dataclasses import dataclass, field, replace
 from typing import TYPE_CHECKING
 
@@ -110,6 +111,11 @@ class Scans:
         return replace(origin, confidence=round(conf, 4)), inside
 
 
+# Told (done, total, next page) as pages are OCR'd: a one-file command on a terminal shows
+# progress through it (batch/progress.py); None: nobody is watching.
+on_page: Callable[[int, int, int], None] | None = None
+
+
 def scan_pdf(pdf: pdfium.PdfDocument, data: bytes, pages: list[PageContent], mode: str | None = None) -> Scans:
     """OCR what `mode` asks for.  Without the OCR engine installed, the pages that need
     it are listed in `Scans.missing` instead."""
@@ -128,14 +134,15 @@ def scan_pdf(pdf: pdfium.PdfDocument, data: bytes, pages: list[PageContent], mod
 
 def _scan_pages(pdf: pdfium.PdfDocument, pages: list[PageContent], mode: str) -> Scans:
     scans = Scans()
-    for p in pages:
-        regions = _needs_ocr(p, mode)
-        if not regions:
-            continue  # the common case: decided from what the engine read, no page loaded
+    # the common case: no page needs it, decided from what the engine read, no page loaded
+    todo = [(p, regions) for p in pages if (regions := _needs_ocr(p, mode))]
+    for done, (p, regions) in enumerate(todo):
         if not ocr_engine.available():
             scans.missing.append(p.number)
             scans.reason = "OCR engine not installed: pip install 'report-extract[ocr]'"
             continue
+        if on_page:
+            on_page(done, len(todo), p.number)
         page = pdf[p.number - 1]
         try:
             scans.pages[p.number] = [(r, _scan_region(page, p, r)) for r in regions]
@@ -143,6 +150,8 @@ def _scan_pages(pdf: pdfium.PdfDocument, pages: list[PageContent], mode: str) ->
             page.close()
         if regions[0] == _whole(p):
             scans.whole.add(p.number)
+    if scans.pages and on_page:
+        on_page(len(todo), len(todo), 0)
     return scans
 
 
