@@ -4,8 +4,8 @@ rendered in the layouts and quirks real publishers produce, one *family* per qui
 
 `generate(root)` writes every family's documents and returns `Doc`s that carry the truth:
 the printed cells, the agency and year, and the checks that must fail (only those the
-printed error breaks).  tests/test_generated.py scores them cell by cell per family;
-bench/bench_generated.py prints the per-family score.
+printed error breaks).  tests/test_families.py scores them cell by cell per family
+and prints the per-family figures.
 """
 
 from __future__ import annotations
@@ -169,21 +169,24 @@ class Style:
     fee: str = "本年收费金额（单位：万元）"
     number_dot: str = "."  # "1." or the full-width "１．"
     fullwidth_numbering: bool = False
+    count_note: str = ""  # a unit after every count header: "（件）"
+    fullwidth_values: bool = False  # values in full-width digits: "１２"
 
 
 def proactive_rows(r: Report, s: Style) -> list[list[Span]]:
     c = r.cells
-    v = lambda k: (_num(c[f"proactive.{k}"]), 1, 1)  # noqa: E731
+    v = lambda k: (_num(c[f"proactive.{k}"], s.fullwidth_values), 1, 1)  # noqa: E731
+    n = s.count_note
     return [
         [("第二十条第（一）项", 1, 4)],
-        [("信息内容", 1, 1), ("本年制发件数", 1, 1), ("本年废止件数", 1, 1), (s.in_force, 1, 1)],
+        [("信息内容", 1, 1), ("本年制发件数" + n, 1, 1), ("本年废止件数" + n, 1, 1), (s.in_force, 1, 1)],
         [("规章", 1, 1), v("regulation.issued"), v("regulation.repealed"), v("regulation.in_force")],
         [("行政规范性文件", 1, 1), v("normative_doc.issued"), v("normative_doc.repealed"), v("normative_doc.in_force")],
         [("第二十条第（五）项", 1, 4)],
-        [("信息内容", 1, 1), ("本年处理决定数量", 1, 3)],
+        [("信息内容", 1, 1), ("本年处理决定数量" + n, 1, 3)],
         [("行政许可", 1, 1), (v("admin_license.decisions")[0], 1, 3)],
         [("第二十条第（六）项", 1, 4)],
-        [("信息内容", 1, 1), ("本年处理决定数量", 1, 3)],
+        [("信息内容", 1, 1), ("本年处理决定数量" + n, 1, 3)],
         [("行政处罚", 1, 1), (v("admin_penalty.decisions")[0], 1, 3)],
         [("行政强制", 1, 1), (v("admin_coercion.decisions")[0], 1, 3)],
         [("第二十条第（八）项", 1, 4)],
@@ -201,7 +204,7 @@ def _label(text: str, s: Style) -> str:
 def requests_rows(r: Report, s: Style) -> list[list[Span]]:
     rows: list[list[Span]] = [
         [("本列数据的勾稽关系为：第一项加第二项之和，等于第三项加第四项之和", 3, 3), ("申请人情况", 1, 7)],
-        [("自然人", 2, 1), ("法人或其他组织", 1, 5), ("总计", 2, 1)],
+        [("自然人" + s.count_note, 2, 1), ("法人或其他组织", 1, 5), ("总计" + s.count_note, 2, 1)],
         [("商业企业", 1, 1), ("科研机构", 1, 1), ("社会公益组织", 1, 1), ("法律服务机构", 1, 1), ("其他", 1, 1)],
     ]
     groups = {g: sum(1 for _, g2, _ in REQUEST_ROWS if g2 == g) for _, g, _ in REQUEST_ROWS if g}
@@ -209,7 +212,7 @@ def requests_rows(r: Report, s: Style) -> list[list[Span]]:
     outer = sum(groups.values())
     seen: set[str] = set()
     for key, group, label in REQUEST_ROWS:
-        vals = [(_num(r.cells[f"requests.{key}.{c}"]), 1, 1) for c in REQ_COLS]
+        vals = [(_num(r.cells[f"requests.{key}.{c}"], s.fullwidth_values), 1, 1) for c in REQ_COLS]
         row: list[Span] = []
         if not group:
             row.append((label, 1, 3))
@@ -228,20 +231,29 @@ def requests_rows(r: Report, s: Style) -> list[list[Span]]:
     return rows
 
 
-def review_rows(r: Report) -> list[list[Span]]:
-    heads = [("结果维持", 1, 1), ("结果纠正", 1, 1), ("其他结果", 1, 1), ("尚未审结", 1, 1), ("总计", 1, 1)]
+def review_rows(r: Report, s: Style = Style()) -> list[list[Span]]:
+    heads = [
+        ("结果维持", 1, 1),
+        ("结果纠正", 1, 1),
+        ("其他结果", 1, 1),
+        ("尚未审结", 1, 1),
+        ("总计" + s.count_note, 1, 1),
+    ]
     return [
         [("行政复议", 1, 5), ("行政诉讼", 1, 10)],
         [(t, 2, 1) for t, _, _ in heads] + [("未经复议直接起诉", 1, 5), ("复议后起诉", 1, 5)],
         heads + heads,
-        [(_num(r.cells[f"review_litigation.{row}.{c}"]), 1, 1) for row in REVIEW_ROWS for c in REVIEW_COLS],
+        [
+            (_num(r.cells[f"review_litigation.{row}.{c}"], s.fullwidth_values), 1, 1)
+            for row in REVIEW_ROWS
+            for c in REVIEW_COLS
+        ],
     ]
 
 
-def layout(rows: list[list[Span]]) -> list[list[str]]:
-    """The full grid, every covered cell of a span holding its text (as converters that
-    repeat merged cells write it)."""
-    grid: dict[tuple[int, int], str] = {}
+def _placed(rows: list[list[Span]]) -> dict[tuple[int, int], tuple[str, bool]]:
+    """Every grid position a span covers: (its text, whether it is the span's first)."""
+    grid: dict[tuple[int, int], tuple[str, bool]] = {}
     for r, row in enumerate(rows):
         c = 0
         for text, rs, cs in row:
@@ -249,10 +261,20 @@ def layout(rows: list[list[Span]]) -> list[list[str]]:
                 c += 1
             for i in range(min(rs, len(rows) - r)):
                 for j in range(cs):
-                    grid[(r + i, c + j)] = text
+                    grid[(r + i, c + j)] = (text, i == j == 0)
             c += cs
+    return grid
+
+
+def layout(rows: list[list[Span]], first_only: bool = False) -> list[list[str]]:
+    """The full grid, every covered cell of a span holding its text (as converters that
+    repeat merged cells write it), or (`first_only`) empty, as a spreadsheet copies it."""
+    grid = _placed(rows)
     width = max(c for _, c in grid) + 1
-    return [[grid.get((r, c), "") for c in range(width)] for r in range(len(rows))]
+    return [
+        [t if first or not first_only else "" for t, first in (grid.get((r, c), ("", True)) for c in range(width))]
+        for r in range(len(rows))
+    ]
 
 
 SECTIONS = [
@@ -278,7 +300,7 @@ def blocks(r: Report, s: Style = Style()) -> list[tuple[str, object]]:
     """The report as ("title"|"heading"|"p"|"table", content) in printed order."""
     out: list[tuple[str, object]] = [("title", f"{r.agency}{r.year}年政府信息公开工作年度报告")]
     texts = prose(r)
-    tables = {1: proactive_rows(r, s), 2: requests_rows(r, s), 3: review_rows(r)}
+    tables = {1: proactive_rows(r, s), 2: requests_rows(r, s), 3: review_rows(r, s)}
     for i, h in enumerate(SECTIONS):
         out.append(("heading", h))
         if i == 0:
@@ -308,18 +330,36 @@ def _html_table(rows: list[list[Span]], wrap: bool) -> str:
     )
 
 
+HEADINGS = ["<h1>{}</h1>", '<div class="title">{}</div>', "<h2>{}</h2>", '<p class="article-title">{}</p>']
+
+
+# Print layouts of the web page: the CMS's own, a narrow article column whose cells wrap
+# their labels over several lines and whose tables break across pages, a large font, and
+# a large table font (a page break then cuts a wrapped label's cell in two).
+PRINT_CSS = [
+    "",
+    ".article{width:430px} td{font-size:11pt}",
+    "body{font-size:16pt} td{padding:6px}",
+    "table{font-size:18pt}",
+]
+
+
 def html(
     r: Report,
     head_title: str,
-    visible: str | None = None,
+    heading: str | None = HEADINGS[0],
     wrap: bool = False,
     s: Style = Style(),
     first_line: str = "",
+    css: str = "",
 ) -> str:
+    """The report as a CMS page: `head_title` in <title>, the report's own title in the
+    `heading` markup (None: not printed on the page)."""
     parts = [f"<p>{first_line}</p>"] if first_line else []
     for kind, content in blocks(r, s):
         if kind == "title":
-            parts.append(f"<h1>{visible or content}</h1>")
+            if heading:
+                parts.append(heading.format(content))
         elif kind == "heading":
             parts.append(f"<h3>{content}</h3>")
         elif kind == "p":
@@ -327,8 +367,9 @@ def html(
         else:
             parts.append(_html_table(content, wrap))  # type: ignore[arg-type]
     nav = f'<div class="nav">{r.site} &gt; 政府信息公开 &gt; 政府信息公开年报</div>'
+    style = f"<style>{css}</style>" if css else ""
     return (
-        f'<html><head><meta charset="utf-8"><title>{head_title}</title></head><body>{nav}'
+        f'<html><head><meta charset="utf-8"><title>{head_title}</title>{style}</head><body>{nav}'
         f'<div class="article">{"".join(parts)}</div><div class="footer">主办：{r.site}</div></body></html>'
     )
 
@@ -363,35 +404,98 @@ def markdown(r: Report, flat: bool) -> str:
     return "\n\n".join(out) + "\n"
 
 
+def _is_value(text: str) -> bool:
+    return text == "" or text.replace(".", "", 1).isdigit()
+
+
 def flatten(grid: list[list[str]]) -> list[list[str]]:
-    """One header row (the joined header cells of each column) and one row label (the
-    distinct label cells joined), as flat converters write a merged table."""
-    values_from = next(j for j in range(len(grid[-1])) if any(grid[i][j] != grid[i][0] for i in range(len(grid))))
-    head_rows = next(
-        i
-        for i, row in enumerate(grid)
-        if any(ch.isdigit() for ch in "".join(row[values_from:])) or i > 0 and row[0] != grid[0][0] and len(grid) > 5
-    )
-    if len(grid) <= 5:  # table 4: a single value row
-        head_rows, values_from = len(grid) - 1, 0
+    """One header row (the distinct header cells of each column joined) and one row label
+    (the distinct label cells of each row joined), as flat converters write a merged
+    table.  Header rows: those before the first row that holds a value; label columns:
+    those left of the first value in the body."""
+    head_rows = next(i for i, row in enumerate(grid) if any(t and _is_value(t) for t in row))
+    body = grid[head_rows:]
+    values_from = min(next((j for j, t in enumerate(row) if _is_value(t)), len(row)) for row in body)
     head = ["".join(dict.fromkeys(grid[i][j] for i in range(head_rows))) for j in range(len(grid[0]))]
     if values_from:
         head = ["项目"] + head[values_from:]
-    body = [
-        ["".join(dict.fromkeys(row[:values_from]))] + row[values_from:] if values_from else row
-        for row in grid[head_rows:]
-    ]
+        # a row without values (table 2's 第二十条 headings) is one joined label too
+        body = [
+            ["".join(dict.fromkeys(row[:values_from] if any(_is_value(t) for t in row) else row))]
+            + [t if any(_is_value(x) for x in row) else "" for t in row[values_from:]]
+            for row in body
+        ]
     return [head] + body
 
 
-def _width(s: str) -> int:
-    return sum(2 if ord(ch) > 0x2E80 else 1 for ch in s)
+def _spans(rows: list[list[Span]]) -> list[tuple[int, int, int, int, str]]:
+    """(row, column, rowspan, colspan, text) of every span, placed the browser way."""
+    taken: set[tuple[int, int]] = set()
+    out = []
+    for r, row in enumerate(rows):
+        c = 0
+        for text, rs, cs in row:
+            while (r, c) in taken:
+                c += 1
+            rs = min(rs, len(rows) - r)
+            taken.update((r + i, c + j) for i in range(rs) for j in range(cs))
+            out.append((r, c, rs, cs, text))
+            c += cs
+    return out
 
 
-def pdftotext(r: Report, page_footer: Callable[[int], str]) -> str:
-    """Space-aligned columns, prose hard-wrapped at 38 characters, a form feed and a footer
-    (the year or the page number) after every 30 lines, as pdftotext -layout writes it."""
-    lines: list[str] = []
+def text_table(rows: list[list[Span]], wrap_at: int = 18, value_width: int = 8, middle: bool = False) -> list[str]:
+    """A table as pdftotext -layout writes it: every text at the character column of its
+    cell's x position (a character one column, whatever its glyph width), numbers centred
+    in their cells, a blank cell only spaces, labels longer than their cell wrapped onto
+    the lines below; the values on the row's first line, or (`middle`, cells centred
+    vertically) on the middle one."""
+    spans = _spans(rows)
+    ncols = max(c + cs for _, c, _, cs, _ in spans)
+    value_cols = {c for _, c, _, cs, t in spans if t and _is_value(t)}
+    first_value = min(value_cols, default=ncols)
+    widths = []
+    for c in range(ncols):
+        own = [len(t) for _, c2, _, cs, t in spans if c2 == c and cs == 1]
+        widths.append(value_width if c >= first_value else min(wrap_at, max(own, default=4)) + 2)
+    x = [2 + sum(widths[:c]) for c in range(ncols)]
+    out: list[str] = []
+    for r in range(len(rows)):
+        placed: dict[int, list[str]] = {}  # line offset -> texts placed as (x, text)
+        chunks: list[tuple[int, int, str]] = []
+        for r2, c, _, cs, t in spans:
+            if r2 != r or not t:
+                continue
+            room = sum(widths[c : c + cs]) - 2
+            if not _is_value(t):
+                chunks += [(i // room, x[c], t[i : i + room]) for i in range(0, len(t), room)]
+        tall = max((k for k, _, _ in chunks), default=0)
+        for r2, c, _, cs, t in spans:
+            if r2 == r and t and _is_value(t):
+                room = sum(widths[c : c + cs]) - 2
+                chunks.append(((tall + 1) // 2 if middle else 0, x[c] + max(0, (room - len(t)) // 2), t))
+        for k in range(max((k for k, _, _ in chunks), default=0) + 1):
+            line = ""
+            for _, pos, t in sorted(ch for ch in chunks if ch[0] == k):
+                line = line.ljust(pos) + t if len(line) < pos else line + " " + t
+            placed[k] = [line]
+        out += [placed[k][0].rstrip() for k in sorted(placed)]
+    return out
+
+
+def pdftotext(
+    r: Report,
+    page_footer: Callable[[int], str],
+    page_lines: int = 30,
+    break_at: str = "",
+    first_line: str = "",
+    middle: bool = False,
+) -> str:
+    """Space-aligned columns (`text_table`), prose hard-wrapped at 38 characters, a form
+    feed and a footer (the year or the page number) after every `page_lines` lines and
+    before the line that starts with `break_at` (a page ending inside table 4), as
+    pdftotext -layout writes it; `first_line`: a column name printed above the title."""
+    lines: list[str] = ["    " + first_line] if first_line else []
     for kind, content in blocks(r):
         if kind in ("title", "heading"):
             lines.append("    " + str(content))
@@ -399,26 +503,29 @@ def pdftotext(r: Report, page_footer: Callable[[int], str]) -> str:
             t = str(content)
             lines += ["    " + t[i : i + 38] for i in range(0, len(t), 38)]
         else:
-            for spans in content:  # type: ignore[union-attr]
-                text = "".join(t + " " * max(2, 12 - _width(t)) for t, _, _ in spans)
-                lines.append("  " + text.rstrip())
+            lines += text_table(content, wrap_at=10 if middle else 18, middle=middle)  # type: ignore[arg-type]
     out: list[str] = []
     page = 1
-    for i, line in enumerate(lines):
-        out.append(line)
-        if (i + 1) % 30 == 0:
+    on_page = 0
+    for line in lines:
+        if on_page == page_lines or break_at and line.strip().startswith(break_at):
             out += ["", f"{page_footer(page):^70}".rstrip(), "\f"]
-            page += 1
+            page, on_page = page + 1, 0
+        out.append(line)
+        on_page += 1
     out += ["", f"{page_footer(page):^70}".rstrip()]
     return "\n".join(out) + "\n"
 
 
-def tsv(r: Report) -> str:
-    """Every table row tab-separated, merged cells written once, a tab after the last cell."""
+def tsv(r: Report, grid: bool = False) -> str:
+    """Every table row tab-separated with a tab after the last cell; merged cells written
+    once, or (`grid`, as a spreadsheet copies them) in their first position with the
+    positions they cover left empty."""
     out = []
     for kind, content in blocks(r):
         if kind == "table":
-            out += ["\t".join(t for t, _, _ in row) + "\t" for row in content]  # type: ignore[union-attr]
+            rows = layout(content, first_only=True) if grid else [[t for t, _, _ in row] for row in content]  # type: ignore[arg-type]
+            out += ["\t".join(row) + "\t" for row in rows]
         else:
             out.append(str(content))
     return "\n".join(out) + "\n"
@@ -437,21 +544,23 @@ def chromium() -> str | None:
     return shutil.which("chromium") or shutil.which("chromium-browser") or shutil.which("google-chrome")
 
 
-def print_to_pdf(pages: dict[Path, str]) -> None:
-    """The browser's print layout of each page (headless Chromium's --print-to-pdf)."""
+def print_to_pdf(pages: dict[Path, tuple[str, bool]]) -> None:
+    """The browser's print layout of each page (headless Chromium's --print-to-pdf), with
+    or without the browser's own header and footer (date, title, file URL, page 1/3)."""
     exe = chromium()
     assert exe, "chromium is needed for the web-print family"
     with tempfile.TemporaryDirectory() as tmp:
-        for dest, page in pages.items():
+        for dest, (page, header_footer) in pages.items():
             src = Path(tmp) / (dest.stem + ".html")
             src.write_text(page, encoding="utf-8")
+            flags = [] if header_footer else ["--no-pdf-header-footer"]
             subprocess.run(
                 [
                     exe,
                     "--headless",
                     "--no-sandbox",
                     "--disable-gpu",
-                    "--no-pdf-header-footer",
+                    *flags,
                     f"--user-data-dir={tmp}/profile",
                     f"--print-to-pdf={dest}",
                     src.as_uri(),
@@ -466,38 +575,87 @@ HEADER_NOTES = [
     Style(in_force="现行有效件数（历史累计）", number_dot="．"),
     Style(fee="本年收费金额（单位：万元）", number_dot="．", fullwidth_numbering=True),
     Style(in_force="现行有效件数（件）", fee="本年收费金额(单位:万元)", number_dot="、"),
+    Style(in_force="现行有效件数（历史累计）", count_note="（件）", fullwidth_values=True),
+    Style(
+        fee="本年收费金额（万元）",
+        count_note="（单位：件）",
+        number_dot="．",
+        fullwidth_numbering=True,
+        fullwidth_values=True,
+    ),
 ]
 
+# Web pages printed to PDF whose tables draw no cell borders, or only rules between rows
+# (CSS on the cells, the table's own border off): found beyond issue 14's list and not
+# read in full yet (test_families marks them as known gaps).
+RULES = [
+    lambda page: page.replace('<table border="1" cellspacing="0">', '<table border="0">'),
+    lambda page: page.replace(
+        '<table border="1" cellspacing="0">', '<table style="border-collapse:collapse" border="0">'
+    ).replace("<td", '<td style="border-bottom:1px solid #000"'),
+]
+OPEN_FAMILIES = ["pdf_borderless"]
+
+# Families with more variants than documents per family get this many more.
+EXTRA = {"cms_title": 2, "header_notes": 4, "web_print_pdf": 2}
 FAMILIES = ["cms_title", "md_repeated", "md_flat", "pdftotext", "tsv_trailing", "web_print_pdf", "header_notes"]
 
 
 def generate(root: Path, per_family: int = 6, families: list[str] | None = None, seed: int = 14) -> list[Doc]:
     rng = random.Random(seed)
     docs: list[Doc] = []
-    pdf_pages: dict[Path, str] = {}
+    pdf_pages: dict[Path, tuple[str, bool]] = {}
     for family in families or FAMILIES:
         folder = root / family
         folder.mkdir(parents=True, exist_ok=True)
-        for i in range(per_family):
-            r = make_report(rng, i, error=i % 3 == 2, blanks=i % 2 == 1 and family not in ("pdftotext",))
+        for i in range(per_family + EXTRA.get(family, 0)):
+            r = make_report(rng, i, error=i % 3 == 2, blanks=i % 2 == 1)
             stem = folder / f"{family}_{i:02d}"
             if family == "cms_title":
                 path = stem.with_suffix(".html")
-                path.write_text(html(r, CMS_TITLES[i % len(CMS_TITLES)](r)), encoding="utf-8")
+                # the first pages print their heading in varied markup, the others only <title>
+                heading = HEADINGS[i] if i < len(HEADINGS) else None
+                path.write_text(html(r, CMS_TITLES[i % len(CMS_TITLES)](r), heading=heading), encoding="utf-8")
             elif family in ("md_repeated", "md_flat"):
                 path = stem.with_suffix(".md")
                 path.write_text(markdown(r, flat=family == "md_flat"), encoding="utf-8")
             elif family == "pdftotext":
                 path = stem.with_suffix(".txt")
-                footers = [lambda p: f"- {p} -", lambda p: f"第 {p} 页", lambda p, y=r.year + 1: f"{y}年1月"]
-                path.write_text(pdftotext(r, footers[i % 3]), encoding="utf-8")
+                footers = [
+                    lambda p: f"- {p} -",
+                    lambda p: f"第 {p} 页",
+                    lambda p, y=r.year + 1: f"{y}年1月",
+                    lambda p, y=r.year: f"{y}年度  {p}",
+                ]
+                breaks = ["", "行政复议", "结果维持", "", "五、存在", "结果维持"]
+                path.write_text(
+                    pdftotext(
+                        r,
+                        footers[i % len(footers)],
+                        page_lines=24 + 3 * i,
+                        break_at=breaks[i % len(breaks)],
+                        first_line="政府信息公开年报" if i % 3 == 1 else "",
+                        middle=i % 4 >= 2,
+                    ),
+                    encoding="utf-8",
+                )
             elif family == "tsv_trailing":
                 path = stem.with_suffix(".txt")
-                path.write_text(tsv(r), encoding="utf-8")
+                path.write_text(tsv(r, grid=i % 2 == 0), encoding="utf-8")
             elif family == "web_print_pdf":
                 path = stem.with_suffix(".pdf")
                 first = "政府信息公开年报" if i % 2 == 0 else ""
-                pdf_pages[path] = html(r, CMS_TITLES[i % len(CMS_TITLES)](r), wrap=True, first_line=first)
+                page = html(
+                    r,
+                    CMS_TITLES[i % len(CMS_TITLES)](r),
+                    wrap=True,
+                    first_line=first,
+                    css=PRINT_CSS[i % len(PRINT_CSS)],
+                )
+                pdf_pages[path] = (page, i % 2 == 1)
+            elif family == "pdf_borderless":
+                path = stem.with_suffix(".pdf")
+                pdf_pages[path] = (RULES[i % len(RULES)](html(r, "", wrap=i % 4 < 2)), False)
             else:  # header_notes: DOCX, and PDF printed from the same tables
                 s = HEADER_NOTES[i % len(HEADER_NOTES)]
                 if i % 2 == 0:
@@ -505,7 +663,7 @@ def generate(root: Path, per_family: int = 6, families: list[str] | None = None,
                     path.write_bytes(docx_bytes(r, s))
                 else:
                     path = stem.with_suffix(".pdf")
-                    pdf_pages[path] = html(r, "", s=s)
+                    pdf_pages[path] = (html(r, "", s=s), False)
             docs.append(Doc(family, path, r))
     if pdf_pages:
         print_to_pdf(pdf_pages)
@@ -524,4 +682,4 @@ def score(doc: Doc, result) -> tuple[int, int, list[str]]:
     failed = {(c.check, c.scope) for c in result.checks if c.ok is False and not c.check.startswith("text.")}
     if failed != doc.report.failed:
         misses.append(f"checks failed {sorted(failed)} want {sorted(doc.report.failed)}")
-    return len(want) - len(misses), len(want) + 1, misses
+    return len(want) + 1 - len(misses), len(want) + 1, misses

@@ -3,7 +3,8 @@
 from pathlib import Path
 
 import report_extract
-from report_extract.checks.report import requests_checks, review_checks
+from report_extract.checks.report import OUTCOMES_SINGLE, requests_checks, review_checks, table_checks
+from report_extract.model.result import CellValue
 
 COLS = ["natural_person", "commercial_enterprise", "research_institution",
         "public_welfare_org", "legal_service_org", "other_org", "total"]  # fmt: skip
@@ -32,12 +33,21 @@ def test_balance_passes_and_fails():
     assert by_scope(requests_checks(t), "requests.balance")["total"].ok is True
 
 
+BLANK = row(None, None, None, None, None, None, None)
+
+
+def full_table(**printed):
+    """Every row of table 3 printed blank, except `printed`."""
+    keys = ["new_received", "carried_over", *OUTCOMES_SINGLE, "result_total", "carried_forward"]
+    return {k: dict(printed.get(k, BLANK)) for k in keys}
+
+
 def test_blank_total_is_not_assessable_and_null_addends_count_as_zero():
-    t = {
-        "granted": row(5, None, None, None, None, None, None),
-        "partially_granted": row(2, None, None, None, None, None, 2),
-        "result_total": row(7, None, None, None, None, None, 7),
-    }
+    t = full_table(
+        granted=row(5, None, None, None, None, None, None),
+        partially_granted=row(2, None, None, None, None, None, 2),
+        result_total=row(7, None, None, None, None, None, 7),
+    )
     rt = by_scope(requests_checks(t), "requests.row_total")
     assert rt["granted"].ok is None  # printed total blank
     assert rt["partially_granted"].ok is True  # nulls read as 0
@@ -92,3 +102,37 @@ def test_the_cells_a_check_reads_are_those_its_equation_adds() -> None:
     assert not printed & {"requests.other_no_correction.total", "requests.new_received.total"}
     derived = cells_read(failed, cells(derived_other=True))
     assert "requests.other_total.total" not in derived and "requests.other_misc.total" in derived
+
+
+def test_a_check_reading_a_cell_not_found_is_not_assessable_and_names_it():
+    """A lost row is no arithmetic error: printed blank counts as 0, not found is unknown."""
+    t = full_table(
+        granted=row(2, 0, 0, 0, 0, 0, 2), result_total=row(3, 0, 0, 0, 0, 0, 3), new_received=row(3, 0, 0, 0, 0, 0, 3)
+    )
+    assert by_scope(requests_checks(t), "requests.result_total")["natural_person"].ok is False  # printed: 3 vs 2
+    del t["granted"]
+    res = by_scope(requests_checks(t), "requests.result_total")["natural_person"]
+    assert res.ok is None and "requests.granted.natural_person not found" in res.note
+    del t["result_total"]["other_org"]  # the row printed six of its seven values
+    bal = by_scope(requests_checks(t), "requests.balance")
+    assert bal["other_org"].ok is None and "requests.result_total.other_org" in bal["other_org"].note
+    assert bal["natural_person"].ok is True
+    rev = by_scope(
+        review_checks({"admin_review": {"upheld": 1, "corrected": 1, "other": 0, "total": 5}}),
+        "review_litigation.total",
+    )["admin_review"]
+    assert rev.ok is None and rev.note == "not assessable: review_litigation.admin_review.pending not found"
+
+
+def test_a_derived_other_total_is_not_found_where_one_of_its_rows_is_not():
+    cells = [
+        CellValue("requests", k, c, v)
+        for k, cols in full_table(
+            other_no_correction=row(1, 0, 0, 0, 0, 0, 1), result_total=row(2, 0, 0, 0, 0, 0, 2)
+        ).items()
+        for c, v in cols.items()
+        if k not in ("other_total", "other_fee_unpaid")
+    ]
+    cells.append(CellValue("requests", "other_total", "natural_person", 1, derived=True))
+    res = by_scope(table_checks(cells), "requests.result_total")["natural_person"]
+    assert res.ok is None and "requests.other_total.natural_person not found" in res.note

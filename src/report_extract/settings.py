@@ -141,6 +141,18 @@ class Settings:
     utf8_damage_share: float = setting(
         0.25, "text", "A line that is not valid UTF-8 is damaged UTF-8 (not GBK) when at most this share of its non-ASCII bytes is invalid."
     )  # fmt: skip
+    aligned_min_rows: int = setting(
+        3, "text", "Space-aligned text tables: value lines (of two values or more) that show a block's columns without a header."
+    )  # fmt: skip
+    aligned_max_gap: int = setting(
+        3, "text", "Space-aligned text tables: lines without values a block spans (wrapped labels, sub-headers)."
+    )  # fmt: skip
+    aligned_head_lines: int = setting(
+        3, "text", "Space-aligned text tables: header lines above a block that name its columns."
+    )
+    aligned_slack: float = setting(
+        0.4, "text", "Space-aligned text tables: a value's centre may miss its column's by this share of the column gap."
+    )  # fmt: skip
     html_marker_share: float = setting(
         0.3,
         "text",
@@ -272,8 +284,13 @@ class Settings:
         3, "outputs", "Search index: runs of up to this many adjacent Chinese words are also one token (政府网站).", minimum=1
     )  # fmt: skip
     parquet_row_group: int = setting(5000, "outputs", "Rows per Parquet row group (memory stays flat).", minimum=1)
+    named_cells: int = setting(
+        3, "outputs", "Cells named in a check's note or a review reason; the rest are counted.", minimum=1
+    )  # fmt: skip
     low_confidence: float = setting(
-        0.9, "outputs", "OCR confidence below which `show` marks a value for a second look."
+        0.9,
+        "outputs",
+        "OCR confidence below which a value is worth a second look (`show` marks it; `review` counts it unless a check confirms it).",
     )
 
     def __post_init__(self) -> None:

@@ -1,8 +1,11 @@
 """The spec's checks (勾稽关系), run on the printed values.
 
 A null addend counts as 0; a check whose printed total is null, or all of whose addends
-are null, is not assessable (ok = None): neither a pass nor a failure.  A report whose
-own arithmetic is wrong is reported, never repaired.
+are null, is not assessable (ok = None): neither a pass nor a failure.  A check that
+reads a cell that was not found at all (its row lost, or a value the row did not
+print) is not assessable either, with a note naming the missing cells: a check fails
+only on what was printed, so a misread never reads as the report's arithmetic error.
+A report whose own arithmetic is wrong is reported, never repaired.
 """
 
 from __future__ import annotations
@@ -14,6 +17,7 @@ import regex
 from report_extract.contract.labels import halfwidth
 from report_extract.model.result import CellValue, CheckResult, Number, as_tables
 from report_extract.patterns import load_toml
+from report_extract.settings import current
 
 REQ_COLS = ["natural_person", "commercial_enterprise", "research_institution",
             "public_welfare_org", "legal_service_org", "other_org", "total"]  # fmt: skip
@@ -29,49 +33,84 @@ REVIEW_COLS = ["upheld", "corrected", "other", "pending"]
 OTHER_SPLIT = ("other_no_correction", "other_fee_unpaid", "other_misc")
 
 
+class _Table:
+    """{row: {col: value}} of one table, telling a blank cell (None) from one not found."""
+
+    def __init__(self, name: str, rows: dict[str, dict[str, Number | None]], absent_as_zero: bool) -> None:
+        self.name, self.rows, self.absent_as_zero = name, rows, absent_as_zero
+        self.missing: list[str] = []
+
+    def get(self, row: str, col: str) -> Number | None:
+        cols = self.rows.get(row, {})
+        if col not in cols and not self.absent_as_zero:
+            self.missing.append(f"{self.name}.{row}.{col}")
+        return cols.get(col)
+
+    def take_missing(self) -> list[str]:
+        out, self.missing = self.missing, []
+        return out
+
+
 def _sum(values: Iterable[Number | None]) -> tuple[Number, bool]:
     """Sum with nulls as 0, and whether every addend was null."""
     vals = list(values)
     return sum(v or 0 for v in vals), all(v is None for v in vals)
 
 
-def _equation(check: str, scope: str, total: Number | None, addends: Sequence[Number | None]) -> CheckResult:
+def _not_found(check: str, scope: str, missing: list[str]) -> CheckResult:
+    named = ", ".join(missing[: current().named_cells]) + (
+        f" and {len(missing) - current().named_cells} more" if len(missing) > current().named_cells else ""
+    )
+    return CheckResult(check, scope, None, None, None, note=f"not assessable: {named} not found")
+
+
+def _equation(t: _Table, check: str, scope: str, total: Number | None, addends: Sequence[Number | None]) -> CheckResult:
+    """`total` and `addends` were read through `t`, which noted the cells not found."""
+    missing = t.take_missing()
+    if missing:
+        return _not_found(check, scope, missing)
     right, all_null = _sum(addends)
     if total is None or all_null:
         return CheckResult(check, scope, total, right, None)
     return CheckResult(check, scope, total, right, abs(total - right) < 1e-6)
 
 
-def requests_checks(t: dict[str, dict[str, Number | None]]) -> list[CheckResult]:
-    """Checks of table 3, from {row: {col: value}} (other_total present, derived or printed)."""
+def requests_checks(rows: dict[str, dict[str, Number | None]], absent_as_zero: bool = False) -> list[CheckResult]:
+    """Checks of table 3, from {row: {col: value}} (other_total present, derived or printed).
+    `absent_as_zero`: a cell not found counts as a blank one (comparing readings of the
+    rows that were found, where an absent row weighs the same on every reading)."""
     out: list[CheckResult] = []
-    get = lambda r, c: t.get(r, {}).get(c)  # noqa: E731
+    t = _Table("requests", rows, absent_as_zero)
     for col in REQ_COLS:
-        if not any(col in t.get(r, {}) for r in ("new_received", "result_total")):
+        if not any(col in rows.get(r, {}) for r in ("new_received", "result_total")):
             continue
-        left_vals = [get("new_received", col), get("carried_over", col)]
-        right_vals = [get("result_total", col), get("carried_forward", col)]
+        left_vals = [t.get("new_received", col), t.get("carried_over", col)]
+        right_vals = [t.get("result_total", col), t.get("carried_forward", col)]
+        missing = t.take_missing()
+        if missing:
+            out.append(_not_found("requests.balance", col, missing))
+            continue
         left, lnull = _sum(left_vals)
         right, rnull = _sum(right_vals)
         ok = None if lnull and rnull else left == right
         out.append(CheckResult("requests.balance", col, left, right, ok))
-    if "result_total" in t:
+    if "result_total" in rows:
         for col in REQ_COLS:
-            out.append(
-                _equation(
-                    "requests.result_total", col, get("result_total", col), [get(r, col) for r in OUTCOMES_SINGLE]
-                )
-            )
-    for row, cols in t.items():
+            total = t.get("result_total", col)
+            out.append(_equation(t, "requests.result_total", col, total, [t.get(r, col) for r in OUTCOMES_SINGLE]))
+    for row, cols in rows.items():
         if "total" in cols:
-            out.append(_equation("requests.row_total", row, cols.get("total"), [cols.get(c) for c in REQ_COLS[:-1]]))
+            out.append(
+                _equation(t, "requests.row_total", row, cols.get("total"), [t.get(row, c) for c in REQ_COLS[:-1]])
+            )
     return out
 
 
-def review_checks(t: dict[str, dict[str, Number | None]]) -> list[CheckResult]:
+def review_checks(rows: dict[str, dict[str, Number | None]]) -> list[CheckResult]:
+    t = _Table("review_litigation", rows, False)
     return [
-        _equation("review_litigation.total", row, cols.get("total"), [cols.get(c) for c in REVIEW_COLS])
-        for row, cols in t.items()
+        _equation(t, "review_litigation.total", row, t.get(row, "total"), [t.get(row, c) for c in REVIEW_COLS])
+        for row in rows
     ]
 
 
@@ -93,13 +132,17 @@ def column_failures(rows: dict[str, Sequence[Number | None]]) -> int:
     t = {r: dict(zip(REQ_COLS, v)) for r, v in rows.items()}
     if "other_total" not in t and (derived := other_total(t)):
         t["other_total"] = derived
-    return sum(1 for c in requests_checks(t) if c.ok is False)
+    return sum(1 for c in requests_checks(t, absent_as_zero=True) if c.ok is False)
 
 
 def table_checks(cells: list[CellValue]) -> list[CheckResult]:
     tables = as_tables(cells)
     req = tables.get("requests", {})
     derived = {c.row for c in cells if c.derived}
+    if "other_total" in derived:  # derived from three rows: not found where one of them is not
+        req["other_total"] = {
+            c: v for c, v in req["other_total"].items() if all(c in req.get(r, {}) for r in OTHER_SPLIT)
+        }
     out = requests_checks(req) if req else []
     out = [c for c in out if not (c.check == "requests.row_total" and c.scope in derived)]
     return out + review_checks(tables.get("review_litigation", {}))

@@ -139,21 +139,39 @@ def tables() -> dict[str, TableSpec]:
 
 def score(text: str, spec: RowSpec) -> float:
     """How well printed label `text` matches row `spec` (0..1)."""
-    return _score(text, spec.forms)
+    return _score(text, spec.forms, _group_forms(spec.table))
+
+
+@cache
+def _group_forms(table: str) -> tuple[str, ...]:
+    return tuple(g for g in (normalise(g) for g in tables()[table].groups) if g)
+
+
+def _leaf(norm: str, groups: tuple[str, ...]) -> str:
+    """A normalised label without the group labels it starts with: a row label that a
+    flat converter joined to its merged group cells ("三、本年度办理结果（七）总计")."""
+    stripped = True
+    while stripped:
+        stripped = False
+        for g in groups:
+            if norm.startswith(g) and len(norm) > len(g):
+                norm, stripped = norm[len(g) :], True
+    return norm
 
 
 # Every report of a template prints the same labels, so a crawl asks the same questions
 # again and again: remembered, a label is scored against a row once per process.
 @lru_cache(maxsize=65536)
-def _score(text: str, forms: tuple[str, ...]) -> float:
+def _score(text: str, forms: tuple[str, ...], groups: tuple[str, ...] = ()) -> float:
     norm = normalise(text)
     if not norm:
         return 0.0
     best = 0.0
-    for form in forms:
-        if norm == form:
-            return 1.0
-        best = max(best, dice(norm, form))
+    for printed in dict.fromkeys((norm, _leaf(norm, groups))):
+        for form in forms:
+            if printed == form:
+                return 1.0
+            best = max(best, dice(printed, form))
     return best
 
 

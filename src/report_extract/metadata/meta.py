@@ -81,6 +81,13 @@ class Title:
     year: int
 
 
+def _one_name(name: str) -> str:
+    """A name printed twice is one name: a site name that ends with the agency's, glued
+    before it ("中华人民共和国商务部商务部", "贵阳市人民政府贵阳市人民政府")."""
+    m = re.search(r"(.{2,})\1$", name)
+    return m.group(1) if m else name
+
+
 def _parse_title(text: str, before: str | None = None) -> Title | None:
     """A title in `text`; `before` is the line printed above it, taken as the issuing
     body when the title itself starts with the year."""
@@ -89,26 +96,58 @@ def _parse_title(text: str, before: str | None = None) -> Title | None:
     if not m:
         return None
     pre = squash(m.group("pre") or "")
-    pre = re.sub(p["agency_head_noise"], "", pre)
+    pre = re.sub(p["column_name"], "", re.sub(p["agency_head_noise"], "", pre))
     post = re.sub(p["agency_tail"], "", squash(m.group("post")))
     title = squash(m.group(0))
-    if not pre and not post and before and re.fullmatch(p["name_line"], before):
+    # "南宁市上林县人民政府 2023年南宁市上林县人民政府办公室…": a name before the year,
+    # set apart by a space or repeated by the name after it, is the site's, not the agency's.
+    if pre and post and (m.group("pre") != text[m.start("pre") : m.start("year")] or post.startswith(pre)):
+        pre, title = "", squash(text[m.start("year") : m.end()])
+    if (
+        not pre
+        and not post
+        and before
+        and re.fullmatch(p["name_line"], before)
+        and not re.search(p["column_name"], squash(before))
+    ):
         pre, title = squash(before), squash(before) + title
-    return Title(title, pre + post, int(m.group("year")))
+    return Title(title, _one_name(pre + post), int(m.group("year")))
+
+
+def _heading_lines(doc: Document) -> list[str]:
+    """The document's own headings and the lines at its top, in printed order."""
+    return _lines(doc, _patterns()["title"]["search_lines"])
+
+
+def _as_heading(line: str, before: str | None) -> Title | None:
+    """The title, when `line` prints nothing else (a page's visible heading)."""
+    t = _parse_title(line, before)
+    if t and t.agency and len(squash(line)) - len(t.text) <= _patterns()["title"]["heading_slack"]:
+        return t
+    return None
 
 
 def find_title(doc: Document) -> Title | None:
-    """The crawler/CMS title first (clean, one line), then the body's first lines;
-    a title split over two lines (…政府信息公开工作 / 年度报告) is joined."""
+    """The page's visible heading (a line that is the title, naming its agency) first: a
+    CMS <title> or crawler header often glues the site name on.  Then the crawler/CMS
+    title, then the body's first lines; a title split over two lines (…政府信息公开工作 /
+    年度报告) is joined."""
     p = _patterns()["title"]
+    lines = _heading_lines(doc)
+    for i, line in enumerate(lines):
+        t = _as_heading(line, lines[i - 1] if i else None)
+        if t:
+            return t
     for text in _header(doc, p["header_keys"]) + ([doc.title_hint] if doc.title_hint else []):
         t = _parse_title(text)
         if t and t.agency:
             return t
-    lines = _lines(doc, p["search_lines"])
     for i, line in enumerate(lines):
         before = lines[i - 1] if i else None
-        for text in (line, line + (lines[i + 1] if i + 1 < len(lines) else "")):
+        nxt = lines[i + 1] if i + 1 < len(lines) else ""
+        # joined only when the next line is not a title of its own (a column name above
+        # the title is not the start of it)
+        for text in (line, line + nxt) if nxt and not _parse_title(nxt) else (line,):
             t = _parse_title(text, before)
             if t:
                 return t

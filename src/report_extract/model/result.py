@@ -82,6 +82,7 @@ class Result:
     checks: list[CheckResult] = field(default_factory=list)
     warnings: list[str] = field(default_factory=list)
     facts: list[Any] = field(default_factory=list)  # facts.Fact, free-form reports (docs/spec-extensions.md)
+    review: list[str] = field(default_factory=list)  # why a human should look (pipeline/review.py); empty: no need
 
     @property
     def checks_failed(self) -> int:
@@ -135,6 +136,8 @@ class Result:
             "checks": [_fields(c) for c in self.checks],
             "facts": [asdict(f) for f in self.facts],
             "warnings": self.warnings,
+            "review": bool(self.review),
+            "review_reasons": self.review,
         }
 
 

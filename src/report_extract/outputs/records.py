@@ -26,7 +26,7 @@ from report_extract.model.result import severity_of
 REPORT_COLUMNS = [
     "report_id", "source_path", "format", "status", "title", "agency", "agency_full", "agency_id", "year",
     "published", "template", "province", "city", "county", "adcode", "level", "kind", "pages",
-    "checks_failed", "checks_soft_failed", "warnings",
+    "checks_failed", "checks_soft_failed", "warnings", "review", "review_reasons",
 ]  # fmt: skip
 CELL_COLUMNS = ["report_id", "table", "row", "col", "value", "raw", "derived", "unit", "page",
                 "line", "bbox", "confidence", "ambiguous"]  # fmt: skip
@@ -48,7 +48,7 @@ TABLES = {
 # Column kinds for the typed outputs (SQLite, Parquet); every other column is text.
 INTEGERS = {"year", "pages", "checks_failed", "checks_soft_failed", "warnings", "page", "line"}
 NUMBERS = {"value", "left", "right", "confidence"}
-BOOLEANS = {"derived", "ambiguous", "ok"}
+BOOLEANS = {"derived", "ambiguous", "ok", "review"}
 _TEXT = {True: "true", False: "false", None: ""}
 
 
@@ -77,7 +77,8 @@ def report_row(obj: dict[str, Any]) -> list[Any]:
     region = meta.get("region") or {}
     own = {"report_id": obj["report_id"], "source_path": source.get("path"), "format": source.get("format"),
            "status": obj.get("status", "ok"), "pages": source.get("pages"), "checks_failed": checks_failed(obj),
-           "checks_soft_failed": checks_failed(obj, "soft"), "warnings": len(obj.get("warnings", ()))}  # fmt: skip
+           "checks_soft_failed": checks_failed(obj, "soft"), "warnings": len(obj.get("warnings", ())),
+           "review": bool(obj.get("review_reasons")), "review_reasons": "; ".join(obj.get("review_reasons", ()))}  # fmt: skip
     return [own[k] if k in own else region[k] if k in region else meta.get(k) for k in REPORT_COLUMNS]
 
 

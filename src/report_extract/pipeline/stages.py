@@ -14,6 +14,7 @@ from report_extract.model.document import Document, TextBlock
 from report_extract.model.result import Result
 from report_extract.pipeline import fallback
 from report_extract.pipeline.fallback import TABLES  # the three statistical tables, in printed order
+from report_extract.pipeline.review import review_reasons
 from report_extract.pipeline.settle import settle as settle_ocr
 from report_extract.sections.headings import find_sections
 from report_extract.settings import Settings, pinned, use
@@ -78,6 +79,7 @@ def _from_document(doc: Document, overrides: dict | None = None) -> Result:
             checks += legacy.checks(cells, stated_figures([f for f in facts if f.source != "table"]))
     meta_dict = meta.to_dict()
     meta_dict["agency_id"] = agency_id(meta_dict)
+    review = review_reasons(status, template, cells, checks, tables.off_grid, tables.regions)
     return Result(
         report_id=report_id(doc.sha256),
         source={"path": doc.path, "format": doc.format, "sha256": doc.sha256, "pages": doc.pages},
@@ -88,6 +90,7 @@ def _from_document(doc: Document, overrides: dict | None = None) -> Result:
         checks=checks,
         warnings=warnings,
         facts=facts,
+        review=review,
     )
 
 

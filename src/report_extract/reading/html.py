@@ -18,7 +18,7 @@ import lxml.html
 from report_extract.model.document import Block, Document, Origin, TableBlock, TextBlock
 from report_extract.reading.charset import decode
 from report_extract.reading.errors import ReaderError
-from report_extract.reading.markup import SpanCell, build_grid, clean
+from report_extract.reading.markup import SpanCell, build_grid, clean, collapse
 from report_extract.reading.ocr import image as ocrimage
 from report_extract.settings import current
 
@@ -189,7 +189,9 @@ def _parse(text: str) -> etree._Element:
 def _title(root: etree._Element) -> str | None:
     """The first <title>, minus a trailing "-site name" when the rest names the report."""
     for el in root.iter("title"):
-        text = clean(el.text_content())
+        # Spaces kept: in a <title> a space separates the site name from the report's
+        # title ("中华人民共和国商务部 商务部2023年…"), the evidence meta needs to cut it.
+        text = collapse(el.text_content())
         if text:
             m = _SITE_SUFFIX.match(text)
             return m.group(1) if m and "报告" in m.group(1) and "报告" not in m.group(2) else text

@@ -24,11 +24,14 @@ _CJK_GAP = regex.compile(rf"(?<=[{_CJK}]) (?=[{_CJK}])")
 _SPACE = regex.compile(r"[\s\u200b\u200c\u200d\u2060\ufeff]+")
 
 
+def collapse(text: str) -> str:
+    """Whitespace (incl. nbsp, ideographic and zero-width spaces) collapsed to one space."""
+    return _SPACE.sub(" ", text).strip()
+
+
 def clean(text: str) -> str:
-    """Collapse whitespace (incl. nbsp, ideographic and zero-width spaces) and drop the
-    spaces left between two Chinese characters."""
-    text = _SPACE.sub(" ", text).strip()
-    return _CJK_GAP.sub("", text)
+    """`collapse`, and the spaces left between two Chinese characters dropped."""
+    return _CJK_GAP.sub("", collapse(text))
 
 
 def check_grid(source_cells: int, positions: int) -> None:

@@ -39,6 +39,16 @@ class Tables:
     template: str | None = None
     found: list[str] = field(default_factory=list)
     warnings: list[str] = field(default_factory=list)
+    # "table.row" of rows whose values were read from free text although the table's
+    # region holds a grid: text beside the table (a footer, a note), worth a human look.
+    off_grid: list[str] = field(default_factory=list)
+    regions: list[str] = field(default_factory=list)  # tables whose region was found, read or not
+
+
+def _off_grid(table: str, rows: list[ObservedRow], used: list[tuple[int, str]]) -> list[str]:
+    if not any(r.exact for r in rows):
+        return []  # free text throughout (a crawler dump): nothing outside a grid
+    return [f"{table}.{key}" for i, key in used if not rows[i].exact]
 
 
 def _kinds(cols: tuple[str, ...]) -> tuple[str, ...]:
@@ -77,7 +87,7 @@ def _gain_fn(rows: list[ObservedRow], table: str, keys: list[str], fits: dict, c
 def _fit_rows(table: str, rows: list[ObservedRow], keys: list[str], cols_of, group: int = 0):
     fits: dict = {}
     score, pairs = align(len(rows), keys, _gain_fn(rows, table, keys, fits, cols_of, group))
-    return score, [(key, fits[(i, cols_of(key))]) for i, key in pairs]
+    return score, [(key, fits[(i, cols_of(key))]) for i, key in pairs], pairs
 
 
 def _cells(
@@ -146,7 +156,9 @@ def _proactive(region_items: list[Item], template: str, out: Tables) -> None:
     spec = labels.tables()["proactive"]
     keys = [k for k, r in spec.rows.items() if r.columns(template)]
     rows = observe(region_items, "proactive")
-    for i, key in _by_label(rows, "proactive", keys):
+    used = _by_label(rows, "proactive", keys)
+    out.off_grid += _off_grid("proactive", rows, used)
+    for i, key in used:
         cols = spec.rows[key].columns(template)
         fitted = fit(rows[i], _kinds(cols), cumulative_last=cols[-1] in CUMULATIVE)
         if not fitted.fits:
@@ -168,6 +180,7 @@ def _requests(region_items: list[Item], out: Tables) -> bool:
     results = {split: _fit_rows("requests", rows, keys, lambda k: cols, len(cols)) for split, keys in variants.items()}
     split = results[True][0] >= results[False][0]
     pairs = results[split][1]
+    out.off_grid += _off_grid("requests", rows, results[split][2])
     found = {k for k, _ in pairs}
     out.warnings += [
         f"requests.{k}: row not found or its values could not be read" for k in variants[split] if k not in found
@@ -254,11 +267,14 @@ def _review(region_items: list[Item], out: Tables) -> None:
     by_key = {r.key: r for r in rows if r.key}
     if len(by_key) == 3:  # one printed row per group (transposed layout)
         pairs = [(k, fit(by_key[k], _kinds(cols), len(cols))) for k in spec.extra["order"]]
+        out.off_grid += _off_grid("review_litigation", rows, [(rows.index(by_key[k]), k) for k in by_key])
     else:
         pairs = _review_single_row(rows, spec.extra["order"], cols)
         if pairs is None:
             out.warnings.append("review_litigation: could not find the 15 values of table 4")
             return
+        if any(r.exact for r in rows) and not all(r.exact for r in rows if r.numeric):
+            out.off_grid += [f"review_litigation.{k}" for k, _ in pairs]
     for key, fitted in pairs:
         out.cells += _cells("review_litigation", key, cols, choose(fitted), fitted.ambiguous, out.warnings)
 
@@ -313,4 +329,5 @@ def extract_tables(doc: Document) -> Tables:
         _review(regions["review_litigation"], out)
     out.template = template
     out.found = sorted({c.table for c in out.cells})
+    out.regions = sorted(regions)
     return out

@@ -12,7 +12,7 @@ from dataclasses import dataclass, field
 
 import regex
 
-from report_extract.contract.labels import anchor_regex, halfwidth
+from report_extract.contract.labels import anchor_regex, halfwidth, score, tables
 from report_extract.contract.values import is_null_text, looks_like_value
 from report_extract.model.document import Origin
 from report_extract.tables.stream import Item, RowItem, TextItem
@@ -51,7 +51,9 @@ def from_grid(item: RowItem) -> ObservedRow:
     for i, c in enumerate(cells):
         if c.text.strip() and not looks_like_value(c.text):
             last_label = i
-    label = "".join(c.text for c in cells[: last_label + 1])
+    # Converters that repeat a merged label in every cell it covers (Markdown has no
+    # spans) print it twice in the row: one label, once.
+    label = "".join(dict.fromkeys(c.text for c in cells[: last_label + 1]))
     tokens = [Token(c.text.strip(), c.origin) for c in cells[last_label + 1 :]]
     return ObservedRow(label=label, tokens=tokens, exact=True)
 
@@ -117,6 +119,44 @@ def from_text(item: TextItem, table: str, cursor: _Cursor, out: list[ObservedRow
         cursor.row = None
 
 
+def _best_label(label: str, table: str) -> float:
+    return max((score(label, spec) for spec in tables()[table].rows.values()), default=0.0)
+
+
+def _joins(prev: ObservedRow, row: ObservedRow, table: str) -> bool:
+    """Whether two grid rows' labels joined name a canonical row better than either alone."""
+    if not (prev.exact and row.exact and prev.label and row.label):
+        return False
+    joined = _best_label(prev.label + row.label, table)
+    return joined > max(_best_label(prev.label, table), _best_label(row.label, table))
+
+
+def join_wrapped(rows: list[ObservedRow], table: str) -> list[ObservedRow]:
+    """Rows that print one wrapped label, joined: a grid row with a label and no values
+    (only blanks, or no cells: a label fragment) beside a labelled row with values, when
+    the two labels joined name a canonical row better than either alone.  First with the
+    row after it: the label's first line ("一、本年新收政府信息" / "公开申请数量  61 …":
+    space-aligned text puts a tall cell's values on its middle line); then, for what is
+    left, with the row before it: the label's rest, carried to the next page when a page
+    break cut the cell.  A blank row of its own ("行政处罚", then "行政强制") names its
+    row fully and stays."""
+    out: list[ObservedRow] = []
+    for row in rows:
+        prev = out[-1] if out else None
+        if prev is not None and not prev.numeric and row.numeric and _joins(prev, row, table):
+            out[-1] = ObservedRow(label=prev.label + row.label, key=row.key, tokens=row.tokens, exact=True)
+        else:
+            out.append(row)
+    rows, out = out, []
+    for row in rows:
+        prev = out[-1] if out else None
+        if prev is not None and prev.numeric and not row.numeric and _joins(prev, row, table):
+            out[-1] = ObservedRow(label=prev.label + row.label, key=prev.key, tokens=prev.tokens, exact=True)
+        else:
+            out.append(row)
+    return out
+
+
 def observe(region: list[Item], table: str) -> list[ObservedRow]:
     """Every row the region printed, labelled or not, in order; rows without values
     (headers, label fragments) are dropped."""
@@ -128,4 +168,4 @@ def observe(region: list[Item], table: str) -> list[ObservedRow]:
             rows.append(from_grid(item))
         else:
             from_text(item, table, cursor, rows)
-    return [r for r in rows if r.tokens and (r.numeric or r.exact)]
+    return [r for r in join_wrapped(rows, table) if r.tokens and (r.numeric or r.exact)]

@@ -152,7 +152,7 @@ def _grid(region: list[_Line], height: float) -> list[BBox]:
     half = (anchors[-1] - anchors[-2]) / 2 if len(anchors) > 1 else height
     xs = [left, min(first - 1, anchors[0] - height / 2)]
     xs += [(a + b) / 2 for a, b in zip(anchors, anchors[1:])] + [anchors[-1] + max(half, height)]
-    rows = _rows(region, height)
+    rows = _rows(region, height, xs[1])
     ys = [rows[0].top - 1] + [(a.bottom + b.top) / 2 for a, b in zip(rows, rows[1:])] + [rows[-1].bottom + 1]
     return [(xs[j], ys[i], xs[j + 1], ys[i + 1]) for i in range(len(rows)) for j in range(len(xs) - 1)]
 
@@ -168,9 +168,10 @@ def _centres(values: list[float], tol: float) -> list[float]:
     return [sum(r) / len(r) for r in runs]
 
 
-def _rows(region: list[_Line], height: float) -> list[_Line]:
+def _rows(region: list[_Line], height: float, label_right: float) -> list[_Line]:
     """Lines grouped into rows: a label-only line joins the nearest value line when it is
-    close enough, else it is a row of its own."""
+    close enough and printed in the label column, else it is a row of its own (a header
+    over the value columns, such as table 2's centred 第二十条第（五）项, is no label)."""
     rows = [li for li in region if li.values]
     for li in rows:
         li.members = [li]
@@ -178,7 +179,9 @@ def _rows(region: list[_Line], height: float) -> list[_Line]:
         if li.values:
             continue
         near = min(rows, key=lambda v: abs(v.cy - li.cy))
-        if abs(near.cy - li.cy) <= current().borderless_attach * height:
+        if abs(near.cy - li.cy) <= current().borderless_attach * height and all(
+            x1 <= label_right + height for _, _, x1 in li.words
+        ):
             near.members.append(li)
         else:
             li.members = [li]
