@@ -29,7 +29,7 @@ from report_extract.batch.progress import Progress
 from report_extract.batch.workers import Job, LocalPool, Task, failed
 from report_extract.metadata.kind import SKIPPED
 from report_extract.metadata.meta import load_overrides
-from report_extract.outputs.folder import write_outputs
+from report_extract.outputs.folder import remove_stale_temporaries, write_outputs
 from report_extract.outputs.journal import Journal, Key, current
 from report_extract.outputs.panel import write_panel
 from report_extract.outputs.records import Record, Rename, checks_failed
@@ -37,18 +37,6 @@ from report_extract.settings import Settings
 from report_extract.version import __version__
 
 DUPLICATE = "duplicate"  # errors.csv kind of an input whose content another input has
-OUTPUT_STEMS = {
-    "reports",
-    "cells",
-    "checks",
-    "sections",
-    "errors",
-    "facts",
-    "panel",
-    "panel_checks",
-    "panel_reports",
-    "panel_stata_names",
-}
 
 
 @dataclass
@@ -240,14 +228,6 @@ class ThisRun:
 
     def abort(self) -> None:
         pass
-
-
-def remove_stale_temporaries(outdir: Path) -> None:
-    """Temporary files of a run that was killed while writing its outputs (outputs/records.py names
-    them .NAME.XXXX.tmp); the journal lock guarantees no other run is writing them now."""
-    for tmp in outdir.glob(".*.tmp"):
-        if tmp.name[1:].split(".")[0] in OUTPUT_STEMS:
-            tmp.unlink(missing_ok=True)
 
 
 def make_pool(options: Options, job: Job):

@@ -113,6 +113,30 @@ class OutputError(Exception):
     """An output could not be written; every output is as it was before."""
 
 
+# The stems of the files a conversion writes, whose temporaries (.NAME.XXXX.tmp) may be left
+# by a run killed while writing, or by an output process stopped when another failed.
+OUTPUT_STEMS = {
+    "reports",
+    "cells",
+    "checks",
+    "sections",
+    "errors",
+    "facts",
+    "panel",
+    "panel_checks",
+    "panel_reports",
+    "panel_stata_names",
+}
+
+
+def remove_stale_temporaries(outdir: Path) -> None:
+    """Temporary files of a run that was killed while writing its outputs (records.temporary names
+    them .NAME.XXXX.tmp); the journal lock guarantees no other run is writing them now."""
+    for tmp in outdir.glob(".*.tmp"):
+        if tmp.name[1:].split(".")[0] in OUTPUT_STEMS:
+            tmp.unlink(missing_ok=True)
+
+
 def write_outputs(outdir: Path, names: list[str], journal: Path, offsets: list[int], *, bom: bool = False,
                   processes: int = 1, extra: Sequence[Sink] = ()) -> None:  # fmt: skip
     """Write the outputs `names` of the journal records at `offsets` (in that order) into
@@ -136,6 +160,7 @@ def write_outputs(outdir: Path, names: list[str], journal: Path, offsets: list[i
         for proc, _ in children:
             proc.terminate()
         discard(_collect(children)[0])
+        remove_stale_temporaries(outdir)  # a stopped process's half-written files
         if isinstance(e, Exception) and not isinstance(e, OutputError):
             raise OutputError(_describe(groups[0], e)) from e
         raise
@@ -154,7 +179,7 @@ def _collect(children: list) -> tuple[list[Rename], list[str]]:
     for proc, conn in children:
         try:
             status, value = conn.recv()
-        except EOFError:  # killed: its temporary files go at the next run (convert.remove_stale_temporaries)
+        except EOFError:  # killed: its temporary files go at the next run (remove_stale_temporaries)
             proc.join()
             status, value = "error", f"output process died (exit code {proc.exitcode})"
         proc.join()

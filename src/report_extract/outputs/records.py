@@ -158,7 +158,7 @@ Rename = tuple[str, Path]  # (a complete temporary file, the output it replaces)
 
 def temporary(path: Path) -> tuple[int, str]:
     """A new temporary file beside `path`, named .NAME.XXXX.tmp: the name by which
-    convert.remove_stale_temporaries finds those a killed run left.  (fd, its path)"""
+    folder.remove_stale_temporaries finds those a killed run left.  (fd, its path)"""
     return tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
 
 
