@@ -4,6 +4,7 @@ is committed: every file is made by the test that needs it."""
 
 from __future__ import annotations
 
+import binascii
 import io
 import zipfile
 import zlib
@@ -203,3 +204,48 @@ def chained_flate_bomb_pdf(megabytes: int, hex_layer: bool = False) -> bytes:
             _stream(data, b"/Filter [" + filters + b"]"),
         ]
     )
+
+
+# Encoders for the PDF filters a stream may be chained through, by filter name.
+_ENCODE = {
+    "FlateDecode": lambda b: zlib.compress(b, 9),
+    "ASCIIHexDecode": lambda b: binascii.hexlify(b) + b">",
+}
+
+
+def encode_filters(data: bytes, filters: list[str]) -> bytes:
+    """`data` encoded so that decoding it through `filters` in order (as a PDF reader
+    does with `/Filter [...]`) gives `data` back: the last filter is applied first."""
+    for name in reversed(filters):
+        data = _ENCODE[name](data)
+    return data
+
+
+def chained_filter_pdf(text: bytes = b"Hello", filters: tuple[str, ...] = ("FlateDecode", "FlateDecode")) -> bytes:
+    """One page printing `text`, its content stream encoded through `filters`: a small,
+    honest two-layer stream (not a bomb)."""
+    content = encode_filters(b"BT /F1 12 Tf 72 720 Td (" + text + b") Tj ET", list(filters))
+    names = b" ".join(b"/" + f.encode() for f in filters)
+    return raw_pdf(
+        [
+            b"<< /Type /Catalog /Pages 2 0 R >>",
+            b"<< /Type /Pages /Kids [3 0 R] /Count 1 >>",
+            b"<< /Type /Page /Parent 2 0 R /MediaBox [0 0 595 842]"
+            b" /Resources << /Font << /F1 4 0 R >> >> /Contents 5 0 R >>",
+            b"<< /Type /Font /Subtype /Type1 /BaseFont /Helvetica >>",
+            _stream(content, b"/Filter [" + names + b"]"),
+        ]
+    )
+
+
+def damaged_utf8(text: str, every: int = 7) -> bytes:
+    """UTF-8 with 4 invalid bytes on every `every`th line (a download corrupted in places):
+    on lines i with i % every == 3."""
+    return b"\n".join(
+        line.encode() + (b"\xff\xfe\x80\x81" if i % every == 3 else b"") for i, line in enumerate(text.splitlines())
+    )
+
+
+def mixed_gbk(text: str) -> bytes:
+    """Every other line in GBK, the rest UTF-8 (a crawler concatenating two pages)."""
+    return b"\n".join(line.encode("gb18030" if i % 2 else "utf-8") for i, line in enumerate(text.splitlines()))

@@ -15,7 +15,7 @@ import pandas as pd
 import pytest
 from click.testing import CliRunner
 from conftest import CORPUS, rows
-from hostile_build import chained_flate_bomb_pdf
+from hostile_build import chained_flate_bomb_pdf, damaged_utf8, mixed_gbk
 
 from report_extract import patterns
 from report_extract import reading as readers
@@ -57,15 +57,22 @@ def every_row(out: Path) -> dict[str, str]:
 @pytest.mark.parametrize("hex_layer", [False, True], ids=["flate_flate", "hex_flate_flate"])
 def test_chained_filter_bomb_is_refused(hex_layer: bool, tmp_path: Path) -> None:
     """2.9 kB (5.4 kB in hex) inflating to 1 GiB through two Flate layers: refused by the
-    guard, in convert and in extract alike."""
+    guard, in convert and in extract, show and audit alike."""
     path = tmp_path / "bomb.pdf"
     path.write_bytes(chained_flate_bomb_pdf(1024, hex_layer=hex_layer))
     assert path.stat().st_size < 10_000
     with pytest.raises(readers.ReaderError, match="flate bomb"):
         readers.read(path)
-    result = cli("extract", str(path))
-    assert result.exit_code == 1
-    assert result.output.strip() == f"{path}: PDF stream inflates to over 104857600 bytes (limit): flate bomb"
+    for command in (["extract"], ["show"], ["audit", "-o", str(tmp_path / "a.html")]):
+        result = cli(command[0], str(path), *command[1:])
+        assert result.exit_code == 1, command
+        assert result.output.strip() == f"{path}: PDF stream inflates to over 104857600 bytes (limit): flate bomb"
+    assert not (tmp_path / "a.html").exists()
+    out = tmp_path / "out"
+    assert cli("convert", str(path), "-o", str(out), "-j", "1", "--no-sqlite").exit_code == 0
+    assert [(r["error"], r["message"]) for r in rows(out / "errors.csv")] == [
+        ("unreadable", "PDF stream inflates to over 104857600 bytes (limit): flate bomb")
+    ]
 
 
 @pytest.mark.parametrize("hex_layer", [False, True])
@@ -118,21 +125,10 @@ def test_one_file_commands_still_give_results(tmp_path: Path) -> None:
 # ---- silent mojibake ------------------------------------------------------------------
 
 
-def _damaged(text: str) -> bytes:
-    """UTF-8 with 4 invalid bytes on every 7th line (a download corrupted in places)."""
-    return b"\n".join(
-        line.encode() + (b"\xff\xfe\x80\x81" if i % 7 == 3 else b"") for i, line in enumerate(text.splitlines())
-    )
-
-
-def _mixed(text: str) -> bytes:
-    """Every other line in GBK, the rest UTF-8 (a crawler concatenating two pages)."""
-    return b"\n".join(line.encode("gb18030" if i % 2 else "utf-8") for i, line in enumerate(text.splitlines()))
-
-
 @pytest.mark.parametrize("name", ["pingtan_2022.txt", "pingtan_2020.txt", "000_a01111d04fa25f8f.txt", "kiro_04.md"])
 @pytest.mark.parametrize(
-    "damage,warning", [(_damaged, "lines with invalid UTF-8 bytes"), (_mixed, "lines in GB18030 among UTF-8 lines")]
+    "damage,warning",
+    [(damaged_utf8, "lines with invalid UTF-8 bytes"), (mixed_gbk, "lines in GB18030 among UTF-8 lines")],
 )
 def test_mostly_utf8_text_keeps_its_cells_and_says_so(name: str, damage, warning: str) -> None:
     source = CORPUS / name
@@ -142,9 +138,24 @@ def test_mostly_utf8_text_keeps_its_cells_and_says_so(name: str, damage, warning
     assert got.status == want.status
     values = {c.key: c.value for c in got.cells}
     # the damaged lines' own cells may be lost with their bytes; every other cell is kept
-    kept = {c.key: c.value for c in want.cells if damage is _mixed or (c.line or 0) % 7 != 4}
+    kept = {c.key: c.value for c in want.cells if damage is mixed_gbk or (c.line or 0) % 7 != 4}
     assert {k: values.get(k) for k in kept} == kept
     assert any(w.startswith("mixed encoding: ") and warning in w for w in got.warnings), got.warnings
+
+
+def test_mostly_utf8_html_is_decoded_line_by_line_too() -> None:
+    """A page goes through the same decoding: GBK lines among UTF-8 ones keep every cell;
+    damaged bytes (here inside the table's long lines, so rows are lost with them) still
+    leave a readable page and a warning, not GB18030 mojibake."""
+    source = CORPUS / "shuyang_01.html"
+    want = pipeline.extract(source)
+    text = source.read_text(encoding="utf-8")
+    mixed = pipeline.from_document(readers.read(source.name, mixed_gbk(text)))
+    assert {c.key: c.value for c in mixed.cells} == {c.key: c.value for c in want.cells}
+    assert any("lines in GB18030 among UTF-8 lines" in w for w in mixed.warnings)
+    damaged = pipeline.from_document(readers.read(source.name, damaged_utf8(text)))
+    assert damaged.meta["title"] == want.meta["title"] and "政府信息公开" in want.meta["title"]
+    assert any("lines with invalid UTF-8 bytes" in w for w in damaged.warnings)
 
 
 def test_whole_gbk_text_is_still_decoded_whole() -> None:
@@ -228,6 +239,49 @@ def test_every_named_input_ends_in_exactly_one_row(tmp_path: Path) -> None:
     again = cli("convert", *named, "-o", str(out), "-j", "1", "--no-sqlite")
     assert "resumed 1" in again.output
     assert every_row(out) == found
+
+
+def test_every_listed_input_ends_in_exactly_one_row(tmp_path: Path) -> None:
+    """The same accounting for names in a --from-list file, including a name that is not
+    UTF-8 (GBK, as unpacked from a Windows zip): it used to stop the whole batch with
+    UnicodeDecodeError (the list) or UnicodeEncodeError (the journal)."""
+    src = tmp_path / "in"
+    src.mkdir()
+    gbk = os.fsdecode(os.fsencode(src) + "/年度报告.txt".encode("gbk"))
+    shutil.copy(REPORT, gbk)
+    shutil.copy(REPORT, src / "copy.txt")
+    (src / "dangling.txt").symlink_to(src / "nowhere.txt")
+    os.mkfifo(src / "fifo.txt")
+    listing = tmp_path / "list.txt"
+    names = [
+        gbk,
+        str(src / "copy.txt"),
+        str(src / "dangling.txt"),
+        str(src / "fifo.txt"),
+        str(tmp_path / "missing.pdf"),
+        "# a comment",
+        "",
+    ]
+    listing.write_bytes(b"\n".join(os.fsencode(n) for n in names))
+    out = tmp_path / "out"
+    result = cli("convert", "--from-list", str(listing), "-o", str(out), "-j", "1")
+    assert result.exit_code == 0, result.output
+    # the bytes that are not UTF-8 are shown as \xNN (some GBK byte pairs are valid UTF-8)
+    shown = os.fsencode(gbk).decode("utf-8", "backslashreplace")
+    assert "\\xc4\\xea" in shown
+    assert every_row(out) == {
+        shown: "report",
+        str(src / "copy.txt"): "duplicate",
+        str(src / "dangling.txt"): "unreadable",
+        str(src / "fifo.txt"): "unreadable",
+        str(tmp_path / "missing.pdf"): "unreadable",
+    }
+    assert run(out, "SELECT source_path FROM reports").rows == [(shown,)]
+    # the folder walk meets the same name; a dangling symlink so named is a row too
+    os.symlink(src / "gone.txt", gbk.replace(".txt", "-link.txt"))
+    walked = tmp_path / "walked"
+    assert cli("convert", str(src), "-o", str(walked), "-j", "1", "--no-sqlite").exit_code == 0
+    assert shown in every_row(walked) and len(every_row(walked)) == 5
 
 
 def test_unreadable_subfolder_is_a_row(tmp_path: Path, monkeypatch) -> None:

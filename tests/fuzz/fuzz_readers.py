@@ -10,17 +10,24 @@ Not collected by pytest (the file name does not start with test_).  Run by hand:
 
 FORMAT is txt, md, html, docx or pdf.  Seeds are the corpus files of that format (and,
 for PDF, each of their pages as a one-page PDF, which is faster to mutate and read; for
-DOCX, the test fixtures).  An input "crashes" when `readers.read` or
-`pipeline.from_document` raises anything but `ReaderError`, or runs past -timeout.
-For DOCX a custom mutator also mutates word/document.xml inside the zip, so the XML
-walker is reached, not just the zip parser.  OCR is off (REPORT_EXTRACT_OCR=never): it
-would turn every text-less mutant into seconds of image recognition.
+DOCX, the test fixtures), plus the hostile shapes of issue 16 that the corpus lacks:
+for PDF, every one-page PDF again with its content stream chained through two filters
+(`[/FlateDecode /FlateDecode]` and `[/ASCIIHexDecode /FlateDecode]`) and small
+hand-written pages so chained (tests/hostile_build.py; honest streams, not bombs); for
+text, Markdown and HTML, every file again with invalid UTF-8 bytes on every 7th line and
+with every other line in GBK (a one-line page is first broken after each `</p>`).  An
+input "crashes" when `readers.read` or `pipeline.from_document` raises anything but
+`ReaderError`, or runs past -timeout.  For DOCX a custom mutator also mutates
+word/document.xml inside the zip, so the XML walker is reached, not just the zip parser.
+OCR is off (REPORT_EXTRACT_OCR=never): it would turn every text-less mutant into seconds
+of image recognition.
 
 An unexpected exception does not stop the run: the input and its traceback are written
 to <artifact_prefix>unexpected-<sha1>.* (one per exception type and place) and the line
 "UNEXPECTED <type>@<file>:<line>" is printed; hangs (-timeout) and memory blow-ups
-(-rss_limit_mb) stop it with libFuzzer's own crash-/timeout-/oom- files.  Keep such an
-input small under tests/fixtures/fuzz/ and add it to tests/test_hostile.py.
+(-rss_limit_mb) stop it with libFuzzer's own crash-/timeout-/oom- files.  Turn such an
+input into a regression test that builds its essence (tests/test_hostile.py,
+tests/test_issue16_hostile.py): no fuzz artefact is committed.
 """
 from __future__ import annotations
 
@@ -41,20 +48,35 @@ with atheris.instrument_imports(include=["report_extract"]):
     from report_extract import reading as readers  # noqa: E402
 
 ROOT = Path(__file__).resolve().parents[2]
+sys.path.insert(0, str(ROOT / "tests"))
+from hostile_build import chained_filter_pdf, damaged_utf8, encode_filters, mixed_gbk  # noqa: E402
+
 SUFFIX = {"txt": ".txt", "md": ".md", "html": ".html", "docx": ".docx", "pdf": ".pdf"}
+# Two-layer filter chains (issue 16: a bomb hid in the second layer), outermost first.
+CHAINS = {"ff": ("FlateDecode", "FlateDecode"), "hf": ("ASCIIHexDecode", "FlateDecode")}
 
 
 def seeds(fmt: str, into: Path) -> None:
-    """Copy the corpus (and fixture) files of `fmt` into the seed folder `into`."""
+    """Write the seeds of `fmt` (see the module docstring) into the folder `into`."""
     files = [p for d in (ROOT / "corpus", ROOT / "tests" / "fixtures")
              for p in d.glob(f"*{SUFFIX[fmt]}")]
     for p in files:
         (into / p.name).write_bytes(p.read_bytes())
         if fmt == "pdf":
             _split_pages(p, into)
+        elif fmt in ("txt", "md", "html"):
+            text = p.read_text(encoding="utf-8")
+            if text.count("\n") < 7:  # a one-line page: give it lines to damage
+                text = text.replace("</p>", "</p>\n")
+            (into / f"{p.stem}-damaged{p.suffix}").write_bytes(damaged_utf8(text))
+            (into / f"{p.stem}-gbk{p.suffix}").write_bytes(mixed_gbk(text))
+    if fmt == "pdf":
+        for tag, chain in CHAINS.items():
+            (into / f"hello-{tag}.pdf").write_bytes(chained_filter_pdf(b"Hello", chain))
 
 
 def _split_pages(pdf: Path, into: Path) -> None:
+    """Each page as a one-page PDF, and again with its content chained through CHAINS."""
     import pikepdf
 
     with pikepdf.open(pdf) as src:
@@ -62,6 +84,13 @@ def _split_pages(pdf: Path, into: Path) -> None:
             one = pikepdf.new()
             one.pages.append(page)
             one.save(into / f"{pdf.stem}-p{i + 1}.pdf")
+            for tag, chain in CHAINS.items():
+                page = one.pages[0]
+                page.contents_coalesce()  # one content stream, whatever the page had
+                raw = page.obj.Contents.read_bytes()
+                page.obj.Contents.write(encode_filters(raw, list(chain)),
+                                        filter=[pikepdf.Name("/" + f) for f in chain])
+                one.save(into / f"{pdf.stem}-p{i + 1}-{tag}.pdf")
 
 
 def one_input(fmt: str, found: Path):

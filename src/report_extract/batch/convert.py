@@ -144,7 +144,8 @@ def file_sha256(path: Path) -> str | None:
 def _path_key(kind: str, *parts: str) -> str:
     """A journal key for a row that has no content of its own (a refused input, a
     duplicate): made from its path, so each input keeps one row."""
-    return f"{kind}:" + hashlib.sha256("\0".join(parts).encode()).hexdigest()
+    # surrogateescape: a file name that is not UTF-8 hashes as its own bytes
+    return f"{kind}:" + hashlib.sha256("\0".join(parts).encode("utf-8", "surrogateescape")).hexdigest()
 
 
 @dataclass

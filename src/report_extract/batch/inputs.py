@@ -104,9 +104,10 @@ def expand(inputs: Iterable[str], list_files: Iterable[str] = ()) -> Inputs:
     """Every input file once, in a stable order, and every named input that gives none."""
     names = list(inputs)
     for lf in list_files:
+        # surrogateescape: a listed name that is not UTF-8 is kept as the bytes that name the file
         names += [
             line.strip()
-            for line in Path(lf).read_text(encoding="utf-8").splitlines()
+            for line in Path(lf).read_text(encoding="utf-8", errors="surrogateescape").splitlines()
             if line.strip() and not line.startswith("#")
         ]
     out = Inputs()

@@ -30,6 +30,10 @@ from report_extract.model.result import Result
 NAME = "journal.jsonl"
 # Outcomes that depend on the machine, not the document: converted again on resume.
 RETRIED_ERRORS = {"timeout", "memory", "crash", "environment"}
+# A file name that is not UTF-8 (GBK names unpacked from a Windows zip) reaches Python with
+# its undecodable bytes as lone surrogates U+DC80..U+DCFF (PEP 383), which no UTF-8 output
+# can hold: the journal writes them as the text \xNN (any other lone surrogate as \uXXXX).
+_SURROGATE = re.compile("[\ud800-\udfff]")
 
 
 class JournalBusy(Exception):
@@ -186,4 +190,11 @@ def record_line(
             rec["words"] = words
     else:
         rec["error"] = error
-    return json.dumps(rec, ensure_ascii=False, separators=(",", ":"))
+    line = json.dumps(rec, ensure_ascii=False, separators=(",", ":"))
+    return _SURROGATE.sub(_escaped, line)
+
+
+def _escaped(m: re.Match[str]) -> str:
+    """A lone surrogate as JSON for its backslashed text (the JSON of `\\xb1` is `\\\\xb1`)."""
+    c = ord(m.group())
+    return f"\\\\x{c - 0xDC00:02x}" if 0xDC80 <= c <= 0xDCFF else f"\\\\u{c:04x}"
