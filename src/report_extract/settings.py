@@ -226,9 +226,15 @@ class Settings:
     )
     # -- OCR ----------------------------------------------------------------------------------
     ocr_dpi: int = setting(150, "ocr", "Resolution PDF pages are rendered at for OCR.", minimum=50)
+    ocr_max_dpi: int = setting(
+        300, "ocr", "A scan of more pixels per inch than ocr_dpi is rendered at its own resolution, up to this.", minimum=50
+    )  # fmt: skip
     ocr_threads: int = setting(1, "ocr", "Threads of the OCR engine (onnxruntime) per process; 0: all cores.")
     ocr_detect_side: int = setting(
         1024, "ocr", "Text is found on the page scaled to at most this many pixels (lines are read at full size)."
+    )  # fmt: skip
+    ocr_min_detect_row: int = setting(
+        24, "ocr", "Table rows closer than this (pixels at the detection scale) run together: such pages are detected larger."
     )  # fmt: skip
     ocr_rec_min_width: int = setting(
         160, "ocr", "Text lines are padded to at least this width (pixels) for recognition."
@@ -258,6 +264,31 @@ class Settings:
     ocr_max_rule_width_pt: float = setting(
         2.0, "ocr", "A thicker straight run is a stroke of a large character, not a rule (points)."
     )
+    ocr_rule_fill: float = setting(
+        0.85, "ocr", "A run thicker than a rule is a rule still when a rule-thick band runs along this share of it."
+    )  # fmt: skip
+    ocr_pitch_rule: float = setting(
+        0.3, "ocr", "Row pitch is measured between rules at least this share of the page's width long."
+    )
+    ocr_min_row_px: int = setting(
+        6, "ocr", "Rules closer than this (pixels) are one rule drawn twice, for the row pitch."
+    )
+    ocr_pitch_percentile: float = setting(
+        10.0, "ocr", "The row pitch is this percentile of the gaps between long rules (thin rows count, a few tall ones do not)."
+    )  # fmt: skip
+    ocr_text_share: float = setting(
+        0.5, "ocr", "A straight run lying this share of its length inside recognised text lines is strokes, not a rule."
+    )  # fmt: skip
+    ocr_text_core: float = setting(
+        0.25, "ocr", "A horizontal run is inside a text line only this share of the line's height off its top and bottom."
+    )  # fmt: skip
+    ocr_glyph_reach: float = setting(
+        0.15, "ocr", "A vertical run is within a character when inside its box widened by this share of the line height."
+    )  # fmt: skip
+    ocr_glyph_core: float = setting(
+        0.3, "ocr", "A character's core: this share of its size either side of its box's centre."
+    )  # fmt: skip
+    ocr_flank_px: int = setting(3, "ocr", "Pixels beside a vertical run where glyph ink marks it as print.")
     ocr_min_ink_pt2: float = setting(
         4.0, "ocr", "A cell whose blank area holds this much print (square points) has print OCR could not read."
     )  # fmt: skip

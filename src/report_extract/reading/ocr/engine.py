@@ -132,12 +132,13 @@ def model_dir() -> str:
     return str(_engine().cfg.Global.model_root_dir)
 
 
-def recognise(image: np.ndarray) -> list[OcrChar]:
+def recognise(image: np.ndarray, row_pitch: float | None = None) -> list[OcrChar]:
     """Characters of a grayscale or RGB page image, each with its own box and score.
 
     Text is detected only inside the printed area (the page margins are a quarter of
     the pixels and the detector's CPU goes by pixels), at the scale ocr_detect_side gives
-    the whole image."""
+    the whole image, or larger where table rows `row_pitch` pixels apart would come out
+    closer than ocr_min_detect_row (the detector then draws one box over two rows)."""
     gray = image if image.ndim == 2 else image.min(axis=2)
     x0, y0, x1, y1 = _printed_area(gray)
     if x1 <= x0 or y1 <= y0:
@@ -148,9 +149,10 @@ def recognise(image: np.ndarray) -> list[OcrChar]:
     engine = _engine()
     with _LOCK:
         # The detector's size limit is a plain attribute, read at each call.
-        engine.text_det.limit_side_len = max(
-            32, round(max(crop.shape[:2]) * current().ocr_detect_side / max(gray.shape))
-        )
+        factor = current().ocr_detect_side / max(gray.shape)
+        if row_pitch:
+            factor = max(factor, current().ocr_min_detect_row / row_pitch)
+        engine.text_det.limit_side_len = max(32, round(max(crop.shape[:2]) * min(1.0, factor)))
         # RapidOCR keeps per-call switches for later calls: pass every one, every time.
         result = engine(crop, use_det=True, return_word_box=True, return_single_char_box=True)
     if not result.txts:

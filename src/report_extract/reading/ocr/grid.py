@@ -42,7 +42,9 @@ def scan(
     gray = deskew(gray)
     ink = _binary(gray)
     horizontal, vertical = rules(ink, scale)
-    chars = [_to_points(c, scale, offset) for c in recognise(gray)]
+    found = recognise(gray, _row_pitch(horizontal, gray.shape[1]))
+    horizontal, vertical = _not_text(horizontal, vertical, _lines(found), found, ink)
+    chars = [_to_points(c, scale, offset) for c in found]
     h_pt = [(y / scale + offset[1], a / scale + offset[0], b / scale + offset[0]) for y, a, b in horizontal]
     v_pt = [(x / scale + offset[0], a / scale + offset[1], b / scale + offset[1]) for x, a, b in vertical]
     tables = ruled_tables(h_pt, v_pt)
@@ -100,21 +102,148 @@ def rules(ink: np.ndarray, scale: float) -> tuple[list[Seg], list[Seg]]:
     # Close one-pixel breaks (noise, anti-aliasing on a faint rule) before filtering.
     h_mask = cv2.morphologyEx(ink, cv2.MORPH_CLOSE, cv2.getStructuringElement(cv2.MORPH_RECT, (5, 1)))
     h_mask = cv2.morphologyEx(h_mask, cv2.MORPH_OPEN, cv2.getStructuringElement(cv2.MORPH_RECT, (n, 1)))
-    v_mask = cv2.morphologyEx(ink, cv2.MORPH_CLOSE, cv2.getStructuringElement(cv2.MORPH_RECT, (1, 5)))
-    v_mask = cv2.morphologyEx(v_mask, cv2.MORPH_OPEN, cv2.getStructuringElement(cv2.MORPH_RECT, (1, n)))
+    # Not vertically: a column of labels or zeros would be bridged to the rules between
+    # the rows of a thin table (the layout code joins broken rules anyway: pdfgrid.JOIN).
+    v_mask = cv2.morphologyEx(ink, cv2.MORPH_OPEN, cv2.getStructuringElement(cv2.MORPH_RECT, (1, n)))
     thick = max(3.0, current().ocr_max_rule_width_pt * scale)
     return _segments(h_mask, True, thick), _segments(v_mask, False, thick)
 
 
 def _segments(mask: np.ndarray, horizontal: bool, thick: float) -> list[Seg]:
-    count, _, stats, _ = cv2.connectedComponentsWithStats(mask, connectivity=8)
+    if not horizontal:
+        return [(x, a, b) for x, a, b in _segments(mask.T, True, thick)]
+    count, labels, stats, _ = cv2.connectedComponentsWithStats(mask, connectivity=8)
     out: list[Seg] = []
-    for x, y, w, h, _area in stats[1:count]:
-        if horizontal and w > 3 * h and h <= thick:
-            out.append((float(y + h / 2), float(x), float(x + w)))
-        elif not horizontal and h > 3 * w and w <= thick:
-            out.append((float(x + w / 2), float(y), float(y + h)))
+    for k in range(1, count):
+        x, y, w, h, area = (int(v) for v in stats[k])
+        if w <= 3 * h:
+            continue
+        # Thickness as area over length: a long rule left a pixel or two askew by the
+        # deskew, or blurred on a low-resolution scan, has a taller box than its stroke.
+        if area <= thick * w:
+            out.append((y + h / 2, float(x), float(x + w)))
+            continue
+        # Thicker: a rule with strokes of the characters that touch it (thin rows on a
+        # blurred scan), or no rule at all (a bold title's stroke, a shaded band).  The
+        # rule is a band no thicker than a rule that runs (almost) the whole length.
+        rows = (labels[y : y + h, x : x + w] == k).sum(axis=1)
+        best = int(np.argmax(rows))
+        lo, hi = max(0, best - int(thick // 2)), min(h, best + int(thick // 2) + 1)
+        band = rows[lo:hi]
+        if band.sum() >= current().ocr_rule_fill * w and rows[best] >= current().ocr_rule_fill * w / max(1, len(band)):
+            centre = lo + float((band * np.arange(len(band))).sum() / band.sum()) + 0.5
+            out.append((y + centre, float(x), float(x + w)))
     return out
+
+
+def _row_pitch(horizontal: list[Seg], width: int) -> float | None:
+    """The height (pixels) of the thinnest table rows: the closest pair of consecutive
+    long rules (ocr_pitch_rule of the page's width: strokes of text lined up are shorter)
+    that overlap; None without a table."""
+    long = sorted(s for s in horizontal if s[2] - s[1] >= current().ocr_pitch_rule * width)
+    gaps = [
+        b[0] - a[0]
+        for a, b in zip(long, long[1:])
+        if b[0] - a[0] > current().ocr_min_row_px and min(a[2], b[2]) - max(a[1], b[1]) > 0
+    ]
+    return float(np.percentile(gaps, current().ocr_pitch_percentile)) if gaps else None
+
+
+def _lines(chars: list[OcrChar]) -> list[BBox]:
+    """The boxes of the recogniser's text lines (its characters come line by line, each
+    with the line's top and bottom)."""
+    out: list[list[float]] = []
+    last: OcrChar | None = None
+    for c in chars:
+        if (
+            last is not None
+            and (c.top, c.bottom) == (last.top, last.bottom)
+            and last.x0 <= c.x0 <= last.x1 + (c.bottom - c.top) * 2
+        ):
+            out[-1][2] = max(out[-1][2], c.x1)
+        else:
+            out.append([c.x0, c.top, c.x1, c.bottom])
+        last = c
+    return [(a, b, c, d) for a, b, c, d in out]
+
+
+def _not_text(
+    horizontal: list[Seg], vertical: list[Seg], lines: list[BBox], chars: list[OcrChar], ink: np.ndarray
+) -> tuple[list[Seg], list[Seg]]:
+    """The rules without the runs that are mostly print of text lines (ocr_text_share)."""
+    # Character cores: ocr_glyph_core of a glyph's size either side of its box's centre (a
+    # glyph is at most as wide as its line is high; boxes are widened to touch the next
+    # character, across the rule between two narrow cells the detector read as one line).
+    cores = [
+        (
+            c.cx - current().ocr_glyph_core * min(c.x1 - c.x0, c.bottom - c.top),
+            c.top,
+            c.cx + current().ocr_glyph_core * min(c.x1 - c.x0, c.bottom - c.top),
+            c.bottom,
+        )
+        for c in chars
+    ]
+
+    def text_h(seg: Seg) -> bool:
+        y, a, b = seg
+        # Only the middle of a line counts: a box drawn generously reaches its cell's rules.
+        inside = sum(
+            max(0.0, min(b, x1) - max(a, x0))
+            for x0, t, x1, btm in lines
+            if t + current().ocr_text_core * (btm - t) <= y <= btm - current().ocr_text_core * (btm - t)
+        )
+        return inside >= current().ocr_text_share * (b - a)
+
+    def text_v(seg: Seg) -> bool:
+        # Within one line (a glyph's stroke), not by share of lines: the detector draws
+        # one box over the narrow header cells of a row (结果维持 结果纠正 …), and the
+        # rules between them cross it.  The recogniser's character boxes are narrower
+        # than the glyphs ("0": 6 of 10 pixels).
+        x, a, b = seg
+        return any(
+            x0 - current().ocr_glyph_reach * (btm - t) < x < x1 + current().ocr_glyph_reach * (btm - t)
+            and a >= t - current().ocr_glyph_reach * (btm - t)
+            and b <= btm + current().ocr_glyph_reach * (btm - t)
+            for x0, t, x1, btm in lines
+        )
+
+    def glyph_v(seg: Seg) -> bool:
+        # Across lines: a run through the characters of stacked labels (信息内容 over
+        # 规章) and the thin rules between them lies mostly in the characters' cores.
+        # A stroke has the rest of its glyph beside it; a rule has its cells' white
+        # padding (the detector's one box over narrow header cells puts the rules
+        # between them inside its estimated characters).
+        x, a, b = seg
+        inside = sum(
+            max(0.0, min(b, btm) - max(a, t))
+            for x0, t, x1, btm in cores
+            if x0 < x < x1 and _flanked(ink, x, max(a, t), min(b, btm))
+        )
+        return inside >= current().ocr_text_share * (b - a)
+
+    kept = [s for s in horizontal if not text_h(s)]
+    # Judged row by row: a column rule continued by the stroke of a glyph touching it
+    # (a merged heading's character sitting on the rule) loses the stroke, not itself.
+    return kept, [piece for s in vertical if not text_v(s) for piece in _rows_of(s, kept) if not glyph_v(piece)]
+
+
+def _rows_of(seg: Seg, horizontal: list[Seg], tol: float = 3.0) -> list[Seg]:
+    """A vertical run cut where horizontal rules cross it."""
+    x, a, b = seg
+    cuts = sorted(y for y, h0, h1 in horizontal if a + tol < y < b - tol and h0 - tol <= x <= h1 + tol)
+    ends = [a, *cuts, b]
+    return [(x, lo, hi) for lo, hi in zip(ends, ends[1:])]
+
+
+def _flanked(ink: np.ndarray, x: float, top: float, bottom: float) -> bool:
+    """Whether the vertical run at `x` has ink right beside it (ocr_flank_px pixels off, either
+    side) along at least a third of `top`..`bottom`: the rest of a glyph."""
+    t, b = max(0, int(top)), min(ink.shape[0], int(bottom) + 1)
+    left, right = int(x) - current().ocr_flank_px, int(x) + current().ocr_flank_px
+    if b <= t or left < 0 or right >= ink.shape[1]:
+        return False
+    beside = (ink[t:b, left] > 0) | (ink[t:b, right] > 0)
+    return bool(beside.mean() >= 1 / 3)
 
 
 def _to_points(c: OcrChar, scale: float, offset: tuple[float, float]) -> OcrChar:

@@ -181,7 +181,7 @@ def _whole(p: PageContent) -> BBox:
 def _scan_region(page: pdfium.PdfPage, p: PageContent, region: BBox) -> ScannedPage:
     from report_extract.reading.ocr.grid import scan
 
-    scale = current().ocr_dpi / 72
+    scale = _render_dpi(page, region) / 72
     # A margin round an image region keeps the rules at its edges whole.
     x0, top = max(0.0, region[0] - current().ocr_region_margin), max(0.0, region[1] - current().ocr_region_margin)
     x1, bottom = (
@@ -194,6 +194,29 @@ def _scan_region(page: pdfium.PdfPage, p: PageContent, region: BBox) -> ScannedP
     bitmap = page.render(scale=scale, grayscale=True, crop=crop)
     image = np.asarray(bitmap.to_pil().convert("L"))
     return scan(image, p.number, p.width, p.height, scale, offset)
+
+
+def _render_dpi(page: pdfium.PdfPage, region: BBox) -> float:
+    """The resolution to render `region` at: the scan's own (its images' pixels per inch
+    on the page), between the ocr_dpi and ocr_max_dpi settings.  A scan resampled to a lower
+    resolution loses its hairline rules and the strokes of small print; one of fewer
+    pixels than ocr_dpi is enlarged to it (the recogniser works on lines 48 pixels high)."""
+    import pypdfium2.raw as pdfium_c
+
+    height = page.get_height()
+    best = 0.0
+    for obj in page.get_objects(filter=(pdfium_c.FPDF_PAGEOBJ_IMAGE,), max_depth=2):
+        left, low, right, high = obj.get_bounds()
+        if right <= region[0] or left >= region[2] or height - low <= region[1] or height - high >= region[3]:
+            continue
+        try:
+            px_w, px_h = obj.get_px_size()
+        except Exception:  # an image pdfium cannot decode: the default resolution
+            continue
+        if right - left > 1 and high - low > 1:
+            best = max(best, min(px_w * 72 / (right - left), px_h * 72 / (high - low)))
+    s = current()
+    return float(min(max(s.ocr_dpi, s.ocr_max_dpi), max(s.ocr_dpi, best)))
 
 
 def _image_regions(p: PageContent) -> list[BBox]:
