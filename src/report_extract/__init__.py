@@ -7,10 +7,35 @@
 >>> r.frame("requests")          # a pandas DataFrame, canonical rows × columns
 """
 
-from report_extract.model.result import CellValue, CheckResult, Result, Section
-from report_extract.outputs.frames import read_table
-from report_extract.pipeline.stages import extract
-from report_extract.reading.errors import ReaderError
+from __future__ import annotations
+
+import importlib
+from typing import Any
+
 from report_extract.version import __version__
 
 __all__ = ["__version__", "extract", "read_table", "ReaderError", "Result", "CellValue", "CheckResult", "Section"]
+
+# The API is imported on first use (PEP 562): the command line and the worker processes
+# import the package for its submodules, and the pipeline is a tenth of a second to import.
+_HOMES = {
+    "extract": "report_extract.pipeline.stages",
+    "read_table": "report_extract.outputs.frames",
+    "ReaderError": "report_extract.reading.errors",
+    "Result": "report_extract.model.result",
+    "CellValue": "report_extract.model.result",
+    "CheckResult": "report_extract.model.result",
+    "Section": "report_extract.model.result",
+}
+
+
+def __getattr__(name: str) -> Any:
+    if name not in _HOMES:
+        raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
+    value = getattr(importlib.import_module(_HOMES[name]), name)
+    globals()[name] = value
+    return value
+
+
+def __dir__() -> list[str]:
+    return sorted([*globals(), *__all__])

@@ -11,7 +11,6 @@ from pathlib import Path
 import click
 
 from report_extract.batch.isolate import run_limited
-from report_extract.pipeline.stages import extract as extract_one
 from report_extract.reading.errors import ReaderError
 from report_extract.settings import Settings, use
 from report_extract.version import __version__
@@ -219,6 +218,10 @@ def convert(
     """
     # Imported here: the batch machinery (multiprocessing, the writers) is start-up time a
     # one-file `extract` should not pay.
+    if options["executor"] == "local":
+        from report_extract.batch.workers import start_forkserver
+
+        start_forkserver()  # the workers' imports run while this process imports the writers
     from report_extract.batch.convert import Options as ConvertOptions
     from report_extract.batch.convert import convert_paths
     from report_extract.batch.inputs import expand
@@ -519,6 +522,13 @@ def diff_command(a, b, outdir, as_json, as_csv, changed_only, engine) -> None:
         from report_extract.views.diffview import show_diff
 
         show_diff(d, changed_only)
+
+
+def extract_one(path: str, **options):
+    """pipeline.extract, imported when a command reads a file (not for --help, convert, query)."""
+    from report_extract.pipeline.stages import extract
+
+    return extract(path, **options)
 
 
 def _extract_or_exit(file: str, engine: str, settings: Settings, **options):

@@ -28,7 +28,6 @@ from report_extract.batch.inputs import UNREADABLE, unusable
 from report_extract.batch.progress import Progress
 from report_extract.batch.workers import Job, LocalPool, Task, failed
 from report_extract.metadata.kind import SKIPPED
-from report_extract.metadata.meta import load_overrides
 from report_extract.outputs.folder import remove_stale_temporaries, write_outputs
 from report_extract.outputs.journal import Journal, Key, current
 from report_extract.outputs.panel import write_panel
@@ -252,7 +251,11 @@ def convert_paths(
     options = options or Options()
     start = time.perf_counter()
     outdir.mkdir(parents=True, exist_ok=True)
-    overrides = load_overrides(options.meta_csv) if options.meta_csv else None
+    overrides = None
+    if options.meta_csv:
+        from report_extract.metadata.meta import load_overrides  # the metadata code is the workers' (imported there)
+
+        overrides = load_overrides(options.meta_csv)
     job = Job(
         options.engine,
         overrides,

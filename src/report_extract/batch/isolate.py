@@ -5,36 +5,68 @@ A bomb that passes the guards, or a reader that loops, must not hang or exhaust 
 machine of someone converting one file either: the work runs in a forked child with the
 same address-space limit as a convert worker and is killed at the same timeout, and the
 outcome is the same one-line message convert writes in errors.csv.
+
+A plain `os.fork` and a pipe carrying the pickled outcome: `multiprocessing` would cost
+a one-file command more to import than the fork and the pipe cost to use.
 """
 
 from __future__ import annotations
 
-import multiprocessing as mp
+import os
+import pickle
 import resource
+import select
+import signal
+import sys
+import time
 from collections.abc import Callable
-from multiprocessing.connection import Connection
 from typing import Any
 
-from report_extract.reading import office
 from report_extract.reading.errors import ReaderError
 from report_extract.settings import current
 
+_CHUNK = 1 << 16  # pipe read size
 
-def _child(conn: Connection, memory_mb: int, fn: Callable[..., Any], args: tuple, kwargs: dict) -> None:
+
+def _child(fd: int, memory_mb: int, fn: Callable[..., Any], args: tuple, kwargs: dict) -> None:
     if memory_mb:
         limit = memory_mb * 1024 * 1024
         resource.setrlimit(resource.RLIMIT_AS, (limit, limit))
     try:
-        conn.send(("ok", fn(*args, **kwargs)))
+        outcome = ("ok", fn(*args, **kwargs))
     except ReaderError as e:
-        conn.send(("error", e.cause))  # the command names the file
+        outcome = ("error", e.cause)  # the command names the file
     except MemoryError:
-        conn.send(("error", f"memory limit exceeded ({memory_mb} MB)"))
+        outcome = ("error", f"memory limit exceeded ({memory_mb} MB)")
     except Exception as e:  # noqa: BLE001  a bug on one document: one line, as convert records it
         first = str(e).splitlines()[0] if str(e).strip() else repr(e)
-        conn.send(("error", f"{type(e).__name__}: {first}"))
-    finally:
-        conn.close()
+        outcome = ("error", f"{type(e).__name__}: {first}")
+    data = memoryview(pickle.dumps(outcome, protocol=pickle.HIGHEST_PROTOCOL))
+    while data:
+        data = data[os.write(fd, data[:_CHUNK]) :]
+
+
+def _receive(fd: int, timeout: float) -> bytes | None:
+    """Everything the child writes until it closes the pipe; None at the deadline."""
+    deadline = time.monotonic() + timeout
+    poller = select.poll()
+    poller.register(fd, select.POLLIN | select.POLLHUP)
+    parts: list[bytes] = []
+    while True:
+        left = deadline - time.monotonic()
+        if left <= 0 or not poller.poll(left * 1000):
+            return None
+        chunk = os.read(fd, _CHUNK)
+        if not chunk:
+            return b"".join(parts)
+        parts.append(chunk)
+
+
+def _death(status: int, memory_mb: int) -> str:
+    how = (
+        f"signal {os.WTERMSIG(status)}" if os.WIFSIGNALED(status) else f"exit code {os.waitstatus_to_exitcode(status)}"
+    )
+    return f"worker died ({how})" + (f"; memory limit {memory_mb} MB" if memory_mb else "")
 
 
 def run_limited(
@@ -47,30 +79,40 @@ def run_limited(
     settings = current()
     timeout = settings.timeout_s if timeout is None else timeout
     memory_mb = settings.memory_mb if memory_mb is None else memory_mb
-    ctx = mp.get_context("fork")  # the command line is single-threaded here: fork is safe and instant
-    here, there = ctx.Pipe(duplex=False)
-    proc = ctx.Process(target=_child, args=(there, memory_mb, fn, args, kwargs), daemon=True)
-    proc.start()
-    there.close()
-    try:
-        if not here.poll(timeout):
-            raise ReaderError(f"timeout after {timeout:g} s")
+    here, there = os.pipe()
+    sys.stdout.flush()
+    sys.stderr.flush()
+    pid = os.fork()  # the command line is single-threaded here: fork is safe and instant
+    if pid == 0:
+        code = 1
         try:
-            status, value = here.recv()
-        except EOFError:
-            proc.join(5)
-            code = proc.exitcode
-            raise ReaderError(
-                f"worker died ({'signal ' + str(-code) if code and code < 0 else f'exit code {code}'})"
-                + (f"; memory limit {memory_mb} MB" if memory_mb else "")
-            ) from None
+            os.close(here)
+            _child(there, memory_mb, fn, args, kwargs)
+            code = 0
+        finally:
+            sys.stdout.flush()
+            sys.stderr.flush()
+            os._exit(code)  # never the parent's atexit handlers or buffers
+    os.close(there)
+    status, data, clean = None, None, False
+    try:
+        data = _receive(here, timeout)
+        if data is None:
+            raise ReaderError(f"timeout after {timeout:g} s")
+        _, status = os.waitpid(pid, 0)
+        if not data:
+            raise ReaderError(_death(status, memory_mb))
+        outcome, value = pickle.loads(data)
+        clean = outcome == "ok"
     finally:
-        if proc.is_alive():
-            proc.kill()
-        proc.join()
-        if proc.pid is not None:  # always so once start() returned; typed Optional for before
-            office.cleanup(proc.pid)  # the LibreOffice a killed child started, if any
-        here.close()
-    if status == "error":
+        if status is None:  # timed out, or interrupted: the child may still run
+            os.kill(pid, signal.SIGKILL)
+            os.waitpid(pid, 0)
+        os.close(here)
+        if not clean:
+            from report_extract.reading import office  # the LibreOffice a killed or failed child started, if any
+
+            office.cleanup(pid)
+    if outcome == "error":
         raise ReaderError(value)
     return value

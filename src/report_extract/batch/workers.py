@@ -24,9 +24,9 @@ from dataclasses import dataclass, field
 from multiprocessing.connection import Connection, wait
 from typing import Any
 
+from report_extract.model.result import Result
 from report_extract.outputs.journal import record_line
 from report_extract.outputs.records import error_row
-from report_extract.pipeline.stages import extract
 from report_extract.reading import office
 from report_extract.reading.errors import ReaderError
 from report_extract.settings import Settings
@@ -69,6 +69,14 @@ def segment_sections(sections: list) -> list[str]:
     return [index_words(f"{s.title}\n{s.text}") for s in sections]
 
 
+def extract(path: str, **options) -> Result:
+    """pipeline.extract, imported on first use: the parent, which only schedules, never
+    loads the pipeline; the forkserver preloads it for the workers (LocalPool)."""
+    from report_extract.pipeline.stages import extract as run
+
+    return run(path, **options)
+
+
 def convert_task(task: Task, job: Job) -> Outcome:
     """Convert one document; any exception becomes an error outcome, never a crash."""
     try:
@@ -100,6 +108,23 @@ def failed(task: Task, job: Job, error: str, message: str) -> Outcome:
 
 
 # ---- worker processes ----------------------------------------------------------------
+
+# What the forkserver imports once for every worker it forks: the pipeline, and the PDF
+# reader (PDFium's library, numpy), which most batches need and a worker would import
+# again after each restart.
+PRELOAD = ["report_extract.batch.workers", "report_extract.pipeline.stages", "report_extract.reading.pdf.reader"]
+
+
+def start_forkserver() -> Any:
+    """The forkserver context, its server started now: it imports PRELOAD while the parent
+    goes on with its own start-up, instead of when the first worker is wanted."""
+    from multiprocessing import forkserver
+
+    ctx = mp.get_context("forkserver")
+    ctx.set_forkserver_preload(PRELOAD)
+    forkserver.ensure_running()
+    return ctx
+
 
 Work = Callable[[Task, Job], Outcome]
 
@@ -156,8 +181,7 @@ class LocalPool:
     _deaths_in_a_row: int = 0  # of workers that died on their first document
 
     def __post_init__(self) -> None:
-        self._ctx = mp.get_context("forkserver")
-        self._ctx.set_forkserver_preload(["report_extract.batch.workers"])
+        self._ctx = start_forkserver()
 
     def _start(self) -> _Worker:
         parent, child = self._ctx.Pipe()

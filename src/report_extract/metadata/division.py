@@ -17,7 +17,7 @@ from __future__ import annotations
 import csv
 import importlib.util
 import re
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass
 from functools import cache
 from pathlib import Path
@@ -97,8 +97,11 @@ class Gazetteer:
 
     def _add_abbreviation(self, d: Division) -> None:
         # 河南省 → 河南, 上海市 → 上海, 新乡市 → 新乡; 自治区 short names come from the alias file.
-        suffix = r"(?:省|市|特别行政区)$" if d.rank == PROVINCE else r"市$"
-        short = re.sub(suffix, "", d.name) if d.rank < COUNTY else d.name
+        rank = d.rank
+        if rank == COUNTY:
+            return
+        suffix = _PROVINCE_SUFFIX.search(d.name) if rank == PROVINCE else _CITY_SUFFIX.search(d.name)
+        short = d.name[: suffix.start()] if suffix else d.name
         if short != d.name and len(short) >= 2:
             self.short.setdefault(short, []).append(d)
 
@@ -107,12 +110,15 @@ class Gazetteer:
         names (新县, 上海) and abbreviations only count in a short text such as the
         agency or title: in prose they are too often ordinary words."""
         found: list[Mention] = []
-        i = 0
-        while i < len(text):
-            for n in self.lengths.get(text[i], ()):
+        names, short, lengths = self.names, self.short, self.lengths
+        i, size = 0, len(text)
+        while i < size:
+            for n in lengths.get(text[i], ()):
+                if (n <= 2 and not short_text) or i + n > size:
+                    continue  # too short for prose, or past the end: no match
                 key = text[i : i + n]
-                hits = self.names.get(key, []) + (self.short.get(key, []) if short_text else [])
-                if hits and len(key) == n and (short_text or n > 2):
+                hits = names.get(key, []) + (short.get(key, []) if short_text else [])
+                if hits:
                     found.append(Mention(key, tuple(dict.fromkeys(hits))))
                     i += n
                     break
@@ -149,6 +155,8 @@ class Gazetteer:
 
 
 _PLACEHOLDERS = {"市辖区", "县", "省直辖县级行政区划", "自治区直辖县级行政区划"}
+_PROVINCE_SUFFIX = re.compile(r"(?:省|市|特别行政区)$")
+_CITY_SUFFIX = re.compile(r"市$")
 
 
 def _cpca_adcodes() -> Path:
@@ -164,10 +172,20 @@ def _read_csv(path: Path) -> list[dict[str, str]]:
         return list(csv.DictReader(f))
 
 
+def _divisions(path: Path) -> Iterator[Division]:
+    """The division list's (code, name) rows (csv.reader: twice as fast as DictReader here)."""
+    with open(path, encoding="utf-8-sig", newline="") as f:
+        rows = csv.reader(f)
+        header = next(rows, [])
+        code, name = header.index("adcode"), header.index("name")
+        for r in rows:
+            yield Division(r[code][:6], r[name])
+
+
 @cache
 def gazetteer() -> Gazetteer:
-    """Loaded once per process, on first use (~30 ms)."""
-    divisions = (Division(r["adcode"][:6], r["name"]) for r in _read_csv(_cpca_adcodes()))
+    """Loaded once per process, on first use (~10 ms)."""
+    divisions = _divisions(_cpca_adcodes())
     aliases = {r["alias"]: r["adcode"] for r in _read_csv(patterns.path("region_aliases.csv"))}
     renames = [
         Rename(

@@ -158,4 +158,10 @@ def _numeric(values):
 def _fields(obj: Any) -> dict[str, Any]:
     """A flat dataclass as a dict: what `asdict` gives for one whose fields hold no
     dataclasses, without its deep copy of every value (a crawl writes millions of cells)."""
-    return {f.name: getattr(obj, f.name) for f in fields(obj)}
+    names = _FIELD_NAMES.get(type(obj))
+    if names is None:  # dataclasses.fields() rebuilds its tuple on every call
+        names = _FIELD_NAMES[type(obj)] = tuple(f.name for f in fields(obj))
+    return {name: getattr(obj, name) for name in names}
+
+
+_FIELD_NAMES: dict[type, tuple[str, ...]] = {}

@@ -15,23 +15,22 @@ a query typed without spaces finds the text that prints those words in a row.
 
 from __future__ import annotations
 
-from report_extract.sections.words import words
+from report_extract.sections.words import tokenizer, words
 from report_extract.settings import current
 
 
 def index_words(text: str) -> str:
     """`text` as space-separated search-mode words (punctuation dropped), then the runs of
     2…`fts_compound_words` (a setting) Chinese words printed together, joined."""
-    import jieba
-
-    words("")  # loads jieba's dictionary once per process, quietly (sections/words.py)
-    tokens = [w for w in jieba.cut_for_search(text) if w.strip() and _wordlike(w)]
-    return " ".join(tokens + _compounds(jieba.cut(text)))
+    cutter = tokenizer()
+    tokens = [w for w in cutter.cut_for_search(text) if w.strip() and _wordlike(w)]
+    return " ".join(tokens + _compounds(cutter.cut(text)))
 
 
 def _compounds(cut) -> list[str]:
     """Joined runs of consecutive Chinese words; anything else (punctuation, a number, a
     space) ends a run."""
+    longest = current().fts_compound_words
     out: list[str] = []
     run: list[str] = []
     for w in cut:
@@ -39,12 +38,12 @@ def _compounds(cut) -> list[str]:
             run = []
             continue
         run.append(w)
-        out += ["".join(run[-k:]) for k in range(2, min(len(run), current().fts_compound_words) + 1)]
+        out += ["".join(run[-k:]) for k in range(2, min(len(run), longest) + 1)]
     return out
 
 
 def _wordlike(w: str) -> bool:
-    return any(ch.isalnum() for ch in w)
+    return w.isalnum() or any(ch.isalnum() for ch in w)  # the first test settles nearly every word
 
 
 def match_expression(query: str) -> str:

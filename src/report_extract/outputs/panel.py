@@ -41,6 +41,7 @@ from report_extract.outputs.journal import NAME as JOURNAL
 from report_extract.outputs.journal import current
 from report_extract.outputs.printed import cell_labels
 from report_extract.outputs.records import AtomicFile, Rename, checks_failed, fmt, seal, temporary
+from report_extract.outputs.stata import Variable, write_dta
 
 IN_PANEL = {"ok", "partial", "no_tables"}  # a blank form or another kind of document is no year of a body
 META = ["agency_id", "year", "report_id", "duplicates", "agency", "agency_full", "title", "province", "city",
@@ -50,11 +51,17 @@ CHECK_COLUMNS = ["agency_id", "year", "check", "scope", "left", "right", "ok", "
                  "prev_report_id", "note"]  # fmt: skip
 REPORT_COLUMNS = ["report_id", "agency_id", "year", "role", "primary_id", "same_cells", "source_path"]
 PANEL_INTEGERS = {"year", "checks_failed", "panel_checks_failed"}
-STATA_RESERVED = {"_all", "_b", "byte", "_coef", "_cons", "double", "float", "if", "in", "int", "long", "_n",
-                  "_N", "_pi", "_pred", "_rc", "_skip", "strL", "using", "with"}  # fmt: skip
+# Stata's reserved words ([U] 11.3), which no variable may be named
+STATA_RESERVED = {"aggregate", "array", "boolean", "break", "byte", "case", "catch", "class", "colvector", "complex",
+                  "const", "continue", "default", "delegate", "delete", "do", "double", "else", "eltypedef", "end",
+                  "enum", "explicit", "export", "external", "float", "for", "friend", "function", "global", "goto",
+                  "if", "inline", "int", "local", "long", "NULL", "pragma", "protected", "quad", "rowvector", "short",
+                  "typedef", "typename", "virtual", "_all", "_N", "_skip", "_b", "_pi", "str#", "in", "_pred", "strL",
+                  "_coef", "_rc", "using", "_cons", "_se", "with", "_n"}  # fmt: skip
 STATA_NAME = 32  # Stata: names of 1–32 letters, digits and _
-DTA_TIME_STAMP = datetime(2000, 1, 1)  # see write_dta
+DTA_TIME_STAMP = datetime(2000, 1, 1)  # see write_panel
 STATA_LABEL = 80  # Stata 14+ (format 118): variable labels of at most 80 characters
+STATA_DATA_LABEL = "政府信息公开工作年度报告 机关-年度面板"
 
 
 class PanelError(Exception):
@@ -293,26 +300,15 @@ def stata_labels(columns: list[str]) -> dict[str, str]:
 
 
 def _write_stata(panel: Panel, dta: Path, names_csv: Path, bom: bool) -> list[Rename]:
-    import pandas as pd
-
     columns = META + panel.columns
-    frame = pd.DataFrame(list(rows(panel)), columns=columns)
-    for col in columns:
-        if col in PANEL_INTEGERS:
-            frame[col] = frame[col].astype("int32")
-        elif col in panel.columns:
-            frame[col] = pd.to_numeric(frame[col], errors="coerce").astype("float64")
-        else:  # Stata strings have no missing value: "" as in the CSV
-            frame[col] = frame[col].map(lambda v: "" if v is None else str(v)).astype(object)
     names, labels = stata_names(columns), stata_labels(columns)
-    frame = frame.rename(columns=names)
+    variables = [Variable(names[c], "int" if c in PANEL_INTEGERS else "double" if c in panel.columns else "str",
+                          labels[c]) for c in columns]  # fmt: skip
     fd, tmp = temporary(dta)
     with open(fd, "wb") as f:
         # A fixed time stamp: Stata's header otherwise holds the minute of writing, and the same
         # journal must give the same bytes (a rerun, a resumed run, a colleague's run).
-        frame.to_stata(f, write_index=False, version=118, data_label="政府信息公开工作年度报告 机关-年度面板",
-                       variable_labels={names[c]: labels[c] for c in columns},
-                       time_stamp=DTA_TIME_STAMP)  # fmt: skip
+        write_dta(f, variables, list(rows(panel)), data_label=STATA_DATA_LABEL, time_stamp=DTA_TIME_STAMP)
     mapping = AtomicFile(names_csv, encoding="utf-8-sig" if bom else "utf-8")
     writer = csv.writer(mapping.file, lineterminator="\n")
     writer.writerow(["stata_name", "column", "label"])

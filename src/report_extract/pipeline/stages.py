@@ -3,11 +3,11 @@
 from __future__ import annotations
 
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from report_extract import reading as readers
 from report_extract.checks.report import prose_checks, table_checks
 from report_extract.metadata.agency import agency_id
-from report_extract.metadata.facts import Fact, facts_and_table, stated_figures
 from report_extract.metadata.kind import file_refusal, not_a_report
 from report_extract.metadata.meta import extract_meta
 from report_extract.model.document import Document, TextBlock
@@ -18,8 +18,10 @@ from report_extract.pipeline.review import review_reasons
 from report_extract.pipeline.settle import settle as settle_ocr
 from report_extract.sections.headings import find_sections
 from report_extract.settings import Settings, pinned, use
-from report_extract.tables import legacy
 from report_extract.tables.extract import Tables, extract_tables
+
+if TYPE_CHECKING:
+    from report_extract.metadata.facts import Fact
 
 
 def report_id(sha256: str) -> str:
@@ -73,6 +75,9 @@ def _from_document(doc: Document, overrides: dict | None = None) -> Result:
     facts: list[Fact] = []
     cells = list(tables.cells)
     if status == "no_tables":
+        from report_extract.metadata.facts import facts_and_table, stated_figures
+        from report_extract.tables import legacy  # free-form reports only: the others never load it
+
         facts, old_table = facts_and_table(doc, warnings)
         if old_table is not None:
             cells += old_table.cells()

@@ -12,7 +12,6 @@ from __future__ import annotations
 
 import io
 import re
-import zipfile
 import zlib
 from collections.abc import Callable, Iterator
 
@@ -61,6 +60,8 @@ def malformed(fmt: str) -> tuple[type[BaseException], ...]:
 
         extra = (pdfium.PdfiumError, PSException, PdfminerException)
     elif fmt in ("docx", "doc"):
+        import zipfile
+
         from lxml import etree
 
         extra = (zipfile.BadZipFile, zipfile.LargeZipFile, etree.XMLSyntaxError)
@@ -202,6 +203,8 @@ def _unhex(chunks: Iterator[bytes]) -> Iterator[bytes]:
 
 def _check_zip(data: bytes) -> None:
     """Refuse a zip bomb from its central directory, before any member is inflated."""
+    import zipfile  # DOCX only: a text or PDF input does not pay for zipfile (bz2, lzma)
+
     try:
         with zipfile.ZipFile(io.BytesIO(data)) as z:
             members = z.infolist()

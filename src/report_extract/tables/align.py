@@ -23,21 +23,29 @@ def align(n_rows: int, keys: Sequence[str], gain: Gain) -> tuple[float, list[tup
     best = [[neg] * (m + 1) for _ in range(n_rows + 1)]
     step: list[list[str | None]] = [[None] * (m + 1) for _ in range(n_rows + 1)]
     best[0][0] = 0.0
+    settings = current()
+    skip_row, skip_key = settings.align_skip_row, settings.align_skip_key
     for i in range(n_rows + 1):
+        here, above, moves = best[i], best[i - 1] if i else best[0], step[i]
         for j in range(m + 1):
             if i == 0 and j == 0:
                 continue
-            options: list[tuple[float, str]] = []
-            if i > 0 and best[i - 1][j] > neg:
-                options.append((best[i - 1][j] + current().align_skip_row, "row"))
-            if j > 0 and best[i][j - 1] > neg:
-                options.append((best[i][j - 1] + current().align_skip_key, "key"))
-            if i > 0 and j > 0 and best[i - 1][j - 1] > neg:
+            # the largest (score, move) of the possible moves, as max() over the tuples
+            score, move = neg, None
+            if i > 0 and above[j] > neg:
+                score, move = above[j] + skip_row, "row"
+            if j > 0 and here[j - 1] > neg:
+                v = here[j - 1] + skip_key
+                if move is None or (v, "key") > (score, move):
+                    score, move = v, "key"
+            if i > 0 and j > 0 and above[j - 1] > neg:
                 g = gain(i - 1, j - 1)
                 if g is not None:
-                    options.append((best[i - 1][j - 1] + g, "match"))
-            if options:
-                best[i][j], step[i][j] = max(options)
+                    v = above[j - 1] + g
+                    if move is None or (v, "match") > (score, move):
+                        score, move = v, "match"
+            if move is not None:
+                here[j], moves[j] = score, move
     pairs: list[tuple[int, str]] = []
     i, j = n_rows, m
     while i > 0 or j > 0:

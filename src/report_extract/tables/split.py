@@ -9,11 +9,14 @@ the column checks.
 
 from __future__ import annotations
 
-from decimal import Decimal
+from typing import TYPE_CHECKING
 
 import regex
 
 from report_extract.settings import current
+
+if TYPE_CHECKING:
+    from decimal import Decimal
 
 PART = {
     "count": regex.compile(r"0|[1-9]\d*"),
@@ -28,7 +31,11 @@ def _number(part: str) -> int | Decimal:
     """A part's number without the unit its chunk ended in ("3940元"); amounts have
     decimals (both found by fuzzing and hypothesis)."""
     body = part[:-2] if part.endswith("万元") else part[:-1] if part.endswith("元") else part
-    return Decimal(body) if "." in body else int(body)
+    if "." not in body:
+        return int(body)
+    from decimal import Decimal  # amounts only: a report of counts never imports decimal
+
+    return Decimal(body)
 
 
 def _group_ok(parts: list[str], group: int) -> bool:

@@ -22,6 +22,7 @@ from report_extract.reading.pdf.text import Char, dedupe
 from report_extract.settings import current
 
 Matrix = tuple[float, float, float, float, float, float]
+_new = tuple.__new__
 _IDENTITY: Matrix = (1.0, 0.0, 0.0, 1.0, 0.0, 0.0)
 
 
@@ -103,15 +104,16 @@ def _chars(textpage: pdfium.PdfTextPage, view: _View) -> list[Char]:
     typical = sorted(f[3] - f[5] for f in found)[len(found) // 2]
     left, right, bottom, top = (ctypes.c_double() for _ in range(4))
     out = []
+    tall = current().pdf_loose_max_ratio * typical
+    page_left, page_top, upright = view.left, view.top, view.upright
     for i, text, x0, y1, x1, y0, space in found:
-        if y1 - y0 > current().pdf_loose_max_ratio * typical and pdfium_c.FPDFText_GetCharBox(
-            raw, i, left, right, bottom, top
-        ):
+        if y1 - y0 > tall and pdfium_c.FPDFText_GetCharBox(raw, i, left, right, bottom, top):
             # Broken font metrics (seen: 200 pt boxes on 10 pt glyphs): the glyph's own
             # box is the better estimate.
             x0, y1, x1, y0 = left.value, top.value, right.value, bottom.value
-        if view.upright:  # the common case, inlined: a quarter of the page's time otherwise
-            out.append(Char(text, x0 - view.left, view.top - y1, x1 - view.left, view.top - y0, space))
+        if upright:  # the common case, inlined: a quarter of the page's time otherwise
+            # tuple.__new__: Char(...) without the NamedTuple's Python-level __new__
+            out.append(_new(Char, (text, x0 - page_left, page_top - y1, x1 - page_left, page_top - y0, space)))
         else:
             out.append(Char(text, *view.box(x0, y0, x1, y1), space))
     return out

@@ -78,8 +78,9 @@ def _fill(tables: list[RawTable], chars: Sequence[Char], word_x: dict[Char, floa
     in_cell: list[list[list[Char]]] = [[[] for _ in t.cells] for t in tables]
     free: list[Char] = []
     for c in chars:
+        cx, cy = (c.x0 + c.x1) / 2, (c.top + c.bottom) / 2  # Char.cx, Char.cy
         for t, index in enumerate(indexes):
-            k = index.find(word_x.get(c, c.cx) if word_x else c.cx, c.cy)
+            k = index.find(word_x.get(c, cx) if word_x else cx, cy)
             if k is not None:
                 in_cell[t][k].append(c)
                 break

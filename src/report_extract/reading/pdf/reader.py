@@ -17,6 +17,7 @@ from __future__ import annotations
 
 import re
 from pathlib import Path
+from types import ModuleType
 
 import pypdfium2 as pdfium
 import pypdfium2.raw as pdfium_c
@@ -26,7 +27,6 @@ from report_extract.reading import ENGINES
 from report_extract.reading.errors import ReaderError
 from report_extract.reading.ocr import pages as ocrpdf
 from report_extract.reading.pdf import fast as pdffast
-from report_extract.reading.pdf import plumb as pdfplumb
 from report_extract.reading.pdf.layout import PageContent, build_blocks
 from report_extract.settings import current
 
@@ -42,7 +42,7 @@ def read(path: Path, data: bytes, engine: str | None = None, ocr: str | None = N
     try:
         if len(pdf) == 0:
             raise ReaderError("empty PDF: it has no pages")
-        pages = pdfplumb.read_pages(data) if engine == "pdfplumber" else pdffast.read_pages(pdf)
+        pages = _pdfplumb().read_pages(data) if engine == "pdfplumber" else pdffast.read_pages(pdf)
         scans = ocrpdf.scan_pdf(pdf, data, pages, ocr)
         pages = scans.apply(pages)
         if not any(p.chars for p in pages):
@@ -54,6 +54,14 @@ def read(path: Path, data: bytes, engine: str | None = None, ocr: str | None = N
         return doc
     finally:
         pdf.close()
+
+
+def _pdfplumb() -> ModuleType:
+    """pdfplumber (a third of a second to import) only for the PDFs that need it: a second
+    reading, `--engine pdfplumber`, a file PDFium refuses."""
+    from report_extract.reading.pdf import plumb as pdfplumb
+
+    return pdfplumb
 
 
 def _document(path: Path, pages: list[PageContent]) -> Document:
@@ -69,7 +77,7 @@ def _open(data: bytes) -> pdfium.PdfDocument:
             raise ReaderError("encrypted PDF: a password is needed to open it") from e
         if code == pdfium_c.FPDF_ERR_SECURITY:
             raise ReaderError("encrypted PDF: unsupported security handler") from e
-        if pdfplumb.page_count(data) == 0:  # PDFium refuses page-less files as malformed
+        if _pdfplumb().page_count(data) == 0:  # PDFium refuses page-less files as malformed
             raise ReaderError("empty PDF: it has no pages") from e
         raise ReaderError(f"corrupt PDF: cannot be parsed ({_SPACE.sub(' ', str(e)).strip()})") from e
 

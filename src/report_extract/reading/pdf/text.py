@@ -10,6 +10,7 @@ from __future__ import annotations
 import re
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
+from operator import attrgetter
 from typing import NamedTuple
 
 from report_extract.settings import current
@@ -81,34 +82,60 @@ def dedupe(chars: Iterable[Char]) -> list[Char]:
 
 def group_lines(chars: Sequence[Char]) -> list[list[Char]]:
     """Chars grouped into printed lines, top to bottom, each line left to right."""
+    # (centres and heights computed once per char: this runs on every char of every page)
+    cys = [(c.top + c.bottom) / 2 for c in chars]
+    overlap = current().pdf_line_overlap
     lines: list[list[Char]] = []
     centre = 0.0
     height = 0.0
-    for c in sorted(chars, key=lambda c: c.cy):
-        if lines and abs(c.cy - centre) < current().pdf_line_overlap * min(height, c.height or height):
+    for k in sorted(range(len(chars)), key=cys.__getitem__):  # stable, as sorting by cy
+        c, cy = chars[k], cys[k]
+        h = c.bottom - c.top
+        hh = h or height
+        if lines and abs(cy - centre) < overlap * (hh if hh < height else height):  # min(height, hh)
             lines[-1].append(c)
             continue
         lines.append([c])
-        centre, height = c.cy, c.height
-    return [sorted(line, key=lambda c: c.x0) for line in lines]
+        centre, height = cy, h
+    return [sorted(line, key=_X0) for line in lines]
 
 
-def _spaced(prev: Char, c: Char) -> bool:
-    wide = current().pdf_cjk_space_gap if _CJK.match(c.text) or _CJK.match(prev.text) else current().pdf_space_gap
-    return c.x0 - prev.x1 > wide * min(c.height, prev.height)
+_X0 = attrgetter("x0")
+_CJK_TEXT: dict[str, bool] = {}  # char text → starts with a CJK character (few distinct texts)
+
+
+def is_cjk(text: str) -> bool:
+    known = _CJK_TEXT.get(text)
+    if known is None:
+        known = _CJK_TEXT[text] = _CJK.match(text) is not None
+    return known
 
 
 def split_words(chars: Sequence[Char]) -> list[tuple[str, float, float]]:
     """A line's words (text, x0, x1): runs of characters without a space-wide gap."""
     words: list[list[Char]] = []
+    prev: Char | None = None
+    prev_cjk = False
+    known = _CJK_TEXT
+    settings = current()
+    gap, cjk_gap = settings.pdf_space_gap, settings.pdf_cjk_space_gap
     for c in chars:
-        prev = words[-1][-1] if words else None
-        printed_space = c.space_before and not (_CJK.match(c.text) and prev and _CJK.match(prev.text))
-        if prev is not None and not printed_space and not _spaced(prev, c):
+        cjk = known.get(c.text)
+        if cjk is None:
+            cjk = is_cjk(c.text)
+        printed_space = c.space_before and not (cjk and prev is not None and prev_cjk)
+        if prev is not None and not printed_space:
+            h, hp = c.bottom - c.top, prev.bottom - prev.top
+            # a space-wide gap: wider than the pdf_space_gap (pdf_cjk_space_gap) setting × min(h, hp)
+            spaced = c.x0 - prev.x1 > (cjk_gap if cjk or prev_cjk else gap) * (hp if hp < h else h)
+        else:
+            spaced = True
+        if not spaced:
             words[-1].append(c)
         else:
             words.append([c])
-    return [("".join(c.text for c in w), w[0].x0, w[-1].x1) for w in words]
+        prev, prev_cjk = c, cjk
+    return [("".join([c.text for c in w]), w[0].x0, w[-1].x1) for w in words]
 
 
 def line_text(chars: Sequence[Char]) -> str:
@@ -139,7 +166,7 @@ def make_lines(lines: Sequence[Sequence[Char]], page: int) -> list[Line]:
     for line in lines:
         text = line_text(line)
         if text:
-            heights = sorted(c.height for c in line)
+            heights = sorted([c.bottom - c.top for c in line])
             out.append(
                 Line(
                     text,
