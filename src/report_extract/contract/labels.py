@@ -17,6 +17,9 @@ import regex
 
 from report_extract.patterns import load_toml
 
+# The three statistical tables of the 2019 and 2021 templates, in printed order.
+TABLES = ("proactive", "requests", "review_litigation")
+
 # Full-width ASCII (U+FF01-FF5E) and the ideographic space map one-to-one onto ASCII,
 # so offsets into the translated text are offsets into the printed text.
 _WIDTH = {c: c - 0xFEE0 for c in range(0xFF01, 0xFF5F)}

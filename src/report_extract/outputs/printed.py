@@ -17,7 +17,6 @@ from report_extract.contract.codebook import codebook
 from report_extract.model.result import CellValue, CheckResult, Number
 from report_extract.patterns import load_toml
 
-TABLES = ("proactive", "requests", "review_litigation")
 # Rows of table 3 that are not outcomes: every other row adds up to （七）总计.
 
 

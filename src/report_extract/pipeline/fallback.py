@@ -22,10 +22,9 @@ import re
 from dataclasses import dataclass
 
 from report_extract.checks.report import cells_read
+from report_extract.contract.labels import TABLES
 from report_extract.model.document import Document, TableBlock, TextBlock
 from report_extract.model.result import CellValue, Result
-
-TABLES = ("proactive", "requests", "review_litigation")
 
 # Row and column labels printed only inside the statistical tables.  When the text
 # outside the tables shows one of them, a table was not recognised as one.

@@ -16,8 +16,8 @@ from __future__ import annotations
 
 from report_extract.checks.report import OTHER_SPLIT, cells_read
 from report_extract.contract import labels
+from report_extract.contract.labels import TABLES
 from report_extract.model.result import CellValue, CheckResult
-from report_extract.pipeline.fallback import TABLES  # the three statistical tables, in printed order
 from report_extract.settings import current
 
 

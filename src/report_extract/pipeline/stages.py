@@ -7,13 +7,13 @@ from typing import TYPE_CHECKING
 
 from report_extract import reading as readers
 from report_extract.checks.report import prose_checks, table_checks
+from report_extract.contract.labels import TABLES
 from report_extract.metadata.agency import agency_id
 from report_extract.metadata.kind import file_refusal, not_a_report
 from report_extract.metadata.meta import extract_meta
 from report_extract.model.document import Document, TextBlock
 from report_extract.model.result import Result
 from report_extract.pipeline import fallback
-from report_extract.pipeline.fallback import TABLES  # the three statistical tables, in printed order
 from report_extract.pipeline.review import review_reasons
 from report_extract.pipeline.settle import settle as settle_ocr
 from report_extract.sections.headings import find_sections

@@ -17,10 +17,10 @@ from rich.console import Console, Group, RenderableType
 from rich.table import Table
 from rich.text import Text
 
+from report_extract.contract.labels import TABLES
 from report_extract.metadata.facts import CUMULATIVE, THIS_YEAR
 from report_extract.model.result import CellValue, CheckResult, Result
 from report_extract.outputs.printed import (
-    TABLES,
     Grid,
     GridCell,
     cell_marks,
