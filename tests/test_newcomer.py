@@ -6,6 +6,7 @@ import json
 import sqlite3
 
 import pandas as pd
+import pytest
 from click.testing import CliRunner
 from conftest import CORPUS, rows
 
@@ -403,3 +404,25 @@ def test_one_file_commands_apply_the_input_rules(tmp_path):
     named = tmp_path / "README.md"
     named.write_text(REPORT_TEXT, encoding="utf-8")  # a report saved as README.md stays one
     assert extract(named).status == "ok"
+
+
+def test_value_tells_a_typo_from_a_cell_the_report_lacks() -> None:
+    """Found by a new user: both were a bare KeyError."""
+    from report_extract import extract
+
+    r = extract(CORPUS / "kiro_04.md")  # its Markdown lost proactive.normative_doc.repealed
+    with pytest.raises(KeyError, match=r"no such cell in the contract \(did you mean requests.new_received.total"):
+        r.value("requests", "new_recieved", "total")
+    with pytest.raises(KeyError, match="proactive.normative_doc.repealed: not found in this report"):
+        r.value("proactive", "normative_doc", "repealed")
+    assert r.value("requests", "new_received", "total") is not None
+
+
+def test_a_file_refused_by_name_has_no_metadata_from_its_lines(tmp_path) -> None:
+    """Found by a new user: `show SOURCES.csv` printed the agency and year of a report the
+    CSV lists, beside status not_a_report."""
+    from report_extract import extract
+
+    r = extract(CORPUS / "SOURCES.csv")
+    assert r.status == "not_a_report"
+    assert (r.meta.get("agency"), r.meta.get("year"), r.meta.get("title")) == (None, None, None)

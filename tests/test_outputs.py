@@ -122,3 +122,16 @@ def test_convert_names_an_unwritable_output_and_resumes_once_fixed(tmp_path):
     assert result.exit_code == 0, result.output
     assert "resumed 1" in result.output
     assert sqlite3.connect(out / "reports.db").execute("SELECT agency FROM reports").fetchall() == [("平潭综合实验区",)]
+
+
+def test_every_output_file_has_a_stem_whose_temporaries_are_cleaned(tmp_path):
+    """A run killed while writing leaves .NAME.XXXX.tmp files, removed at the next run by
+    their stem: an output added without its stem left them for ever (codebook.csv and
+    metadata.json did, found by the SIGKILL test)."""
+    from report_extract.batch.convert import Options, convert_paths
+    from report_extract.outputs.folder import OUTPUT_STEMS
+
+    out = tmp_path / "out"
+    convert_paths([CORPUS / "kiro_01.pdf", CORPUS / "pingtan_2018.txt"], out, Options(jobs=1, parquet=True))
+    written = {p.name.split(".")[0] for p in out.iterdir() if p.name != "journal.jsonl"}
+    assert written and written <= OUTPUT_STEMS, written - OUTPUT_STEMS

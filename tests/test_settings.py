@@ -165,3 +165,11 @@ def test_settings_travel_to_worker_processes(tmp_path: Path) -> None:
     convert_paths([KIRO], out, Options(jobs=2, sqlite=False, settings=Settings(max_pages=3)))
     line = json.loads((out / "journal.jsonl").read_text(encoding="utf-8").splitlines()[0])
     assert "limit 3" in json.dumps(line, ensure_ascii=False)
+
+
+def test_extract_takes_settings_as_an_object_or_a_mapping() -> None:
+    # Found by a new user: settings={"max_pages": 3} failed with an AttributeError.
+    with pytest.raises(ReaderError, match=r"limit 3"):
+        extract(KIRO, settings={"max_pages": 3})
+    with pytest.raises(TypeError, match="unknown setting 'max_page'"):
+        extract(KIRO, settings={"max_page": 3})

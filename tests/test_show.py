@@ -264,3 +264,20 @@ def test_soft_checks_are_told_from_hard_ones_in_show_audit_and_xlsx(tmp_path):
         ws = openpyxl.load_workbook(book)["三、依申请公开"]
         colours = {c.fill.fgColor.rgb for row in ws.iter_rows() for c in row if c.fill.fill_type == "solid"}
         assert any(x.endswith(FILLS["soft"].fgColor.rgb[-6:]) for x in colours) == bool(soft)
+
+
+def test_review_flag_is_shown_beside_the_checks(tmp_path):
+    """kiro_03 (Markdown from a PDF converter): table 2's blocks were moved out of the grid,
+    so the tool flags it for review; show and the audit page say so next to its failed
+    check (found by a new user: the flag was only in reports.csv).  kiro_01 needs none."""
+    from report_extract import extract
+
+    flagged, clean = extract(CORPUS / "kiro_03.md"), extract(CORPUS / "kiro_01.pdf")
+    assert flagged.review and not clean.review
+    out = show(str(CORPUS / "kiro_03.md"))
+    line = next(x for x in out.splitlines() if x.startswith("review"))
+    assert "needed" in line and "cells_off_grid" in line
+    assert not any(x.startswith("review ") for x in show(str(CORPUS / "kiro_01.pdf")).splitlines())
+    page = tmp_path / "kiro_03.html"
+    assert CliRunner().invoke(main, ["audit", str(CORPUS / "kiro_03.md"), "-o", str(page)]).exit_code == 0
+    assert '<span class="review">review needed: cells_off_grid' in page.read_text(encoding="utf-8")

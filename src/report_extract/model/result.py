@@ -95,10 +95,22 @@ class Result:
         return sum(1 for c in self.checks if c.ok is False and c.severity == "soft")
 
     def value(self, table: str, row: str, col: str) -> Number | None:
+        """The cell's value: a number, or None where the report printed the cell blank.  A
+        KeyError when this report has no such cell (the message says whether the key is
+        one of the contract's, and if not, the nearest ones)."""
         for c in self.cells:
             if (c.table, c.row, c.col) == (table, row, col):
                 return c.value
-        raise KeyError(f"{table}.{row}.{col}")
+        import difflib
+
+        from report_extract.contract.codebook import codebook
+
+        key = f"{table}.{row}.{col}"
+        keys = [c["key"] for c in codebook()]
+        if key in keys:
+            raise KeyError(f"{key}: not found in this report (a cell printed blank is None)")
+        near = difflib.get_close_matches(key, keys, n=3)
+        raise KeyError(f"{key}: no such cell in the contract" + (f" (did you mean {', '.join(near)}?)" if near else ""))
 
     def tables(self) -> dict[str, dict[str, dict[str, Number | None]]]:
         return as_tables(self.cells)

@@ -126,6 +126,8 @@ OUTPUT_STEMS = {
     "panel_checks",
     "panel_reports",
     "panel_stata_names",
+    "codebook",
+    "metadata",
 }
 
 

@@ -2,8 +2,9 @@
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from report_extract import reading as readers
 from report_extract.checks.report import prose_checks, table_checks
@@ -60,10 +61,13 @@ def _from_document(doc: Document, overrides: dict | None = None) -> Result:
     tables = extract_tables(doc)
     # a CSV, a JSON file or a folder's README named to `extract` or `show` is no free-form
     # report either: the input rules convert applies (batch/inputs.py), then the content's
-    other_kind = None if tables.cells else (_by_name(doc.path) or not_a_report(doc))
+    by_name = None if tables.cells else _by_name(doc.path)
+    other_kind = by_name or (None if tables.cells else not_a_report(doc))
     status = status_of(tables, other_kind)
     template = tables.template or ("free" if status == "no_tables" else None)
-    meta = extract_meta(doc, template=template, overrides=overrides)
+    # A data file or a README says nothing about who published what: its lines (a list of
+    # sources, say) would give some report's agency and year.  Metadata of nothing, then.
+    meta = extract_meta(Document(doc.path, doc.format) if by_name else doc, template=template, overrides=overrides)
     checks = table_checks(tables.cells)
     warnings = doc.warnings + meta.warnings + tables.warnings
     if other_kind:
@@ -105,7 +109,7 @@ def extract(
     engine: str | None = None,
     ocr: str | None = None,
     overrides: dict | None = None,
-    settings: Settings | None = None,
+    settings: Settings | Mapping[str, Any] | None = None,
 ) -> Result:
     """Extract one report.  `engine` (PDF): "auto" (default), "fast" or "pdfplumber";
     `ocr`: "auto" (default), "always" or "never"; `overrides`: metadata that replaces what
@@ -121,9 +125,11 @@ def extract_document(
     engine: str | None = None,
     ocr: str | None = None,
     overrides: dict | None = None,
-    settings: Settings | None = None,
+    settings: Settings | Mapping[str, Any] | None = None,
 ) -> tuple[Document, Result]:
     """`extract`, with the document the result was read from (audit draws it)."""
+    if settings is not None and not isinstance(settings, Settings):
+        settings = Settings().replace(**settings)  # a mapping of names to values: validated the same
     with use(settings) if settings is not None else pinned():
         return _extract_document(path, engine=engine, ocr=ocr, overrides=overrides)
 

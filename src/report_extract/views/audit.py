@@ -314,6 +314,14 @@ def _check_class(c: CheckResult) -> str:
     return "ok" if c.ok else "na"
 
 
+def _review(result: Result) -> str:
+    """The tool's own doubt (pipeline/review.py): a failed check in a report flagged here
+    may be a misreading, to be looked at before it is believed."""
+    if not result.review:
+        return ""
+    return f'<span class="review">review needed: {escape("; ".join(result.review))}</span> · '
+
+
 def _page(result: Result, left: str, right: str) -> str:
     meta = result.meta
     title = meta.get("title") or result.source.get("path")
@@ -324,7 +332,7 @@ def _page(result: Result, left: str, right: str) -> str:
             meta.get("year"),
             f"template {meta.get('template')}",
             result.source.get("format"),
-            f"{result.checks_failed} failed checks"
+            f"{result.checks_failed} failed check{'' if result.checks_failed == 1 else 's'}"
             + (f", {result.checks_soft_failed} soft" if result.checks_soft_failed else ""),
         )
         if v
@@ -334,7 +342,7 @@ def _page(result: Result, left: str, right: str) -> str:
 <title>audit · {escape(str(title))}</title>
 <style>{CSS}</style></head><body>
 <input type="checkbox" id="labels"><header><h1>{escape(str(title))}</h1>
-<p>{escape(facts)} · <label for="labels">show all labels</label> ·
+<p>{_review(result)}{escape(facts)} · <label for="labels">show all labels</label> ·
 <span class="key box-key">extracted</span> <span class="key failed">in a failed check</span>
 <span class="key soft">in a failed soft check (the text states another number)</span>
 <span class="key ambiguous">ambiguous</span> <span class="key ocr">OCR</span></p></header>
@@ -348,7 +356,7 @@ body{{margin:0;font:13px/1.4 system-ui,"Noto Sans CJK SC","Microsoft YaHei",sans
 header{{height:{HEADER_PX}px;box-sizing:border-box;overflow:hidden;padding:6px 12px;background:#f4f4f4;
   border-bottom:1px solid #ccc}}
 header h1{{font-size:16px;margin:0 0 4px}} header p{{margin:0}}
-header label{{text-decoration:underline;cursor:pointer}}
+header label{{text-decoration:underline;cursor:pointer}} .review{{color:#b00;font-weight:bold}}
 #labels{{position:absolute;left:-99px}}
 main{{display:flex;align-items:flex-start}}
 .left{{flex:none}} .right{{flex:1;padding:0 12px;min-width:480px}}

@@ -107,6 +107,9 @@ def meta_view(r: Result) -> Table:
             + (f" · {r.source['pages']} pages" if r.source.get("pages") else ""),
         ),
         ("status", r.status),
+        # the tool's own doubt (pipeline/review.py), beside the report's: a failed check in a
+        # report flagged here may be a misreading, to be looked at before it is believed
+        ("review", "needed: " + "; ".join(r.review) if r.review else None),
         ("report_id", r.report_id),
     ]
     for key, value in rows:
