@@ -18,6 +18,8 @@ if TYPE_CHECKING:  # rich is imported only when a bar is shown
 
 
 def ocr_pages(enabled: bool) -> None:
+    if not enabled and "report_extract.reading.ocr.pages" not in sys.modules:
+        return  # nothing to turn off: not loaded (numpy and PDFium) for a text file's sake
     from report_extract.reading.ocr import pages
 
     pages.on_page = ocr_page if enabled else None
