@@ -12,6 +12,7 @@ from pathlib import Path
 import pytest
 from click.testing import CliRunner
 
+from report_extract import extract
 from report_extract.cli import main
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -175,3 +176,24 @@ def test_tools_that_pass_the_query_as_typed_find_chinese_phrases(out, typed):
     # a phrase jieba cuts differently in one text (人民政府网站) may be missed; most are found
     assert len(utils & printing) >= 0.8 * len(printing) and utils <= holding_all
     assert datasette == utils
+
+
+def test_province_totals_count_a_corrected_copy_once(tmp_path):
+    """Found by a new user: a corrected copy of pingtan_2024 (a different file, the same
+    agency and year) doubled the documented per-province totals; the query now counts the
+    primary version only."""
+    crawl = tmp_path / "crawl"
+    crawl.mkdir()
+    original = ROOT / "corpus" / "pingtan_2024.txt"
+    (crawl / "pingtan_2024.txt").write_bytes(original.read_bytes())
+    (crawl / "pingtan_2024_corrected.txt").write_bytes(original.read_bytes() + " 更正版。\n".encode())
+    out = tmp_path / "out"
+    assert CliRunner().invoke(main, ["convert", str(crawl), "-o", str(out), "-q", "-j", "1"]).exit_code == 0
+    with open(out / "reports.csv", encoding="utf-8") as f:
+        assert len(list(csv.DictReader(f))) == 2  # both versions stay in the dataset
+    sql = doc_queries()["How many requests did each province's reports receive, year by year?"]
+    result = CliRunner().invoke(main, ["query", str(out), sql, "--csv"])
+    rows = list(csv.DictReader(result.output.splitlines()))
+    assert [(r["year"], r["reports"]) for r in rows] == [("2024", "1")]
+    alone = extract(original).value("requests", "new_received", "total")
+    assert float(rows[0]["new_requests"]) == alone
