@@ -71,8 +71,10 @@ class Summary:
 
     def line(self) -> str:
         other = ", ".join(f"{k} {v}" for k, v in sorted(self.statuses.items()) if k not in ("ok", "partial"))
-        extra = "".join(f", {label} {n}" for label, n in (("resumed", self.skipped), ("duplicates", self.duplicates),
-                                                         ("skipped as not reports", self.not_reports))
+        # "resumed": of the counts before, those an earlier run had finished (the journal's)
+        extra = "".join(f", {label} {n}{note}" for label, n, note in (
+                            ("resumed", self.skipped, " (finished in an earlier run)"),
+                            ("duplicates", self.duplicates, ""), ("skipped as not reports", self.not_reports, ""))
                         if n)  # fmt: skip
         return (
             f"converted {self.converted}, partial {self.partial}, failed {self.failed}"
