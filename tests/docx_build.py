@@ -35,7 +35,7 @@ def build(spec: list[Spec]) -> bytes:
 
 
 def _table(d: docx.document.Document, rows: list[list[Span]]) -> None:
-    placed = _layout(rows)
+    placed = place_spans(rows)
     width = max(c + cs for (_, c, _, cs, _) in placed)
     table = d.add_table(rows=len(rows), cols=width)
     table.style = "Table Grid"
@@ -46,8 +46,9 @@ def _table(d: docx.document.Document, rows: list[list[Span]]) -> None:
         cell.text = text
 
 
-def _layout(rows: list[list[Span]]) -> list[tuple[int, int, int, int, str]]:
-    """Grid positions of span cells, the browser way (next free column)."""
+def place_spans(rows: list[list[Span]]) -> list[tuple[int, int, int, int, str]]:
+    """(row, column, rowspan, colspan, text) of every span cell, placed the browser way
+    (next free column); tests/gen_reports.py lays out its HTML and text tables by it too."""
     taken: set[tuple[int, int]] = set()
     placed = []
     for r, row in enumerate(rows):

@@ -18,6 +18,8 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from docx_build import place_spans
+
 from report_extract.checks.report import requests_checks, review_checks
 
 REQ_COLS = ["natural_person", "commercial_enterprise", "research_institution",
@@ -428,29 +430,13 @@ def flatten(grid: list[list[str]]) -> list[list[str]]:
     return [head] + body
 
 
-def _spans(rows: list[list[Span]]) -> list[tuple[int, int, int, int, str]]:
-    """(row, column, rowspan, colspan, text) of every span, placed the browser way."""
-    taken: set[tuple[int, int]] = set()
-    out = []
-    for r, row in enumerate(rows):
-        c = 0
-        for text, rs, cs in row:
-            while (r, c) in taken:
-                c += 1
-            rs = min(rs, len(rows) - r)
-            taken.update((r + i, c + j) for i in range(rs) for j in range(cs))
-            out.append((r, c, rs, cs, text))
-            c += cs
-    return out
-
-
 def text_table(rows: list[list[Span]], wrap_at: int = 18, value_width: int = 8, middle: bool = False) -> list[str]:
     """A table as pdftotext -layout writes it: every text at the character column of its
     cell's x position (a character one column, whatever its glyph width), numbers centred
     in their cells, a blank cell only spaces, labels longer than their cell wrapped onto
     the lines below; the values on the row's first line, or (`middle`, cells centred
     vertically) on the middle one."""
-    spans = _spans(rows)
+    spans = place_spans(rows)
     ncols = max(c + cs for _, c, _, cs, _ in spans)
     value_cols = {c for _, c, _, cs, t in spans if t and _is_value(t)}
     first_value = min(value_cols, default=ncols)
