@@ -240,10 +240,8 @@ def convert(
     # --ocr travels with each document's settings: an environment variable would not reach
     # an already running forkserver or a Dask worker on another machine
     settings = resolve_settings(set_pairs, timeout, memory_mb)
-    opts = ConvertOptions(
-        progress=progress_wanted(quiet), ocr=ocr, settings=settings, timeout=settings.timeout_s,
-        memory_mb=settings.memory_mb, **options,
-    )  # fmt: skip
+    # --timeout and --memory-limit are in the settings: the pool takes its limits from them
+    opts = ConvertOptions(progress=progress_wanted(quiet), ocr=ocr, settings=settings, **options)
     try:
         summary = convert_paths(found.paths, outdir, opts, refused=found.refused)
     except (JournalBusy, WorkersDying) as e:
