@@ -12,7 +12,6 @@ from __future__ import annotations
 
 import argparse
 import io
-import re
 import resource
 import subprocess
 import sys
@@ -28,13 +27,12 @@ def main() -> None:
     import pypdfium2 as pdfium
     from scan_build import build
 
+    from report_extract.settings import Settings
+
     ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     ap.add_argument("--dpi", type=int, default=300)
     args = ap.parse_args()
-    help_text = subprocess.run(
-        [sys.executable, "-m", "report_extract", "extract", "--help"], capture_output=True, text=True, check=True
-    ).stdout
-    timeout = re.search(r"--timeout.*?default:\s*([0-9.]+)", help_text, re.S).group(1)
+    timeout = f"{Settings().timeout_s:g}"  # the default limit a one-file command runs under
     with tempfile.TemporaryDirectory() as tmp:
         docs = build(Path(tmp), 1, ["mixed", "thin_rows"], dpi=args.dpi)
         pdf = pdfium.PdfDocument(docs[0].path)

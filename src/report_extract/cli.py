@@ -43,14 +43,14 @@ def limits(command):
         "memory_mb",
         type=click.IntRange(min=0),
         default=None,
-        show_default=f"{Settings().memory_mb} (the memory_mb setting)",
+        show_default=f"memory_mb setting: {Settings().memory_mb}",
         help="MB of address space for reading the file (0: no limit).",
     )(command)
     command = click.option(
         "--timeout",
         type=click.FloatRange(min=1),
         default=None,
-        show_default=f"{Settings().timeout_s:g} (the timeout_s setting)",
+        show_default=f"timeout_s setting: {Settings().timeout_s:g}",
         help="Seconds reading the file may take.",
     )(command)
     return settings_option(command)
@@ -138,7 +138,7 @@ def main() -> None:
     "--timeout",
     type=click.FloatRange(min=1),
     default=None,
-    show_default=f"{Settings().timeout_s:g} (the timeout_s setting)",
+    show_default=f"timeout_s setting: {Settings().timeout_s:g}",
     help="Seconds one document may take; past it the document is an error row (timeout).",
 )
 @click.option(
@@ -146,7 +146,7 @@ def main() -> None:
     "memory_mb",
     type=click.IntRange(min=0),
     default=None,
-    show_default=f"{Settings().memory_mb} (the memory_mb setting)",
+    show_default=f"memory_mb setting: {Settings().memory_mb}",
     help="MB of address space per worker process; a document needing more is an error row (memory). 0: no limit.",
 )
 @settings_option
