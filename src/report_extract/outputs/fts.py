@@ -15,16 +15,21 @@ a query typed without spaces finds the text that prints those words in a row.
 
 from __future__ import annotations
 
+import re
+
 from report_extract.sections.words import tokenizer, words
 from report_extract.settings import current
+
+_HAN = re.compile("[\u4e00-\u9fff]+").fullmatch  # a word of CJK unified ideographs only
 
 
 def index_words(text: str) -> str:
     """`text` as space-separated search-mode words (punctuation dropped), then the runs of
     2…`fts_compound_words` (a setting) Chinese words printed together, joined."""
     cutter = tokenizer()
-    tokens = [w for w in cutter.cut_for_search(text) if w.strip() and _wordlike(w)]
-    return " ".join(tokens + _compounds(cutter.cut(text)))
+    cut = list(cutter.cut(text))
+    tokens = [w for w in cutter.search_mode(cut) if w.strip() and _wordlike(w)]
+    return " ".join(tokens + _compounds(cut))
 
 
 def _compounds(cut) -> list[str]:
@@ -34,7 +39,7 @@ def _compounds(cut) -> list[str]:
     out: list[str] = []
     run: list[str] = []
     for w in cut:
-        if not w or not all("\u4e00" <= ch <= "\u9fff" for ch in w):
+        if not _HAN(w):
             run = []
             continue
         run.append(w)

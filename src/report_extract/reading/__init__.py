@@ -8,16 +8,18 @@ by `guard`; a file that breaks one is a `ReaderError`, like any unreadable file.
 
 from __future__ import annotations
 
-import hashlib
 import importlib
-import inspect
 from collections.abc import Iterator
 from pathlib import Path
+from typing import TYPE_CHECKING
 
-from report_extract.model.document import Document, TableBlock
-from report_extract.reading import guard
 from report_extract.reading.errors import ReaderError
 from report_extract.settings import pinned
+
+# The guard, the document model and hashlib load on the first read: importing
+# `reading.errors` (every command's parent process, for ReaderError) runs this module.
+if TYPE_CHECKING:
+    from report_extract.model.document import Document
 
 # format -> module under report_extract.reading exposing read(path, data) -> Document
 READERS: dict[str, str] = {
@@ -69,6 +71,11 @@ def read(path: str | Path, data: bytes | None = None, **options: str) -> Documen
 
 
 def _read(path: str | Path, data: bytes | None = None, **options) -> Document:
+    import hashlib
+    import inspect
+
+    from report_extract.reading import guard
+
     unknown = sorted(set(options) - set(OPTIONS))
     if unknown:
         raise TypeError(f"unknown reading option {unknown[0]!r}: the options are {', '.join(OPTIONS)}")
@@ -103,6 +110,8 @@ def _read(path: str | Path, data: bytes | None = None, **options) -> Document:
 
 def _texts(doc: Document) -> Iterator[str]:
     """Every text a document holds, paragraphs and table cells (for `guard.check_text`)."""
+    from report_extract.model.document import TableBlock
+
     for b in doc.blocks:
         if isinstance(b, TableBlock):
             yield from (c.text for row in b.rows for c in row)

@@ -92,8 +92,12 @@ def tokenizer() -> Any:
             3-character words inside it."""
             if not HMM:
                 return super().cut_for_search(sentence, HMM=HMM)
-            words = self._cut_loaded(sentence)
-            get = self.FREQ.get  # (after loading: the first call creates FREQ)
+            return iter(self.search_mode(self._cut_loaded(sentence)))
+
+        def search_mode(self, words: list[str]) -> list[str]:
+            """`words`, a default-mode cut of a loaded sentence, as search mode has them:
+            a caller that needs both cuts (the full-text index) segments once."""
+            get = self.FREQ.get
             out: list[str] = []
             for w in words:
                 n = len(w)
@@ -102,7 +106,7 @@ def tokenizer() -> Any:
                     if n > 3:
                         out.extend(g for g in (w[i : i + 3] for i in range(n - 2)) if get(g))
                 out.append(w)
-            return iter(out)
+            return out
 
         def _cut(self, sentence: str) -> list[str]:
             """jieba's default mode (`Tokenizer.cut`, HMM on), its steps inlined."""

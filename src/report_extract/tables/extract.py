@@ -58,6 +58,8 @@ def _kinds(cols: tuple[str, ...]) -> tuple[str, ...]:
 def _gain_fn(rows: list[ObservedRow], table: str, keys: list[str], fits: dict, cols_of, group: int):
     specs = labels.tables()[table].rows
     scores = [[labels.score(r.label, specs[k]) if r.label and not r.key else 0.0 for k in keys] for r in rows]
+    tops = [max(s) if s else 0.0 for s in scores]  # gain is asked for every (row, key) pair
+    floor = current().label_floor
 
     def gain(i: int, j: int) -> float | None:
         row, key = rows[i], keys[j]
@@ -73,8 +75,8 @@ def _gain_fn(rows: list[ObservedRow], table: str, keys: list[str], fits: dict, c
         penalty = 2.0 if fitted.short else 0.0
         if row.key:
             return 10.0 - penalty if row.key == key else None
-        top = max(scores[i]) if scores[i] else 0.0
-        if top >= current().label_floor:
+        top = tops[i]
+        if top >= floor:
             s = scores[i][j]
             return 10.0 * s - penalty if s >= top - 0.12 else -5.0
         if not row.numeric:

@@ -99,7 +99,8 @@ def merge_segments(segs: Sequence[Seg]) -> dict[float, list[tuple[float, float]]
 
 
 def _covers(spans: Sequence[tuple[float, float]], a: float, b: float) -> bool:
-    return any(lo <= a + current().pdf_snap and hi >= b - current().pdf_snap for lo, hi in spans)
+    snap = current().pdf_snap
+    return any(lo <= a + snap and hi >= b - snap for lo, hi in spans)
 
 
 class _Union:
@@ -123,12 +124,10 @@ def _groups(horizontal: Sequence[Seg], vertical: Sequence[Seg]) -> list[tuple[li
     hl = [(y, a, b) for y, spans in merge_segments(horizontal).items() for a, b in spans]
     vl = [(x, a, b) for x, spans in merge_segments(vertical).items() for a, b in spans]
     u = _Union(len(hl) + len(vl))
+    snap = current().pdf_snap
     for i, (y, x0, x1) in enumerate(hl):
         for j, (x, y0, y1) in enumerate(vl):
-            if (
-                x0 - current().pdf_snap <= x <= x1 + current().pdf_snap
-                and y0 - current().pdf_snap <= y <= y1 + current().pdf_snap
-            ):
+            if x0 - snap <= x <= x1 + snap and y0 - snap <= y <= y1 + snap:
                 u.join(i, len(hl) + j)
     groups: dict[int, tuple[list[Seg], list[Seg]]] = {}
     for i, s in enumerate(hl):
