@@ -110,8 +110,9 @@ def failed(task: Task, job: Job, error: str, message: str) -> Outcome:
 # ---- worker processes ----------------------------------------------------------------
 
 # What the forkserver imports once for every worker it forks: the pipeline, and the PDF
-# reader (PDFium's library, numpy), which most batches need and a worker would import
-# again after each restart.
+# reader (PDFium's library), which most batches need and a worker would import again
+# after each restart.  Not numpy and the OCR models: a worker loads them with its first
+# scanned page, which costs seconds anyway, and a born-digital batch never does.
 PRELOAD = ["report_extract.batch.workers", "report_extract.pipeline.stages", "report_extract.reading.pdf.reader"]
 
 

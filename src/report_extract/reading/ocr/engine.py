@@ -14,10 +14,14 @@ from __future__ import annotations
 
 import threading
 from dataclasses import dataclass, replace
-
-import numpy as np
+from typing import TYPE_CHECKING
 
 from report_extract.settings import current
+
+# numpy loads with the first image: a batch of born-digital PDFs decides that no page
+# needs OCR (ocr_mode, pages._needs_ocr) without it.
+if TYPE_CHECKING:
+    import numpy as np
 
 # Render resolution for OCR.  Measured on the rasterised test reports (docs/ocr.md): 150
 # dpi reads every labelled cell of 150 and 200 dpi scans exactly at the least CPU; 200
@@ -139,6 +143,8 @@ def recognise(image: np.ndarray, row_pitch: float | None = None) -> list[OcrChar
     the pixels and the detector's CPU goes by pixels), at the scale ocr_detect_side gives
     the whole image, or larger where table rows `row_pitch` pixels apart would come out
     closer than ocr_min_detect_row (the detector then draws one box over two rows)."""
+    import numpy as np
+
     gray = image if image.ndim == 2 else image.min(axis=2)
     x0, y0, x1, y1 = _printed_area(gray)
     if x1 <= x0 or y1 <= y0:
@@ -167,6 +173,8 @@ def recognise(image: np.ndarray, row_pitch: float | None = None) -> list[OcrChar
 def _printed_area(gray: np.ndarray) -> tuple[int, int, int, int]:
     """The box (x0, top, x1, bottom, pixels) of the rows and columns holding print,
     with a margin; scanner specks do not count."""
+    import numpy as np
+
     dark = gray < current().ocr_print_level
     rows = np.flatnonzero(dark.sum(axis=1) >= current().ocr_min_print_pixels)
     cols = np.flatnonzero(dark.sum(axis=0) >= current().ocr_min_print_pixels)
@@ -188,6 +196,8 @@ def _shifted(c: OcrChar, dx: float, dy: float) -> OcrChar:
 def recognise_line(image: np.ndarray) -> tuple[str, float]:
     """Text of an image that holds one line (no detection step): for cells the detector
     passed over, typically a lone "0" among scanner specks."""
+    import numpy as np
+
     if image.ndim == 2:
         image = np.stack([image] * 3, axis=-1)
     result = _engine()(image, use_det=False, return_word_box=False, return_single_char_box=False)

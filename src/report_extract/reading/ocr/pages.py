@@ -22,7 +22,6 @@ from collections.abc import Callable
 from dataclasses import dataclass, field, replace
 from typing import TYPE_CHECKING
 
-import numpy as np
 import pypdfium2 as pdfium
 
 from report_extract.model.document import Cell, Document, Origin, TableBlock, TextBlock
@@ -192,6 +191,8 @@ def _scan_region(page: pdfium.PdfPage, p: PageContent, region: BBox) -> ScannedP
     crop = (x0, p.height - bottom, p.width - x1, top)
     offset = (x0, top)
     bitmap = page.render(scale=scale, grayscale=True, crop=crop)
+    import numpy as np  # a page to OCR: numpy is not loaded for the others (engine.py)
+
     image = np.asarray(bitmap.to_pil().convert("L"))
     return scan(image, p.number, p.width, p.height, scale, offset)
 
