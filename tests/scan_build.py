@@ -180,7 +180,7 @@ def printed(page: str) -> bytes:
     CACHE.mkdir(parents=True, exist_ok=True)
     dest = CACHE / (hashlib.sha256(page.encode()).hexdigest()[:24] + ".pdf")
     if not dest.exists():
-        print_to_pdf({dest: page})
+        print_to_pdf({dest: (page, False)})  # a scan carries no browser header or footer
     return dest.read_bytes()
 
 
