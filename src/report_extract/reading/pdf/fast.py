@@ -48,12 +48,14 @@ def read_page(page: pdfium.PdfPage, number: int) -> PageContent:
     horizontal: list[Seg] = []
     vertical: list[Seg] = []
     images: list[BBox] = []
+    paths = _Paths()
+    box = view.box
     for obj, kind, m in _objects(page.raw):
         if kind == pdfium_c.FPDF_PAGEOBJ_IMAGE:
-            images.append(view.box(*_bounds(obj, m)))
+            images.append(box(*paths.bounds(obj, m)))
             continue
-        for rule in _path_rules(obj, m):
-            x0, top, x1, bottom = view.box(*rule)
+        for rule in paths.rules(obj, m):
+            x0, top, x1, bottom = box(*rule)
             if bottom - top <= x1 - x0:
                 horizontal.append(((top + bottom) / 2, x0, x1))
             else:
@@ -133,18 +135,21 @@ def _text(raw: ctypes.c_void_p) -> str:
 
 def _objects(page: ctypes.c_void_p) -> Iterator[tuple[ctypes.c_void_p, int, Matrix]]:
     """Path and image objects with the matrix of the form XObjects they sit in."""
+    # Most of a page's objects are text: the loop over them is kept to two PDFium calls.
+    kind_of, wanted = pdfium_c.FPDFPageObj_GetType, (pdfium_c.FPDF_PAGEOBJ_PATH, pdfium_c.FPDF_PAGEOBJ_IMAGE)
+    form, max_depth = pdfium_c.FPDF_PAGEOBJ_FORM, current().pdf_max_form_depth
     # (object count, object getter, matrix, form depth): one entry per page or form XObject
     stack: list[tuple[int, Callable[[int], ctypes.c_void_p], Matrix, int]] = [
-        (pdfium_c.FPDFPage_CountObjects(page), lambda k: pdfium_c.FPDFPage_GetObject(page, k), _IDENTITY, 0)
+        (pdfium_c.FPDFPage_CountObjects(page), functools.partial(pdfium_c.FPDFPage_GetObject, page), _IDENTITY, 0)
     ]
     while stack:
         count, get, matrix, depth = stack.pop()
         for k in range(count):
             obj = get(k)
-            kind = pdfium_c.FPDFPageObj_GetType(obj)
-            if kind in (pdfium_c.FPDF_PAGEOBJ_PATH, pdfium_c.FPDF_PAGEOBJ_IMAGE):
+            kind = kind_of(obj)
+            if kind in wanted:
                 yield obj, kind, matrix
-            elif kind == pdfium_c.FPDF_PAGEOBJ_FORM and depth < current().pdf_max_form_depth:
+            elif kind == form and depth < max_depth:
                 inner = _concat(_matrix(obj), matrix)
                 stack.append(
                     (
@@ -156,56 +161,64 @@ def _objects(page: ctypes.c_void_p) -> Iterator[tuple[ctypes.c_void_p, int, Matr
                 )
 
 
-def _bounds(obj: ctypes.c_void_p, outer: Matrix) -> tuple[float, float, float, float]:
-    left, bottom, right, top = ctypes.c_float(), ctypes.c_float(), ctypes.c_float(), ctypes.c_float()
-    pdfium_c.FPDFPageObj_GetBounds(obj, left, bottom, right, top)
-    return (*_apply(outer, left.value, bottom.value), *_apply(outer, right.value, top.value))
+class _Paths:
+    """The rules that a page's path objects draw.  One set of ctypes out-parameters serves
+    every object of the page: a table page has hundreds of path objects, and making the
+    out-parameters anew for each cost as much as PDFium's answers."""
 
+    def __init__(self) -> None:
+        settings = current()
+        self.thin, self.tolerance = settings.pdf_thin, settings.pdf_axis_tolerance
+        self.fill, self.stroke = ctypes.c_int(), ctypes.c_int()
+        self.rgba = tuple(ctypes.c_uint() for _ in range(4))
+        self.edges = tuple(ctypes.c_float() for _ in range(4))  # left, bottom, right, top
+        self.x, self.y = ctypes.c_float(), ctypes.c_float()
 
-def _path_rules(obj: ctypes.c_void_p, outer: Matrix) -> Iterator[tuple[float, float, float, float]]:
-    fill, stroke = ctypes.c_int(), ctypes.c_int()
-    pdfium_c.FPDFPath_GetDrawMode(obj, fill, stroke)
-    stroked = bool(stroke.value) and _visible(obj, pdfium_c.FPDFPageObj_GetStrokeColor)
-    filled = bool(fill.value) and not stroked and _visible(obj, pdfium_c.FPDFPageObj_GetFillColor)
-    if not (stroked or filled):
-        return
-    x0, y0, x1, y1 = _bounds(obj, outer)
-    if min(abs(x1 - x0), abs(y1 - y0)) <= current().pdf_thin:
-        # A thin path, stroked or filled, is one rule: its bounds are enough (most table
-        # borders are drawn this way; reading the segments costs four times as much).
-        yield x0, y0, x1, y1
-    elif stroked:
-        yield from _segments(obj, _concat(_matrix(obj), outer))
+    def bounds(self, obj: ctypes.c_void_p, outer: Matrix) -> tuple[float, float, float, float]:
+        left, bottom, right, top = self.edges
+        pdfium_c.FPDFPageObj_GetBounds(obj, left, bottom, right, top)
+        return (*_apply(outer, left.value, bottom.value), *_apply(outer, right.value, top.value))
 
+    def rules(self, obj: ctypes.c_void_p, outer: Matrix) -> Iterator[tuple[float, float, float, float]]:
+        pdfium_c.FPDFPath_GetDrawMode(obj, self.fill, self.stroke)
+        stroked = bool(self.stroke.value) and self._visible(obj, pdfium_c.FPDFPageObj_GetStrokeColor)
+        filled = bool(self.fill.value) and not stroked and self._visible(obj, pdfium_c.FPDFPageObj_GetFillColor)
+        if not (stroked or filled):
+            return
+        x0, y0, x1, y1 = self.bounds(obj, outer)
+        if min(abs(x1 - x0), abs(y1 - y0)) <= self.thin:
+            # A thin path, stroked or filled, is one rule: its bounds are enough (most table
+            # borders are drawn this way; reading the segments costs four times as much).
+            yield x0, y0, x1, y1
+        elif stroked:
+            yield from self._segments(obj, _concat(_matrix(obj), outer))
 
-def _segments(obj: ctypes.c_void_p, m: Matrix) -> Iterator[tuple[float, float, float, float]]:
-    """The axis-parallel straight pieces of a stroked path (page coordinates)."""
-    x, y = ctypes.c_float(), ctypes.c_float()
-    start = prev = None
-    for k in range(pdfium_c.FPDFPath_CountSegments(obj)):
-        seg = pdfium_c.FPDFPath_GetPathSegment(obj, k)
-        pdfium_c.FPDFPathSegment_GetPoint(seg, x, y)
-        point = _apply(m, x.value, y.value)
-        kind = pdfium_c.FPDFPathSegment_GetType(seg)
-        if kind == pdfium_c.FPDF_SEGMENT_MOVETO:
-            start = point
-        elif kind == pdfium_c.FPDF_SEGMENT_LINETO and prev is not None:
-            yield from _axis(prev, point)
-        if pdfium_c.FPDFPathSegment_GetClose(seg) and start is not None:
-            yield from _axis(point, start)
-        prev = point
+    def _segments(self, obj: ctypes.c_void_p, m: Matrix) -> Iterator[tuple[float, float, float, float]]:
+        """The axis-parallel straight pieces of a stroked path (page coordinates)."""
+        x, y = self.x, self.y
+        start = prev = None
+        for k in range(pdfium_c.FPDFPath_CountSegments(obj)):
+            seg = pdfium_c.FPDFPath_GetPathSegment(obj, k)
+            pdfium_c.FPDFPathSegment_GetPoint(seg, x, y)
+            point = _apply(m, x.value, y.value)
+            kind = pdfium_c.FPDFPathSegment_GetType(seg)
+            if kind == pdfium_c.FPDF_SEGMENT_MOVETO:
+                start = point
+            elif kind == pdfium_c.FPDF_SEGMENT_LINETO and prev is not None:
+                yield from self._axis(prev, point)
+            if pdfium_c.FPDFPathSegment_GetClose(seg) and start is not None:
+                yield from self._axis(point, start)
+            prev = point
 
+    def _axis(self, a: tuple[float, float], b: tuple[float, float]) -> Iterator[tuple[float, float, float, float]]:
+        if abs(a[1] - b[1]) < self.tolerance or abs(a[0] - b[0]) < self.tolerance:
+            yield a[0], a[1], b[0], b[1]
 
-def _axis(a: tuple[float, float], b: tuple[float, float]) -> Iterator[tuple[float, float, float, float]]:
-    if abs(a[1] - b[1]) < current().pdf_axis_tolerance or abs(a[0] - b[0]) < current().pdf_axis_tolerance:
-        yield a[0], a[1], b[0], b[1]
-
-
-def _visible(obj: ctypes.c_void_p, getter) -> bool:
-    r, g, b, a = ctypes.c_uint(), ctypes.c_uint(), ctypes.c_uint(), ctypes.c_uint()
-    if not getter(obj, r, g, b, a):
-        return True
-    return a.value > 0 and min(r.value, g.value, b.value) < 243  # white paints nothing
+    def _visible(self, obj: ctypes.c_void_p, getter: Callable) -> bool:
+        r, g, b, a = self.rgba
+        if not getter(obj, r, g, b, a):
+            return True
+        return a.value > 0 and min(r.value, g.value, b.value) < 243  # white paints nothing
 
 
 def _matrix(obj: ctypes.c_void_p) -> Matrix:
