@@ -61,3 +61,14 @@ def test_free_form_report_has_no_tables():
     assert {c.table for c in r.cells} == {"legacy"}
     assert r.value("legacy", "proactive_total", "this_year") == 2069
     assert [s.key for s in r.sections][:2] == ["overview", "proactive"]
+
+
+def test_kiro_01_section_text_prints_a_merged_cell_once():
+    """A section's text is read, not counted in columns: table 3's caption merged across
+    ten columns and its groups merged down the rows are printed once, not once per
+    position (a third of the section was copies, and the full-text index paid for them)."""
+    r = report_extract.extract(Path(__file__).parents[1] / "corpus" / "kiro_01.pdf")
+    text = next(s.text for s in r.sections if s.key == "requests")
+    assert text.count("本列数据的勾稽关系为") == 1
+    assert text.count("三、本年度办理结果") == 1
+    assert "一、本年新收政府信息公开申请数量\t21\t0\t0\t0\t0\t0\t21" in text.splitlines()

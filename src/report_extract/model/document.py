@@ -82,12 +82,14 @@ class Document:
     # Whether to take it is decided after the tables and checks (report_extract/fallback.py).
     second_reading: dict[str, str] | None = None
 
-    def lines(self) -> list[str]:
-        """Every text block, and every table row with its cells joined by tabs, in reading order."""
+    def lines(self, copies: bool = True) -> list[str]:
+        """Every text block, and every table row with its cells joined by tabs, in reading
+        order.  `copies=False` leaves out a merged cell's copies (text to read, not columns
+        to count: a caption merged across nine columns is printed once)."""
         parts: list[str] = []
         for b in self.blocks:
             if isinstance(b, TableBlock):
-                parts.extend("\t".join(c.text for c in row) for row in b.rows)
+                parts.extend("\t".join(c.text for c in row if copies or not c.merged) for row in b.rows)
             else:
                 parts.append(b.text)
         return parts

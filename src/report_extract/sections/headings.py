@@ -119,7 +119,7 @@ def _follows(heads: list[_Heading], h: _Heading) -> bool:
 
 
 def find_sections(doc: Document) -> list[Section]:
-    lines = doc.lines()
+    lines = doc.lines(copies=False)  # a section's text, as printed: merged cells once
     heads: list[_Heading] = []
     for i, line in enumerate(lines):
         if "\t" in line:
