@@ -62,3 +62,39 @@ def test_title_strokes_are_no_table():
     vertical = [(175.0, 55.0, 88.0), (50.0, 300.0, 500.0)]
     h, v = _not_text(horizontal, vertical, _lines(title), title, np.zeros((600, 700), np.uint8))
     assert h == [(300.0, 50.0, 600.0)] and v == [(50.0, 300.0, 500.0)]
+
+
+@pytest.mark.parametrize("pitch", [14, 18, 24])
+@pytest.mark.parametrize("seed", range(3))
+def test_rules_joined_by_the_print_between_them(pitch, seed):
+    """Thin rows on a blurred 120 dpi scan: the print between two rules, speckled and
+    touching both, makes one component of them after the morphological filter.  Each
+    rule in it is a rule (the second was lost, and two rows of table 3 read as one)."""
+    import numpy as np
+
+    from report_extract.reading.ocr.grid import rules
+
+    rng = np.random.default_rng(seed)
+    tops = [20 + pitch * k for k in range(6)]
+    ink = np.zeros((tops[-1] + 40, 800), np.uint8)
+    for y in range(tops[0], tops[-1]):  # print: runs 40 px long, under half of each row
+        for x in rng.integers(50, 710, size=7):
+            ink[y, x : x + 40] = 255
+    for y in tops:
+        ink[y : y + 2, 50:750] = 255  # rules two pixels thick
+    horizontal, _ = rules(ink, 150 / 72)
+    found = sorted(y for y, x0, x1 in horizontal if x1 - x0 > 600)
+    # each where it is drawn, give or take the print touching it (a quarter of a row)
+    assert len(found) == len(tops) and all(abs(y - (top + 1)) <= pitch / 4 for y, top in zip(found, tops)), found
+
+
+def test_solid_block_is_at_most_one_rule():
+    """The inside of a dark band is no stack of rules."""
+    import numpy as np
+
+    from report_extract.reading.ocr.grid import rules
+
+    ink = np.zeros((120, 800), np.uint8)
+    ink[40:70, 50:750] = 255
+    horizontal, _ = rules(ink, 150 / 72)
+    assert len([s for s in horizontal if 40 <= s[0] <= 70]) <= 1

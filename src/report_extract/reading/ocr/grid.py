@@ -120,20 +120,39 @@ def _segments(mask: np.ndarray, horizontal: bool, thick: float) -> list[Seg]:
             continue
         # Thickness as area over length: a long rule left a pixel or two askew by the
         # deskew, or blurred on a low-resolution scan, has a taller box than its stroke.
-        if area <= thick * w:
+        # A box taller still holds more than the rule (print joined to it): its middle is
+        # not the rule's.
+        if area <= thick * w and h <= thick + 2:
             out.append((y + h / 2, float(x), float(x + w)))
             continue
         # Thicker: a rule with strokes of the characters that touch it (thin rows on a
-        # blurred scan), or no rule at all (a bold title's stroke, a shaded band).  The
-        # rule is a band no thicker than a rule that runs (almost) the whole length.
+        # blurred scan), or no rule at all (a bold title's stroke, a shaded band).
         rows = (labels[y : y + h, x : x + w] == k).sum(axis=1)
-        best = int(np.argmax(rows))
-        lo, hi = max(0, best - int(thick // 2)), min(h, best + int(thick // 2) + 1)
-        band = rows[lo:hi]
-        if band.sum() >= current().ocr_rule_fill * w and rows[best] >= current().ocr_rule_fill * w / max(1, len(band)):
-            centre = lo + float((band * np.arange(len(band))).sum() / band.sum()) + 0.5
-            out.append((y + centre, float(x), float(x + w)))
+        out.extend((y + centre, float(x), float(x + w)) for centre in _rule_bands(rows, w, thick))
     return out
+
+
+def _rule_bands(rows: np.ndarray, length: int, thick: float) -> list[float]:
+    """The centres (rows from the top) of the rules in one component thicker than a rule,
+    given its ink per row: bands no thicker than a rule that run (almost) its whole
+    `length`.  A component may hold several: on thin rows the text between two rules,
+    speckled and touching both, joins them into one component.  The first is the fullest
+    band; each further one must be a straight run along half the length in one row that
+    stands out from the rows either side of its band, so that neither the inside of a solid
+    block (a dark band, a title's stroke) nor a line of dense print is taken for a rule."""
+    fill, half = current().ocr_rule_fill * length, int(thick // 2)
+    left = rows.astype(float)
+    centres: list[float] = []
+    while True:
+        best = int(np.argmax(left))
+        peak = left[best]
+        lo, hi = max(0, best - half), min(len(rows), best + half + 1)
+        band = left[lo:hi]
+        if band.sum() < fill or peak < fill / len(band) or (centres and peak < fill / 2):
+            return centres
+        if not centres or all(rows[i] < peak / 2 for i in (lo - 1, hi) if 0 <= i < len(rows)):
+            centres.append(lo + float((band * np.arange(len(band))).sum() / band.sum()) + 0.5)
+        left[lo:hi] = 0
 
 
 def _row_pitch(horizontal: list[Seg], width: int) -> float | None:
