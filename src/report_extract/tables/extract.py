@@ -154,11 +154,46 @@ def _by_label(rows: list[ObservedRow], table: str, keys: list[str]) -> list[tupl
     return sorted(((i, k) for k, i in found.items()), key=lambda p: keys.index(p[1]))
 
 
+def _by_place(
+    rows: list[ObservedRow], table: str, keys: list[str], used: list[tuple[int, str]], cols_of, warnings: list[str]
+) -> list[tuple[int, str]]:
+    """`used` and the rows taken by their place: a key no label named is the row printed
+    right before the row of the key that follows it (or right after the row of the key
+    before it), when that row's label names no key and its values fit the key's columns.
+    Table 2 prints its rows in blocks (规章 with 行政规范性文件), which converters move as
+    wholes; an OCR misreading of a short label (规章 as 规摩) leaves its place."""
+    specs = labels.tables()[table].rows
+    taken = {i for i, _ in used}
+    at = {k: i for i, k in used}
+    for n, key in enumerate(keys):
+        if key in at:
+            continue
+        places = []
+        if n + 1 < len(keys) and keys[n + 1] in at:
+            places.append((at[keys[n + 1]] - 1, f"before {keys[n + 1]}"))
+        if n > 0 and keys[n - 1] in at:
+            places.append((at[keys[n - 1]] + 1, f"after {keys[n - 1]}"))
+        for i, where in places:
+            if not 0 <= i < len(rows) or i in taken:
+                continue
+            row = rows[i]
+            if row.key or not row.numeric or not fit(row, _kinds(cols_of(key))).fits:
+                continue
+            if row.label and max(labels.score(row.label, specs[k]) for k in keys) >= current().label_floor:
+                continue  # it names a key of its own (one this template does not print)
+            warnings.append(f"{table}.{key}: label {row.label!r} not recognised; taken as {key} by its place ({where})")
+            at[key] = i
+            taken.add(i)
+            break
+    return sorted(((i, k) for k, i in at.items()), key=lambda p: keys.index(p[1]))
+
+
 def _proactive(region_items: list[Item], template: str, out: Tables) -> None:
     spec = labels.tables()["proactive"]
     keys = [k for k, r in spec.rows.items() if r.columns(template)]
     rows = observe(region_items, "proactive")
-    used = _by_label(rows, "proactive", keys)
+    by_label = _by_label(rows, "proactive", keys)
+    used = _by_place(rows, "proactive", keys, by_label, lambda k: spec.rows[k].columns(template), out.warnings)
     out.off_grid += _off_grid("proactive", rows, used)
     for i, key in used:
         cols = spec.rows[key].columns(template)

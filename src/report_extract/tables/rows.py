@@ -45,11 +45,30 @@ _RUN = regex.compile(r"[-+]?\d(?:[\d.,+\-]|\s(?=\s*[-+\d]))*(?:\s*万元|\s*元)
 _TRAILING_NUMBERING = regex.compile(r"(?<=\d|\s|^)\d\s*[.、．]\s*$")
 
 
+# A value misread by OCR ("a" for 0, "l" for 1): a few characters, none of them Han, that
+# is neither a row's numbering ("1.", "（三）") nor punctuation alone.
+_MISREAD = regex.compile(r"(?=.*[0-9A-Za-z])[^\p{Han}（）()]{1,3}")
+_NUMBERING = regex.compile(r"\d+\s*[.、．]")
+
+
+def _misread_value(cells: list, i: int) -> bool:
+    """Whether cell i, which holds no value, is one misread: it looks like one (_MISREAD)
+    and sits among the values, after the row's label or a value and before a value, so
+    it is not a label (an unreadable cell must stay in its column, not move the row's
+    values into the label)."""
+    text = cells[i].text.strip()
+    if not _MISREAD.fullmatch(text) or _NUMBERING.fullmatch(text):
+        return False
+    before = any(c.text.strip() for c in cells[:i])
+    after = next((c.text for c in cells[i + 1 :] if c.text.strip()), None)
+    return before and after is not None and looks_like_value(after)
+
+
 def from_grid(item: RowItem) -> ObservedRow:
     cells = [c for c in item.cells if not c.merged]
     last_label = -1
     for i, c in enumerate(cells):
-        if c.text.strip() and not looks_like_value(c.text):
+        if c.text.strip() and not looks_like_value(c.text) and not _misread_value(cells, i):
             last_label = i
     # Converters that repeat a merged label in every cell it covers (Markdown has no
     # spans) print it twice in the row: one label, once.
