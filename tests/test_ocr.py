@@ -175,6 +175,23 @@ def test_ocr_settling_is_a_pipeline_stage():
     assert doc.warnings == warnings
 
 
+@pytest.mark.parametrize("letter", ["a", "O", "l"])
+@pytest.mark.parametrize(
+    "key",
+    [("requests", "not_processed_duplicate", "legal_service_org"), ("requests", "partially_granted", "natural_person")],
+)
+def test_letter_read_for_a_digit_is_settled_by_the_checks(key, letter):
+    """issue 15: a 0 read as "a" on a 120 dpi scan.  The cell stays in its column (null),
+    and the one digit that makes the checks pass (0, 9) is taken, with a warning."""
+    doc, scans, value = _doc_with_misread(key, letter, 0.83)
+    scans.mark(doc)
+    assert {(c.table, c.row, c.col): c.value for c in extract_tables(doc).cells}[key] is None
+    settle(doc)
+    fixed = {(c.table, c.row, c.col): c for c in extract_tables(doc).cells}[key]
+    assert fixed.value == value.value
+    assert any(f"{key[1]}.{key[2]} read {letter!r}" in w for w in doc.warnings)
+
+
 def test_sure_digits_are_not_changed():
     key = ("requests", "new_received", "natural_person")
     doc, scans, _ = _doc_with_misread(key, "96", 0.999)

@@ -18,7 +18,7 @@ from collections import defaultdict
 
 from report_extract.checks.report import cells_read, table_checks
 from report_extract.model.document import Cell, Document, TableBlock
-from report_extract.model.result import CellValue, CheckResult
+from report_extract.model.result import CellValue
 from report_extract.settings import current
 from report_extract.tables.extract import extract_tables
 
@@ -26,6 +26,7 @@ CONFUSIONS: dict[str, str] = {
     "0": "896", "1": "74", "2": "7", "3": "85", "4": "1", "5": "63", "6": "85",
     "7": "12", "8": "0635", "9": "80",
 }  # fmt: skip
+DIGITS = "0123456789"
 SETTLED_TABLES = ("requests", "review_litigation")
 
 CellKey = tuple[int | None, tuple[float, float, float, float] | None]
@@ -44,17 +45,17 @@ def settle(doc: Document) -> None:
 
 def _settle_one(doc: Document, cells: dict[CellKey, Cell]) -> bool:
     values = extract_tables(doc).cells
-    base = _failures(table_checks(values))
-    if not base:
-        return False
-    trials: list[tuple[int, Cell, str, CellValue]] = []
+    base = _score(values)
+    if base[0] == base[2] == 0:
+        return False  # nothing fails, and every OCR'd cell reads as a number
+    trials: list[tuple[tuple[int, int, int], Cell, str, CellValue]] = []
     for v in values:
         cell = cells.get((v.page, v.bbox))
         if v.table not in SETTLED_TABLES or cell is None or v.confidence is None:
             continue
         for alt in _alternatives(cell):
             old, cell.text = cell.text, alt
-            trials.append((_failures(table_checks(extract_tables(doc).cells)), cell, alt, v))
+            trials.append((_score(extract_tables(doc).cells), cell, alt, v))
             cell.text = old
     if not trials:
         return False
@@ -81,15 +82,22 @@ def _alternatives(cell: Cell) -> list[str]:
     for i, (c, score) in enumerate(chars):
         if score >= current().ocr_char_sure and c.isdigit():
             continue
-        for alt in CONFUSIONS.get(c, ""):
+        # A letter in a count ("a" for 0) is a digit the recogniser misread: any digit.
+        for alt in CONFUSIONS.get(c, "") or (DIGITS if c.isascii() and c.isalpha() else ""):
             reading = text[:i] + alt + text[i + 1 :]
             if not (len(reading) > 1 and reading[0] == "0" and reading.isdigit()):
                 out.append(reading)
     return out
 
 
-def _failures(checks: list[CheckResult]) -> int:
-    return sum(1 for c in checks if c.ok is False)
+def _score(values: list[CellValue]) -> tuple[int, int, int]:
+    """Lower is better: checks failed; checks passed, negated (a cell that reads as no
+    number may leave out the checks it is in); OCR'd cells that read as no number.
+    Between readings that are all numbers, the same checks run, so only the first part
+    can differ."""
+    checks = table_checks(values)
+    unread = sum(1 for v in values if v.value is None and v.raw and v.confidence is not None)
+    return sum(1 for c in checks if c.ok is False), -sum(1 for c in checks if c.ok is True), unread
 
 
 def _cell_index(doc: Document) -> dict[CellKey, Cell]:
