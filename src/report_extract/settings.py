@@ -239,6 +239,9 @@ class Settings:
     ocr_rec_min_width: int = setting(
         160, "ocr", "Text lines are padded to at least this width (pixels) for recognition."
     )
+    ocr_rec_batch: int = setting(
+        1, "ocr", "Text lines recognised in one call of the model; each is padded to the widest of its call.", minimum=1
+    )  # fmt: skip
     ocr_print_level: int = setting(
         128, "ocr", "Pixels darker than this grey level are print (the printed area is detected only)."
     )
