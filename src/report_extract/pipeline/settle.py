@@ -17,6 +17,7 @@ from __future__ import annotations
 from collections import defaultdict
 
 from report_extract.checks.report import cells_read, table_checks
+from report_extract.contract.values import is_null_text
 from report_extract.model.document import Cell, Document, TableBlock
 from report_extract.model.result import CellValue
 from report_extract.settings import current
@@ -96,8 +97,14 @@ def _score(values: list[CellValue]) -> tuple[int, int, int]:
     Between readings that are all numbers, the same checks run, so only the first part
     can differ."""
     checks = table_checks(values)
-    unread = sum(1 for v in values if v.value is None and v.raw and v.confidence is not None)
+    unread = sum(1 for v in values if _unread(v))
     return sum(1 for c in checks if c.ok is False), -sum(1 for c in checks if c.ok is True), unread
+
+
+def _unread(v: CellValue) -> bool:
+    """An OCR'd cell of a settled table whose print reads as no number (nor as a blank's
+    mark: "—" and "/" are values)."""
+    return v.value is None and v.confidence is not None and v.table in SETTLED_TABLES and not is_null_text(v.raw)
 
 
 def _cell_index(doc: Document) -> dict[CellKey, Cell]:
