@@ -54,3 +54,31 @@ def test_every_spec_row_has_a_pattern():
     # the old statistics table's rows have their patterns in patterns/legacy.toml
     have |= {(legacy.TABLE, k) for k in legacy.row_keys()}
     assert keys <= have
+
+
+def _dice_by_pool(a: str, b: str) -> float:
+    """The Dice coefficient as first written: bigrams of b taken from a pool one by one."""
+    ga = [a[i : i + 2] for i in range(len(a) - 1)] or ([a] if a else [])
+    pool = [b[i : i + 2] for i in range(len(b) - 1)] or ([b] if b else [])
+    if not ga or not pool:
+        return 0.0
+    n, common = len(ga) + len(pool), 0
+    for g in ga:
+        if g in pool:
+            pool.remove(g)
+            common += 1
+    return 2 * common / n
+
+
+def test_dice_counts_repeated_bigrams_as_the_pool_did():
+    """dice compares multisets of bigrams ("公开公开" holds 公开 twice), remembered per string."""
+    import random
+
+    from report_extract.contract.labels import dice
+
+    rng = random.Random(5)
+    alphabet = "公开政府信息申请处理"
+    for _ in range(3000):
+        a = "".join(rng.choice(alphabet) for _ in range(rng.randint(0, 9)))
+        b = "".join(rng.choice(alphabet) for _ in range(rng.randint(0, 9)))
+        assert dice(a, b) == _dice_by_pool(a, b), (a, b)

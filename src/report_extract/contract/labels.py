@@ -51,18 +51,27 @@ def _bigrams(text: str) -> list[str]:
     return [text[i : i + 2] for i in range(len(text) - 1)] or ([text] if text else [])
 
 
+@lru_cache(maxsize=65536)
+def _gram_counts(text: str) -> tuple[dict[str, int], int]:
+    """The character bigrams of a normalised string as a multiset, and their number
+    (remembered: the labels of the contract are compared with every printed label)."""
+    counts: dict[str, int] = {}
+    grams = _bigrams(text)
+    for g in grams:
+        counts[g] = counts.get(g, 0) + 1
+    return counts, len(grams)
+
+
 def dice(a: str, b: str) -> float:
-    """Dice coefficient of the character bigrams of two normalised strings."""
-    ga, gb = _bigrams(a), _bigrams(b)
-    if not ga or not gb:
+    """Dice coefficient of the character bigrams of two normalised strings (as multisets)."""
+    (ca, na), (cb, nb) = _gram_counts(a), _gram_counts(b)
+    if not na or not nb:
         return 0.0
-    pool = list(gb)
-    common = 0
-    for g in ga:
-        if g in pool:
-            pool.remove(g)
-            common += 1
-    return 2 * common / (len(ga) + len(gb))
+    if len(ca) > len(cb):
+        ca, cb = cb, ca
+    get = cb.get
+    common = sum(n if n <= (m := get(g, 0)) else m for g, n in ca.items())
+    return 2 * common / (na + nb)
 
 
 @dataclass(frozen=True)
