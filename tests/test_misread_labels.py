@@ -67,7 +67,7 @@ def test_table2_row_of_another_label_is_not_moved(tmp_path):
 
 
 @pytest.mark.parametrize("seed", range(3))
-@pytest.mark.parametrize("misread", ["a", "O", "l", "o0"])
+@pytest.mark.parametrize("misread", ["a", "O", "l", "o0", "ó", "о"])
 def test_misread_value_stays_in_its_column(tmp_path, seed, misread):
     """A count misread as a letter: that cell is null with a warning, every other cell
     of the row is read (before: the row's values up to the letter went into its label)."""

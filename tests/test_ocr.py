@@ -175,7 +175,7 @@ def test_ocr_settling_is_a_pipeline_stage():
     assert doc.warnings == warnings
 
 
-@pytest.mark.parametrize("letter", ["a", "O", "l"])
+@pytest.mark.parametrize("letter", ["a", "O", "l", "ó", "о"])
 @pytest.mark.parametrize(
     "key",
     [("requests", "not_processed_duplicate", "legal_service_org"), ("requests", "partially_granted", "natural_person")],

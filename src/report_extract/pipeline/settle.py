@@ -83,8 +83,9 @@ def _alternatives(cell: Cell) -> list[str]:
     for i, (c, score) in enumerate(chars):
         if score >= current().ocr_char_sure and c.isdigit():
             continue
-        # A letter in a count ("a" for 0) is a digit the recogniser misread: any digit.
-        for alt in CONFUSIONS.get(c, "") or (DIGITS if c.isascii() and c.isalpha() else ""):
+        # A letter in a count ("a", "ó" for 0; not a Han character) is a digit the
+        # recogniser misread: any digit.
+        for alt in CONFUSIONS.get(c, "") or (DIGITS if c.isalpha() and c < "\u2e80" else ""):
             reading = text[:i] + alt + text[i + 1 :]
             if not (len(reading) > 1 and reading[0] == "0" and reading.isdigit()):
                 out.append(reading)

@@ -45,9 +45,9 @@ _RUN = regex.compile(r"[-+]?\d(?:[\d.,+\-]|\s(?=\s*[-+\d]))*(?:\s*万元|\s*元)
 _TRAILING_NUMBERING = regex.compile(r"(?<=\d|\s|^)\d\s*[.、．]\s*$")
 
 
-# A value misread by OCR ("a" for 0, "l" for 1): a few characters, none of them Han, that
-# is neither a row's numbering ("1.", "（三）") nor punctuation alone.
-_MISREAD = regex.compile(r"(?=.*[0-9A-Za-z])[^\p{Han}（）()]{1,3}")
+# A value misread by OCR ("a" or "ó" for 0, "l" for 1): a few characters, none of them
+# Han, with a letter or digit among them, that is not a row's numbering ("1.", "（三）").
+_MISREAD = regex.compile(r"(?=.*[\p{L}\p{N}])[^\p{Han}（）()]{1,3}")
 _NUMBERING = regex.compile(r"\d+\s*[.、．]")
 
 
