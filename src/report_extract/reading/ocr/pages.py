@@ -20,11 +20,12 @@ from __future__ import annotations
 import hashlib
 from collections.abc import Callable
 from dataclasses import dataclass, field, replace
+from itertools import islice
 from typing import TYPE_CHECKING
 
 import pypdfium2 as pdfium
 
-from report_extract.model.document import Cell, Document, Origin, TableBlock, TextBlock
+from report_extract.model.document import Document, Origin, TableBlock, TextBlock
 from report_extract.reading.ocr import engine as ocr_engine
 from report_extract.reading.ocr.engine import OcrChar
 from report_extract.reading.pdf.grid import BBox
@@ -73,11 +74,17 @@ class Scans:
             doc.warnings.append(f"pages {self.missing} hold images of text that were not read: {self.reason}")
         if not self.pages:
             return
+        # A merged cell's copies share its origin: the characters inside are found once.
+        marks: dict[Origin, tuple[Origin, tuple[tuple[str, float], ...] | None]] = {}
         for block in doc.blocks:
             if isinstance(block, TableBlock):
                 for row in block.rows:
                     for cell in row:
-                        self._mark_cell(cell)
+                        if cell.origin not in marks:
+                            marks[cell.origin] = self._cell_mark(cell.origin)
+                        cell.origin, read = marks[cell.origin]
+                        if read is not None:
+                            cell.read_chars = read
             elif isinstance(block, TextBlock):
                 block.origin = self._marked(block.origin)[0]
 
@@ -90,10 +97,12 @@ class Scans:
                 return s
         return None
 
-    def _mark_cell(self, cell: Cell) -> None:
-        cell.origin, inside = self._marked(cell.origin)
-        if inside is not None:
-            cell.read_chars = tuple((c.text, c.confidence) for c in sorted(inside, key=lambda c: c.x0))
+    def _cell_mark(self, origin: Origin) -> tuple[Origin, tuple[tuple[str, float], ...] | None]:
+        """A cell's origin with its confidence, and its characters as read (None: not OCR'd)."""
+        marked, inside = self._marked(origin)
+        if inside is None:
+            return marked, None
+        return marked, tuple((c.text, c.confidence) for c in sorted(inside, key=lambda c: c.x0))
 
     def _marked(self, origin: Origin) -> tuple[Origin, list[OcrChar] | None]:
         """The origin with its confidence, and the OCR characters inside its box (None:
@@ -156,10 +165,10 @@ def _scan_pages(pdf: pdfium.PdfDocument, pages: list[PageContent], mode: str) ->
 
 def _needs_ocr(p: PageContent, mode: str) -> list[BBox]:
     """The regions of a page to OCR: the whole page, some images on it, or nothing."""
-    usable = sum(1 for c in p.chars if _usable(c.text))
-    if mode == "always" or (
-        usable < current().ocr_min_page_chars and (p.images or len(p.chars) >= current().ocr_min_page_chars)
-    ):
+    # Counted only as far as the threshold: every page of every born-digital PDF asks.
+    needed = current().ocr_min_page_chars
+    usable = sum(1 for _ in islice(filter(_usable, (c.text for c in p.chars)), needed))
+    if mode == "always" or (usable < needed and (p.images or len(p.chars) >= needed)):
         return [_whole(p)]
     if len(p.chars) < current().ocr_min_page_chars:
         return []
