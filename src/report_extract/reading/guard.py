@@ -121,21 +121,61 @@ def _check_streams(data: bytes) -> None:
     """Decode every Flate-compressed non-image stream through its whole filter chain
     (`[/FlateDecode /FlateDecode]` inflates twice: 2.5 kB became 1 GiB), a megabyte at a
     time, and refuse the file once one or all of them pass their limits.  Streams are found
-    by their `stream` keyword (no object parsing: what PDFium would decode is what is found)."""
+    by their `stream` keyword (no object parsing: what PDFium would decode is what is found).
+
+    A stream of one Flate filter is not inflated while its bound (`_flate_bound`) keeps it
+    and the file's running total within the limits: deflate cannot expand its input more
+    than 1032 times, so such a stream cannot break them.  Bounds are replaced by the
+    decoded sizes before a file is refused for its total."""
+    settings = current()
     total = 0
+    bounded: list[tuple[int, list[bytes], int]] = []  # (start, chain, bound) of streams not inflated
     for m in _STREAM.finditer(data):
+        if data[m.start() - 3 : m.start()] == b"end":
+            continue  # "endstream" ends a stream: none starts there
         head = data[max(0, data.rfind(b"obj", 0, m.start())) : m.start()]
         if b"/Image" in head:
             continue
         chain = _filters(head)
         if not _FLATE & set(chain):
             continue
-        size = _decoded_size(data, m.end(), chain, current().max_stream_bytes + 1)
+        bound = _flate_bound(data, head, m.end(), chain)
+        if bound is not None and bound <= settings.max_stream_bytes and total + bound <= settings.max_streams_bytes:
+            bounded.append((m.end(), chain, bound))
+            total += bound
+            continue
+        size = _decoded_size(data, m.end(), chain, settings.max_stream_bytes + 1)
         total += size
-        if size > current().max_stream_bytes:
-            raise ReaderError(f"PDF stream inflates to over {current().max_stream_bytes} bytes (limit): flate bomb")
-        if total > current().max_streams_bytes:
-            raise ReaderError(f"PDF streams inflate to over {current().max_streams_bytes} bytes (limit): flate bomb")
+        if size > settings.max_stream_bytes:
+            raise ReaderError(f"PDF stream inflates to over {settings.max_stream_bytes} bytes (limit): flate bomb")
+        if total > settings.max_streams_bytes and bounded:
+            # over by the bounds alone, maybe: the streams kept by their bounds, decoded
+            total -= sum(b for _, _, b in bounded)
+            total += sum(_decoded_size(data, start, c, settings.max_stream_bytes + 1) for start, c, _ in bounded)
+            bounded = []
+        if total > settings.max_streams_bytes:
+            raise ReaderError(f"PDF streams inflate to over {settings.max_streams_bytes} bytes (limit): flate bomb")
+
+
+# zlib's documented limit: deflate codes at most 258 bytes in (a little over) two bits, so
+# an input of n bytes inflates to at most 1032 n bytes (zlib FAQ, "maximum compression").
+_DEFLATE_MAX_RATIO = 1032
+_LENGTH = re.compile(rb"/Length\s+(\d+)(\s+\d+\s+R)?")
+
+
+def _flate_bound(data: bytes, head: bytes, start: int, chain: list[bytes]) -> int | None:
+    """The most the stream at `start` can decode to, when its only filter is Flate and its
+    /Length is printed as a number: a reader takes /Length bytes when "endstream" follows
+    them, else the bytes up to the first "endstream", so the longer of the two bounds what
+    any reader inflates.  None: decode it to know (a filter chain, an indirect /Length)."""
+    if len(chain) != 1:
+        return None
+    length = _LENGTH.search(head)
+    if length is None or length.group(2) is not None:
+        return None
+    end = data.find(b"endstream", start)
+    span = max(int(length.group(1)), (end if end >= 0 else len(data)) - start)
+    return _DEFLATE_MAX_RATIO * span
 
 
 _FILTER = re.compile(rb"/Filter\s*(\[[^\]]*\]|/[^\s/\[\]<>()]+)")
