@@ -179,8 +179,8 @@ def _by_place(
             row = rows[i]
             if row.key or not row.numeric or not fit(row, _kinds(cols_of(key))).fits:
                 continue
-            if row.label and max(labels.score(row.label, specs[k]) for k in keys) >= current().label_floor:
-                continue  # it names a key of its own (one this template does not print)
+            if row.label and max(labels.score(row.label, spec) for spec in specs.values()) >= current().label_floor:
+                continue  # it names a row of its own (maybe one this template does not print)
             warnings.append(f"{table}.{key}: label {row.label!r} not recognised; taken as {key} by its place ({where})")
             at[key] = i
             taken.add(i)

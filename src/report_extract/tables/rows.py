@@ -14,7 +14,7 @@ import regex
 
 from report_extract.contract.labels import anchor_regex, halfwidth, score, tables
 from report_extract.contract.values import is_null_text, looks_like_value
-from report_extract.model.document import Origin
+from report_extract.model.document import Cell, Origin
 from report_extract.tables.stream import Item, RowItem, TextItem
 
 
@@ -51,17 +51,19 @@ _MISREAD = regex.compile(r"(?=.*[\p{L}\p{N}])[^\p{Han}（）()]{1,3}")
 _NUMBERING = regex.compile(r"\d+\s*[.、．]")
 
 
-def _misread_value(cells: list, i: int) -> bool:
+def _misread_value(cells: list[Cell], i: int) -> bool:
     """Whether cell i, which holds no value, is one misread: it looks like one (_MISREAD)
-    and sits among the values, after the row's label or a value and before a value, so
-    it is not a label (an unreadable cell must stay in its column, not move the row's
-    values into the label)."""
+    and sits among the values, after the row's label or a value and before a value, or
+    last after a value.  An unreadable cell must stay in its column, not move the row's
+    values into the label."""
     text = cells[i].text.strip()
     if not _MISREAD.fullmatch(text) or _NUMBERING.fullmatch(text):
         return False
-    before = any(c.text.strip() for c in cells[:i])
+    before = next((c.text for c in reversed(cells[:i]) if c.text.strip()), None)
     after = next((c.text for c in cells[i + 1 :] if c.text.strip()), None)
-    return before and after is not None and looks_like_value(after)
+    if after is None:
+        return before is not None and looks_like_value(before)
+    return before is not None and looks_like_value(after)
 
 
 def from_grid(item: RowItem) -> ObservedRow:
