@@ -192,6 +192,18 @@ def test_letter_read_for_a_digit_is_settled_by_the_checks(key, letter):
     assert any(f"{key[1]}.{key[2]} read {letter!r}" in w for w in doc.warnings)
 
 
+@pytest.mark.parametrize("speck", [".", ",", "·"])
+def test_speck_inside_a_count_is_settled_by_the_checks(speck):
+    """A speck read inside "95" ("9.5"): a count has no point, the checks pass without it."""
+    key = ("requests", "new_received", "natural_person")
+    doc, scans, value = _doc_with_misread(key, f"9{speck}5", 0.52)
+    scans.mark(doc)
+    settle(doc)
+    fixed = {(c.table, c.row, c.col): c for c in extract_tables(doc).cells}[key]
+    assert value.value == 95 and fixed.value == 95
+    assert any(f"new_received.natural_person read '9{speck}5'" in w and "kept '95'" in w for w in doc.warnings)
+
+
 def test_sure_digits_are_not_changed():
     key = ("requests", "new_received", "natural_person")
     doc, scans, _ = _doc_with_misread(key, "96", 0.999)

@@ -66,10 +66,12 @@ def test_title_strokes_are_no_table():
 
 @pytest.mark.parametrize("pitch", [14, 18, 24])
 @pytest.mark.parametrize("seed", range(3))
-def test_rules_joined_by_the_print_between_them(pitch, seed):
-    """Thin rows on a blurred 120 dpi scan: the print between two rules, speckled and
-    touching both, makes one component of them after the morphological filter.  Each
-    rule in it is a rule (the second was lost, and two rows of table 3 read as one)."""
+@pytest.mark.parametrize("tail", [False, True])
+def test_rules_joined_by_the_print_between_them(pitch, seed, tail):
+    """Thin rows on a blurred scan: the print between two rules, speckled and touching
+    both, makes one component of them after the morphological filter.  Each rule in it is
+    a rule (the second was lost, and two rows of table 3 read as one), also when blur
+    leaves a rule a heavy lower edge (`tail`: its fullest row is then not its middle)."""
     import numpy as np
 
     from report_extract.reading.ocr.grid import rules
@@ -78,14 +80,17 @@ def test_rules_joined_by_the_print_between_them(pitch, seed):
     tops = [20 + pitch * k for k in range(6)]
     ink = np.zeros((tops[-1] + 40, 800), np.uint8)
     for y in range(tops[0], tops[-1]):  # print: runs 40 px long, under half of each row
-        for x in rng.integers(50, 710, size=7):
+        for x in rng.integers(50, 710, size=8):
             ink[y, x : x + 40] = 255
     for y in tops:
-        ink[y : y + 2, 50:750] = 255  # rules two pixels thick
+        thick = 3 if tail else 2
+        ink[y : y + thick, 50:750] = 255  # rules two or three pixels thick
+        if tail:
+            ink[y + thick, 50:750][rng.random(700) < 0.65] = 255  # two thirds of the next row
     horizontal, _ = rules(ink, 150 / 72)
     found = sorted(y for y, x0, x1 in horizontal if x1 - x0 > 600)
     # each where it is drawn, give or take the print touching it (a quarter of a row)
-    assert len(found) == len(tops) and all(abs(y - (top + 1)) <= pitch / 4 for y, top in zip(found, tops)), found
+    assert len(found) == len(tops) and all(abs(y - (top + 1.5)) <= pitch / 4 for y, top in zip(found, tops)), found
 
 
 def test_solid_block_is_at_most_one_rule():
@@ -98,3 +103,20 @@ def test_solid_block_is_at_most_one_rule():
     ink[40:70, 50:750] = 255
     horizontal, _ = rules(ink, 150 / 72)
     assert len([s for s in horizontal if 40 <= s[0] <= 70]) <= 1
+
+
+@pytest.mark.parametrize("height", [7.5, 8.5, 10.0, 20.0])
+def test_print_of_a_thin_cell_is_found(height):
+    """A lone digit in a thin row's cell (7.5-10 pt high) that the detector passed over:
+    the cell's print is looked for inside its rules, not 3 pt inside (which left nothing
+    of an 8 pt cell, and its value came out blank)."""
+    import numpy as np
+
+    from report_extract.reading.ocr.grid import _ink_box
+
+    scale = 200 / 72
+    box = (100.0, 100.0, 130.0, 100.0 + height)
+    ink = np.zeros((400, 400), np.uint8)
+    cx, cy = int(115 * scale), int((100 + height / 2) * scale)
+    ink[cy - int(2.6 * scale) : cy + int(2.6 * scale), cx - 2 : cx + 2] = 255  # a "1", 5 pt high
+    assert _ink_box(ink, box, scale, (0.0, 0.0)) is not None

@@ -296,6 +296,9 @@ class Settings:
         4.0, "ocr", "A cell whose blank area holds this much print (square points) has print OCR could not read."
     )  # fmt: skip
     ocr_min_blob_pt2: float = setting(2.0, "ocr", "A dark blob smaller than this (square points) is a speck.")
+    ocr_cell_inset_pt: float = setting(
+        3.0, "ocr", "A cell's print is looked for this far (points; at most a quarter of the cell) inside its rules."
+    )  # fmt: skip
     ocr_cell_pad: int = setting(
         4, "ocr", "White margin (pixels) around a cell's print when it is recognised on its own."
     )

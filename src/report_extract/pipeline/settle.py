@@ -20,6 +20,7 @@ from report_extract.checks.report import cells_read, table_checks
 from report_extract.contract.values import is_null_text
 from report_extract.model.document import Cell, Document, TableBlock
 from report_extract.model.result import CellValue
+from report_extract.reading.ocr.engine import SPECK_MARKS
 from report_extract.settings import current
 from report_extract.tables.extract import extract_tables
 
@@ -85,8 +86,11 @@ def _alternatives(cell: Cell) -> list[str]:
             continue
         # A letter in a count ("a", "ó" for 0; not a Han character) is a digit the
         # recogniser misread: any digit.
-        for alt in CONFUSIONS.get(c, "") or (DIGITS if c.isalpha() and c < "\u2e80" else ""):
-            reading = text[:i] + alt + text[i + 1 :]
+        alts = CONFUSIONS.get(c, "") or (DIGITS if c.isalpha() and c < "\u2e80" else "")
+        readings = [text[:i] + alt + text[i + 1 :] for alt in alts]
+        if c in SPECK_MARKS and 0 < i < len(text) - 1:
+            readings.append(text[:i] + text[i + 1 :])  # a point inside a count ("20.6"): a speck
+        for reading in readings:
             if not (len(reading) > 1 and reading[0] == "0" and reading.isdigit()):
                 out.append(reading)
     return out

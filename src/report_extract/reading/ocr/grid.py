@@ -137,18 +137,21 @@ def _rule_bands(rows: np.ndarray, length: int, thick: float) -> list[float]:
     given its ink per row: bands no thicker than a rule that run (almost) its whole
     `length`.  A component may hold several: on thin rows the text between two rules,
     speckled and touching both, joins them into one component.  The first is the fullest
-    band; each further one must be a straight run along half the length in one row that
-    stands out from the rows either side of its band, so that neither the inside of a solid
-    block (a dark band, a title's stroke) nor a line of dense print is taken for a rule."""
+    band; each further one must run along ocr_rule_fill of the length in one row and stand
+    out from the rows either side of its band, so that neither the inside of a solid block
+    (a dark band, a title's stroke) nor a line of dense print is taken for a rule."""
     fill, half = current().ocr_rule_fill * length, int(thick // 2)
     left = rows.astype(float)
     centres: list[float] = []
     while True:
         best = int(np.argmax(left))
         peak = left[best]
-        lo, hi = max(0, best - half), min(len(rows), best + half + 1)
+        # The band: of the rule-thick windows holding the fullest row, the one holding the
+        # most ink (a blurred rule's fullest row need not be its middle one).
+        lo = max(range(max(0, best - 2 * half), best + 1), key=lambda a: left[a : a + 2 * half + 1].sum())
+        hi = min(len(rows), lo + 2 * half + 1)
         band = left[lo:hi]
-        if band.sum() < fill or peak < fill / len(band) or (centres and peak < fill / 2):
+        if band.sum() < fill or peak < fill / len(band) or (centres and peak < fill):
             return centres
         if not centres or all(rows[i] < peak / 2 for i in (lo - 1, hi) if 0 <= i < len(rows)):
             centres.append(lo + float((band * np.arange(len(band))).sum() / band.sum()) + 0.5)
@@ -277,10 +280,12 @@ def _holds_chars(box: BBox, chars: list[OcrChar]) -> bool:
 
 
 def _ink_box(ink: np.ndarray, box: BBox, scale: float, offset: tuple[float, float]) -> tuple[int, int, int, int] | None:
-    """The pixel box of the print inside a cell, away from its rules (3 pt inset), or
-    None when the cell is blank."""
-    x0, top = int((box[0] - offset[0] + 3) * scale), int((box[1] - offset[1] + 3) * scale)
-    x1, bottom = int((box[2] - offset[0] - 3) * scale), int((box[3] - offset[1] - 3) * scale)
+    """The pixel box of the print inside a cell, away from its rules (an inset of
+    ocr_cell_inset_pt, or a quarter of the cell's height or width where that is less: a
+    thin row's 8 pt cell keeps its digit), or None when the cell is blank."""
+    inset = min(current().ocr_cell_inset_pt, (box[2] - box[0]) / 4, (box[3] - box[1]) / 4)
+    x0, top = int((box[0] - offset[0] + inset) * scale), int((box[1] - offset[1] + inset) * scale)
+    x1, bottom = int((box[2] - offset[0] - inset) * scale), int((box[3] - offset[1] - inset) * scale)
     if x1 <= x0 or bottom <= top:
         return None
     patch = ink[top:bottom, x0:x1]
