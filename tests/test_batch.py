@@ -203,3 +203,15 @@ def test_fresh_converts_everything_again(crawl, tmp_path):
     result = CliRunner().invoke(main, ["convert", str(crawl / "site2"), "-o", str(tmp_path), "-j", "1", "--fresh"])
     assert result.exit_code == 0 and "resumed" not in result.output
     assert len((tmp_path / JOURNAL).read_text(encoding="utf-8").splitlines()) == 6
+
+
+def test_empty_files_are_each_an_empty_file(tmp_path):
+    """Empty files share their (empty) content; each is an error row of its own, not a
+    duplicate of the first (newcomer's trial: b.html was 'same content as a.txt')."""
+    (tmp_path / "in").mkdir()
+    for name in ("a.txt", "b.html", "c.pdf"):
+        (tmp_path / "in" / name).write_bytes(b"")
+    result = CliRunner().invoke(main, ["convert", str(tmp_path / "in"), "-o", str(tmp_path / "out"), "-j", "1"])
+    assert "duplicates" not in result.output
+    errors = {Path(r["source_path"]).name: (r["error"], r["message"]) for r in rows(tmp_path / "out" / "errors.csv")}
+    assert errors == {name: ("unreadable", "empty file") for name in ("a.txt", "b.html", "c.pdf")}

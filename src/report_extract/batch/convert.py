@@ -36,6 +36,7 @@ from report_extract.settings import Settings
 from report_extract.version import __version__
 
 DUPLICATE = "duplicate"  # errors.csv kind of an input whose content another input has
+EMPTY_SHA256 = hashlib.sha256(b"").hexdigest()
 
 
 @dataclass
@@ -181,6 +182,11 @@ class Plan:
             if sha is None:  # vanished or changed since it was listed
                 why = unusable(path) or (UNREADABLE, "cannot open file")
                 self._row(path, _path_key(why[0], str(path)), *why)
+                continue
+            if sha == EMPTY_SHA256:
+                # Empty files share their content but hold no report: each is an empty
+                # file (the reader's word for it), not a duplicate of the first.
+                self._row(path, _path_key(UNREADABLE, str(path)), UNREADABLE, "empty file")
                 continue
             if sha in first:
                 self.summary.duplicates += 1
