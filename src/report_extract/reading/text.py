@@ -17,7 +17,8 @@ from report_extract.reading.charset import decode
 
 _BODY_MARK = regex.compile(r"^=+\s*正文\s*=+\s*$")
 _HEADER_LINE = regex.compile(r"^(?P<key>[\p{Han}A-Za-z]{1,8})\s*[:：]\s*(?P<value>.*)$")
-_BULLET = regex.compile(r"^\s*[-*•·]\s+")
+# A list bullet; not the first mark of a line of values ("- —— 7 - 9": a blank cell's dash).
+_BULLET = regex.compile(r"^\s*[-*•·]\s+(?![\d\s.,/—–-]+$)")
 
 
 def split_header(lines: list[str]) -> tuple[dict[str, str], int]:

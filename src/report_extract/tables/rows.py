@@ -40,7 +40,13 @@ class ObservedRow:
 
 # A run of printed values: digits with separators, signs, decimals, spaces, and a money
 # unit.  Runs end at any other character (Han text, brackets).
-_RUN = regex.compile(r"[-+]?\d(?:[\d.,+\-]|\s(?=\s*[-+\d]))*(?:\s*万元|\s*元)?")
+# A blank cell's mark standing alone among the values ("1 — 11", "0 / 3"): a dash, a slash
+# (a hyphen only where no digit follows it: "-8" is a number).
+_MARK = r"(?:—+|–|/|-(?![\d-]))"
+_RUN = regex.compile(
+    rf"(?:[-+]?\d|{_MARK}(?=\s+(?:[-+]?\d|{_MARK}))|(?<=\s){_MARK}(?=\s*$))"
+    rf"(?:[\d.,+\-]|\s(?=\s*(?:[-+\d]|{_MARK}))|(?<=\s){_MARK}(?=\s|$))*(?:\s*万元|\s*元)?"
+)
 # "…00000002.其他法律…": the last digit and its dot number the next row.
 _TRAILING_NUMBERING = regex.compile(r"(?<=\d|\s|^)\d\s*[.、．]\s*$")
 
@@ -97,6 +103,14 @@ def _runs(text: str) -> list[tuple[int, int]]:
     return [(m.start(), m.end()) for m in _RUN.finditer(text)]
 
 
+def _blank_row(marks: str, before: str, after: str) -> bool:
+    """Whether a run of blank marks alone is a row printed blank: two or more marks
+    ("— — —"), or one that ends the line right after a label ("行政许可 —")."""
+    if len(marks.split()) >= 2:
+        return True
+    return not after.strip() and bool(regex.search(r"\p{Han}\s*$", before))
+
+
 @dataclass
 class _Cursor:
     """Which row free text is filling: an anchor's row until it has values."""
@@ -126,7 +140,7 @@ def from_text(item: TextItem, table: str, cursor: _Cursor, out: list[ObservedRow
         chunk = _TRAILING_NUMBERING.sub("", text[start:nxt]).strip()
         gap = text[prev_end:start]
         prev_end = nxt
-        if not regex.search(r"\d", chunk):
+        if not regex.search(r"\d", chunk) and not _blank_row(chunk, text[:start], text[nxt:]):
             continue
         row = cursor.row
         if row is None or (row.tokens and regex.search(r"\p{Han}", gap)) or row.exact:
@@ -189,4 +203,6 @@ def observe(region: list[Item], table: str) -> list[ObservedRow]:
             rows.append(from_grid(item))
         else:
             from_text(item, table, cursor, rows)
-    return [r for r in join_wrapped(rows, table) if r.tokens and (r.numeric or r.exact)]
+    # (a free-text row of blank marks only is kept where a label or an anchor names it:
+    # "3.要求提供公开出版物 — — —", "行政许可 —")
+    return [r for r in join_wrapped(rows, table) if r.tokens and (r.numeric or r.exact or r.key or r.label.strip())]

@@ -25,11 +25,14 @@ PART = {
     "money_as_printed": regex.compile(r"(?:0|[1-9]\d*)(?:\.\d+)?"),
 }
 _UNIT = regex.compile(r"(万元|元)$")
+BLANK_MARKS = {"-", "—", "——", "–", "/"}  # a cell printed blank (tables/rows._MARK finds them)
 
 
 def _number(part: str) -> int | Decimal:
     """A part's number without the unit its chunk ended in ("3940元"); amounts have
-    decimals (both found by fuzzing and hypothesis)."""
+    decimals (both found by fuzzing and hypothesis); a blank cell's mark counts 0."""
+    if part in BLANK_MARKS:
+        return 0
     body = part[:-2] if part.endswith("万元") else part[:-1] if part.endswith("元") else part
     if "." not in body:
         return int(body)
@@ -83,6 +86,13 @@ def splits(
             return
         body = bodies[ci]
         left_chunks = len(bodies) - ci - 1
+        if body in BLANK_MARKS:  # a blank cell's mark: one cell, whatever its kind
+            if len(parts) < n and n - len(parts) - 1 >= left_chunks:
+                parts.append(body)
+                if not group or _group_ok(parts, group):
+                    walk(ci + 1, 0, parts)
+                parts.pop()
+            return
         if rest[ci] - pos > (n - len(parts)) * current().split_max_part_chars:
             return
         for end in range(pos + 1, min(len(body), pos + current().split_max_part_chars) + 1):
@@ -118,7 +128,7 @@ def plausibility(parts: list[str], cumulative_last: bool = False) -> tuple:
     widths = [len(p.lstrip("+-").split(".")[0]) for p in parts]
     mean = sum(widths) / len(widths)
     spread = sum((w - mean) ** 2 for w in widths)
-    numbers = [float(p.rstrip("元万").replace("+", "")) for p in parts]
+    numbers = [0.0 if p in BLANK_MARKS else float(p.rstrip("元万").replace("+", "")) for p in parts]
     last_small = cumulative_last and numbers[-1] < max(numbers[:-1], default=0)
     return (last_small, round(spread, 6), [-w for w in widths])
 
