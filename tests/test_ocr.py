@@ -122,31 +122,47 @@ def test_models_load_from_the_wheel_without_network(monkeypatch):
 # --- the report's arithmetic settles an uncertain digit (no OCR run needed) -------------
 
 
-def _doc_with_misread(key: tuple[str, str, str], wrong: str, confidence: float):
-    """kiro_02 read from its text layer, one cell replaced by an OCR misreading whose
-    character scores the recogniser would have given, marked as the OCR reader marks it."""
+def _doc_with_misreads(misreads: dict[tuple[str, str, str], tuple[str, float, int]]):
+    """kiro_02 read from its text layer, cells replaced by OCR misreadings (key → text,
+    the score of its character at `index`, the others sure), marked as the OCR reader
+    marks them."""
     doc = readers.read(CORPUS / "kiro_02.pdf", engine="fast")
-    value = next(v for v in extract_tables(doc).cells if (v.table, v.row, v.col) == key)
-    cell = next(
-        c
-        for b in doc.blocks
-        if isinstance(b, TableBlock)
-        for row in b.rows
-        for c in row
-        if c.origin.page == value.page and c.origin.bbox == value.bbox and not c.merged
-    )
-    cell.text = wrong
-    x0, top, x1, bottom = value.bbox
-    step = (x1 - x0) / (2 * max(1, len(wrong)))
-    chars = [
-        ocr.OcrChar(
-            ch, x0 + (2 * i) * step, top, x0 + (2 * i + 1) * step, bottom, confidence if i == len(wrong) - 1 else 0.999
+    values = {(v.table, v.row, v.col): v for v in extract_tables(doc).cells}
+    chars: dict[int, list] = {}
+    for key, (wrong, confidence, index) in misreads.items():
+        value = values[key]
+        cell = next(
+            c
+            for b in doc.blocks
+            if isinstance(b, TableBlock)
+            for row in b.rows
+            for c in row
+            if c.origin.page == value.page and c.origin.bbox == value.bbox and not c.merged
         )
-        for i, ch in enumerate(wrong)
-    ]
-    page = PageContent(value.page, 595, 842, [])
-    scans = Scans(pages={value.page: [((0, 0, 595, 842), ScannedPage(page, chars))]})
-    return doc, scans, value
+        cell.text = wrong
+        x0, top, x1, bottom = value.bbox
+        step = (x1 - x0) / (2 * max(1, len(wrong)))
+        chars.setdefault(value.page, []).extend(
+            ocr.OcrChar(
+                ch,
+                x0 + (2 * i) * step,
+                top,
+                x0 + (2 * i + 1) * step,
+                bottom,
+                confidence if i == index % len(wrong) else 0.999,
+            )
+            for i, ch in enumerate(wrong)
+        )
+    scans = Scans(
+        pages={p: [((0, 0, 595, 842), ScannedPage(PageContent(p, 595, 842, []), found))] for p, found in chars.items()}
+    )
+    return doc, scans, values
+
+
+def _doc_with_misread(key: tuple[str, str, str], wrong: str, confidence: float):
+    """One cell misread, its last character scored `confidence`."""
+    doc, scans, values = _doc_with_misreads({key: (wrong, confidence, -1)})
+    return doc, scans, values[key]
 
 
 def test_checks_choose_between_ocr_alternatives():
@@ -202,6 +218,22 @@ def test_speck_inside_a_count_is_settled_by_the_checks(speck):
     fixed = {(c.table, c.row, c.col): c for c in extract_tables(doc).cells}[key]
     assert value.value == 95 and fixed.value == 95
     assert any(f"new_received.natural_person read '9{speck}5'" in w and "kept '95'" in w for w in doc.warnings)
+
+
+def test_specks_read_as_1_in_several_columns_are_settled_together():
+    """A speck read as an uncertain "1" before the 0 of four columns of one row (seen on a
+    150 dpi scan): each column's check passes with its own cell's "1" dropped, none of the
+    four alone makes the row's total right, and together they do."""
+    cols = ("commercial_enterprise", "research_institution", "public_welfare_org", "legal_service_org")
+    keys = [("requests", "new_received", col) for col in cols]
+    doc, scans, values = _doc_with_misreads({key: ("10", 0.41, 0) for key in keys})
+    assert all(values[key].value == 0 for key in keys)
+    scans.mark(doc)
+    settle(doc)
+    fixed = {(c.table, c.row, c.col): c.value for c in extract_tables(doc).cells}
+    assert [fixed[key] for key in keys] == [0, 0, 0, 0]
+    assert sum("read '10'" in w and "kept '0'" in w for w in doc.warnings) == 4
+    assert not [c for c in table_checks(extract_tables(doc).cells) if c.ok is False]
 
 
 def test_sure_digits_are_not_changed():

@@ -62,16 +62,40 @@ def _settle_one(doc: Document, cells: dict[CellKey, Cell]) -> bool:
     if not trials:
         return False
     best = min(t[0] for t in trials)
-    winners = [t for t in trials if t[0] == best]
-    if best >= base or len(winners) != 1:
+    if best >= base:
         return False
-    _, cell, alt, v = winners[0]
-    doc.warnings.append(
-        f"OCR: {v.key} read {cell.text!r} (confidence {v.confidence:.2f}); "
-        f"the table's checks pass with {alt!r}, kept {alt!r}"
-    )
-    cell.text = alt
+    winners = [t for t in trials if t[0] == best]
+    if len(winners) > 1:
+        winners = _together(doc, winners, best)
+    if not winners:
+        return False
+    for _, cell, alt, v in winners:
+        doc.warnings.append(
+            f"OCR: {v.key} read {cell.text!r} (confidence {v.confidence:.2f}); "
+            f"the table's checks pass with {alt!r}, kept {alt!r}"
+        )
+        cell.text = alt
     return True
+
+
+def _together(doc: Document, winners: list, best: tuple[int, int, int]) -> list:
+    """Equally good changes of different cells, each with one reading that does best (a
+    speck read as "1" beside the 0 of four columns: each column's check passes with its own
+    cell changed), taken together when together they do better still; otherwise none (two
+    readings of one cell, or changes that only one at a time improve, leave it undecided)."""
+    by_cell: dict[int, list] = defaultdict(list)
+    for t in winners:
+        by_cell[id(t[1])].append(t)
+    single = [ts[0] for ts in by_cell.values() if len(ts) == 1]
+    if len(single) != len(by_cell) or len(single) < 2:
+        return []
+    old = [(cell, cell.text) for _, cell, _, _ in single]
+    for _, cell, alt, _ in single:
+        cell.text = alt
+    joint = _score(extract_tables(doc).cells)
+    for cell, text in old:
+        cell.text = text
+    return single if joint < best else []
 
 
 def _alternatives(cell: Cell) -> list[str]:
@@ -90,6 +114,8 @@ def _alternatives(cell: Cell) -> list[str]:
         readings = [text[:i] + alt + text[i + 1 :] for alt in alts]
         if c in SPECK_MARKS and 0 < i < len(text) - 1:
             readings.append(text[:i] + text[i + 1 :])  # a point inside a count ("20.6"): a speck
+        elif len(text) > 1 and i in (0, len(text) - 1):
+            readings.append(text[:i] + text[i + 1 :])  # an uncertain first or last one ("10"): a speck
         for reading in readings:
             if not (len(reading) > 1 and reading[0] == "0" and reading.isdigit()):
                 out.append(reading)

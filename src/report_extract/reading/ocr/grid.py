@@ -281,11 +281,12 @@ def _holds_chars(box: BBox, chars: list[OcrChar]) -> bool:
 
 def _ink_box(ink: np.ndarray, box: BBox, scale: float, offset: tuple[float, float]) -> tuple[int, int, int, int] | None:
     """The pixel box of the print inside a cell, away from its rules (an inset of
-    ocr_cell_inset_pt, or a quarter of the cell's height or width where that is less: a
+    ocr_cell_inset_pt, or a quarter of the cell's height, or width, where that is less: a
     thin row's 8 pt cell keeps its digit), or None when the cell is blank."""
-    inset = min(current().ocr_cell_inset_pt, (box[2] - box[0]) / 4, (box[3] - box[1]) / 4)
-    x0, top = int((box[0] - offset[0] + inset) * scale), int((box[1] - offset[1] + inset) * scale)
-    x1, bottom = int((box[2] - offset[0] - inset) * scale), int((box[3] - offset[1] - inset) * scale)
+    dx = min(current().ocr_cell_inset_pt, (box[2] - box[0]) / 4)
+    dy = min(current().ocr_cell_inset_pt, (box[3] - box[1]) / 4)
+    x0, top = int((box[0] - offset[0] + dx) * scale), int((box[1] - offset[1] + dy) * scale)
+    x1, bottom = int((box[2] - offset[0] - dx) * scale), int((box[3] - offset[1] - dy) * scale)
     if x1 <= x0 or bottom <= top:
         return None
     patch = ink[top:bottom, x0:x1]
