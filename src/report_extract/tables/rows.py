@@ -49,6 +49,7 @@ _RUN = regex.compile(
 )
 # "…00000002.其他法律…": the last digit and its dot number the next row.
 _TRAILING_NUMBERING = regex.compile(r"(?<=\d|\s|^)\d\s*[.、．]\s*$")
+_NUMBERING_MARKS = ("、", "．")  # after a row's number, never after a value
 
 
 # A value misread by OCR ("a" or "ó" for 0, "l" for 1): a few characters, none of them
@@ -138,6 +139,8 @@ def from_text(item: TextItem, table: str, cursor: _Cursor, out: list[ObservedRow
         # a run: cut it where an anchor (its numbering) begins, drop trailing numbering
         nxt = min((s for s, _, _ in anchors if start < s < end), default=end)
         chunk = _TRAILING_NUMBERING.sub("", text[start:nxt]).strip()
+        if text[nxt : nxt + 1] in _NUMBERING_MARKS and chunk[-1:].isdigit():
+            chunk = chunk[:-1].rstrip()  # "…0 712、申请人…": the 2 of "2、" numbers the next row
         gap = text[prev_end:start]
         prev_end = nxt
         if not regex.search(r"\d", chunk) and not _blank_row(chunk, text[:start], text[nxt:]):
