@@ -63,6 +63,18 @@ def _splits(chunks: tuple[str, ...], kinds: tuple[str, ...], group: int) -> tupl
     return tuple(tuple(c) for c in splits(list(chunks), list(kinds), group))
 
 
+def _blanks_vanished(chunks: tuple[str, ...], kinds: tuple[str, ...], group: int) -> bool:
+    """Whether a row's numbers, fewer than its columns and none splittable to make its total
+    right, make it right as printed: its blank cells vanished with the spaces around them
+    ("1288 21 50 3 1362" for seven columns).  Where they stood no text tells, so the row
+    is not read rather than guessed (a guess would fail its checks as the report's error)."""
+    if group != len(kinds) or not 1 < len(chunks) < len(kinds):
+        return False
+    if not all(c.isdigit() and (c == "0" or c[0] != "0") for c in chunks):
+        return False
+    return sum(int(c) for c in chunks[:-1]) == int(chunks[-1])
+
+
 @lru_cache(maxsize=4096)
 def _readings(
     chunks: tuple[str, ...], kinds: tuple[str, ...], group: int, cumulative_last: bool
@@ -70,6 +82,8 @@ def _readings(
     """The row's readings, and whether there were too many to keep (then only the best)."""
     found = _splits(chunks, kinds, group)
     if not found and group:
+        if _blanks_vanished(chunks, kinds, group):
+            return (), False
         # The report's own arithmetic may be wrong: fall back to the plain cut.
         found = _splits(chunks, kinds, 0)
     if len(found) > current().fit_max_readings:
