@@ -56,6 +56,8 @@ _NUMBERING_MARKS = ("、", "．")  # after a row's number, never after a value
 # Han, with a letter or digit among them, that is not a row's numbering ("1.", "（三）").
 _MISREAD = regex.compile(r"(?=.*[\p{L}\p{N}])[^\p{Han}（）()]{1,3}")
 _NUMBERING = regex.compile(r"\d+\s*[.、．]")
+# A label cell that ends in a space and a number: a tab lost between a label and its value.
+_LABEL_THEN_VALUE = regex.compile(r"(.*\p{Han}[\p{Pe}\p{Pf}]*)\s+([-+]?\d[\d,]*(?:\.\d+)?)")
 
 
 def _misread_value(cells: list[Cell], i: int) -> bool:
@@ -83,6 +85,10 @@ def from_grid(item: RowItem) -> ObservedRow:
     # spans) print it twice in the row: one label, once.
     label = "".join(dict.fromkeys(c.text for c in cells[: last_label + 1]))
     tokens = [Token(c.text.strip(), c.origin) for c in cells[last_label + 1 :]]
+    joined = _LABEL_THEN_VALUE.fullmatch(label.strip()) if last_label >= 0 else None
+    if joined:  # "（一）予以公开 1288", then a tab: the label's cell holds the first value too
+        label = joined.group(1)
+        tokens.insert(0, Token(joined.group(2), cells[last_label].origin))
     return ObservedRow(label=label, tokens=tokens, exact=True)
 
 
