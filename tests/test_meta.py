@@ -200,3 +200,36 @@ def test_body_only_place_name() -> None:
     meta = extract_meta(_doc("科技局2023年政府信息公开工作年度报告", "河南省新乡市牧野区科技局编制本报告。"))
     assert (meta.region.province, meta.region.city, meta.region.county) == ("河南省", "新乡市", "牧野区")
     assert resolve([("", True), ("", False)])[0].adcode is None
+
+
+TITLE_FORMS = [
+    "{a}{y}年度政府信息公开工作报告",
+    "{a}{y}年政府信息公开年报",
+    "{a}关于{y}年度政府信息公开工作的报告",
+    "{a}{y}年政务公开工作报告",
+    "{a}{y}年政府信息公开工作年度报告",
+]
+
+
+@pytest.mark.parametrize("form", TITLE_FORMS)
+def test_title_variants_name_agency_and_year(form: str) -> None:
+    """Titles without 年度报告 at their end (newcomer's trial: title, agency and year were all
+    lost), for every agency of the generated reports; a government work report is none."""
+    from gen_reports import AGENCIES
+
+    from report_extract.metadata.meta import _parse_title
+
+    for i, (agency, _) in enumerate(AGENCIES):
+        year = 2019 + i % 6
+        title = _parse_title(form.format(a=agency, y=year))
+        assert title is not None and (title.agency, title.year) == (agency, year), form
+    assert _parse_title(f"{AGENCIES[1][0]}2023年政府工作报告") is None
+
+
+def test_seed_report_under_another_title_form(tmp_path: Path) -> None:
+    lines = (CORPUS / "000_a01111d04fa25f8f.txt").read_text(encoding="utf-8").splitlines()
+    lines[2] = "牧野区科技和工业信息化局关于2023年度政府信息公开工作的报告"
+    path = tmp_path / "r.txt"
+    path.write_text("\n".join(lines) + "\n", encoding="utf-8")
+    meta = extract_meta(read(path))
+    assert (meta.agency, meta.year) == ("牧野区科技和工业信息化局", 2023)
