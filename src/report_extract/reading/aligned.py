@@ -32,11 +32,26 @@ class Line:
     values: list[tuple[float, str]]  # (centre column, text)
 
 
+# Numbers printed one space apart ("数量         3001 53    0", "文件  0   231 1"): columns too
+# narrow for their numbers.  Before the first value they are still values, not the label's.
+_CLOSE = regex.compile(r"(?<=\p{Han}[\p{Pe}\p{Pf}]*\s+)(?:[-+]?\d[\d,]*(?:\.\d+)?\s)+[-+]?\d[\d,]*(?:\.\d+)?\s*$")
+_TOKEN = regex.compile(r"\S+")
+_CELL = regex.compile(r"[-+]?\d[\d,]*(?:\.\d+)?|[—－–-]{1,2}|/|无")
+
+
 def parse_line(text: str) -> Line:
     hits = list(_VALUE.finditer(text))
     # a label's own numbering ("1.属于") is no value: values start after the label
     label_end = hits[0].start("v") if hits else len(text)
-    return Line(text, text[:label_end].strip(), [((m.start("v") + m.end("v") - 1) / 2, m["v"]) for m in hits])
+    values = [((m.start("v") + m.end("v") - 1) / 2, m["v"]) for m in hits]
+    if hits:
+        close = _CLOSE.search(text[:label_end])
+        start = close.start() if close else label_end
+        tokens = list(_TOKEN.finditer(text, start))
+        if all(_CELL.fullmatch(m[0]) for m in tokens):  # the rest of the line is values, however close
+            values = [((m.start() + m.end() - 1) / 2, m[0]) for m in tokens]
+            label_end = start
+    return Line(text, text[:label_end].strip(), values)
 
 
 def _indent(text: str) -> int:
