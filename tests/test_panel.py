@@ -275,3 +275,12 @@ def test_diff_by_report_ids_puts_failed_checks_first(out, tmp_path):
     assert lines[0]["kind"] == "check" and lines[0]["ok"] == "false"
     bad = CliRunner().invoke(main, ["diff", "nosuchid", str(changed), "--out", str(out)])
     assert bad.exit_code != 0 and "nosuchid: no such file, and no report" in bad.output
+
+
+def test_diff_counts_soft_checks_as_show_does():
+    """A failed soft cross-year check is marked △ soft and counted apart, as `show` does
+    (newcomer's trial: pingtan 2019 → 2020's five soft checks read as "✗ FAIL", "5 failed")."""
+    result = CliRunner().invoke(main, ["diff", str(CORPUS / "pingtan_2019.txt"), str(CORPUS / "pingtan_2020.txt")])
+    assert result.exit_code == 0, result.output
+    assert "0 failed, 5 soft failed" in result.output
+    assert "△ soft" in result.output and "✗ FAIL" not in result.output

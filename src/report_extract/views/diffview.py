@@ -46,12 +46,14 @@ def checks_view(d: Diff) -> RenderableType:
     if not d.checks:
         why = "" if _consecutive(d.a, d.b) else " (the two reports are not of consecutive years)"
         return Text(f"cross-year checks: none{why}", style="dim")
-    failed = sum(c.ok is False for c in d.checks)
+    # as `show` counts them: a failed soft check is worth a look, not an arithmetic error
+    failed = sum(c.ok is False and c.severity == "hard" for c in d.checks)
+    soft = sum(c.ok is False and c.severity != "hard" for c in d.checks)
     t = Table(box=box.SIMPLE, show_header=True, header_style="bold", padding=(0, 1))
     for name in ("", "check", "scope", "severity", "left", "right", "equation"):
         t.add_column(name, no_wrap=name != "equation", overflow="fold", min_width=30 if name == "equation" else None)
     for c in d.checks:
-        status = {True: "✓ ok", False: "✗ FAIL", None: "– n/a"}[c.ok]
+        status = {True: "✓ ok", False: "✗ FAIL" if c.severity == "hard" else "△ soft", None: "– n/a"}[c.ok]
         t.add_row(
             status,
             c.check,
@@ -63,7 +65,9 @@ def checks_view(d: Diff) -> RenderableType:
             style={True: "", False: "bold red" if c.severity == "hard" else "red", None: "dim"}[c.ok],
         )
     title = Text(
-        f"cross-year checks: {len(d.checks) - failed} passed, {failed} failed", style="bold red" if failed else "bold"
+        f"cross-year checks: {len(d.checks) - failed - soft} passed, {failed} failed"
+        + (f", {soft} soft failed" if soft else ""),
+        style="bold red" if failed else "bold",
     )
     return Group(title, t)
 
