@@ -42,7 +42,7 @@ class ObservedRow:
 # unit.  Runs end at any other character (Han text, brackets).
 # A blank cell's mark standing alone among the values ("1 — 11", "0 / 3"): a dash, a slash
 # (a hyphen only where no digit follows it: "-8" is a number).
-_MARK = r"(?:—+|–|/|-(?![\d-]))"
+_MARK = r"(?:——?|–|/|-(?![\d-]))"  # the marks of split.BLANK_MARKS
 _RUN = regex.compile(
     rf"(?:[-+]?\d|{_MARK}(?=\s+(?:[-+]?\d|{_MARK}))|(?<=\s){_MARK}(?=\s*$))"
     rf"(?:[\d.,+\-]|\s(?=\s*(?:[-+\d]|{_MARK}))|(?<=\s){_MARK}(?=\s|$))*(?:\s*万元|\s*元)?"
