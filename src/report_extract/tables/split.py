@@ -26,6 +26,7 @@ PART = {
 }
 _UNIT = regex.compile(r"(万元|元)$")
 BLANK_MARKS = {"-", "—", "——", "–", "/"}  # a cell printed blank (tables/rows._MARK finds them)
+_GROUPED = regex.compile(r"[1-9]\d{0,2}(?:,\d{3})+(?:\.\d+)?")
 
 
 def _number(part: str) -> int | Decimal:
@@ -34,6 +35,7 @@ def _number(part: str) -> int | Decimal:
     if part in BLANK_MARKS:
         return 0
     body = part[:-2] if part.endswith("万元") else part[:-1] if part.endswith("元") else part
+    body = body.replace(",", "")
     if "." not in body:
         return int(body)
     from decimal import Decimal  # amounts only: a report of counts never imports decimal
@@ -86,9 +88,16 @@ def splits(
             return
         body = bodies[ci]
         left_chunks = len(bodies) - ci - 1
-        if body in BLANK_MARKS:  # a blank cell's mark: one cell, whatever its kind
-            if len(parts) < n and n - len(parts) - 1 >= left_chunks:
-                parts.append(body)
+        if body in BLANK_MARKS or _GROUPED.fullmatch(body):
+            # A blank cell's mark, or a number with thousands separators ("3,001": the commas
+            # group its digits, so it is one number): one cell, as printed.
+            k = len(parts)
+            if (
+                k < n
+                and n - k - 1 >= left_chunks
+                and (body in BLANK_MARKS or PART[kinds[k]].fullmatch(body.replace(",", "")))
+            ):
+                parts.append(body + units[ci])
                 if not group or _group_ok(parts, group):
                     walk(ci + 1, 0, parts)
                 parts.pop()
@@ -128,7 +137,7 @@ def plausibility(parts: list[str], cumulative_last: bool = False) -> tuple:
     widths = [len(p.lstrip("+-").split(".")[0]) for p in parts]
     mean = sum(widths) / len(widths)
     spread = sum((w - mean) ** 2 for w in widths)
-    numbers = [0.0 if p in BLANK_MARKS else float(p.rstrip("元万").replace("+", "")) for p in parts]
+    numbers = [0.0 if p in BLANK_MARKS else float(p.rstrip("元万").replace("+", "").replace(",", "")) for p in parts]
     last_small = cumulative_last and numbers[-1] < max(numbers[:-1], default=0)
     return (last_small, round(spread, 6), [-w for w in widths])
 
