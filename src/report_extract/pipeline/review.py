@@ -9,6 +9,7 @@ Each reason is a code, then how many cells or rows it concerns and the first of 
 - ambiguous_split: run-together digits that split more than one way
 - ocr_uncertain: OCR'd cells below low_confidence that no passing check confirms
 - checks_not_assessable: checks that read a cell not found (checks/report.py)
+- metadata_not_found: the agency or the year was not found (the panel has no key for it)
 A failed check is no reason: it is the report's own arithmetic, reported as such.
 """
 
@@ -48,9 +49,11 @@ def review_reasons(
     checks: list[CheckResult],
     off_grid: list[str],
     regions: list[str],
+    meta_missing: tuple[str, ...] = (),
 ) -> list[str]:
     """Why the report needs a human look (empty: it does not).  `regions`: the tables
-    whose region was found; one found but not read is a table of rows not found."""
+    whose region was found; one found but not read is a table of rows not found.
+    `meta_missing`: the metadata fields (agency, year) the text did not give."""
     if status not in ("ok", "partial") and not regions or status == "template":
         return []  # no tables to doubt (free-form, blank form, not a report)
     found = {c.key for c in cells}
@@ -78,4 +81,5 @@ def review_reasons(
         + _reason(
             "checks_not_assessable", [f"{c.check}[{c.scope}]" for c in checks if c.ok is None and "not found" in c.note]
         )
+        + _reason("metadata_not_found", list(meta_missing))
     )

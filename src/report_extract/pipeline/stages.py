@@ -88,7 +88,8 @@ def _from_document(doc: Document, overrides: dict | None = None) -> Result:
             checks += legacy.checks(cells, stated_figures([f for f in facts if f.source != "table"]))
     meta_dict = meta.to_dict()
     meta_dict["agency_id"] = agency_id(meta_dict)
-    review = review_reasons(status, template, cells, checks, tables.off_grid, tables.regions)
+    missing = tuple(f for f in ("agency", "year") if meta_dict.get(f) is None)
+    review = review_reasons(status, template, cells, checks, tables.off_grid, tables.regions, missing)
     return Result(
         report_id=report_id(doc.sha256),
         source={"path": doc.path, "format": doc.format, "sha256": doc.sha256, "pages": doc.pages},
