@@ -503,6 +503,33 @@ def pdftotext(
     return "\n".join(out) + "\n"
 
 
+def flat_text(
+    r: Report, s: Style = Style(), row: Callable[[list[str]], list[str]] | None = None, sep: str = "\n"
+) -> str:
+    """The report as a crawler's dump: its title, headings and paragraphs a line each, every
+    table row a line of its printed texts set apart by single spaces (blank cells vanish);
+    `row` rewrites a row's texts first; `sep` joins the lines ("": lines run together)."""
+    lines = []
+    for kind, content in blocks(r, s):
+        if kind != "table":
+            lines.append(str(content))
+            continue
+        for cells in content:  # type: ignore[union-attr]
+            texts = [t for t, _, _ in cells]
+            lines.append(" ".join(t for t in (row(texts) if row else texts) if t))
+    return sep.join(lines) + ("\n" if sep == "\n" else "")
+
+
+def extract_text(root: Path, text: str):
+    """`text` written as a .txt report under `root` and extracted: (result, printed cells' values)."""
+    from report_extract.pipeline.stages import extract
+
+    path = root / "r.txt"
+    path.write_text(text, encoding="utf-8")
+    result = extract(path)
+    return result, {c.key: c.value for c in result.cells if not c.derived}
+
+
 def tsv(r: Report, grid: bool = False) -> str:
     """Every table row tab-separated with a tab after the last cell; merged cells written
     once, or (`grid`, as a spreadsheet copies them) in their first position with the

@@ -8,29 +8,14 @@ from __future__ import annotations
 import random
 
 import pytest
-from gen_reports import Style, blocks, make_report
-
-from report_extract.pipeline.stages import extract
-
-
-def _joined(r, style: Style) -> str:
-    parts = []
-    for kind, content in blocks(r, style):
-        if kind == "table":
-            parts += [" ".join(text for text, _, _ in row if text) for row in content]
-        else:
-            parts.append(str(content))
-    return "".join(parts)
+from gen_reports import Style, extract_text, flat_text, make_report
 
 
 @pytest.mark.parametrize("seed", range(6))
 @pytest.mark.parametrize("dot", ["、", "."])
 def test_numbering_after_a_value_is_the_next_rows(tmp_path, seed, dot):
     r = make_report(random.Random(seed), seed)
-    path = tmp_path / "dump.txt"
-    path.write_text(_joined(r, Style(number_dot=dot)), encoding="utf-8")
-    result = extract(path)
-    got = {c.key: c.value for c in result.cells if not c.derived}
+    result, got = extract_text(tmp_path, flat_text(r, Style(number_dot=dot), sep=""))
     wrong = [(k, v, got[k]) for k, v in r.cells.items() if k in got and got[k] != v]
     assert not wrong, wrong
     assert len(got) >= 0.9 * len(r.cells)

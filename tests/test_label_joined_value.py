@@ -9,9 +9,7 @@ from __future__ import annotations
 import random
 
 import pytest
-from gen_reports import make_report, tsv
-
-from report_extract.pipeline.stages import extract
+from gen_reports import extract_text, make_report, tsv
 
 
 @pytest.mark.parametrize("seed", range(6))
@@ -26,9 +24,6 @@ def test_first_value_in_the_label_cell(tmp_path, seed):
             joined += 1
         lines.append(line)
     assert joined
-    path = tmp_path / "r.txt"
-    path.write_text("\n".join(lines) + "\n", encoding="utf-8")
-    result = extract(path)
-    got = {c.key: c.value for c in result.cells if not c.derived}
+    result, got = extract_text(tmp_path, "\n".join(lines) + "\n")
     assert not [(k, v, got.get(k, "absent")) for k, v in r.cells.items() if got.get(k, "absent") != v]
     assert not [c for c in result.checks if c.ok is False]

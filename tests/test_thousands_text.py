@@ -7,9 +7,7 @@ from __future__ import annotations
 import random
 
 import pytest
-from gen_reports import blocks, make_report
-
-from report_extract.pipeline.stages import extract
+from gen_reports import extract_text, flat_text, make_report
 
 
 def _grouped(text: str) -> str:
@@ -19,19 +17,9 @@ def _grouped(text: str) -> str:
 @pytest.mark.parametrize("seed", range(8))
 def test_grouped_numbers_are_one_cell(tmp_path, seed):
     r = make_report(random.Random(seed), seed)
-    lines, grouped = [], 0
-    for kind, content in blocks(r):
-        if kind != "table":
-            lines.append(str(content))
-            continue
-        for row in content:
-            cells = [_grouped(t) for t, _, _ in row if t]
-            grouped += sum("," in c for c in cells)
-            lines.append(" ".join(cells))
-    path = tmp_path / "r.txt"
-    path.write_text("\n".join(lines) + "\n", encoding="utf-8")
-    result = extract(path)
-    got = {c.key: c.value for c in result.cells if not c.derived}
+    text = flat_text(r, row=lambda texts: [_grouped(t) for t in texts])
+    grouped = text.count(",")
+    result, got = extract_text(tmp_path, text)
     assert not [(k, v, got.get(k, "absent")) for k, v in r.cells.items() if got.get(k, "absent") != v]
     assert not [c for c in result.checks if c.ok is False]
     if seed == 0:
