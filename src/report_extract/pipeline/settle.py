@@ -56,9 +56,7 @@ def _settle_one(doc: Document, cells: dict[CellKey, Cell]) -> bool:
         if v.table not in SETTLED_TABLES or cell is None or v.confidence is None:
             continue
         for alt in _alternatives(cell):
-            old, cell.text = cell.text, alt
-            trials.append((_score(extract_tables(doc).cells), cell, alt, v))
-            cell.text = old
+            trials.append((_score_with(doc, [(cell, alt)]), cell, alt, v))
     if not trials:
         return False
     best = min(t[0] for t in trials)
@@ -89,13 +87,19 @@ def _together(doc: Document, winners: list, best: tuple[int, int, int]) -> list:
     single = [ts[0] for ts in by_cell.values() if len(ts) == 1]
     if len(single) != len(by_cell) or len(single) < 2:
         return []
-    old = [(cell, cell.text) for _, cell, _, _ in single]
-    for _, cell, alt, _ in single:
-        cell.text = alt
-    joint = _score(extract_tables(doc).cells)
-    for cell, text in old:
+    return single if _score_with(doc, [(cell, alt) for _, cell, alt, _ in single]) < best else []
+
+
+def _score_with(doc: Document, readings: list[tuple[Cell, str]]) -> tuple[int, int, int]:
+    """The tables' score (`_score`) with these cells read so, each put back afterwards."""
+    printed = [(cell, cell.text) for cell, _ in readings]
+    for cell, text in readings:
         cell.text = text
-    return single if joint < best else []
+    try:
+        return _score(extract_tables(doc).cells)
+    finally:
+        for cell, text in printed:
+            cell.text = text
 
 
 def _alternatives(cell: Cell) -> list[str]:
