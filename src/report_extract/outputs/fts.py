@@ -21,6 +21,7 @@ from report_extract.sections.words import tokenizer, words
 from report_extract.settings import current
 
 _HAN = re.compile("[\u4e00-\u9fff]+").fullmatch  # a word of CJK unified ideographs only
+_HAN_WORDS: dict[str, bool] = {}  # word → _HAN matches it (a report repeats its words many times)
 
 
 def index_words(text: str) -> str:
@@ -38,12 +39,18 @@ def _compounds(cut) -> list[str]:
     longest = current().fts_compound_words
     out: list[str] = []
     run: list[str] = []
+    han = _HAN_WORDS
     for w in cut:
-        if not _HAN(w):
+        is_han = han.get(w)
+        if is_han is None:
+            is_han = han[w] = _HAN(w) is not None
+        if not is_han:
             run = []
             continue
         run.append(w)
-        out += ["".join(run[-k:]) for k in range(2, min(len(run), longest) + 1)]
+        m = len(run)
+        for k in range(2, (m if m < longest else longest) + 1):
+            out.append("".join(run[m - k :]))
     return out
 
 

@@ -98,9 +98,14 @@ def merge_segments(segs: Sequence[Seg]) -> dict[float, list[tuple[float, float]]
     return lines
 
 
-def _covers(spans: Sequence[tuple[float, float]], a: float, b: float) -> bool:
-    snap = current().pdf_snap
-    return any(lo <= a + snap and hi >= b - snap for lo, hi in spans)
+def _covers(spans: Sequence[tuple[float, float]], a: float, b: float, snap: float) -> bool:
+    """Whether one of a rule's joined spans runs from `a` to `b` (within `snap`)."""
+    # A loop, not any(genexpr): this runs twice for every slot of every ruled table.
+    a, b = a + snap, b - snap
+    for lo, hi in spans:
+        if lo <= a and hi >= b:
+            return True
+    return False
 
 
 class _Union:
@@ -164,12 +169,13 @@ def _cells(horizontal: list[Seg], vertical: list[Seg]) -> list[BBox]:
     vmap = merge_segments(vertical)
     ys, xs = sorted(hmap), sorted(vmap)
     rows, cols = len(ys) - 1, len(xs) - 1
+    snap = current().pdf_snap
     u = _Union(rows * cols)
     for i in range(rows):
         for j in range(cols):
-            if j + 1 < cols and not _covers(vmap[xs[j + 1]], ys[i], ys[i + 1]):
+            if j + 1 < cols and not _covers(vmap[xs[j + 1]], ys[i], ys[i + 1], snap):
                 u.join(i * cols + j, i * cols + j + 1)
-            if i + 1 < rows and not _covers(hmap[ys[i + 1]], xs[j], xs[j + 1]):
+            if i + 1 < rows and not _covers(hmap[ys[i + 1]], xs[j], xs[j + 1], snap):
                 u.join(i * cols + j, (i + 1) * cols + j)
     spans: dict[int, list[int]] = {}
     for k in range(rows * cols):
@@ -182,10 +188,10 @@ def _cells(horizontal: list[Seg], vertical: list[Seg]) -> list[BBox]:
         x0, top, x1, bottom = xs[j0], ys[i0], xs[j1 + 1], ys[i1 + 1]
         # A region not closed by rules on all four sides is outside the table.
         if (
-            _covers(hmap[top], x0, x1)
-            and _covers(hmap[bottom], x0, x1)
-            and _covers(vmap[x0], top, bottom)
-            and _covers(vmap[x1], top, bottom)
+            _covers(hmap[top], x0, x1, snap)
+            and _covers(hmap[bottom], x0, x1, snap)
+            and _covers(vmap[x0], top, bottom, snap)
+            and _covers(vmap[x1], top, bottom, snap)
         ):
             cells.append((x0, top, x1, bottom))
     return cells
