@@ -504,11 +504,17 @@ def pdftotext(
 
 
 def flat_text(
-    r: Report, s: Style = Style(), row: Callable[[list[str]], list[str]] | None = None, sep: str = "\n"
+    r: Report,
+    s: Style = Style(),
+    row: Callable[[list[str]], list[str]] | None = None,
+    sep: str = "\n",
+    cell_lines: bool = False,
 ) -> str:
     """The report as a crawler's dump: its title, headings and paragraphs a line each, every
     table row a line of its printed texts set apart by single spaces (blank cells vanish);
-    `row` rewrites a row's texts first; `sep` joins the lines ("": lines run together)."""
+    `row` rewrites a row's texts first; `sep` joins the lines ("": lines run together);
+    `cell_lines`: every printed cell a line of its own instead (the text of an HTML page
+    taken with a line break after each element)."""
     lines = []
     for kind, content in blocks(r, s):
         if kind != "table":
@@ -516,7 +522,8 @@ def flat_text(
             continue
         for cells in content:  # type: ignore[union-attr]
             texts = [t for t, _, _ in cells]
-            lines.append(" ".join(t for t in (row(texts) if row else texts) if t))
+            printed = [t for t in (row(texts) if row else texts) if t]
+            lines += printed if cell_lines else [" ".join(printed)]
     return sep.join(lines) + ("\n" if sep == "\n" else "")
 
 

@@ -120,17 +120,32 @@ def _blank_row(marks: str, before: str, after: str) -> bool:
 
 @dataclass
 class _Cursor:
-    """Which row free text is filling: an anchor's row until it has values."""
+    """Which row free text is filling: an anchor's row until it has values, or, where
+    every cell is a line of its own, the labelled row until a line is no lone value."""
 
     row: ObservedRow | None = None
+    stacked: bool = False  # the row's values so far came one a line, after its label's line
 
     def open(self, label: str, key: str | None) -> ObservedRow:
-        self.row = ObservedRow(label=label, key=key, exact=False)
+        self.row, self.stacked = ObservedRow(label=label, key=key, exact=False), False
         return self.row
+
+
+def _lone_value(text: str) -> str | None:
+    """The line's text when it is one value or blank mark and nothing else ("0", "559.30",
+    "—"): a cell printed on a line of its own."""
+    t = text.strip()
+    return t if t and not any(ch.isspace() for ch in t) and looks_like_value(t) else None
 
 
 def from_text(item: TextItem, table: str, cursor: _Cursor, out: list[ObservedRow]) -> None:
     text = halfwidth(item.text)
+    lone = _lone_value(text)
+    if lone is not None and cursor.stacked and cursor.row is not None:
+        # A dump with every cell on a line of its own ("规章", "0", "5", "7"): the row's
+        # next cell.  A line holding anything else ends the row.
+        cursor.row.tokens.append(Token(lone, item.origin))
+        return
     anchors = _anchors(text, table)
     events = [(s, 0, e, k) for s, e, k in anchors] + [(s, 1, e, None) for s, e in _runs(text)]
     events.sort()
@@ -158,9 +173,14 @@ def from_text(item: TextItem, table: str, cursor: _Cursor, out: list[ObservedRow
         elif not row.tokens:
             row.label += gap
         row.tokens.extend(Token(t, item.origin) for t in chunk.split())
-    # A row that got its values is complete; the next line starts afresh.
-    if cursor.row is not None and cursor.row.tokens:
-        cursor.row = None
+    # A row that got its values is complete and the next line starts afresh, unless the
+    # values came as one lone value under the row's label: the next lone values go on it.
+    row = cursor.row
+    if row is not None and row.tokens:
+        if lone is not None and len(row.tokens) == 1 and (row.key or row.label.strip()):
+            cursor.stacked = True
+        else:
+            cursor.row, cursor.stacked = None, False
 
 
 def _best_label(label: str, table: str) -> float:
