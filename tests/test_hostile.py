@@ -76,7 +76,7 @@ def cases() -> tuple[Case, ...]:
     return (
         Case("zero_byte", ".pdf", b"", error="empty file"),
         Case("whitespace_only", ".txt", b" \n\t\r\n", error="empty file"),
-        Case("truncated_pdf", ".pdf", KIRO[: len(KIRO) // 2], error="corrupt PDF"),
+        Case("truncated_pdf", ".pdf", KIRO[: len(KIRO) // 2], error="corrupt PDF: truncated"),
         Case("corrupt_pdf", ".pdf", b"%PDF-1.4\n" + bytes(range(256)) * 40, error="corrupt PDF"),
         Case(
             "html_error_page_as_pdf", ".pdf", b"<html><body><h1>404 Not Found</h1></body></html>", status="not_a_report"

@@ -130,6 +130,7 @@ def test_no_module_keeps_a_numeric_limit_of_its_own() -> None:
         "outputs/panel.py": {"STATA_NAME", "STATA_LABEL"},  # Stata's own limits
         "outputs/xlsx.py": {"VALUE_WIDTH"},  # column width of the workbook's drawing
         "reading/guard.py": {"_INFLATE_CHUNK", "_DEFLATE_MAX_RATIO"},  # read size; deflate's own expansion limit
+        "reading/pdf/reader.py": {"_EOF_WINDOW"},  # the PDF format's: %%EOF in a file's last 1024 bytes
         "batch/isolate.py": {"_CHUNK"},  # pipe read size, not a limit
         "outputs/stata.py": {"LABEL_CHARS", "STRL", "STR_MAX"},  # Stata format 118's own limits and codes
         "reading/ocr/sample.py": {"NOISE_SIGMA", "SPECKS"},  # the test scans' degradation

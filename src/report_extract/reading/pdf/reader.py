@@ -31,6 +31,7 @@ from report_extract.reading.pdf.layout import PageContent, build_blocks
 from report_extract.settings import current
 
 _SPACE = re.compile(r"\s+")
+_EOF_WINDOW = 1024  # the PDF format's own: %%EOF must sit in a file's last 1024 bytes
 
 
 def read(path: Path, data: bytes, engine: str | None = None, ocr: str | None = None) -> Document:
@@ -79,7 +80,16 @@ def _open(data: bytes) -> pdfium.PdfDocument:
             raise ReaderError("encrypted PDF: unsupported security handler") from e
         if _pdfplumb().page_count(data) == 0:  # PDFium refuses page-less files as malformed
             raise ReaderError("empty PDF: it has no pages") from e
-        raise ReaderError(f"corrupt PDF: cannot be parsed ({_SPACE.sub(' ', str(e)).strip()})") from e
+        raise ReaderError(f"corrupt PDF: {_why_corrupt(data, e)}") from e
+
+
+def _why_corrupt(data: bytes, e: Exception) -> str:
+    """A crawl's commonest corrupt PDF is a download cut short: say so, with its size, when
+    the file holds PDF objects but does not end with the %%EOF marker every complete PDF
+    ends with (a file of no objects at all is no PDF cut short)."""
+    if b"%%EOF" not in data[-_EOF_WINDOW:] and b"endobj" in data:
+        return f"truncated, it ends without %%EOF after {len(data):,} bytes (an incomplete download?)"
+    return f"cannot be parsed ({_SPACE.sub(' ', str(e)).strip()})"
 
 
 def _no_text(pdf: pdfium.PdfDocument) -> str:
