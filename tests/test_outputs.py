@@ -135,3 +135,18 @@ def test_every_output_file_has_a_stem_whose_temporaries_are_cleaned(tmp_path):
     convert_paths([CORPUS / "kiro_01.pdf", CORPUS / "pingtan_2018.txt"], out, Options(jobs=1, parquet=True))
     written = {p.name.split(".")[0] for p in out.iterdir() if p.name != "journal.jsonl"}
     assert written and written <= OUTPUT_STEMS, written - OUTPUT_STEMS
+
+
+def test_every_output_column_is_in_the_contract():
+    """spec/columns.csv describes every column the writers write (newcomer's trial:
+    agency_id was missing, so read_table left it to pandas' guess and the codebook
+    did not describe it)."""
+    from report_extract.contract.codebook import columns
+    from report_extract.outputs.frames import dtypes
+    from report_extract.outputs.records import TABLES
+
+    described = {table: [c.column for c in cols] for table, cols in columns().items()}
+    assert {t: [c for c in cols if c not in described.get(t, [])] for t, cols in TABLES.items()} == {
+        t: [] for t in TABLES
+    }
+    assert dtypes("reports")["agency_id"] == "string"
