@@ -121,7 +121,8 @@ def test_review_names_lost_rows_and_unassessable_checks(scored, tmp_path):
 
 def test_review_of_a_report_with_table_4_cut_by_text(scored, tmp_path):
     """Table 4 alone, its values row cut in two, the second half a text line after a page
-    footer's digits: two tables not found, table 4's rows not read."""
+    footer ("第 2 页", no value: patterns/pages.toml `inline`): two tables not found, table
+    4's values all read, and flagged because half of them stand off the grid."""
     doc = scored["tsv_trailing"][0][0]
     text = doc.path.read_text(encoding="utf-8")
     start = text.index("四、政府信息公开行政复议")
@@ -136,10 +137,12 @@ def test_review_of_a_report_with_table_4_cut_by_text(scored, tmp_path):
     path = tmp_path / "table4.txt"
     path.write_text(text[: text.index("二、主动公开")] + "\n".join(lines) + "\n", encoding="utf-8")
     result = extract(path)
-    assert result.review[0] == "tables_not_found (2): proactive, requests"
-    assert result.review[1:] == [
-        "rows_not_found (3): review_litigation.admin_review, "
-        "review_litigation.litigation_direct, review_litigation.litigation_after_review"
+    want = {k: v for k, v in doc.report.cells.items() if k.startswith("review_litigation.")}
+    assert {c.key: c.value for c in result.cells if c.table == "review_litigation"} == want
+    assert result.review == [
+        "tables_not_found (2): proactive, requests",
+        "cells_off_grid (3): review_litigation.admin_review, "
+        "review_litigation.litigation_direct, review_litigation.litigation_after_review",
     ]
 
 

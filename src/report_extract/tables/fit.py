@@ -96,9 +96,20 @@ def _fit_text(tokens: list[Token], kinds: tuple[str, ...], group: int, cumulativ
     chunks = tuple(t.text for t in tokens)
     origin = tokens[0].origin if tokens else None
     if len(chunks) > n:
-        chunks = chunks[:n]
+        chunks = _window(chunks, kinds, group)
     found, many = _readings(chunks, kinds, group, cumulative_last)
     return Fitted([Fit(f, (origin,) * n) for f in found], many=many)
+
+
+def _window(chunks: tuple[str, ...], kinds: tuple[str, ...], group: int) -> tuple[str, ...]:
+    """The row's cells among more numbers than it has columns: a page number or a note's
+    digits that fell in the row ("- 2 -" between table 4's headings and its values).
+    The one run of as many numbers as columns whose groups add up, when only one does;
+    else the first ones, as printed."""
+    n = len(kinds)
+    windows = [chunks[k : k + n] for k in range(len(chunks) - n + 1)]
+    holding = [w for w in windows if _splits(w, kinds, group)] if group else []
+    return holding[0] if len(holding) == 1 else windows[0]
 
 
 def fit(row: ObservedRow, kinds: tuple[str, ...], group: int = 0, cumulative_last: bool = False) -> Fitted:

@@ -9,12 +9,14 @@ digits between them; a run may hold several cells written together ("6000006"), 
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from functools import cache
 
 import regex
 
 from report_extract.contract.labels import anchor_regex, halfwidth, score, tables
 from report_extract.contract.values import is_null_text, looks_like_value
 from report_extract.model.document import Cell, Origin
+from report_extract.patterns import load_toml
 from report_extract.tables.stream import Item, RowItem, TextItem
 
 
@@ -138,8 +140,22 @@ def _lone_value(text: str) -> str | None:
     return t if t and not any(ch.isspace() for ch in t) and looks_like_value(t) else None
 
 
+@cache
+def _page_furniture() -> regex.Pattern | None:
+    # .get: a researcher's own pages.toml, copied before this key existed, has none
+    found = load_toml("pages.toml").get("inline", [])
+    return regex.compile("|".join(f"(?:{p})" for p in found)) if found else None
+
+
+def _without_page_furniture(text: str) -> str:
+    """`text` with its page footers ("第 3 页") blanked, not cut: positions stay, and
+    the page number is no value of the row it fell in."""
+    furniture = _page_furniture()
+    return furniture.sub(lambda m: " " * len(m.group()), text) if furniture else text
+
+
 def from_text(item: TextItem, table: str, cursor: _Cursor, out: list[ObservedRow]) -> None:
-    text = halfwidth(item.text)
+    text = _without_page_furniture(halfwidth(item.text))
     lone = _lone_value(text)
     if lone is not None and cursor.stacked and cursor.row is not None:
         # A dump with every cell on a line of its own ("规章", "0", "5", "7"): the row's
