@@ -290,6 +290,12 @@ def test_zip_that_is_not_a_word_document(tmp_path: Path) -> None:
 def test_doc_and_wps_route_to_libreoffice(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     ole = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1" + b"\0" * 504
     assert sniff(ole, ".wps") == "doc" and sniff(ole, ".doc") == "doc" and sniff(b"not ole", ".wps") == "doc"
+    # an OpenDocument text whatever its name; any other zip is a DOCX (told apart by content)
+    odt = io.BytesIO()
+    with zipfile.ZipFile(odt, "w") as z:
+        z.writestr(zipfile.ZipInfo("mimetype"), "application/vnd.oasis.opendocument.text")
+        z.writestr("content.xml", "<office:document-content/>")
+    assert sniff(odt.getvalue(), ".docx") == "odt" and sniff(build(_seed_spec()), ".odt") == "docx"
     monkeypatch.setattr("shutil.which", lambda name: None)
     path = tmp_path / "report.wps"
     path.write_bytes(ole)
@@ -319,6 +325,23 @@ def test_blank_template_is_a_template_not_a_report_of_zeros() -> None:
     assert len(cells) == len(flat_label(label(SEED)))  # every 2021 cell is found …
     assert set(cells.values()) == {None}  # … and every one is blank, never 0
     assert result_checks(result)[0] == set()
+
+
+@pytest.mark.skipif(shutil.which("soffice") is None, reason="LibreOffice not installed")
+def test_odt_saved_by_libreoffice_gives_the_same_cells(tmp_path: Path) -> None:
+    """The seed DOCX saved as OpenDocument text by LibreOffice (newcomer's trial: .odt was
+    read as a broken DOCX)."""
+    source = tmp_path / "seed.docx"
+    source.write_bytes(build(_seed_spec()))
+    subprocess.run(
+        ["soffice", f"-env:UserInstallation={(tmp_path / 'profile').as_uri()}", "--headless",
+         "--convert-to", "odt", "--outdir", str(tmp_path), str(source)],
+        check=True, capture_output=True,
+    )  # fmt: skip
+    result = extracted(tmp_path / "seed.odt")
+    assert result.source["format"] == "odt"
+    assert "converted from .odt to DOCX by LibreOffice" in result.warnings
+    assert_matches_label(result, SEED)
 
 
 @pytest.mark.skipif(shutil.which("soffice") is None, reason="LibreOffice not installed")

@@ -105,7 +105,9 @@ class Settings:
         20, "limits", "HTML/DOCX: table grid positions per printed cell (merged cells repeat); real tables have fewer than 3."
     )  # fmt: skip
     grid_floor: int = setting(2000, "limits", "HTML/DOCX: grid positions allowed on top of `max_span_growth`.")
-    office_timeout_s: float = setting(180.0, "limits", "Seconds LibreOffice may take to turn a .doc/.wps into DOCX.")
+    office_timeout_s: float = setting(
+        180.0, "limits", "Seconds LibreOffice may take to turn a .doc/.wps/.odt into DOCX."
+    )
     # -- Search limits of the table code: past them the most plausible reading is kept ----
     split_max_candidates: int = setting(
         5000, "search", "A run-together row with more candidate splits says too little to be resolved."

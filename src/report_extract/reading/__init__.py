@@ -29,11 +29,18 @@ READERS: dict[str, str] = {
     "html": "html",
     "docx": "docx",
     "doc": "office",  # .doc/.wps (OLE compound files) via LibreOffice -> docx
+    "odt": "office",  # OpenDocument text (a zip whose first entry names its type) likewise
 }
 
 _EXT = {".txt": "txt", ".text": "txt", ".md": "md", ".markdown": "md"}
 # HTML fragments need not start with <html>/<body> (shgovjs_01.html starts with <p>).
 _EXT.update({".html": "html", ".htm": "html", ".shtml": "html", ".doc": "doc", ".wps": "doc", ".docx": "docx"})
+
+
+def is_odt(data: bytes) -> bool:
+    """An OpenDocument text: its zip's first entry is `mimetype`, stored, holding the type
+    (the OpenDocument package format puts it there for exactly this test)."""
+    return data[30:38] == b"mimetype" and b"application/vnd.oasis.opendocument.text" in data[38:100]
 
 
 def sniff(data: bytes, suffix: str) -> str:
@@ -42,7 +49,7 @@ def sniff(data: bytes, suffix: str) -> str:
     if head.startswith(b"%PDF"):
         return "pdf"
     if head.startswith(b"PK\x03\x04"):
-        return "docx"
+        return "odt" if is_odt(head) else "docx"
     if head.startswith(b"\xd0\xcf\x11\xe0"):
         return "doc"
     low = head.lower()

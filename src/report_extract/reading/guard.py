@@ -59,7 +59,7 @@ def malformed(fmt: str) -> tuple[type[BaseException], ...]:
         from pdfplumber.utils.exceptions import PdfminerException
 
         extra = (pdfium.PdfiumError, PSException, PdfminerException)
-    elif fmt in ("docx", "doc"):
+    elif fmt in ("docx", "doc", "odt"):
         import zipfile
 
         from lxml import etree
@@ -275,6 +275,7 @@ def _check_text(data: bytes) -> None:
 _CHECKS: dict[str, Callable[[bytes], None]] = {
     "pdf": _check_pdf,
     "docx": _check_zip,
+    "odt": _check_zip,  # a zip too, checked before LibreOffice unpacks it
     "txt": _check_text,
     "md": _check_text,
     "html": _check_text,

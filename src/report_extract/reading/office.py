@@ -1,5 +1,5 @@
-"""Old binary Word (.doc) and WPS (.wps) files: converted to DOCX by LibreOffice
-headless in a private temp dir, then read by the DOCX reader.
+"""Old binary Word (.doc), WPS (.wps) and OpenDocument text (.odt) files: converted to
+DOCX by LibreOffice headless in a private temp dir, then read by the DOCX reader.
 
 LibreOffice is a tree of processes (the soffice script, oosplash, soffice.bin) in a
 session of its own, so a timeout kills all of it.  When the process converting a document
@@ -18,6 +18,7 @@ import tempfile
 from pathlib import Path
 
 from report_extract.model.document import Document
+from report_extract.reading import is_odt
 from report_extract.reading.errors import ReaderError
 from report_extract.settings import current
 
@@ -26,16 +27,17 @@ _PGID_FILE = "soffice.pgid"
 
 def read(path: Path, data: bytes) -> Document:
     soffice = shutil.which("soffice") or shutil.which("libreoffice")
+    kind = "odt" if is_odt(data) else "doc"
     if soffice is None:
         raise ReaderError(
-            f"{path.suffix or 'binary Word'} file needs LibreOffice "
-            "(apt-get install libreoffice-writer) to read .doc/.wps"
+            f"{path.suffix or ('OpenDocument' if kind == 'odt' else 'binary Word')} file needs LibreOffice "
+            "(apt-get install libreoffice-writer) to read .doc/.wps/.odt"
         )
     from report_extract.reading import docx as docx_reader  # python-docx costs 60 ms of start-up: only for Word files
 
-    doc = docx_reader.read(path, _convert(soffice, data))
-    doc.format = "doc"
-    doc.warnings.append("converted from .doc/.wps to DOCX by LibreOffice")
+    doc = docx_reader.read(path, _convert(soffice, data, kind))
+    doc.format = kind
+    doc.warnings.append(f"converted from .{'odt' if kind == 'odt' else 'doc/.wps'} to DOCX by LibreOffice")
     return doc
 
 
@@ -57,10 +59,10 @@ def _kill_group(pgid_file: Path) -> None:
         pass  # never started, or already gone
 
 
-def _convert(soffice: str, data: bytes) -> bytes:
+def _convert(soffice: str, data: bytes, kind: str) -> bytes:
     with tempfile.TemporaryDirectory(prefix=_prefix(os.getpid())) as tmp:
         work = Path(tmp)
-        src = work / "input.doc"
+        src = work / f"input.{kind}"
         src.write_bytes(data)
         # A private profile: a running LibreOffice (or a parallel conversion) would
         # otherwise lock the shared one and the conversion would silently do nothing.
