@@ -173,6 +173,10 @@ class Style:
     fullwidth_numbering: bool = False
     count_note: str = ""  # a unit after every count header: "（件）"
     fullwidth_values: bool = False  # values in full-width digits: "１２"
+    # Table 3's 法人或其他组织 columns in this order (indexes into REQ_COLS[1:6]), and a
+    # 小计 of them printed before the 总计
+    org_order: tuple[int, ...] = (0, 1, 2, 3, 4)
+    subtotal: bool = False
 
 
 def proactive_rows(r: Report, s: Style) -> list[list[Span]]:
@@ -203,18 +207,26 @@ def _label(text: str, s: Style) -> str:
     return text.replace(".", s.number_dot, 1) if text[1:2] in (".", "．") or text[:1].isdigit() else text
 
 
+ORG_HEADS = ["商业企业", "科研机构", "社会公益组织", "法律服务机构", "其他"]
+
+
 def requests_rows(r: Report, s: Style) -> list[list[Span]]:
+    orgs = len(s.org_order) + s.subtotal
     rows: list[list[Span]] = [
-        [("本列数据的勾稽关系为：第一项加第二项之和，等于第三项加第四项之和", 3, 3), ("申请人情况", 1, 7)],
-        [("自然人" + s.count_note, 2, 1), ("法人或其他组织", 1, 5), ("总计" + s.count_note, 2, 1)],
-        [("商业企业", 1, 1), ("科研机构", 1, 1), ("社会公益组织", 1, 1), ("法律服务机构", 1, 1), ("其他", 1, 1)],
+        [("本列数据的勾稽关系为：第一项加第二项之和，等于第三项加第四项之和", 3, 3), ("申请人情况", 1, 2 + orgs)],
+        [("自然人" + s.count_note, 2, 1), ("法人或其他组织", 1, orgs), ("总计" + s.count_note, 2, 1)],
+        [(ORG_HEADS[k], 1, 1) for k in s.org_order] + [("小计", 1, 1)] * s.subtotal,
     ]
     groups = {g: sum(1 for _, g2, _ in REQUEST_ROWS if g2 == g) for _, g, _ in REQUEST_ROWS if g}
     subgroups = {g: n for g, n in groups.items() if g != "三、本年度办理结果"}
     outer = sum(groups.values())
     seen: set[str] = set()
     for key, group, label in REQUEST_ROWS:
-        vals = [(_num(r.cells[f"requests.{key}.{c}"], s.fullwidth_values), 1, 1) for c in REQ_COLS]
+        v = [r.cells[f"requests.{key}.{c}"] for c in REQ_COLS]
+        printed = [v[0], *(v[1 + k] for k in s.org_order)]
+        if s.subtotal:
+            printed.append(sum(x or 0 for x in v[1:6]))
+        vals = [(_num(x, s.fullwidth_values), 1, 1) for x in [*printed, v[6]]]
         row: list[Span] = []
         if not group:
             row.append((label, 1, 3))
@@ -391,9 +403,9 @@ def md_table(grid: list[list[str]]) -> str:
     return "\n".join(lines)
 
 
-def markdown(r: Report, flat: bool) -> str:
+def markdown(r: Report, flat: bool, s: Style = Style()) -> str:
     out = []
-    for kind, content in blocks(r):
+    for kind, content in blocks(r, s):
         if kind == "title":
             out.append(f"# {content}")
         elif kind == "heading":

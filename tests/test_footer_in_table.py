@@ -5,7 +5,7 @@ it shifted the 15 values by one and three checks failed as the report's own erro
 Forms no cell prints ("第 2 页", "第2页 共5页", "Page 2 of 5") are blanked wherever they
 stand (patterns/pages.toml `inline`); any stray number left ("- 2 -", "2/5") makes a row
 print more numbers than it has cells, and the run of them whose groups add up is the row
-(tables/fit._window).
+(tables/fit._cells_among).
 """
 
 from __future__ import annotations

@@ -484,7 +484,7 @@ def _office_leftovers(pid: int) -> tuple[list[Path], list[int]]:
 def test_libreoffice_timeout_kills_it_and_removes_its_folder(monkeypatch) -> None:
     monkeypatch.setenv("REPORT_EXTRACT_OFFICE_TIMEOUT_S", "0.5")
     with pytest.raises(readers.ReaderError, match="LibreOffice did not convert the file within 0.5 s"):
-        office._convert(shutil.which("soffice"), b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1" + os.urandom(20_000))
+        office._convert(shutil.which("soffice"), b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1" + os.urandom(20_000), "doc")
     import time
 
     time.sleep(0.5)  # let the kernel reap the killed group (no timing is asserted)

@@ -20,7 +20,7 @@ from report_extract.model.document import Document, Origin
 from report_extract.model.result import CellValue, as_tables
 from report_extract.settings import current
 from report_extract.tables.align import align
-from report_extract.tables.fit import Fit, Fitted, choose, fit
+from report_extract.tables.fit import Fit, Fitted, choose, fit, without_extra_column
 from report_extract.tables.rows import ObservedRow, observe
 from report_extract.tables.stream import Item, Pos, items, region, search
 
@@ -208,7 +208,7 @@ def _proactive(region_items: list[Item], template: str, out: Tables) -> None:
 def _requests(region_items: list[Item], out: Tables) -> bool:
     """Table 3; returns True when （六）其他处理 is split into three rows."""
     cols = labels.tables()["requests"].columns
-    rows = observe(region_items, "requests")
+    rows = without_extra_column(observe(region_items, "requests"), _kinds(cols), len(cols))
     keys = list(labels.tables()["requests"].rows)  # printed order (labels.toml)
     variants = {  # （六） printed as three rows, or as one
         True: [k for k in keys if k != "other_total"],

@@ -95,21 +95,58 @@ def _fit_text(tokens: list[Token], kinds: tuple[str, ...], group: int, cumulativ
     n = len(kinds)
     chunks = tuple(t.text for t in tokens)
     origin = tokens[0].origin if tokens else None
-    if len(chunks) > n:
-        chunks = _window(chunks, kinds, group)
-    found, many = _readings(chunks, kinds, group, cumulative_last)
-    return Fitted([Fit(f, (origin,) * n) for f in found], many=many)
+    found: list[tuple[str, ...]] = []
+    many = False
+    for cells in _cells_among(chunks, kinds, group) if len(chunks) > n else [chunks]:
+        readings, too_many = _readings(cells, kinds, group, cumulative_last)
+        found += readings
+        many = many or too_many
+    return Fitted([Fit(f, (origin,) * n) for f in dict.fromkeys(found)], many=many)
 
 
-def _window(chunks: tuple[str, ...], kinds: tuple[str, ...], group: int) -> tuple[str, ...]:
+def _cells_among(chunks: tuple[str, ...], kinds: tuple[str, ...], group: int) -> list[tuple[str, ...]]:
     """The row's cells among more numbers than it has columns: a page number or a note's
-    digits that fell in the row ("- 2 -" between table 4's headings and its values).
-    The one run of as many numbers as columns whose groups add up, when only one does;
-    else the first ones, as printed."""
+    digits that fell at either end ("- 2 -" between table 4's headings and its values), or
+    one column of the report's own inside (a 小计 of 法人或其他组织 before the 总计).  Every
+    run of as many numbers as columns, and with one number too many every choice of the
+    one to leave out, whose groups add up; when none does, the first numbers, as printed.
+    Several that add up are readings of the row for the report's other checks to settle."""
     n = len(kinds)
-    windows = [chunks[k : k + n] for k in range(len(chunks) - n + 1)]
-    holding = [w for w in windows if _splits(w, kinds, group)] if group else []
-    return holding[0] if len(holding) == 1 else windows[0]
+    options = [chunks[k : k + n] for k in range(len(chunks) - n + 1)]
+    if len(chunks) == n + 1:
+        options += [chunks[:k] + chunks[k + 1 :] for k in range(1, n)]
+    holding = [o for o in dict.fromkeys(options) if _splits(o, kinds, group)] if group else []
+    return holding or options[:1]
+
+
+def without_extra_column(rows: list[ObservedRow], kinds: tuple[str, ...], group: int) -> list[ObservedRow]:
+    """The rows of a table printed with one column more than it has, of the report's own
+    (a 小计 of 法人或其他组织 before the 总计), that no header told (free text): the one
+    position whose number left out makes every such row's groups add up, left out of
+    each.  Decided over the rows together, as the column is: a row alone ("0 1 0 0 0 0
+    1 1") often adds up more than one way.  Rows as they were when fewer than half of the
+    table's rows have one number too many, or no single position does."""
+    n = len(kinds)
+    wide = [r for r in rows if len(r.tokens) == n + 1 and all(t.text for t in r.tokens)]
+    if len(wide) < 2 or 2 * len(wide) < sum(1 for r in rows if r.tokens):
+        return rows
+    common: set[int] | None = None
+    for r in wide:
+        chunks = tuple(t.text for t in r.tokens)
+        holding = {k for k in range(n + 1) if _splits(chunks[:k] + chunks[k + 1 :], kinds, group)}
+        if holding:  # none: the row is the report's own mistake, and says nothing
+            common = holding if common is None else common & holding
+    if not common:
+        return rows
+    # positions that leave the same numbers in every row are one choice (equal neighbours)
+    readings = {tuple(tuple(t.text for t in r.tokens[:k] + r.tokens[k + 1 :]) for r in wide) for k in common}
+    if len(readings) != 1:
+        return rows
+    k = min(common)
+    return [
+        ObservedRow(r.label, r.key, r.tokens[:k] + r.tokens[k + 1 :], r.exact) if any(r is w for w in wide) else r
+        for r in rows
+    ]
 
 
 def fit(row: ObservedRow, kinds: tuple[str, ...], group: int = 0, cumulative_last: bool = False) -> Fitted:

@@ -13,7 +13,7 @@ from functools import cache
 
 import regex
 
-from report_extract.contract.labels import anchor_regex, halfwidth, score, tables
+from report_extract.contract.labels import anchor_regex, halfwidth, normalise, score, tables
 from report_extract.contract.values import is_null_text, looks_like_value
 from report_extract.model.document import Cell, Origin
 from report_extract.patterns import load_toml
@@ -24,6 +24,7 @@ from report_extract.tables.stream import Item, RowItem, TextItem
 class Token:
     text: str
     origin: Origin
+    col: int = -1  # a grid row's: the cell's column in the grid (-1: free text)
 
 
 @dataclass
@@ -78,7 +79,8 @@ def _misread_value(cells: list[Cell], i: int) -> bool:
 
 
 def from_grid(item: RowItem) -> ObservedRow:
-    cells = [c for c in item.cells if not c.merged]
+    where = [j for j, c in enumerate(item.cells) if not c.merged]
+    cells = [item.cells[j] for j in where]
     last_label = -1
     for i, c in enumerate(cells):
         if c.text.strip() and not looks_like_value(c.text) and not _misread_value(cells, i):
@@ -86,7 +88,7 @@ def from_grid(item: RowItem) -> ObservedRow:
     # Converters that repeat a merged label in every cell it covers (Markdown has no
     # spans) print it twice in the row: one label, once.
     label = "".join(dict.fromkeys(c.text for c in cells[: last_label + 1]))
-    tokens = [Token(c.text.strip(), c.origin) for c in cells[last_label + 1 :]]
+    tokens = [Token(c.text.strip(), c.origin, j) for j, c in zip(where[last_label + 1 :], cells[last_label + 1 :])]
     joined = _LABEL_THEN_VALUE.fullmatch(label.strip()) if last_label >= 0 else None
     if joined:  # "（一）予以公开 1288", then a tab: the label's cell holds the first value too
         label = joined.group(1)
@@ -237,9 +239,85 @@ def join_wrapped(rows: list[ObservedRow], table: str) -> list[ObservedRow]:
     return out
 
 
+def _has_value(item: RowItem) -> bool:
+    return any(c.text.strip() and looks_like_value(c.text) for c in item.cells)
+
+
+@dataclass(frozen=True)
+class ColumnMap:
+    """Grid column → the table's column, from the header; `headed`: every grid column
+    the header names, the table's or not (a 小计)."""
+
+    columns: dict[int, str]
+    headed: frozenset[int]
+
+
+def column_map(region: list[Item], table: str) -> ColumnMap | None:
+    """The header rows' column map, above the region's first row of values, when the
+    table's `column_labels` (labels.toml) name each of its columns in exactly one header
+    column and the header prints them otherwise than in the table's order, or beside
+    columns of its own (a 小计 of 法人或其他组织).  None: the values go by their order, as
+    printed.
+
+    A column is named by its lowest header text (the headers above it name its group:
+    其他 is under 法人或其他组织); a text names a column when it starts with one of its
+    labels ("总计（件）")."""
+    labels = tables()[table].extra.get("column_labels")
+    if not labels:
+        return None
+    header: list[RowItem] = []
+    first: RowItem | None = None
+    for item in region:
+        if isinstance(item, RowItem):
+            if _has_value(item):
+                first = item
+                break
+            header.append(item)
+    if first is None or not header:
+        return None
+    names = {col: [normalise(x) for x in texts] for col, texts in labels.items()}
+    found: dict[int, str] = {}
+    extra = set()  # columns of the report's own: headed, and holding the first row's value
+    for token in from_grid(first).tokens:
+        j = token.col
+        lowest = next((r.cells[j].text for r in reversed(header) if j < len(r.cells) and r.cells[j].text.strip()), "")
+        named = [col for col, forms in names.items() if lowest and any(normalise(lowest).startswith(f) for f in forms)]
+        if len(named) == 1:
+            found[j] = named[0]
+        elif lowest and token.text:
+            extra.add(j)
+    columns = tables()[table].columns
+    if sorted(found.values()) != sorted(columns):
+        return None  # a column unnamed or named twice: the header is not understood
+    if list(found.values()) == list(columns) and not extra:
+        return None  # printed as the table has them: positions say the same
+    return ColumnMap(found, frozenset(found) | frozenset(extra))
+
+
+def _by_header(row: ObservedRow, header: ColumnMap, columns: tuple[str, ...]) -> ObservedRow:
+    """A grid row's values in the table's column order, by the header's column map; a
+    column the table does not have (a 小计) is left out, one the row lacks is blank.  A
+    row with a value where the header names no column (a ragged line of tab-separated
+    text, shifted by a missing tab) does not stand under the header: kept as printed."""
+    if not row.exact or any(t.text and t.col not in header.headed for t in row.tokens):
+        return row
+    at = {header.columns[t.col]: t for t in row.tokens if t.col in header.columns}
+    tokens = [at.get(col) or Token("", Origin()) for col in columns]
+    return ObservedRow(label=row.label, key=row.key, tokens=tokens, exact=True)
+
+
 def observe(region: list[Item], table: str) -> list[ObservedRow]:
     """Every row the region printed, labelled or not, in order; rows without values
-    (headers, label fragments) are dropped."""
+    (headers, label fragments) are dropped.  Grid rows under a header that prints the
+    table's columns in another order, or beside others, are put in the table's order."""
+    header = column_map(region, table)
+    if header is not None:
+        columns = tables()[table].columns
+        return [_by_header(r, header, columns) for r in _observe(region, table)]
+    return _observe(region, table)
+
+
+def _observe(region: list[Item], table: str) -> list[ObservedRow]:
     rows: list[ObservedRow] = []
     cursor = _Cursor()
     for item in region:
