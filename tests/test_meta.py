@@ -247,3 +247,29 @@ def test_a_report_without_agency_or_year_needs_review(tmp_path: Path) -> None:
     assert result.status == "ok" and result.meta["agency"] is None
     assert any(reason.startswith("metadata_not_found (") and "agency" in reason for reason in result.review)
     assert not any(r.startswith("metadata_not_found") for r in extract(CORPUS / "000_a01111d04fa25f8f.txt").review)
+
+
+# Title layouts from the newcomer's trial of 2026-12-04 ({a}: agency, {y}: year, lines
+# apart by "\n"): each lost the agency or gave a wrong one.
+HEADING_LAYOUTS = {
+    "led by 关于": "关于{a}{y}年度政府信息公开工作年度报告",
+    "under a cover notice": "{a}办公室关于印发{a}{y}年政府信息公开工作年度报告的通知\n各部门：\n现将报告印发给你们。\n\n{a}{y}年政府信息公开工作年度报告",
+    "year, body, title on three lines": "{y}年度\n{a}\n政府信息公开工作年度报告",
+    "body, then title with the year after": "{a}\n政府信息公开工作年度报告（{y}年度）",
+    "no year": "{a}政府信息公开工作年度报告",
+}
+
+
+@pytest.mark.parametrize("layout", HEADING_LAYOUTS)
+def test_heading_layouts_name_agency_and_year(tmp_path: Path, layout: str) -> None:
+    """The year comes from the statistics period where the heading prints none."""
+    from gen_reports import AGENCIES
+
+    for i, (agency, _) in enumerate(AGENCIES[:4]):
+        year = 2020 + i
+        heading = HEADING_LAYOUTS[layout].format(a=agency, y=year)
+        body = f"本报告所列数据统计期限自{year}年1月1日起至{year}年12月31日止。\n一、总体情况\n" + (
+            "国务院办公厅印发的《中华人民共和国政府信息公开工作年度报告格式》要求编制本报告。"
+        )
+        meta = extract_meta(_doc(heading, body))
+        assert (meta.agency, meta.year) == (agency, year), (layout, meta.title)

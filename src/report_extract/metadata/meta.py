@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import csv
 import re
+from collections.abc import Iterator
 from dataclasses import asdict, dataclass, field
 from datetime import date
 from pathlib import Path
@@ -78,7 +79,7 @@ def _header(doc: Document, keys: list[str]) -> list[str]:
 class Title:
     text: str
     agency: str
-    year: int
+    year: int | None  # None: a heading without one (the statistics period gives it)
 
 
 def _one_name(name: str) -> str:
@@ -93,10 +94,10 @@ def _parse_title(text: str, before: str | None = None) -> Title | None:
     body when the title itself starts with the year."""
     p = _patterns()["title"]
     m = re.search(p["pattern"], arabic_years(text))
-    if not m:
+    if not m or re.search(p["notice"], text):
         return None
     pre = squash(m.group("pre") or "")
-    pre = re.sub(p["column_name"], "", re.sub(p["agency_head_noise"], "", pre))
+    pre = re.sub(p["column_name"], "", re.sub(p["agency_head_noise"], "", re.sub(p["agency_lead_noise"], "", pre)))
     post = re.sub(p["agency_tail"], "", squash(m.group("post")))
     title = squash(m.group(0))
     # "南宁市上林县人民政府 2023年南宁市上林县人民政府办公室…": a name before the year,
@@ -119,12 +120,37 @@ def _heading_lines(doc: Document) -> list[str]:
     return _lines(doc, _patterns()["title"]["search_lines"])
 
 
-def _as_heading(line: str, before: str | None) -> Title | None:
-    """The title, when `line` prints nothing else (a page's visible heading)."""
-    t = _parse_title(line, before)
+def _as_heading(line: str, before: str | None, year_after: bool = False) -> Title | None:
+    """The title, when `line` prints nothing else (a page's visible heading); with
+    `year_after`, also one that prints the year after the body's name, or none."""
+    t = _year_after(line) if year_after else _parse_title(line, before)
     if t and t.agency and len(squash(line)) - len(t.text) <= _patterns()["title"]["heading_slack"]:
         return t
     return None
+
+
+def _year_after(line: str) -> Title | None:
+    """A heading that names the body first and prints the year after it, or none.  Not
+    a document the text cites (《关于印发…年度报告格式》)."""
+    p = _patterns()["title"]
+    text = arabic_years(line)
+    m = re.search(p["heading_year_after"], text)
+    if not m or re.search(p["notice"], line) or re.search(p["cited"], text[: m.start()] + m.group("pre")):
+        return None
+    pre = squash(m.group("pre"))
+    pre = re.sub(p["column_name"], "", re.sub(p["agency_head_noise"], "", re.sub(p["agency_lead_noise"], "", pre)))
+    return Title(squash(m.group(0)), _one_name(pre), int(m.group("year")) if m.group("year") else None)
+
+
+def _split_headings(lines: list[str]) -> Iterator[tuple[str, str | None]]:
+    """Headings printed over two or more short lines, joined, with the line above them."""
+    p = _patterns()["title"]
+    # two lines before three: a word printed above a heading ("正文") is no part of it
+    for k in range(2, p["heading_lines"] + 1):
+        for i in range(len(lines) - k + 1):
+            part = lines[i : i + k]
+            if all(len(squash(x)) <= p["heading_line_chars"] for x in part):
+                yield "".join(part), lines[i - 1] if i else None
 
 
 def find_title(doc: Document) -> Title | None:
@@ -136,6 +162,14 @@ def find_title(doc: Document) -> Title | None:
     lines = _heading_lines(doc)
     for i, line in enumerate(lines):
         t = _as_heading(line, lines[i - 1] if i else None)
+        if t:
+            return t
+    for joined, before in _split_headings(lines):
+        t = _as_heading(joined, before) or _as_heading(joined, before, year_after=True)
+        if t:
+            return t
+    for line in lines:
+        t = _as_heading(line, None, year_after=True)
         if t:
             return t
     for text in _header(doc, p["header_keys"]) + ([doc.title_hint] if doc.title_hint else []):
@@ -180,7 +214,7 @@ def find_year(title: Title | None, text: str, published: str | None) -> tuple[in
     p = _patterns()["year"]
     m = re.search(p["period"], arabic_years(text[: p["search_chars"]]))
     period = int(m["year"]) if m else None
-    if title:
+    if title and title.year is not None:
         note = (
             [] if period in (None, title.year) else [f"year: title says {title.year}, statistics period says {period}"]
         )
