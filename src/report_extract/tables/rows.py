@@ -306,10 +306,54 @@ def _by_header(row: ObservedRow, header: ColumnMap, columns: tuple[str, ...]) ->
     return ObservedRow(label=row.label, key=row.key, tokens=tokens, exact=True)
 
 
+def _column_named(text: str, forms: dict[str, list[str]]) -> str | None:
+    """The table's column a label names ("总计（件）", "法人或其他组织-商业企业"): by its
+    start or its end, when exactly one column does."""
+    norm = normalise(text)
+    named = [col for col, fs in forms.items() if norm and any(norm.startswith(f) or norm.endswith(f) for f in fs)]
+    return named[0] if len(named) == 1 else None
+
+
+def untransposed(region: list[Item], table: str) -> list[Item]:
+    """A table printed turned, its rows as columns (the applicant types down the side,
+    the outcomes across the top), turned back: a grid row whose cells name three or more
+    of the table's rows, over grid rows each named by one of the table's columns (every
+    column once).  Else the region as it is."""
+    spec = tables()[table]
+    labels = spec.extra.get("column_labels")
+    if not labels:
+        return region
+    forms = {col: [normalise(x) for x in texts] for col, texts in labels.items()}
+    for h, head in enumerate(region):
+        if not isinstance(head, RowItem):
+            continue
+        named = sum(1 for c in head.cells[1:] if not c.merged and any(k for _, _, k in _anchors(halfwidth(c.text), table)))
+        if named < 3:
+            continue
+        body: list[RowItem] = []
+        for item in region[h + 1 :]:
+            if not isinstance(item, RowItem) or not item.cells:
+                break
+            body.append(item)
+        cols = [_column_named(r.cells[0].text, forms) for r in body]
+        if None in cols or sorted(c for c in cols if c) != sorted(spec.columns):
+            return region
+        order = [body[cols.index(col)] for col in spec.columns]
+        turned: list[Item] = [
+            RowItem([head.cells[j], *(r.cells[j] if j < len(r.cells) else Cell("", Origin()) for r in order)])
+            for j in range(1, len(head.cells))
+            if not head.cells[j].merged
+        ]
+        return [*region[:h], *turned, *region[h + 1 + len(body) :]]
+    return region
+
+
 def observe(region: list[Item], table: str) -> list[ObservedRow]:
     """Every row the region printed, labelled or not, in order; rows without values
     (headers, label fragments) are dropped.  Grid rows under a header that prints the
-    table's columns in another order, or beside others, are put in the table's order."""
+    table's columns in another order, or beside others, are put in the table's order; a
+    table printed turned is turned back first."""
+    region = untransposed(region, table)
     header = column_map(region, table)
     if header is not None:
         columns = tables()[table].columns
