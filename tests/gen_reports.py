@@ -14,6 +14,7 @@ import random
 import shutil
 import subprocess
 import tempfile
+import unicodedata
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -442,20 +443,42 @@ def flatten(grid: list[list[str]]) -> list[list[str]]:
     return [head] + body
 
 
-def text_table(rows: list[list[Span]], wrap_at: int = 18, value_width: int = 8, middle: bool = False) -> list[str]:
+def display_width(text: str) -> int:
+    """Columns `text` takes on a screen: a Chinese (wide or full-width) character two."""
+    return sum(2 if unicodedata.east_asian_width(ch) in "WF" else 1 for ch in text)
+
+
+def _pieces(text: str, room: int, width: Callable[[str], int]) -> list[str]:
+    """`text` cut into pieces no wider than `room`."""
+    out, piece = [], ""
+    for ch in text:
+        if piece and width(piece + ch) > room:
+            out.append(piece)
+            piece = ""
+        piece += ch
+    return out + [piece] if piece else out
+
+
+def text_table(
+    rows: list[list[Span]], wrap_at: int = 18, value_width: int = 8, middle: bool = False, display: bool = False
+) -> list[str]:
     """A table as pdftotext -layout writes it: every text at the character column of its
     cell's x position (a character one column, whatever its glyph width), numbers centred
     in their cells, a blank cell only spaces, labels longer than their cell wrapped onto
     the lines below; the values on the row's first line, or (`middle`, cells centred
-    vertically) on the middle one."""
+    vertically) on the middle one.  `display`: aligned for the eye instead, a Chinese
+    character two columns wide (a table typed in an editor)."""
+    width = display_width if display else len
     spans = place_spans(rows)
     ncols = max(c + cs for _, c, _, cs, _ in spans)
     value_cols = {c for _, c, _, cs, t in spans if t and _is_value(t)}
     first_value = min(value_cols, default=ncols)
     widths = []
     for c in range(ncols):
-        own = [len(t) for _, c2, _, cs, t in spans if c2 == c and cs == 1]
-        widths.append(value_width if c >= first_value else min(wrap_at, max(own, default=4)) + 2)
+        own = [width(t) for _, c2, _, cs, t in spans if c2 == c and cs == 1]
+        widths.append(
+            value_width if c >= first_value else min(wrap_at * (2 if display else 1), max(own, default=4)) + 2
+        )
     x = [2 + sum(widths[:c]) for c in range(ncols)]
     out: list[str] = []
     for r in range(len(rows)):
@@ -466,16 +489,16 @@ def text_table(rows: list[list[Span]], wrap_at: int = 18, value_width: int = 8, 
                 continue
             room = sum(widths[c : c + cs]) - 2
             if not _is_value(t):
-                chunks += [(i // room, x[c], t[i : i + room]) for i in range(0, len(t), room)]
+                chunks += [(k, x[c], piece) for k, piece in enumerate(_pieces(t, room, width))]
         tall = max((k for k, _, _ in chunks), default=0)
         for r2, c, _, cs, t in spans:
             if r2 == r and t and _is_value(t):
                 room = sum(widths[c : c + cs]) - 2
-                chunks.append(((tall + 1) // 2 if middle else 0, x[c] + max(0, (room - len(t)) // 2), t))
+                chunks.append(((tall + 1) // 2 if middle else 0, x[c] + max(0, (room - width(t)) // 2), t))
         for k in range(max((k for k, _, _ in chunks), default=0) + 1):
             line = ""
             for _, pos, t in sorted(ch for ch in chunks if ch[0] == k):
-                line = line.ljust(pos) + t if len(line) < pos else line + " " + t
+                line = line + " " * (pos - width(line)) + t if width(line) < pos else line + " " + t
             placed[k] = [line]
         out += [placed[k][0].rstrip() for k in sorted(placed)]
     return out

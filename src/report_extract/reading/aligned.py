@@ -117,7 +117,34 @@ def _columns(lines: list[Line], block: list[int]) -> list[float]:
 
 
 def grid_rows(texts: list[str]) -> dict[int, list[str]]:
-    """{line index: cells} for the lines of `texts` that are rows of an aligned table."""
+    """{line index: cells} for the lines of `texts` that are rows of an aligned table.
+
+    Columns are counted in characters (pdftotext), or, where that lines up fewer of the
+    table's values, in display columns, a Chinese character two wide (text aligned for
+    the eye in an editor or a terminal)."""
+    by_chars = _grid_rows(texts)
+    if not any(_WIDE.search(t) for t in texts):
+        return by_chars
+    by_display = {
+        k: [c.replace(_FILLER, "") for c in cells] for k, cells in _grid_rows([_widen(t) for t in texts]).items()
+    }
+    return by_display if _values(by_display) > _values(by_chars) else by_chars
+
+
+# East Asian wide and full-width characters; a display column is added after each.
+_WIDE = regex.compile(r"[\p{Han}\p{InCJK_Symbols_and_Punctuation}\p{InHalfwidth_and_Fullwidth_Forms}]")
+_FILLER = "\x00"  # no space, no word character: neither splits nor joins a cell
+
+
+def _widen(text: str) -> str:
+    return _WIDE.sub(lambda m: m.group() + _FILLER, text)
+
+
+def _values(rows: dict[int, list[str]]) -> int:
+    return sum(1 for cells in rows.values() for c in cells[1:] if c)
+
+
+def _grid_rows(texts: list[str]) -> dict[int, list[str]]:
     lines = [parse_line(t) for t in texts]
     out: dict[int, list[str]] = {}
     i = 0
@@ -152,12 +179,26 @@ def grid_rows(texts: list[str]) -> dict[int, list[str]]:
             and (not lines[end].text.strip() or _indent(lines[end].text) == margin)
         ):
             end += 1  # blank rows after the last printed value (行政事业性收费 left blank)
+        placed = {k: cells for k in block if (cells := _place(lines[k], columns)) is not None}
         for k in range(start, end):
-            cells = _place(lines[k], columns)
-            if cells is None or not lines[k].values and not lines[k].label:
+            if lines[k].values:
+                if k in placed:
+                    out[k] = [lines[k].label, *placed[k]]
                 continue
-            if lines[k].values or _indent(lines[k].text) == margin:
-                out[k] = [lines[k].label, *cells]
+            if not lines[k].label or not _beside_placed(k, block, placed):
+                # A label alone is a row (or a fragment of one) of the grid only beside
+                # lines the grid holds: between lines left as text it would be a row of
+                # blanks that the text never printed.
+                continue
+            if _indent(lines[k].text) == margin:
+                out[k] = [lines[k].label, *([""] * len(columns))]
             elif k < block[-1]:
                 out[k] = [lines[k].label]  # a label fragment: rows.join_wrapped decides
     return out
+
+
+def _beside_placed(k: int, block: list[int], placed: dict[int, list[str]]) -> bool:
+    """Whether the value lines nearest to line k, before and after it, are grid rows."""
+    before = [b for b in block if b < k]
+    after = [b for b in block if b > k]
+    return (not before or before[-1] in placed) and (not after or after[0] in placed) and bool(before or after)

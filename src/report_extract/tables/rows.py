@@ -327,7 +327,9 @@ def untransposed(region: list[Item], table: str) -> list[Item]:
     for h, head in enumerate(region):
         if not isinstance(head, RowItem):
             continue
-        named = sum(1 for c in head.cells[1:] if not c.merged and any(k for _, _, k in _anchors(halfwidth(c.text), table)))
+        named = sum(
+            1 for c in head.cells[1:] if not c.merged and any(k for _, _, k in _anchors(halfwidth(c.text), table))
+        )
         if named < 3:
             continue
         body: list[RowItem] = []
