@@ -291,9 +291,15 @@ def _resolve(pairs: list[tuple[str, Fitted]]) -> list[Fit]:
 
 
 def _derived_other_total(cells: list[CellValue]) -> list[CellValue]:
+    """（六）其他处理 as the sum of its three sub-rows, when all three were read: the sum
+    of two would be a wrong total, not a derived one (its check then has nothing to
+    compare, as for any row not found)."""
+    rows = as_tables(cells).get("requests", {})
+    if not all(r in rows for r in OTHER_SPLIT):
+        return []
     return [
         CellValue("requests", "other_total", col, value, raw="", derived=True)
-        for col, value in other_total(as_tables(cells).get("requests", {})).items()
+        for col, value in other_total(rows).items()
     ]
 
 
