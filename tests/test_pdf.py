@@ -277,6 +277,45 @@ def test_fragments_on_one_grid_and_repeated_header_dropped():
     assert rows[3][0].origin.page == 2 and rows[3][2].origin.bbox == (100, 40, 300, 60)
 
 
+def _two_pages(second_row: list[str], spanning: bool = False):
+    """Table 3's group, leaf and two value columns; page 1 ends with a row's values and the
+    start of its label; page 2 starts with `second_row` (one cell across the values when
+    `spanning`)."""
+    from report_extract.reading.pdf.grid import RawTable, to_grid
+
+    grid = [(0, 0, 50, 20), (50, 0, 150, 20), (150, 0, 200, 20), (200, 0, 250, 20)]
+    first = RawTable(
+        1, grid + [(x0, 20, x1, 40) for x0, _, x1, _ in grid], ["", "项目", "甲", "乙", "（四", "1.本", "12", "12"]
+    )
+    cells = [(0, 0, 50, 20), (50, 0, 250, 20)] if spanning else grid
+    second = RawTable(2, cells, second_row)
+    return [[c.text for c in r] for r in to_grid([first, second])]
+
+
+def test_a_row_broken_across_pages_is_one_row():
+    """Word lets a row break across the page: its values and the start of its label above
+    the break, the rest of its label below (newcomer's trial: the row was read blank and
+    its column totals failed as the report's errors)."""
+    assert _two_pages(["）无法提供", "机关不掌握相关政府信息", "", ""])[-1] == [
+        "（四）无法提供",
+        "1.本机关不掌握相关政府信息",
+        "12",
+        "12",
+    ]
+
+
+@pytest.mark.parametrize(
+    "second_row, spanning",
+    [
+        (["（五）不予处理", "1.信访举报投诉类申请", "", ""], False),  # a numbered row of its own, printed blank
+        (["", "第二十条第（六）项"], True),  # a heading across the values (kiro_02's table 2)
+    ],
+)
+def test_a_row_of_its_own_after_a_page_break_stays_one(second_row, spanning):
+    rows = _two_pages(second_row, spanning)
+    assert rows[-2] == ["（四", "1.本", "12", "12"] and len(rows) == 3
+
+
 # --- end to end through the table code -------------------------------------------------
 
 

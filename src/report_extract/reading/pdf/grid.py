@@ -8,6 +8,7 @@ row has the same number of cells in the same column order.
 
 from __future__ import annotations
 
+import re
 from bisect import bisect_right
 from collections.abc import Sequence
 from dataclasses import dataclass, field
@@ -212,9 +213,40 @@ def to_grid(fragments: Sequence[RawTable]) -> list[list[Cell]]:
             while k < min(len(part), len(rows)) and any(_texts(part[k])) and _texts(part[k]) == _texts(rows[k]):
                 k += 1
             part, heights = part[k:], heights[k:]
+            if part and rows and _continues(rows[-1], part[0]):
+                # A row broken across the page (Word's "allow row to break across pages"):
+                # its values and the start of its label above the break, the rest of
+                # its label below it.  One row, its cells' texts joined.
+                rows[-1] = [
+                    Cell(a.text + b.text, a.origin, a.merged) if b.text and not b.merged else a
+                    for a, b in zip(rows[-1], part[0])
+                ]
+                part, heights = part[1:], heights[1:]
         rows.extend(r for r, h in zip(part, heights) if h >= current().pdf_min_blank_extent or any(_texts(r)))
     keep = [j for j, w in enumerate(widths) if w >= current().pdf_min_blank_extent or any(r[j].text for r in rows)]
     return [[r[j] for j in keep] for r in rows]
+
+
+_VALUE = re.compile(r"^\s*[-+]?\d[\d,.]*\s*$")
+# A label that starts a row of its own: 一、 （一） (1) 1. 1、
+_NUMBERED = re.compile(r"^\s*(?:[一二三四五六七八九十]+\s*、|[（(]\s*[一二三四五六七八九十\d]+\s*[)）]|\d+\s*[.、．])")
+
+
+def _continues(last: Sequence[Cell], first: Sequence[Cell]) -> bool:
+    """Whether a fragment's first row is the rest of the previous fragment's last row:
+    that row printed values; this one prints text only where that row has its label, a
+    cell of its own (empty, no heading spanning them) where that row has its values, and
+    none of its texts starts a row of its own (a numbered label)."""
+    values = [j for j, c in enumerate(last) if _VALUE.match(c.text)]
+    if not values or len(first) != len(last):
+        return False
+    label_cols = range(min(values))
+    texts = [c.text for j, c in enumerate(first) if j in label_cols and c.text.strip() and not c.merged]
+    return (
+        bool(texts)
+        and all(not first[j].text.strip() and not first[j].merged for j in range(min(values), len(first)))
+        and not any(_NUMBERED.match(t) for t in texts)
+    )
 
 
 def rounded(b: BBox) -> BBox:
