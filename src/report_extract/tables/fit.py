@@ -51,9 +51,12 @@ def _fit_grid(tokens: list[Token], n: int) -> Fitted:
         toks = toks[:n]
     if len(toks) == n:
         return Fitted([Fit(tuple(t.text for t in toks), tuple(t.origin for t in toks))])
-    if not toks:
+    if not toks or n - len(toks) > 1:
+        # Two cells or more lost (a borderless table whose blanks left no cell): where
+        # they stood no order tells, and a guess would fail the checks as the report's
+        # error.  Not read.
         return Fitted([])
-    # One or more cells lost: keep the order, the last printed value is the last column.
+    # One cell lost: keep the order, the last printed value is the last column.
     raws: list[str | None] = [t.text for t in toks[:-1]] + [None] * (n - len(toks)) + [toks[-1].text]
     origins: list[Origin | None] = [t.origin for t in toks[:-1]] + [None] * (n - len(toks)) + [toks[-1].origin]
     return Fitted([Fit(tuple(raws), tuple(origins))], short=True)

@@ -61,6 +61,7 @@ _MISREAD = regex.compile(r"(?=.*[\p{L}\p{N}])[^\p{Han}（）()]{1,3}")
 _NUMBERING = regex.compile(r"\d+\s*[.、．]")
 # A label cell that ends in a space and a number: a tab lost between a label and its value.
 _LABEL_THEN_VALUE = regex.compile(r"(.*\p{Han}[\p{Pe}\p{Pf}]*)\s+([-+]?\d[\d,]*(?:\.\d+)?)")
+_LABEL_GLUED_VALUE = regex.compile(r"(.*\p{Han}[\p{Pe}\p{Pf}]*)\s*([-+]?\d[\d,]*(?:\.\d+)?)")
 
 
 def _misread_value(cells: list[Cell], i: int) -> bool:
@@ -90,7 +91,13 @@ def from_grid(item: RowItem) -> ObservedRow:
     label = "".join(dict.fromkeys(c.text for c in cells[: last_label + 1]))
     tokens = [Token(c.text.strip(), c.origin, j) for j, c in zip(where[last_label + 1 :], cells[last_label + 1 :])]
     joined = _LABEL_THEN_VALUE.fullmatch(label.strip()) if last_label >= 0 else None
-    if joined:  # "（一）予以公开 1288", then a tab: the label's cell holds the first value too
+    glued = _LABEL_GLUED_VALUE.fullmatch(label.strip()) if last_label >= 0 and tokens and not tokens[0].text else None
+    if glued:
+        # "行政规范性文件61" beside an empty first cell: a borderless table's column edge
+        # fell right of the value, which belongs in that cell
+        label = glued.group(1)
+        tokens[0] = Token(glued.group(2), cells[last_label].origin, tokens[0].col)
+    elif joined:  # "（一）予以公开 1288", then a tab: the label's cell holds the first value too
         label = joined.group(1)
         tokens.insert(0, Token(joined.group(2), cells[last_label].origin))
     return ObservedRow(label=label, tokens=tokens, exact=True)
