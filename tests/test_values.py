@@ -47,3 +47,12 @@ def test_not_a_count(raw):
 ])  # fmt: skip
 def test_value_cells_and_label_cells(text, expected):
     assert looks_like_value(text) is expected
+
+
+def test_a_change_written_in_words_is_a_signed_count():
+    """2019 template's 本年增/减 printed 增加4 / 减少1 (newcomer's trial: the cell was taken
+    for a label and the row lost the value before it)."""
+    from report_extract.contract.values import looks_like_value, parse
+
+    assert [parse(t, "signed_count").value for t in ("增加4", "增 4", "减少1", "减1")] == [4, 4, -1, -1]
+    assert looks_like_value("增加4") and not looks_like_value("减少") and not looks_like_value("增加额")

@@ -2,7 +2,7 @@
 
 A blank, "-", "—", "/" or "无" is null (never an invented 0) and keeps its raw text;
 full-width digits, thousands separators and stray spaces are normalised; a signed count
-("-8", "－8", "+3") keeps its sign; 万元/元 units are split off and reported.
+("-8", "－8", "+3", "增加3", "减少8") keeps its sign; 万元/元 units are split off and reported.
 """
 
 from __future__ import annotations
@@ -41,7 +41,15 @@ _AFTER_VALUE = regex.compile(r"\s*(?:[(（\[].*)?")
 # choosing readings, parsing): about 1,400 calls on 85 distinct texts for a 2021 report.
 @lru_cache(maxsize=4096)
 def clean(text: str) -> str:
-    return _SPACES.sub(" ", halfwidth(text).translate(_DASHES)).strip()
+    return _WORD_SIGN.sub(_as_sign, _SPACES.sub(" ", halfwidth(text).translate(_DASHES)).strip())
+
+
+# A change written in words before its number (2019 template's 本年增/减: "增加4", "减少1").
+_WORD_SIGN = regex.compile(r"^(增加|增|减少|减)\s*(?=\d)")
+
+
+def _as_sign(m: regex.Match) -> str:
+    return "-" if m.group(1).startswith("减") else "+"
 
 
 def is_null_text(text: str) -> bool:
