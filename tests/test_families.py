@@ -155,3 +155,19 @@ def test_review_of_real_reports():
     assert review["kiro_04"][0].startswith("rows_not_found (")
     assert all(r[0].startswith("ambiguous_split") for k, r in review.items() if k.startswith("pingtan_20") and r)
     assert not any(review[k] for k in ("govnianbao_01", "kiro_01", "kiro_02", "shgovjs_01", "shuyang_01"))
+
+
+def test_two_reports_in_one_file_need_review(tmp_path):
+    """Two reports concatenated in one text file (a crawl that appended a page twice, a
+    county's volume of its offices' reports): the first is read, and the review says the
+    sections start over (newcomer's trial: the second was dropped without a word)."""
+    import random
+
+    from gen_reports import extract_text, flat_text, make_report
+
+    first, second = make_report(random.Random(1), 1), make_report(random.Random(2), 2)
+    result, got = extract_text(tmp_path, flat_text(first) + "\n" + flat_text(second))
+    assert {k: got.get(k) for k in first.cells} == first.cells
+    assert result.review[-1].startswith("several_reports (") and ": 一、总体情况, " in result.review[-1]
+    alone, _ = extract_text(tmp_path, flat_text(first))
+    assert not any(r.startswith("several_reports") for r in alone.review)

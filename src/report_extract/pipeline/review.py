@@ -10,15 +10,19 @@ Each reason is a code, then how many cells or rows it concerns and the first of 
 - ocr_uncertain: OCR'd cells below low_confidence that no passing check confirms
 - checks_not_assessable: checks that read a cell not found (checks/report.py)
 - metadata_not_found: the agency or the year was not found (the panel has no key for it)
+- several_reports: the report's sections start over (a second 一、总体情况 after the
+  others): the file holds more than one report, and only the first one's tables are read
 A failed check is no reason: it is the report's own arithmetic, reported as such.
 """
 
 from __future__ import annotations
 
+from collections.abc import Sequence
+
 from report_extract.checks.report import OTHER_SPLIT, cells_read
 from report_extract.contract import labels
 from report_extract.contract.labels import TABLES
-from report_extract.model.result import CellValue, CheckResult
+from report_extract.model.result import CellValue, CheckResult, Section
 from report_extract.settings import current
 
 
@@ -50,6 +54,7 @@ def review_reasons(
     off_grid: list[str],
     regions: list[str],
     meta_missing: tuple[str, ...] = (),
+    sections: Sequence[Section] = (),
 ) -> list[str]:
     """Why the report needs a human look (empty: it does not).  `regions`: the tables
     whose region was found; one found but not read is a table of rows not found.
@@ -82,4 +87,15 @@ def review_reasons(
             "checks_not_assessable", [f"{c.check}[{c.scope}]" for c in checks if c.ok is None and "not found" in c.note]
         )
         + _reason("metadata_not_found", list(meta_missing))
+        + _reason("several_reports", [f"{s.number}、{s.title}" for s in again(sections)])
     )
+
+
+def again(sections: Sequence[Section]) -> list[Section]:
+    """Sections past the first report's: from a second overview section printed after
+    other sections (two reports in one file)."""
+    keys = [s.key for s in sections]
+    if "overview" not in keys:
+        return []
+    second = next((i for i in range(keys.index("overview") + 1, len(keys)) if keys[i] == "overview"), None)
+    return list(sections[second:]) if second is not None and any(k for k in keys[:second] if k != "overview") else []

@@ -89,13 +89,14 @@ def _from_document(doc: Document, overrides: dict | None = None) -> Result:
     meta_dict = meta.to_dict()
     meta_dict["agency_id"] = agency_id(meta_dict)
     missing = tuple(f for f in ("agency", "year") if meta_dict.get(f) is None)
-    review = review_reasons(status, template, cells, checks, tables.off_grid, tables.regions, missing)
+    sections = find_sections(doc)
+    review = review_reasons(status, template, cells, checks, tables.off_grid, tables.regions, missing, sections)
     return Result(
         report_id=report_id(doc.sha256),
         source={"path": doc.path, "format": doc.format, "sha256": doc.sha256, "pages": doc.pages},
         meta=meta_dict,
         status=status,
-        sections=find_sections(doc),
+        sections=sections,
         cells=cells,
         checks=checks,
         warnings=warnings,
