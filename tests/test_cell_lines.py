@@ -27,3 +27,28 @@ def test_every_cell_on_its_own_line(tmp_path, seed, style):
     assert {k: got.get(k) for k in r.cells} == r.cells
     # a failed check is the report's own mistake, never a misreading
     assert {(c.check, c.scope) for c in result.checks if c.ok is False and not c.check.startswith("text.")} == r.failed
+
+
+def test_row_labels_on_lines_of_their_own_are_no_sections(tmp_path):
+    """一、本年新收…, 三、本年度办理结果 and 四、结转下年度继续办理 alone on their lines are table 3's
+    rows, not sections (newcomer's trial: they came out as three sections more)."""
+    r = make_report(random.Random(2), 2)
+    result, _ = extract_text(tmp_path, flat_text(r, cell_lines=True))
+    assert [(s.number, s.key) for s in result.sections] == [
+        ("一", "overview"), ("二", "proactive"), ("三", "requests"),
+        ("四", "review_litigation"), ("五", "problems"), ("六", "other"),
+    ]  # fmt: skip
+
+
+def test_a_heading_alone_in_a_grid_row_is_a_section():
+    """A heading an aligned-text or PDF reader took into a grid row of its own (one cell
+    and a blank: "三、收到和处理政府信息公开申请情况\t") still opens its section."""
+    from report_extract.model.document import Cell, Document, TableBlock, TextBlock
+    from report_extract.sections.headings import find_sections
+
+    doc = Document("x.txt", "txt", [
+        TextBlock("paragraph", "一、总体情况"), TextBlock("paragraph", "本年度……"),
+        TableBlock([[Cell("三、收到和处理政府信息公开申请情况"), Cell("")]]),
+        TableBlock([[Cell("自然人"), Cell("总计")], [Cell("一、本年新收政府信息公开申请数量"), Cell("3")]]),
+    ])  # fmt: skip
+    assert [(s.number, s.key) for s in find_sections(doc)] == [("一", "overview"), ("三", "requests")]

@@ -12,7 +12,7 @@ from functools import cache
 
 import regex
 
-from report_extract.contract.labels import halfwidth
+from report_extract.contract.labels import TABLES, anchor_regex, halfwidth
 from report_extract.model.document import Document
 from report_extract.model.result import Section
 from report_extract.patterns import load_toml
@@ -72,8 +72,17 @@ def _line_heading(i: int, line: str) -> _Heading | None:
     title = m.group("title").strip().rstrip("。:：")
     if regex.search(r"[。；;]", title):
         return None  # a numbered sentence, not a heading
-    key = key_of(title) or key_by_words(title)
-    return _Heading(i, 0, len(line), m.group("number"), title, key)
+    key = key_of(title)
+    if key is None and _row_label(m.group("number") + "、" + title):
+        return None  # a table's row label on a line of its own (一、本年新收…, 四、结转下年度…)
+    return _Heading(i, 0, len(line), m.group("number"), title, key or key_by_words(title))
+
+
+def _row_label(heading: str) -> bool:
+    """Whether a numbered heading names a row of one of the tables (labels.toml anchors
+    and groups: 三、本年度办理结果 is table 3's)."""
+    squeezed = halfwidth(heading).replace(" ", "")
+    return any(anchor_regex(table).search(squeezed) for table in TABLES)
 
 
 def _inline_headings(i: int, line: str) -> list[_Heading]:
@@ -122,8 +131,8 @@ def find_sections(doc: Document) -> list[Section]:
     lines = doc.lines(copies=False)  # a section's text, as printed: merged cells once
     heads: list[_Heading] = []
     for i, line in enumerate(lines):
-        if "\t" in line:
-            continue
+        if sum(1 for cell in line.split("\t") if cell.strip()) > 1:
+            continue  # a table row (a heading alone in a grid row, "三、收到和处理…\t", is one)
         found = _line_heading(i, line)
         for h in [found] if found else _inline_headings(i, line):
             if h.key or _follows(heads, h):
