@@ -4,7 +4,7 @@ A report needs review when its extraction met something it could not settle by i
 Each reason is a code, then how many cells or rows it concerns and the first of them:
 - tables_not_found: one or two of the three tables were not found
 - rows_not_found: a row of a found table was not read (named as table.row), or a
-  value of a found row (named as table.row.col)
+  value of a found row (named as table.row.col), also one printed but not read ("共13件")
 - cells_off_grid: values read from text beside a table's grid (a footer, a note)
 - ambiguous_split: run-together digits that split more than one way
 - ocr_uncertain: OCR'd cells below low_confidence that no passing check confirms
@@ -22,6 +22,7 @@ from collections.abc import Sequence
 from report_extract.checks.report import OTHER_SPLIT, cells_read
 from report_extract.contract import labels
 from report_extract.contract.labels import TABLES
+from report_extract.contract.values import is_null_text
 from report_extract.model.result import CellValue, CheckResult, Section
 from report_extract.settings import current
 
@@ -68,6 +69,8 @@ def review_reasons(
     rows_found = {k.rsplit(".", 1)[0] for k in found}
     # a row lost whole is named as the row, a value a found row did not print as the cell
     lost = [k if k.rsplit(".", 1)[0] in rows_found else k.rsplit(".", 1)[0] for k in expected if k not in found]
+    # a value printed but not read ("共13件", "十三"): null, as if the report left it blank
+    lost += [c.key for c in cells if c.value is None and c.raw and not is_null_text(c.raw) and not c.derived]
     confirmed = {k for c in checks if c.ok for k in cells_read(c, cells)}
     unsure = [
         c.key

@@ -79,12 +79,30 @@ def _misread_value(cells: list[Cell], i: int) -> bool:
     return before is not None and looks_like_value(after)
 
 
+_CN_NUMERAL = regex.compile(r"[〇○零一二三四五六七八九十百千两]{1,6}")
+
+
+def _unread_value(text: str) -> bool:
+    """A cell that holds a value the parser cannot read ("0件次", "共13件", "十三", "〇"):
+    it stands in its column and is read as null with a warning, never taken for the end
+    of the row's label (which slid the row's values one column over, and failed its
+    checks as the report's errors).  A label's numbering ("1.属于…") is no value."""
+    t = text.strip()
+    if _CN_NUMERAL.fullmatch(t):
+        return True
+    if len(regex.findall(r"\d+", t)) != 1 or _NUMBERING.match(t):
+        return False  # no number, a numbering, or several numbers (a collapsed row's cell)
+    return len(t) <= 12 and len(regex.findall(r"\p{Han}", t)) <= 4
+
+
 def from_grid(item: RowItem) -> ObservedRow:
     where = [j for j, c in enumerate(item.cells) if not c.merged]
     cells = [item.cells[j] for j in where]
     last_label = -1
     for i, c in enumerate(cells):
         if c.text.strip() and not looks_like_value(c.text) and not _misread_value(cells, i):
+            if i and _unread_value(c.text) and last_label >= 0:
+                continue  # a value past the label, unreadable: not the label's end
             last_label = i
     # Converters that repeat a merged label in every cell it covers (Markdown has no
     # spans) print it twice in the row: one label, once.
