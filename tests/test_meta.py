@@ -119,6 +119,14 @@ def test_chinese_and_fullwidth_year_digits() -> None:
     assert extract_meta(_doc("沭阳县人民政府２０１７年度政府信息公开工作年度报告")).year == 2017
 
 
+@pytest.mark.parametrize("year", ["贰零贰叁", "二○二三", "二O二三", "二0二三", "二〇二三"])
+def test_year_in_numerals_as_typed(year: str) -> None:
+    """The banker's numerals, and 〇 typed as a circle, a letter O or a digit 0 (newcomer's
+    trial: agency 长沙市岳麓区教育局贰零贰叁年, or title and agency lost)."""
+    meta = extract_meta(_doc(f"长沙市岳麓区教育局{year}年度政府信息公开工作年度报告"))
+    assert (meta.agency, meta.year) == ("长沙市岳麓区教育局", 2023)
+
+
 def test_renamed_county_gets_the_code_of_its_year() -> None:
     old = extract_meta(_doc("洪泽县人民政府2015年政府信息公开工作年度报告"))
     assert (old.region.county, old.region.adcode) == ("洪泽县", "320829")

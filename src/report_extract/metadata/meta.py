@@ -52,12 +52,26 @@ def squash(text: str) -> str:
     return re.sub(r"\s+", "", text)
 
 
-_DIGITS = str.maketrans("０１２３４５６７８９〇零一二三四五六七八九", "012345678900123456789")
+# Year digits as printed: full-width, Chinese numerals, the banker's forms (贰零贰叁), and
+# the circles and letters typed for 〇 (○, O, o, 0 among Chinese numerals: 二○二三, 二O二三).
+_DIGITS = str.maketrans(
+    "０１２３４５６７８９〇○OoΟ零一二三四五六七八九壹贰叁肆伍陆柒捌玖", "0123456789000000123456789123456789"
+)
+_YEAR_CHARS = "０-９0-9〇○OoΟ零一二三四五六七八九壹贰叁肆伍陆柒捌玖"
 
 
 def arabic_years(text: str) -> str:
-    """２０２３年 / 二〇二三年 → 2023年, so one pattern reads every printed year."""
-    return re.sub(r"[０-９〇零一二三四五六七八九]{4}(?=\s*年)", lambda m: m.group(0).translate(_DIGITS), text)
+    """２０２３年 / 二〇二三年 / 贰零贰叁年 → 2023年, so one pattern reads every printed year.
+    Only four characters before 年 that hold a Chinese numeral or are all digits: "2O23"
+    typed with a letter O is no year (nor is "Oooo年")."""
+
+    def year(m: re.Match) -> str:
+        chars = m.group(0)
+        if not (chars.isdigit() or re.search("[〇零一二三四五六七八九壹贰叁肆伍陆柒捌玖]", chars)):
+            return chars
+        return chars.translate(_DIGITS)
+
+    return re.sub(rf"(?<![{_YEAR_CHARS}])[{_YEAR_CHARS}]{{4}}(?=\s*年)", year, text)
 
 
 def _lines(doc: Document, limit: int) -> list[str]:
