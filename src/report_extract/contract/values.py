@@ -54,7 +54,7 @@ def _as_sign(m: regex.Match) -> str:
 
 # Zero typed as a Chinese numeral (an input method's 〇, the 零 of a written amount): a
 # value, 0 — unlike 无 or a dash, which print no value.
-_ZEROS = {"〇", "○", "零"}
+ZEROS = {"〇", "○", "零"}
 
 
 def is_null_text(text: str) -> bool:
@@ -65,7 +65,7 @@ def looks_like_value(text: str) -> bool:
     """True for a cell that holds a value: a number (maybe with a unit or a bracketed
     annotation such as "22（其中修订16件）") or a null marker — not "1.属于国家秘密"."""
     t = clean(text)
-    if is_null_text(t) or t in _ZEROS:
+    if is_null_text(t) or t in ZEROS:
         return True
     m = _NUMBER.match(t)
     return bool(m) and _AFTER_VALUE.fullmatch(t, m.end()) is not None
@@ -77,7 +77,7 @@ def parse(text: str, kind: str = "count") -> Parsed:
     t = clean(text)
     if t.replace(" ", "") in _NULLS:
         return Parsed(None)
-    if t in _ZEROS:
+    if t in ZEROS:
         return Parsed(0)
     # Stray spaces inside a number ("1 259" from a PDF's character spacing) are
     # normalised away: within one cell there is one value.
