@@ -130,6 +130,9 @@ class Settings:
     label_floor: float = setting(
         0.45, "search", "Below this match score a printed label says nothing about which row it is."
     )
+    turned_head_rows: int = setting(
+        3, "search", "A table printed turned (its rows as columns) has its header among its first this many grid rows."
+    )
     align_skip_row: float = setting(
         -0.5, "search", "Cost of dropping a printed row when aligning rows to keys (page numbers, stray figures).", minimum=None
     )  # fmt: skip

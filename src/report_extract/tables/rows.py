@@ -17,6 +17,7 @@ from report_extract.contract.labels import anchor_regex, halfwidth, normalise, s
 from report_extract.contract.values import is_null_text, looks_like_value
 from report_extract.model.document import Cell, Origin
 from report_extract.patterns import load_toml
+from report_extract.settings import current
 from report_extract.tables.stream import Item, RowItem, TextItem
 
 
@@ -349,9 +350,11 @@ def untransposed(region: list[Item], table: str) -> list[Item]:
     if not labels:
         return region
     forms = {col: [normalise(x) for x in texts] for col, texts in labels.items()}
-    for h, head in enumerate(region):
-        if not isinstance(head, RowItem):
-            continue
+    # the header of a turned table is among its first grid rows (a title row, a unit row)
+    heads = [h for h, item in enumerate(region) if isinstance(item, RowItem)][: current().turned_head_rows]
+    for h in heads:
+        head = region[h]
+        assert isinstance(head, RowItem)
         named = sum(
             1 for c in head.cells[1:] if not c.merged and any(k for _, _, k in _anchors(halfwidth(c.text), table))
         )
