@@ -108,3 +108,24 @@ def test_table_3_printed_turned(tmp_path, seed, fmt):
     path = tmp_path / f"r.{fmt}"
     path.write_text(_turned(r, fmt), encoding="utf-8")
     _check(extract(path), r)
+
+
+@pytest.mark.parametrize("seed", range(3))
+def test_a_column_the_table_does_not_print_is_not_read_as_the_next(tmp_path, seed):
+    """Table 3 printed without one of its columns (no 法律服务机构; newcomer's trial: 其他's
+    values were read as 法律服务机构's, 21 wrong): the others by their header, the missing
+    one not printed (no cell, flagged), never a blank."""
+    from report_extract.pipeline.stages import extract
+
+    r = make_report(random.Random(seed), seed)
+    path = tmp_path / "r.html"
+    path.write_text(
+        html(r, f"{r.agency}{r.year}年政府信息公开工作年度报告", s=Style(org_order=(0, 1, 2, 4))), encoding="utf-8"
+    )
+    result = extract(path)
+    got = {c.key: c.value for c in result.cells if not c.derived}
+    printed = {k: v for k, v in r.cells.items() if not k.endswith(".legal_service_org")}
+    assert {k: got.get(k) for k in printed} == printed
+    assert not [k for k in got if k.endswith(".legal_service_org")]
+    assert not [c for c in result.checks if c.ok is False]
+    assert result.review[0].startswith("rows_not_found (") and "legal_service_org" in result.review[0]

@@ -13,7 +13,7 @@ from functools import cached_property, lru_cache
 from report_extract.contract.values import Number, parse
 from report_extract.model.document import Origin
 from report_extract.settings import current
-from report_extract.tables.rows import ObservedRow, Token
+from report_extract.tables.rows import NOT_PRINTED, ObservedRow, Token
 from report_extract.tables.split import best, splits
 
 
@@ -50,7 +50,8 @@ def _fit_grid(tokens: list[Token], n: int) -> Fitted:
     if len(toks) > n:
         toks = toks[:n]
     if len(toks) == n:
-        return Fitted([Fit(tuple(t.text for t in toks), tuple(t.origin for t in toks))])
+        printed = tuple(None if t.text == NOT_PRINTED else t.text for t in toks)
+        return Fitted([Fit(printed, tuple(t.origin for t in toks))])
     if not toks or n - len(toks) > 1:
         # Two cells or more lost (a borderless table whose blanks left no cell): where
         # they stood no order tells, and a guess would fail the checks as the report's

@@ -28,6 +28,11 @@ class Token:
     col: int = -1  # a grid row's: the cell's column in the grid (-1: free text)
 
 
+# The text of a cell the row does not print at all (its table has no such column), as
+# opposed to "", a cell printed blank: fit reads it as not printed, never as a null value.
+NOT_PRINTED = "\x00"
+
+
 @dataclass
 class ObservedRow:
     label: str = ""
@@ -39,7 +44,7 @@ class ObservedRow:
 
     @property
     def numeric(self) -> int:
-        return sum(1 for t in self.tokens if not is_null_text(t.text))
+        return sum(1 for t in self.tokens if t.text != NOT_PRINTED and not is_null_text(t.text))
 
 
 # A run of printed values: digits with separators, signs, decimals, spaces, and a money
@@ -313,22 +318,26 @@ def column_map(region: list[Item], table: str) -> ColumnMap | None:
         elif lowest and token.text:
             extra.add(j)
     columns = tables()[table].columns
-    if sorted(found.values()) != sorted(columns):
-        return None  # a column unnamed or named twice: the header is not understood
-    if list(found.values()) == list(columns) and not extra:
+    named = list(found.values())
+    missing = set(columns) - set(named)
+    if len(set(named)) != len(named) or len(missing) > 1 or missing and extra:
+        # a column named twice, or unnamed ones beside columns of its own: not understood
+        # (a table without one of its columns is, when every column it prints is named)
+        return None
+    if named == list(columns) and not extra:
         return None  # printed as the table has them: positions say the same
     return ColumnMap(found, frozenset(found) | frozenset(extra))
 
 
 def _by_header(row: ObservedRow, header: ColumnMap, columns: tuple[str, ...]) -> ObservedRow:
     """A grid row's values in the table's column order, by the header's column map; a
-    column the table does not have (a 小计) is left out, one the row lacks is blank.  A
+    column the table does not have (a 小计) is left out, one the header lacks is not printed.  A
     row with a value where the header names no column (a ragged line of tab-separated
     text, shifted by a missing tab) does not stand under the header: kept as printed."""
     if not row.exact or any(t.text and t.col not in header.headed for t in row.tokens):
         return row
     at = {header.columns[t.col]: t for t in row.tokens if t.col in header.columns}
-    tokens = [at.get(col) or Token("", Origin()) for col in columns]
+    tokens = [at.get(col) or Token(NOT_PRINTED, Origin()) for col in columns]
     return ObservedRow(label=row.label, key=row.key, tokens=tokens, exact=True)
 
 
