@@ -52,3 +52,19 @@ def test_a_heading_alone_in_a_grid_row_is_a_section():
         TableBlock([[Cell("自然人"), Cell("总计")], [Cell("一、本年新收政府信息公开申请数量"), Cell("3")]]),
     ])  # fmt: skip
     assert [(s.number, s.key) for s in find_sections(doc)] == [("一", "overview"), ("三", "requests")]
+
+
+@pytest.mark.parametrize("leader", ["." * 40, "…" * 12, "·" * 20])
+def test_a_table_of_contents_opens_no_section(tmp_path, leader):
+    """A 目录 before the report, its lines a title, dot leaders and a page number, the last
+    one glued to the next page's running header (newcomer's trial: six empty sections
+    more, and the report taken for two: several_reports)."""
+    r = make_report(random.Random(2), 2)
+    heads = ["一、总体情况", "二、主动公开政府信息情况", "三、收到和处理政府信息公开申请情况"]
+    contents = "目 录\n" + "".join(f"{h}{leader}{k + 1}\n" for k, h in enumerate(heads))
+    contents = contents.rstrip("\n") + f"{r.agency}{r.year}年政府信息公开工作年度报告\n"
+    result, _ = extract_text(tmp_path, contents + flat_text(r))
+    assert [s.key for s in result.sections] == [
+        "overview", "proactive", "requests", "review_litigation", "problems", "other"
+    ]  # fmt: skip
+    assert not [x for x in result.review if x.startswith("several_reports")]

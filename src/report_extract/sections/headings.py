@@ -64,6 +64,13 @@ class _Heading:
     key: str | None
 
 
+@cache
+def _contents() -> regex.Pattern:
+    """A table of contents' line: a numbered title, then dot leaders (and its page number;
+    the next page's running header may be glued on)."""
+    return regex.compile(r"\s*" + rules().number + r"[^.．·…‥\n]{1,40}?(?:[.．·‥]{4,}|…{2,})")
+
+
 def _line_heading(i: int, line: str) -> _Heading | None:
     r = rules()
     m = regex.match(r"\s*" + r.number + rf"(?P<title>[^\n]{{1,{r.max_title}}})$", line)
@@ -133,6 +140,8 @@ def find_sections(doc: Document) -> list[Section]:
     for i, line in enumerate(lines):
         if sum(1 for cell in line.split("\t") if cell.strip()) > 1:
             continue  # a table row (a heading alone in a grid row, "三、收到和处理…\t", is one)
+        if _contents().match(line):
+            continue  # 目录: "二、主动公开政府信息情况……1" names a section, opens none
         found = _line_heading(i, line)
         for h in [found] if found else _inline_headings(i, line):
             if h.key or _follows(heads, h):
