@@ -47,6 +47,11 @@ def _fit_grid(tokens: list[Token], n: int) -> Fitted:
         toks.pop()
     while len(toks) > n and not toks[0].text:
         toks.pop(0)
+    if len(toks) > n and sum(1 for t in toks if not t.text) == len(toks) - n:
+        # Empty cells in a column of their own, as many as the row has too many: a
+        # borderless table's column edge where only a heading stood (the 本年处理决定数量
+        # spanning three columns below 规章's row).  The values keep their order.
+        toks = [t for t in toks if t.text]
     if len(toks) > n:
         toks = toks[:n]
     if len(toks) == n:
