@@ -103,6 +103,14 @@ def _one_name(name: str) -> str:
     return m.group(1) if m else name
 
 
+def _name_before_year(pre: str) -> str:
+    """The words a title prints before its year, without those that are no part of the
+    agency's name: a leading 关于, a trailing 关于/的, a website column's name."""
+    p = _patterns()["title"]
+    pre = re.sub(p["agency_lead_noise"], "", squash(pre))
+    return re.sub(p["column_name"], "", re.sub(p["agency_head_noise"], "", pre))
+
+
 def _parse_title(text: str, before: str | None = None) -> Title | None:
     """A title in `text`; `before` is the line printed above it, taken as the issuing
     body when the title itself starts with the year."""
@@ -110,8 +118,7 @@ def _parse_title(text: str, before: str | None = None) -> Title | None:
     m = re.search(p["pattern"], arabic_years(text))
     if not m or re.search(p["notice"], text):
         return None
-    pre = squash(m.group("pre") or "")
-    pre = re.sub(p["column_name"], "", re.sub(p["agency_head_noise"], "", re.sub(p["agency_lead_noise"], "", pre)))
+    pre = _name_before_year(m.group("pre") or "")
     post = re.sub(p["agency_tail"], "", squash(m.group("post")))
     title = squash(m.group(0))
     # "南宁市上林县人民政府 2023年南宁市上林县人民政府办公室…": a name before the year,
@@ -151,8 +158,7 @@ def _year_after(line: str) -> Title | None:
     m = re.search(p["heading_year_after"], text)
     if not m or re.search(p["notice"], line) or re.search(p["cited"], text[: m.start()] + m.group("pre")):
         return None
-    pre = squash(m.group("pre"))
-    pre = re.sub(p["column_name"], "", re.sub(p["agency_head_noise"], "", re.sub(p["agency_lead_noise"], "", pre)))
+    pre = _name_before_year(m.group("pre"))
     return Title(squash(m.group(0)), _one_name(pre), int(m.group("year")) if m.group("year") else None)
 
 

@@ -80,14 +80,14 @@ def _line_heading(i: int, line: str) -> _Heading | None:
     if regex.search(r"[。；;]", title):
         return None  # a numbered sentence, not a heading
     key = key_of(title)
-    if key is None and _row_label(m.group("number") + "、" + title):
+    if key is None and _row_label(m.group(0)):
         return None  # a table's row label on a line of its own (一、本年新收…, 四、结转下年度…)
     return _Heading(i, 0, len(line), m.group("number"), title, key or key_by_words(title))
 
 
 def _row_label(heading: str) -> bool:
-    """Whether a numbered heading names a row of one of the tables (labels.toml anchors
-    and groups: 三、本年度办理结果 is table 3's)."""
+    """Whether a numbered heading, as printed, names a row of one of the tables
+    (labels.toml anchors and groups: 三、本年度办理结果 is table 3's)."""
     squeezed = halfwidth(heading).replace(" ", "")
     return any(anchor_regex(table).search(squeezed) for table in TABLES)
 

@@ -270,6 +270,13 @@ def join_wrapped(rows: list[ObservedRow], table: str) -> list[ObservedRow]:
     return out
 
 
+@cache
+def _column_forms(table: str) -> dict[str, list[str]]:
+    """The table's column labels (labels.toml `column_labels`), normalised: {column: forms}."""
+    labels = tables()[table].extra.get("column_labels", {})
+    return {col: [normalise(x) for x in texts] for col, texts in labels.items()}
+
+
 def _has_value(item: RowItem) -> bool:
     return any(c.text.strip() and looks_like_value(c.text) for c in item.cells)
 
@@ -293,8 +300,8 @@ def column_map(region: list[Item], table: str) -> ColumnMap | None:
     A column is named by its lowest header text (the headers above it name its group:
     其他 is under 法人或其他组织); a text names a column when it starts with one of its
     labels ("总计（件）")."""
-    labels = tables()[table].extra.get("column_labels")
-    if not labels:
+    names = _column_forms(table)
+    if not names:
         return None
     header: list[RowItem] = []
     first: RowItem | None = None
@@ -306,7 +313,6 @@ def column_map(region: list[Item], table: str) -> ColumnMap | None:
             header.append(item)
     if first is None or not header:
         return None
-    names = {col: [normalise(x) for x in texts] for col, texts in labels.items()}
     found: dict[int, str] = {}
     extra = set()  # columns of the report's own: headed, and holding the first row's value
     for token in from_grid(first).tokens:
@@ -355,15 +361,12 @@ def untransposed(region: list[Item], table: str) -> list[Item]:
     of the table's rows, over grid rows each named by one of the table's columns (every
     column once).  Else the region as it is."""
     spec = tables()[table]
-    labels = spec.extra.get("column_labels")
-    if not labels:
+    forms = _column_forms(table)
+    if not forms:
         return region
-    forms = {col: [normalise(x) for x in texts] for col, texts in labels.items()}
     # the header of a turned table is among its first grid rows (a title row, a unit row)
-    heads = [h for h, item in enumerate(region) if isinstance(item, RowItem)][: current().turned_head_rows]
-    for h in heads:
-        head = region[h]
-        assert isinstance(head, RowItem)
+    heads = [(h, item) for h, item in enumerate(region) if isinstance(item, RowItem)][: current().turned_head_rows]
+    for h, head in heads:
         named = sum(
             1 for c in head.cells[1:] if not c.merged and any(k for _, _, k in _anchors(halfwidth(c.text), table))
         )
