@@ -113,7 +113,15 @@ def failed(task: Task, job: Job, error: str, message: str) -> Outcome:
 # reader (PDFium's library), which most batches need and a worker would import again
 # after each restart.  Not numpy and the OCR models: a worker loads them with its first
 # scanned page, which costs seconds anyway, and a born-digital batch never does.
-PRELOAD = ["report_extract.batch.workers", "report_extract.pipeline.stages", "report_extract.reading.pdf.reader"]
+# "__main__": the command's script (the `report-extract` console script), imported once here
+# rather than by every worker as it starts (multiprocessing re-imports a script __main__ in
+# each child: the CLI and click, for nothing).  A `python -m` run has no script to import.
+PRELOAD = [
+    "__main__",
+    "report_extract.batch.workers",
+    "report_extract.pipeline.stages",
+    "report_extract.reading.pdf.reader",
+]
 
 
 def start_forkserver() -> Any:
