@@ -39,7 +39,10 @@ from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
 NAMES = ("kiro_01", "kiro_02", "govnianbao_01")
-CLI = [sys.executable, "-m", "report_extract"]
+# The command as users type it: the console script the install put beside this Python
+# (`python -m report_extract` where there is none).
+_SCRIPT = Path(sys.executable).with_name("report-extract")
+CLI = [str(_SCRIPT)] if _SCRIPT.exists() else [sys.executable, "-m", "report_extract"]
 
 PDFPLUMBER = """
 import sys, pdfplumber

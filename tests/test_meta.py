@@ -136,6 +136,41 @@ def test_renamed_county_gets_the_code_of_its_year() -> None:
     assert extract_meta(_doc("福州市长乐区人民政府2023年政府信息公开工作年度报告")).region.adcode == "350112"
 
 
+def _listed_counties(ending: str, step: int) -> list[tuple[str, str]]:
+    """Every `step`-th county-level division of the list whose name ends in `ending`:
+    (name, code), spread over every province."""
+    from report_extract.metadata.division import COUNTY, gazetteer
+
+    g = gazetteer()
+    found = sorted((d.code, d.name) for d in g.by_code.values() if d.rank == COUNTY and d.name.endswith(ending))
+    return [(name, code) for code, name in found[::step]]
+
+
+@pytest.mark.parametrize(("ending", "new_ending"), [("县", "市"), ("县", "区"), ("市", "区")])
+def test_county_renamed_since_the_list_is_placed_at_its_old_code(ending: str, new_ending: str) -> None:
+    """撤县设市 / 撤县设区 / 撤市设区 after the division list's snapshot (newcomer's trial:
+    宁乡市, 宁乡县 in the list, got no county and no warning).  The printed name is kept,
+    the code is the listed one, and a warning says so; a name the list already holds for
+    another place keeps its own meaning."""
+    from report_extract.metadata.division import gazetteer
+
+    g = gazetteer()
+    checked = 0
+    for name, code in _listed_counties(ending, 40):
+        new = name.removesuffix(ending) + new_ending
+        if len(new) < 3 or g.listed.get(new) != name or len(g.names[new]) > 1:
+            continue  # held by a real place, or spelled like another county's successor
+        meta = extract_meta(_doc(f"{new}人民政府2022年政府信息公开工作年度报告"))
+        assert (meta.region.county, meta.region.adcode, meta.region.level) == (new, code, "county"), new
+        assert any(f"taken as {name} ({code})" in w for w in meta.warnings), meta.warnings
+        checked += 1
+    assert checked >= 5
+    assert extract_meta(_doc("宁乡市人民政府2022年政府信息公开工作年度报告")).region.adcode == "430124"
+    # 朝阳县's successor spelling is the prefecture-level 朝阳市: the city, without a warning
+    city = extract_meta(_doc("朝阳市教育局2022年政府信息公开工作年度报告"))
+    assert (city.region.adcode, city.region.level, city.warnings) == ("211300", "city", [])
+
+
 def test_repeated_district_name_needs_a_named_city() -> None:
     meta = extract_meta(_doc("普陀区人民政府2023年政府信息公开工作年度报告", "上海市普陀区人民政府办公室编制。"))
     assert (meta.region.province, meta.region.city, meta.region.adcode) == ("上海市", "上海市", "310107")

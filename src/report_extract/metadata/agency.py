@@ -63,6 +63,21 @@ def rules() -> Rules:
     return Rules(**{**base.__dict__, "aliases": aliases})
 
 
+def _listed_county(region: dict[str, Any]) -> str | None:
+    """The division list's name of a county the report names by a later name (宁乡市 for
+    宁乡县: metadata/division.py, successors), else None.  The list is all that knows both
+    names, so the id uses the listed one: a report from before the rename prints it."""
+    county, code = region.get("county"), region.get("adcode")
+    if not county or not code:
+        return None
+    from report_extract.metadata.division import gazetteer  # loaded only for a county-level region
+
+    g = gazetteer()
+    listed = g.listed.get(county)
+    d = g.by_code.get(code)
+    return listed if d is not None and d.name == listed else None
+
+
 def _normalise(r: Rules, name: str, region: dict[str, Any]) -> str:
     text = unicodedata.normalize("NFKC", name)
     text = re.sub(r"\s+", "", text)
@@ -102,6 +117,9 @@ def agency_id(meta: dict[str, Any]) -> str | None:
     region = dict(meta.get("region") or {})
     code = region.get("adcode") or ""
     code = r.renamed_codes.get(code, code)
+    listed = _listed_county(region)
+    if listed is not None:  # 宁乡市人民政府 → 宁乡县人民政府: one id before and after the rename
+        name, region["county"] = name.replace(region["county"], listed), listed
     normal = _normalise(r, name, region)
     normal = r.aliases.get((code, normal)) or r.aliases.get(("", normal)) or normal
     return f"{code or NO_CODE}-{normal}"

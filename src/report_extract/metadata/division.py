@@ -73,7 +73,12 @@ class Gazetteer:
     """Division names → divisions, plus the names that only count in short texts."""
 
     def __init__(
-        self, divisions: Iterable[Division], aliases: dict[str, str], renames: Sequence[Rename], ignore: set[str]
+        self,
+        divisions: Iterable[Division],
+        aliases: dict[str, str],
+        renames: Sequence[Rename],
+        ignore: set[str],
+        successors: dict[str, list[str]] | None = None,
     ):
         self.by_code: dict[str, Division] = {}
         self.names: dict[str, list[Division]] = {}
@@ -90,6 +95,8 @@ class Gazetteer:
                 self._add_abbreviation(d)
         for alias, code in aliases.items():
             self.names.setdefault(alias, []).append(self.by_code[code])
+        self.listed: dict[str, str] = {}  # a successor name → the listed name it stands for
+        self._add_successors(successors or {}, ignore)
         # name lengths by first character, longest first: most characters start no name,
         # so the scan skips them with one lookup
         self.lengths: dict[str, list[int]] = {}
@@ -97,6 +104,30 @@ class Gazetteer:
             self.lengths.setdefault(name[0], []).append(len(name))
         for first, lengths in self.lengths.items():
             self.lengths[first] = sorted(set(lengths), reverse=True)
+
+    def _add_successors(self, successors: dict[str, list[str]], ignore: set[str]) -> None:
+        """Names a county-level place took after the list was made (撤县设市: 宁乡县 →
+        宁乡市; 撤县设区, 撤市设区): `successors` maps a listed name's ending to the endings
+        it may have become.  The list is a snapshot some years old and such renames number
+        in the dozens every year, so a report printing the new name would find no place.
+        A successor stands for its listed division (its old code); a name the list or the
+        aliases already hold keeps its own meaning (朝阳县 → 朝阳市 is the prefecture-level
+        city), and two places whose successors are spelled alike stay ambiguous."""
+        found: dict[str, list[Division]] = {}
+        # a renamed place of region_renames.csv has its successor there, with its own code
+        renamed = {r.old.code for r in self.renames.values()}
+        for d in [d for d in self.by_code.values() if d.rank == COUNTY and d.code not in renamed]:
+            for ending, later in successors.items():
+                stem = d.name.removesuffix(ending)
+                if stem == d.name or len(stem) < 2:  # 和县 → 和市 would be a word, not a place
+                    continue
+                for new_ending in later:
+                    name = stem + new_ending
+                    if name not in self.names and name not in ignore:
+                        found.setdefault(name, []).append(Division(d.code, name))
+                        self.listed[name] = d.name
+        for name, ds in found.items():
+            self.names[name] = ds
 
     def _add_abbreviation(self, d: Division) -> None:
         # 河南省 → 河南, 上海市 → 上海, 新乡市 → 新乡; 自治区 short names come from the alias file.
@@ -196,8 +227,8 @@ def gazetteer() -> Gazetteer:
         )
         for r in _read_csv(patterns.path("region_renames.csv"))
     ]
-    ignore = set(patterns.load_toml("meta.toml")["region"]["ignore"])
-    return Gazetteer(divisions, aliases, renames, ignore)
+    region = patterns.load_toml("meta.toml")["region"]
+    return Gazetteer(divisions, aliases, renames, set(region["ignore"]), region.get("successors", {}))
 
 
 def _pick(m: Mention, context: list[Division]) -> Division | None:
@@ -234,8 +265,14 @@ def resolve(sources: Sequence[tuple[str, bool]], year: int | None = None) -> tup
             return Region(), [f"region: ambiguous place name {names}; pass it as an override"]
         first = picks[0]
         nested = [d for d in picks if d.within(first) or first.within(d)]
-        best = max(nested, key=lambda d: d.rank)
-        return g.region(g.for_year(best, year)), []
+        best = g.for_year(max(nested, key=lambda d: d.rank), year)
+        listed = g.listed.get(best.name)
+        if listed is None or g.by_code.get(best.code, best).name == best.name:
+            return g.region(best), []
+        return g.region(best), [
+            f"region: {best.name} is not in the division list; taken as {listed} ({best.code}), "
+            "its name before a rename (撤县设市/设区): the adcode is the old one"
+        ]
     return Region(), ["region: no place name in agency, title, text or header"]
 
 

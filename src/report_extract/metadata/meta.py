@@ -352,7 +352,9 @@ def extract_meta(doc: Document, template: str | None = None, overrides: dict | N
     kind, level = classify(meta.agency, meta.region)
     meta.kind = o.get("kind", kind)
     meta.region.level = o.get("level", level)
-    if not meta.region.adcode and meta.region.level != "national":  # a national body has no place
+    # resolve's notes say why no place was found (a national body has none to find), or
+    # how a found one was taken (a rename since the division list); an override replaces both
+    if meta.region is region and (region.adcode or meta.region.level != "national"):
         meta.warnings.extend(notes)
     meta.agency_full = full_agency(meta.agency, meta.region)
     return meta
