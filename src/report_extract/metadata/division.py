@@ -116,18 +116,21 @@ class Gazetteer:
         found: dict[str, list[Division]] = {}
         # a renamed place of region_renames.csv has its successor there, with its own code
         renamed = {r.old.code for r in self.renames.values()}
-        for d in [d for d in self.by_code.values() if d.rank == COUNTY and d.code not in renamed]:
+        names, listed = self.names, self.listed
+        for code, d in self.by_code.items():
+            if code.endswith("00") or code in renamed:  # not county-level (Division.rank, inlined)
+                continue
             for ending, later in successors.items():
-                stem = d.name.removesuffix(ending)
-                if stem == d.name or len(stem) < 2:  # 和县 → 和市 would be a word, not a place
+                # a stem of one character (和县 → 和市) would make a word, not a place
+                if not d.name.endswith(ending) or len(d.name) - len(ending) < 2:
                     continue
+                stem = d.name[: -len(ending)]
                 for new_ending in later:
                     name = stem + new_ending
-                    if name not in self.names and name not in ignore:
-                        found.setdefault(name, []).append(Division(d.code, name))
-                        self.listed[name] = d.name
-        for name, ds in found.items():
-            self.names[name] = ds
+                    if name not in names and name not in ignore:
+                        found.setdefault(name, []).append(Division(code, name))
+                        listed[name] = d.name
+        names.update(found)
 
     def _add_abbreviation(self, d: Division) -> None:
         # 河南省 → 河南, 上海市 → 上海, 新乡市 → 新乡; 自治区 short names come from the alias file.
