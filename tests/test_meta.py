@@ -171,6 +171,31 @@ def test_county_renamed_since_the_list_is_placed_at_its_old_code(ending: str, ne
     assert (city.region.adcode, city.region.level, city.warnings) == ("211300", "city", [])
 
 
+@pytest.mark.parametrize(
+    "lines",
+    [
+        ["岳西县", "主簿镇人民政府", "二〇二四年政府信息公开工作年度报告"],
+        ["岳西县", "主簿镇人民政府2024年政府信息公开工作年度报告"],
+        ["安庆市岳西县", "主簿镇人民政府", "2024年度政府信息公开", "工作年度报告"],
+    ],
+)
+def test_township_heading_with_its_county_on_the_line_above(lines: list[str]) -> None:
+    """A title printed over lines with the county alone on the first (newcomer's trial:
+    agency 主簿镇人民政府, the county lost): the title as printed starts with it."""
+    meta = extract_meta(_doc(*lines, "一、总体情况", "2024年，主簿镇人民政府坚持公开为常态。"))
+    place = lines[0]
+    assert (meta.agency, meta.year, meta.region.adcode) == (place + "主簿镇人民政府", 2024, "340828")
+    assert meta.title.startswith(place + "主簿镇人民政府2024年")
+
+
+def test_a_place_line_above_a_body_that_names_its_place_is_no_part_of_it() -> None:
+    # a department, and a township that prints its county: nothing is added
+    dept = extract_meta(_doc("安庆市", "岳西县教育局2024年政府信息公开工作年度报告"))
+    assert dept.agency == "岳西县教育局"
+    town = extract_meta(_doc("安庆市", "岳西县主簿镇人民政府2024年政府信息公开工作年度报告"))
+    assert town.agency == "岳西县主簿镇人民政府"
+
+
 def test_repeated_district_name_needs_a_named_city() -> None:
     meta = extract_meta(_doc("普陀区人民政府2023年政府信息公开工作年度报告", "上海市普陀区人民政府办公室编制。"))
     assert (meta.region.province, meta.region.city, meta.region.adcode) == ("上海市", "上海市", "310107")

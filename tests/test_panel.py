@@ -70,6 +70,11 @@ def test_one_row_per_agency_year_and_no_two_bodies_merged(out):
     # 撤县设市 2017, after the division list: the listed name on both sides of the rename
     ("宁乡县人民政府", "ningxiang_2016", "430124-宁乡县人民政府"),
     ("长沙市宁乡市人民政府", "ningxiang_2022", "430124-宁乡县人民政府"),
+    # a township prints its county one year and not the next (newcomer's trial: 主簿镇)
+    ("岳西县主簿镇人民政府", "zhubu", "340828-主簿镇人民政府"),
+    ("安徽省安庆市岳西县主簿镇人民政府", "zhubu", "340828-主簿镇人民政府"),
+    ("主簿镇人民政府", "zhubu", "340828-主簿镇人民政府"),
+    ("主簿镇政府", "zhubu", "340828-主簿镇人民政府"),
 ])  # fmt: skip
 def test_agency_id_name_variants(name, region, same_as):
     regions = {
@@ -78,6 +83,7 @@ def test_agency_id_name_variants(name, region, same_as):
         "hongze_2015": {"province": "江苏省", "city": "淮安市", "county": "洪泽县", "adcode": "320829"},
         "ningxiang_2016": {"province": "湖南省", "city": "长沙市", "county": "宁乡县", "adcode": "430124"},
         "ningxiang_2022": {"province": "湖南省", "city": "长沙市", "county": "宁乡市", "adcode": "430124"},
+        "zhubu": {"province": "安徽省", "city": "安庆市", "county": "岳西县", "adcode": "340828", "level": "township"},
     }
     assert agency_id({"agency": name, "region": regions[region]}) == same_as
 

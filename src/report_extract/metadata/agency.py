@@ -98,10 +98,15 @@ def _normalise(r: Rules, name: str, region: dict[str, Any]) -> str:
 
 def _drop_higher_places(name: str, region: dict[str, Any]) -> str:
     """淮安市洪泽区人民政府 → 洪泽区人民政府; 江苏省淮安市人民政府 → 淮安市人民政府: the code
-    already says where, and titles print the higher places or leave them out at will."""
-    province, city = region.get("province"), region.get("city")
-    own = region.get("county") or (city if city != province else None)
-    for higher in (province, city):
+    already says where, and titles print the higher places or leave them out at will.  A
+    township's body drops its county too (岳西县主簿镇人民政府 → 主簿镇人民政府): the code is
+    the county's, and townships print their county one year and not the next."""
+    province, city, county = region.get("province"), region.get("city"), region.get("county")
+    if region.get("level") == "township":
+        highers, own = (province, city, county), "township"
+    else:
+        highers, own = (province, city), county or (city if city != province else None)
+    for higher in highers:
         if higher and own and higher != own and name.startswith(higher) and len(name) > len(higher):
             name = name[len(higher) :]
     return name

@@ -136,6 +136,18 @@ def _parse_title(text: str, before: str | None = None) -> Title | None:
     return Title(title, _one_name(pre + post), int(m.group("year")))
 
 
+def _place_line(line: str) -> bool:
+    """The line is nothing but division names (岳西县, 安庆市岳西县)."""
+    text = squash(line)
+    found = gazetteer().mentions(text, True)
+    return bool(found) and sum(len(m.text) for m in found) == len(text)
+
+
+def _starts_with_place(name: str) -> bool:
+    found = gazetteer().mentions(name, True)
+    return bool(found) and name.startswith(found[0].text)
+
+
 def _heading_lines(doc: Document) -> list[str]:
     """The document's own headings and the lines at its top, in printed order."""
     return _lines(doc, _patterns()["title"]["search_lines"])
@@ -178,8 +190,28 @@ def find_title(doc: Document) -> Title | None:
     CMS <title> or crawler header often glues the site name on.  Then the crawler/CMS
     title, then the body's first lines; a title split over two lines (…政府信息公开工作 /
     年度报告) is joined."""
-    p = _patterns()["title"]
     lines = _heading_lines(doc)
+    t = _find_title(doc, lines)
+    return _placed(t, lines) if t else None
+
+
+def _placed(t: Title, lines: list[str]) -> Title:
+    """A township body named without its county, where the county stands alone on the
+    line above the name ("岳西县" / "主簿镇人民政府" / "二〇二四年…报告"): the title as
+    printed starts with the county."""
+    if not t.agency or not re.match(_patterns()["title"]["township_lead"], t.agency) or _starts_with_place(t.agency):
+        return t
+    for i, line in enumerate(lines):
+        if squash(line).startswith(t.agency):  # where the name is printed first
+            if not i or not _place_line(lines[i - 1]):
+                return t
+            place = squash(lines[i - 1])
+            return Title(place + t.text if t.text.startswith(t.agency) else t.text, place + t.agency, t.year)
+    return t
+
+
+def _find_title(doc: Document, lines: list[str]) -> Title | None:
+    p = _patterns()["title"]
     for i, line in enumerate(lines):
         t = _as_heading(line, lines[i - 1] if i else None)
         if t:
