@@ -102,9 +102,9 @@ def _drop_higher_places(name: str, region: dict[str, Any]) -> str:
     township's body drops its county too (岳西县主簿镇人民政府 → 主簿镇人民政府): the code is
     the county's, and townships print their county one year and not the next."""
     province, city, county = region.get("province"), region.get("city"), region.get("county")
-    if region.get("level") == "township":
-        highers, own = (province, city, county), "township"
-    else:
+    highers: tuple[str | None, ...] = (province, city, county)
+    own: str | None = "township"
+    if region.get("level") != "township":
         highers, own = (province, city), county or (city if city != province else None)
     for higher in highers:
         if higher and own and higher != own and name.startswith(higher) and len(name) > len(higher):
