@@ -112,7 +112,9 @@ class Gazetteer:
         in the dozens every year, so a report printing the new name would find no place.
         A successor stands for its listed division (its old code); a name the list or the
         aliases already hold keeps its own meaning (朝阳县 → 朝阳市 is the prefecture-level
-        city), and two places whose successors are spelled alike stay ambiguous."""
+        city), and two places whose successors are spelled alike stay ambiguous.  Like an
+        abbreviation, a successor counts only in a short text (the agency, the title): in
+        prose it is too often part of a longer name (雄安新区 holds 安新县's 安新区)."""
         found: dict[str, list[Division]] = {}
         # a renamed place of region_renames.csv has its successor there, with its own code
         renamed = {r.old.code for r in self.renames.values()}
@@ -127,10 +129,10 @@ class Gazetteer:
                 stem = d.name[: -len(ending)]
                 for new_ending in later:
                     name = stem + new_ending
-                    if name not in names and name not in ignore:
+                    if name not in names and name not in self.short and name not in ignore:
                         found.setdefault(name, []).append(Division(code, name))
                         listed[name] = d.name
-        names.update(found)
+        self.short.update(found)
 
     def _add_abbreviation(self, d: Division) -> None:
         # 河南省 → 河南, 上海市 → 上海, 新乡市 → 新乡; 自治区 short names come from the alias file.
