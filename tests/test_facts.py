@@ -107,3 +107,27 @@ def test_run_together_amount_with_decimals_is_split_like_any_run() -> None:
 def test_prose_patterns(sentence: str, key: str, value: float, unit: str) -> None:
     f = _index(extract_facts(_doc(sentence)))[(key, "this_year")]
     assert (f.value, f.unit, f.sentence) == (value, unit, sentence)
+
+
+# Newcomer's trial of pre-2019 reports: each sentence gave a wrong figure, silently.
+@pytest.mark.parametrize(
+    "sentences, year, want",
+    [
+        # last year's figure in a comparison, or named by another year, is not this year's
+        (["与2011年受理申请30件相比，2012年共受理申请45件。"], 2012, {"requests_received": 45}),
+        (["较上年受理申请30件有所增加，本年共受理申请45件。"], 2012, {"requests_received": 45}),
+        (["2012年受理政府信息公开申请40件，2013年受理政府信息公开申请56件。"], 2013, {"requests_received": 56}),
+        (["上年收到申请12件。", "今年收到申请20件。"], 2015, {"requests_received": 20}),
+        # 不同意公开 is a refusal, not 同意公开
+        (["共受理申请13件，同意公开12件，不同意公开1件。"], 2016, {"requests_received": 13, "requests_granted": 12,
+                                                               "requests_refused": 1}),
+        # 未收到申请人的投诉 says nothing of requests: the 5 received stand
+        (["本年度未收到申请人的投诉。", "全年共受理政府信息公开申请5件。"], 2014, {"requests_received": 5}),
+        # a cumulative figure keeps its years
+        (["自2008年以来累计受理申请120件，2014年受理申请9件。"], 2014, {"requests_received": 9}),
+    ],
+)  # fmt: skip
+def test_prose_figures_of_the_reports_own_year(sentences: list[str], year: int, want: dict) -> None:
+    facts = extract_facts(_doc("\n".join(sentences)), year=year)
+    got = {f.key: f.value for f in facts if f.period == "this_year"}
+    assert got == want

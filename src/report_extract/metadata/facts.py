@@ -49,8 +49,9 @@ def _sentences(text: str) -> list[str]:
 # ---- prose -------------------------------------------------------------------------
 
 
-def _prose_facts(text: str, p: dict) -> list[tuple[int, Fact]]:
-    """(position, fact) for every prose pattern hit outside part-of clauses."""
+def _prose_facts(text: str, p: dict, year: int | None = None) -> list[tuple[int, Fact]]:
+    """(position, fact) for every prose pattern hit outside part-of clauses and clauses
+    about another period than `year` (the report's, when known)."""
     out: list[tuple[int, Fact]] = []
     offset = 0
     for sentence in _sentences(text):
@@ -60,11 +61,30 @@ def _prose_facts(text: str, p: dict) -> list[tuple[int, Fact]]:
                 before = sentence[: m.start()]
                 if re.search(p["part_of"], before):
                     continue
-                period = CUMULATIVE if re.search(p["cumulative"], before + m.group(0)) else THIS_YEAR
+                clause = _clause(sentence, m.start(), m.end())
+                # 累计 / 自2008年以来 said in the number's own clause: "自2008年以来累计受理申请
+                # 120件，2014年受理申请9件" states one cumulative figure and one of the year
+                period = CUMULATIVE if re.search(p["cumulative"], clause) else THIS_YEAR
+                if period == THIS_YEAR and _other_period(clause, p, year):
+                    continue
                 fact = Fact(key, _number(m["value"]), m["unit"], period, sentence, "prose")
                 out.append((offset + m.start(), fact))
         out.extend((offset + pos, f) for pos, f in _zero_facts(sentence, p["zero"]))
     return out
+
+
+def _clause(sentence: str, start: int, end: int) -> str:
+    """The clause of `sentence` holding [start, end): between the separators around it."""
+    left = max(sentence.rfind(c, 0, start) for c in "，,；;") + 1
+    rights = [i for i in (sentence.find(c, end) for c in "，,；;。") if i >= 0]
+    return sentence[left : min(rights) if rights else len(sentence)]
+
+
+def _other_period(clause: str, p: dict, year: int | None) -> bool:
+    if re.search(p["other_period"], clause):
+        return True
+    named = {int(y) for y in re.findall(r"((?:19|20)\d{2})\s*年", clause)}
+    return year is not None and bool(named) and year not in named
 
 
 def _zero_facts(sentence: str, z: dict) -> list[tuple[int, Fact]]:
@@ -116,14 +136,17 @@ def _table_facts(table: legacy.Table) -> list[Fact]:
     return out
 
 
-def facts_and_table(doc: Document, warnings: list[str] | None = None) -> tuple[list[Fact], legacy.Table | None]:
-    """Prose facts (first statement of each key and period), the statistics table's facts,
-    and the table itself (its cells: legacy.Table.cells).  Rows that cannot be read with
-    certainty give no fact and are named in `warnings` (doc.warnings when not given)."""
+def facts_and_table(
+    doc: Document, warnings: list[str] | None = None, year: int | None = None
+) -> tuple[list[Fact], legacy.Table | None]:
+    """Prose facts (first statement of each key and period; `year`: the report's, whose
+    figures they are), the statistics table's facts, and the table itself (its cells:
+    legacy.Table.cells).  Rows that cannot be read with certainty give no fact and are
+    named in `warnings` (doc.warnings when not given)."""
     p = _patterns()
     text = doc.text()
     start = _table_start(halfwidth(text), legacy.patterns())
-    prose = _first_per_key(_prose_facts(text[:start] if start is not None else text, p))
+    prose = _first_per_key(_prose_facts(text[:start] if start is not None else text, p, year))
     if start is None:
         return prose, None
     stated = {k: {v} for k, (v, _) in stated_figures(prose).items()}
@@ -142,6 +165,6 @@ def _table_start(text: str, t: dict) -> int | None:
     return None
 
 
-def extract_facts(doc: Document, warnings: list[str] | None = None) -> list[Fact]:
+def extract_facts(doc: Document, warnings: list[str] | None = None, year: int | None = None) -> list[Fact]:
     """Prose facts followed by the statistics table's facts (see facts_and_table)."""
-    return facts_and_table(doc, warnings)[0]
+    return facts_and_table(doc, warnings, year)[0]

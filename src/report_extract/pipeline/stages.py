@@ -82,7 +82,7 @@ def _from_document(doc: Document, overrides: dict | None = None) -> Result:
         from report_extract.metadata.facts import facts_and_table, stated_figures
         from report_extract.tables import legacy  # free-form reports only: the others never load it
 
-        facts, old_table = facts_and_table(doc, warnings)
+        facts, old_table = facts_and_table(doc, warnings, meta.year)
         if old_table is not None:
             cells += old_table.cells()
             checks += legacy.checks(cells, stated_figures([f for f in facts if f.source != "table"]))
