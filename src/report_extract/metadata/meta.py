@@ -149,8 +149,25 @@ def _starts_with_place(name: str) -> bool:
 
 
 def _heading_lines(doc: Document) -> list[str]:
-    """The document's own headings and the lines at its top, in printed order."""
-    return _lines(doc, _patterns()["title"]["search_lines"])
+    """The document's own headings and the lines at its top, in printed order; a
+    letter-spaced run read joined (德 清 县 人 民 政 府 → 德清县人民政府)."""
+    p = _patterns()["title"]
+    return [re.sub(p["spaced_run"], _joined, line) for line in _lines(doc, p["search_lines"])]
+
+
+def _joined(m: re.Match[str]) -> str:
+    return m.group(0).replace(" ", "")
+
+
+def signature_agency(text: str) -> str | None:
+    """The body named in the signature at the end of the text (a name line among the
+    last lines, the date under it), or None."""
+    p = _patterns()["title"]
+    date = _patterns()["published"]["signature"]
+    # the date may stand on the name's line ("柘城县交通运输局 2023年1月16日")
+    lines = [squash(re.sub(date + r"\s*$", "", line)) for line in text.strip().splitlines()[-p["signature_lines"] :]]
+    names = [line for line in lines if re.fullmatch(p["signature_name"], line)]
+    return names[-1] if names else None
 
 
 def _as_heading(line: str, before: str | None, year_after: bool = False) -> Title | None:
@@ -171,6 +188,8 @@ def _year_after(line: str) -> Title | None:
     if not m or re.search(p["notice"], line) or re.search(p["cited"], text[: m.start()] + m.group("pre")):
         return None
     pre = _name_before_year(m.group("pre"))
+    if re.fullmatch(p["not_a_body"], pre):
+        return None
     return Title(squash(m.group(0)), _one_name(pre), int(m.group("year")) if m.group("year") else None)
 
 
@@ -297,6 +316,15 @@ def classify(agency: str | None, region: Region) -> tuple[str | None, str | None
     return kind, region.level
 
 
+def _national(agency: str | None) -> bool:
+    """A national body by its name (交通运输部, 国家统计局): no place in the name."""
+    return (
+        bool(agency)
+        and _matches_any(_patterns()["level"]["national"], agency)
+        and not gazetteer().mentions(agency, True)
+    )
+
+
 def _is_place_name(agency: str) -> bool:
     """平潭综合实验区, 淮安市: an agency that is only place names is that place's government."""
     rest = agency
@@ -379,7 +407,13 @@ def extract_meta(doc: Document, template: str | None = None, overrides: dict | N
         template=template,
         warnings=warnings,
     )
-    region, notes = resolve(_region_sources(doc, meta.agency, meta.title, text), meta.year)
+    if meta.agency is None and (signed := signature_agency(text)):
+        meta.agency = signed  # a title with the year only ("2022年政府信息公开工作年度报告")
+        meta.warnings.append(f"agency: no title names the body; taken from the signature ({signed})")
+    sources = _region_sources(doc, meta.agency, meta.title, text)
+    if _national(meta.agency):  # placed by its name: its address or its work's places are not its region
+        sources = sources[:2]
+    region, notes = resolve(sources, meta.year)
     meta.region = _region_override(region, o, meta.year)
     kind, level = classify(meta.agency, meta.region)
     meta.kind = o.get("kind", kind)
