@@ -318,11 +318,9 @@ def classify(agency: str | None, region: Region) -> tuple[str | None, str | None
 
 def _national(agency: str | None) -> bool:
     """A national body by its name (交通运输部, 国家统计局): no place in the name."""
-    return (
-        bool(agency)
-        and _matches_any(_patterns()["level"]["national"], agency)
-        and not gazetteer().mentions(agency, True)
-    )
+    if not agency:
+        return False
+    return _matches_any(_patterns()["level"]["national"], agency) and not gazetteer().mentions(agency, True)
 
 
 def _is_place_name(agency: str) -> bool:
