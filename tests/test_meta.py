@@ -248,6 +248,24 @@ def test_a_bare_township_name_is_its_government(name: str) -> None:
     assert (meta.kind, meta.region.level) == ("government", "township")
 
 
+@pytest.mark.parametrize(
+    "lines, published",
+    [
+        (["德清县人民政府", "二〇二四年一月十五日"], "2024-01-15"),
+        (["德清县人民政府", "二○二三年十二月三十一日"], "2023-12-31"),
+        (["德清县人民政府", "二O二四年二月二十日"], "2024-02-20"),
+        (["德清县人民政府", "2024.1.28"], "2024-01-28"),
+        (["德清县人民政府 2024-01-09"], "2024-01-09"),
+        (["公开日期：2024-01-20"], "2024-01-20"),
+        (["印发日期：2024年1月22日", "德清县人民政府"], "2024-01-22"),
+    ],
+)
+def test_publication_date_as_printed(lines: list[str], published: str) -> None:
+    """Dates in Chinese numerals, dotted, and 公开日期 (newcomer's trial: all null)."""
+    meta = extract_meta(_doc("德清县人民政府2023年政府信息公开工作年度报告", *_BODY, *lines))
+    assert meta.published == published
+
+
 def test_repeated_district_name_needs_a_named_city() -> None:
     meta = extract_meta(_doc("普陀区人民政府2023年政府信息公开工作年度报告", "上海市普陀区人民政府办公室编制。"))
     assert (meta.region.province, meta.region.city, meta.region.adcode) == ("上海市", "上海市", "310107")

@@ -74,6 +74,27 @@ def arabic_years(text: str) -> str:
     return re.sub(rf"(?<![{_YEAR_CHARS}])[{_YEAR_CHARS}]{{4}}(?=\s*年)", year, text)
 
 
+_SMALL = {c: i for i, c in enumerate("〇一二三四五六七八九")} | {"零": 0}
+
+
+def _small_number(numerals: str) -> str:
+    """一 → 1, 十 → 10, 十五 → 15, 二十三 → 23, 三十一 → 31 (a month's or day's numerals)."""
+    tens, _, units = numerals.rpartition("十")
+    if "十" not in numerals:
+        return str(_SMALL[numerals]) if len(numerals) == 1 else numerals
+    return str((_SMALL[tens] if tens else 1) * 10 + (_SMALL[units] if units else 0))
+
+
+def arabic_dates(text: str) -> str:
+    """二〇二四年一月十五日 → 2024年1月15日: years by arabic_years, months and days here."""
+    text = arabic_years(text)
+    return re.sub(
+        r"(?<=年)(\s*)([〇零一二三四五六七八九十]{1,3})(\s*)月(\s*)([〇零一二三四五六七八九十]{1,3})(?=\s*日)",
+        lambda m: f"{m[1]}{_small_number(m[2])}{m[3]}月{m[4]}{_small_number(m[5])}",
+        text,
+    )
+
+
 def _lines(doc: Document, limit: int) -> list[str]:
     out: list[str] = []
     for b in doc.blocks:
@@ -276,8 +297,11 @@ def find_published(doc: Document, text: str) -> str | None:
     m = re.search(p["labelled"], text)
     if m:
         return _iso(m["y"], m["m"], m["d"])
-    dates = list(re.finditer(p["signature"], text[-p["tail_chars"] :]))
-    return _iso(dates[-1]["y"], dates[-1]["m"], dates[-1]["d"]) if dates else None
+    dates = list(re.finditer(p["signature"], arabic_dates(text[-p["tail_chars"] :])))
+    if not dates:
+        return None
+    last = dates[-1]
+    return _iso(last["y"], last["m"] or last["m2"], last["d"] or last["d2"])
 
 
 def find_year(title: Title | None, text: str, published: str | None) -> tuple[int | None, list[str]]:
