@@ -63,7 +63,17 @@ SINGLES = ["admin_reviews", "lawsuits", "lawsuits_and_complaints"]
 NUMBERING = ["{n}.", "{n}、", "（{n}）"]
 # the forms whose cells stay apart (never split; the other form is "run_together"), and
 # the file suffix of each form
-SEPARATE = {"spaced", "lines", "tabs", "html", "markdown"}
+# rows on lines with their cells set apart by a run of separators: spaces (a crawler's
+# padding; such lines may happen to align, and a reader take them for a grid), no-break
+# spaces, ideographic spaces
+GAPS = {
+    "lines_2sp": "  ",
+    "lines_3sp": "   ",
+    "lines_5sp": "     ",
+    "lines_nbsp": "\u00a0\u00a0",
+    "lines_ideo": "\u3000",
+}
+SEPARATE = {"spaced", "lines", "tabs", "html", "markdown", *GAPS}
 SUFFIX = {"html": ".html", "markdown": ".md"}
 
 
@@ -182,6 +192,8 @@ def render(case: LegacyCase, form: str) -> str:
         body = "\n".join("\t".join(cells) for cells in lines)
     elif form == "lines":
         body = "\n".join(" ".join(cells) for cells in lines)
+    elif form in GAPS:
+        body = "\n".join(GAPS[form].join(cells) for cells in lines)
     elif form == "spaced":
         body = " ".join(" ".join(cells) for cells in lines)
     elif form == "run_together":

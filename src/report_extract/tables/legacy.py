@@ -139,11 +139,25 @@ class _Piece:
     start: int  # offset in the stream
 
 
+def _lines(doc: Document) -> list[tuple[str, Origin]]:
+    """The document's text as lines with where each was printed: a text block each, and a
+    grid's rows, cells set apart by spaces.  A table printed as text may come as both:
+    a reader took the lines whose columns happened to align for a grid (a statistics
+    table separated by runs of spaces), and the rows between them for paragraphs."""
+    out: list[tuple[str, Origin]] = []
+    for b in doc.blocks:
+        if isinstance(b, TextBlock):
+            out.append((b.text, b.origin))
+        else:
+            out.extend(("   ".join(c.text for c in row), row[0].origin if row else b.origin) for row in b.rows)
+    return out
+
+
 def _stream(doc: Document, p: dict) -> tuple[str, list[_Piece]]:
-    """The text blocks from the table's start on, one line each (a line break is a cell
-    boundary), with where each was printed."""
-    blocks = [b for b in doc.blocks if isinstance(b, TextBlock)]
-    texts = [halfwidth(b.text) for b in blocks]
+    """The document's lines (_lines) from the table's start on, one line each (a line
+    break is a cell boundary), with where each was printed."""
+    lines = _lines(doc)
+    texts = [halfwidth(text) for text, _ in lines]
     for pattern in p["start"]:
         hits = [(i, m.start()) for i, t in enumerate(texts) for m in re.finditer(pattern, t)]
         if hits:
@@ -153,9 +167,9 @@ def _stream(doc: Document, p: dict) -> tuple[str, list[_Piece]]:
         return "", []
     pieces: list[_Piece] = []
     pos = 0
-    for i in range(first, len(blocks)):
+    for i in range(first, len(lines)):
         text = texts[i][at:] if i == first else texts[i]
-        pieces.append(_Piece(text, blocks[i].origin, pos))
+        pieces.append(_Piece(text, lines[i][1], pos))
         pos += len(text) + 1
     return "\n".join(pc.text for pc in pieces), pieces
 
