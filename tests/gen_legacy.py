@@ -79,7 +79,7 @@ SUFFIX = {"html": ".html", "markdown": ".md"}
 
 @dataclass
 class Row:
-    key: str
+    key: str  # "": a heading inside the table (一、主动公开情况), printed without values
     label: str  # as printed, numbering included
     unit: str
     this: int
@@ -99,6 +99,8 @@ class LegacyCase:
     def truth(self) -> dict[tuple[str, str], int]:
         out = {}
         for r in self.rows:
+            if not r.key:
+                continue
             out[(r.key, "this_year")] = r.this
             if self.both:
                 out[(r.key, "cumulative")] = r.cum
@@ -151,6 +153,107 @@ def make_case(rng: random.Random, prose: bool = True) -> LegacyCase:
     return LegacyCase(year, rows, units, both, groups, stated)
 
 
+# The national form of 2015–2018 (国办), row by row: (label as printed, key, unit); key ""
+# for its headings.  One value column (统计数).
+FORM_2015: list[tuple[str, str, str]] = [
+    ("一、主动公开情况", "", ""),
+    ("（一）主动公开政府信息数（不同渠道和方式公开相同信息计1条）", "proactive_total", "条"),
+    ("其中：主动公开规范性文件数", "proactive_normative_docs", "条"),
+    ("制发规范性文件总数", "normative_docs_issued", "件"),
+    ("（二）通过不同渠道和方式公开政府信息的情况", "", ""),
+    ("1.政府公报公开政府信息数", "proactive_gazette", "条"),
+    ("2.政府网站公开政府信息数", "proactive_website", "条"),
+    ("3.政务微博公开政府信息数", "proactive_weibo", "条"),
+    ("4.政务微信公开政府信息数", "proactive_wechat", "条"),
+    ("5.其他方式公开政府信息数", "proactive_other", "条"),
+    ("二、回应解读情况", "", ""),
+    ("（一）回应公众关注热点或重大舆情数（不同方式回应同一热点或舆情计1次）", "responses_hotspots", "次"),
+    ("（二）通过不同渠道和方式回应解读的情况", "", ""),
+    ("1.参加或举办新闻发布会总次数", "press_conferences", "次"),
+    ("其中：主要负责同志参加新闻发布会次数", "press_conferences_by_heads", "次"),
+    ("2.政府网站在线访谈次数", "online_interviews", "次"),
+    ("其中：主要负责同志参加政府网站在线访谈次数", "online_interviews_by_heads", "次"),
+    ("3.政策解读稿件发布数", "policy_interpretations", "篇"),
+    ("4.微博微信回应事件数", "responses_social_media", "次"),
+    ("5.其他方式回应事件数", "responses_other", "次"),
+    ("三、依申请公开情况", "", ""),
+    ("（一）收到申请数", "requests_received", "件"),
+    ("1.当面申请数", "requests_in_person", "件"),
+    ("2.传真申请数", "requests_fax", "件"),
+    ("3.网络申请数", "requests_online", "件"),
+    ("4.信函申请数", "requests_letter", "件"),
+    ("（二）申请办结数", "requests_completed", "件"),
+    ("1.按时办结数", "requests_completed_on_time", "件"),
+    ("2.延期办结数", "requests_completed_extended", "件"),
+    ("（三）申请答复数", "replies_total", "件"),
+    ("1.属于已主动公开范围数", "replies_already_public", "件"),
+    ("2.同意公开答复数", "replies_granted", "件"),
+    ("3.同意部分公开答复数", "replies_partial", "件"),
+    ("4.不同意公开答复数", "replies_refused", "件"),
+    ("其中：涉及国家秘密", "refused_secret", "件"),
+    ("涉及商业秘密", "refused_commercial_secret", "件"),
+    ("涉及个人隐私", "refused_privacy", "件"),
+    ("危及国家安全、公共安全、经济安全和社会稳定", "refused_security", "件"),
+    ("不是《条例》所指政府信息", "refused_not_gov_info", "件"),
+    ("法律法规规定的其他情形", "refused_other", "件"),
+    ("5.不属于本行政机关公开数", "replies_not_ours", "件"),
+    ("6.申请信息不存在数", "replies_not_held", "件"),
+    ("7.告知作出更改补充数", "replies_correction", "件"),
+    ("8.告知通过其他途径办理数", "replies_other_route", "件"),
+    ("四、行政复议数量", "admin_reviews", "件"),
+    ("（一）维持具体行政行为数", "admin_reviews_upheld", "件"),
+    ("（二）被依法纠错数", "admin_reviews_corrected", "件"),
+    ("（三）其他情形数", "admin_reviews_other", "件"),
+    ("五、行政诉讼数量", "lawsuits", "件"),
+    ("（一）维持具体行政行为或者驳回原告诉讼请求数", "lawsuits_upheld", "件"),
+    ("（二）被依法纠错数", "lawsuits_corrected", "件"),
+    ("（三）其他情形数", "lawsuits_other", "件"),
+    ("六、举报投诉数量", "lawsuits_and_complaints", "件"),
+    ("七、依申请公开信息收取的费用", "fees_collected", "万元"),
+    ("八、机构建设和保障经费情况", "", ""),
+    ("（一）政府信息公开工作专门机构数", "dedicated_units", "个"),
+    ("（二）设置政府信息公开查阅点数", "query_points", "个"),
+    ("（三）从事政府信息公开工作人员数", "staff_total", "人"),
+    ("1.专职人员数", "staff_full_time", "人"),
+    ("2.兼职人员数", "staff_part_time", "人"),
+    ("（四）政府信息公开专项经费（不包括用于政府公报编辑管理及政府网站建设维护等方面的经费）", "special_funds", "万元"),
+    ("九、政府信息公开会议和培训情况", "", ""),
+    ("（一）召开政府信息公开工作会议或专题会议数", "meetings", "次"),
+    ("（二）举办各类培训班数", "trainings", "次"),
+    ("（三）接受培训人员数", "trainees", "人次"),
+]
+# the form's breakdowns: a total and the rows that sum to it
+SUMS_2015 = {
+    "requests_received": ["requests_in_person", "requests_fax", "requests_online", "requests_letter"],
+    "requests_completed": ["requests_completed_on_time", "requests_completed_extended"],
+    "replies_total": ["replies_already_public", "replies_granted", "replies_partial", "replies_refused",
+                      "replies_not_ours", "replies_not_held", "replies_correction", "replies_other_route"],
+    "replies_refused": ["refused_secret", "refused_commercial_secret", "refused_privacy", "refused_security",
+                        "refused_not_gov_info", "refused_other"],
+    "admin_reviews": ["admin_reviews_upheld", "admin_reviews_corrected", "admin_reviews_other"],
+    "lawsuits": ["lawsuits_upheld", "lawsuits_corrected", "lawsuits_other"],
+    "staff_total": ["staff_full_time", "staff_part_time"],
+}  # fmt: skip
+
+
+def make_2015_case(rng: random.Random) -> LegacyCase:
+    """The 2015 form with values whose breakdowns add up (parts drawn first, totals summed;
+    the 其中 rows of 主动公开 and of 新闻发布会 need not)."""
+    value: dict[str, int] = {key: rng.choice([0, 0, 1, 3, 12, 40, 365]) for _, key, _ in FORM_2015 if key}
+    for total in (
+        "replies_refused",
+        "replies_total",
+        "requests_received",
+        "requests_completed",
+        "admin_reviews",
+        "lawsuits",
+        "staff_total",
+    ):  # fmt: skip  (inner sums first)
+        value[total] = sum(value[k] for k in SUMS_2015[total])
+    rows = [Row(key, label, unit, value.get(key, 0), 0) for label, key, unit in FORM_2015]
+    return LegacyCase(rng.randint(2015, 2018), rows, units=True, both=False)
+
+
 # ---- printing ------------------------------------------------------------------------------
 
 
@@ -164,6 +267,8 @@ def _prose(case: LegacyCase) -> str:
 
 
 def _cells(case: LegacyCase, row: Row) -> list[str]:
+    if not row.key:
+        return [row.label] + [""] * (len(_header(case)) - 1)
     cells = [row.label] + ([row.unit] if case.units else []) + [str(row.this)]
     return cells + ([str(row.cum)] if case.both else [])
 

@@ -9,7 +9,7 @@ import random
 from pathlib import Path
 
 import pytest
-from gen_legacy import SEPARATE, SUFFIX, consistent, make_case, render
+from gen_legacy import SEPARATE, SUFFIX, SUMS_2015, consistent, make_2015_case, make_case, render
 
 import report_extract
 
@@ -76,3 +76,26 @@ def test_prose_settles_a_split_the_sums_cannot(tmp_path: Path) -> None:
     _, got = _extract(tmp_path, case, "run_together")
     cells = (got[("requests_received", "this_year")], got[("requests_received", "cumulative")])
     assert [(c.value, c.ambiguous) for c in cells] == [(12, True), (15, True)]
+
+
+@pytest.mark.parametrize("form", ["tabs", "lines", "lines_3sp", "html", "markdown", "tabs_md"])
+@pytest.mark.parametrize("seed", range(6))
+def test_2015_national_form_read_whole(tmp_path: Path, seed: int, form: str) -> None:
+    """The form of 2015–2018 (newcomer's trial: 申请信息不存在数 read as a refusal reason, the
+    复议/诉讼 outcomes, 回应解读, staff and funds rows unread, soft checks failing on our
+    reading; saved as .md, 1 cell of 57): every row, and its breakdowns add up."""
+    case = make_2015_case(random.Random(seed))
+    if form == "tabs_md":  # a text file's tab-separated table saved as Markdown
+        f = tmp_path / "case.md"
+        f.write_text(render(case, "tabs"), encoding="utf-8")
+        r = report_extract.extract(f)
+        got = {(c.row, c.col): c for c in r.cells if c.table == "legacy"}
+    else:
+        r, got = _extract(tmp_path, case, form)
+    assert {k: c.value for k, c in got.items()} == case.truth
+    checks = {c.check: c for c in r.checks if c.check.startswith("legacy.")}
+    for name in ("legacy.channels", "legacy.replies", "legacy.refusal_reasons", "legacy.completed_timing",
+                 "legacy.review_outcomes", "legacy.lawsuit_outcomes", "legacy.staff"):  # fmt: skip
+        assert checks[name].ok is True, name
+    assert not [c for c in r.checks if c.ok is False and c.severity == "hard"]
+    assert set(SUMS_2015) <= {k for k, _ in got}

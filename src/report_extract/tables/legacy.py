@@ -186,9 +186,11 @@ def _row_regex(p: dict, bare: bool = False) -> re.Pattern[str]:
     # ("主动公开文件数条…": the 件 of 文件 is no unit).
     unit = "(?P<unit>)" if bare else rf"(?P<unit>{units})(?=[\s\d]|$)"
     values = r"(?:[ \t\n]*\d+(?:\.\d+)?)" + ("+" if bare else "*")
+    # A bracketed note inside the name may hold digits and a unit of its own: the 2015
+    # form's "主动公开政府信息数（不同渠道和方式公开相同信息计1条）" is one name.
     return re.compile(
         r"(?P<name>(?:其中\s*[：:]?\s*)?(?:[(（][一二三四五六七八九十\d]{1,2}[)）]|[一二三四五六七八九十]{1,2}\s*、|\d{1,2}\s*[.、．])?"
-        r"\s*[\u4e00-\u9fff][\u4e00-\u9fff、，,（）()“”/]*?)\s*"
+        r"\s*[\u4e00-\u9fff](?:[\u4e00-\u9fff、，,“”《》/]|[(（][^()（）\n]{0,60}?[)）])*?)\s*"
         rf"{unit}(?P<values>{values})"
     )
 
@@ -231,9 +233,10 @@ def _text_rows(stream: str, pieces: list[_Piece], p: dict, bare: bool) -> tuple[
     item = 0
     spaced: list[bool] = []
     while (m := rx.search(stream, pos)) is not None:
-        if stream[pos : m.start()].strip() and rows:
+        gap = stream[pos : m.start()]
+        if gap.strip() and rows and not _headings(gap):
             # a sentence (a signature, a note) ends the table; a heading (一、主动公开情况) does not
-            if re.search(r"[。；]|[\u4e00-\u9fff]{16,}", stream[pos : m.start()]):
+            if re.search(r"[。；]|[\u4e00-\u9fff]{16,}", gap):
                 break
         name = re.sub(r"\s+", "", m["name"])
         number = re.match(r"(?:其中[：:]?)?(\d{1,2})[.、．]", name)
@@ -267,6 +270,16 @@ def _text_rows(stream: str, pieces: list[_Piece], p: dict, bare: bool) -> tuple[
         while rows and not rows[-1].key:
             rows.pop()
     return cols, rows
+
+
+_HEADING = re.compile(r"\s*(?:[（(][一二三四五六七八九十]{1,2}[)）]|[一二三四五六七八九十]{1,2}\s*、)[^。；\n]*")
+
+
+def _headings(gap: str) -> bool:
+    """The text between two rows is numbered headings only, each on its line: the 2015
+    form's long ones included ("（二）通过不同渠道和方式公开政府信息的情况")."""
+    lines = [line for line in gap.splitlines() if line.strip()]
+    return bool(lines) and all(_HEADING.fullmatch(line) for line in lines)
 
 
 def _header_end(stream: str, rx: re.Pattern[str], p: dict) -> int:
@@ -349,6 +362,7 @@ def _nest(rows: list[Row], p: dict) -> None:
     total again.  A label that means different things under different totals ("其他")
     takes its key from patterns/legacy.toml's [keys_under.PARENT]."""
     levels: list[list] = [[None, 0]]  # [parent index, last item number], top level first
+    total: int | None = None  # the last total whose label variants ([keys_under]) may follow it
     for i, row in enumerate(rows):
         m = re.match(p["item_number"], row.name)
         number = int(m[1] or m[2]) if m and (m[1] or m[2]) else None
@@ -360,12 +374,27 @@ def _nest(rows: list[Row], p: dict) -> None:
             while len(levels) > 2 and levels[-1][1] != number - 1:
                 levels.pop()
             levels[-1][1] = number
+        elif (at := _continues(row, rows, [levels[-1][0], total], p)) is not None:
+            # unnumbered, yet a label of the breakdown open before it: 其中：涉及国家秘密 /
+            # 涉及商业秘密 / … under 不同意公开; （一）维持… /（二）被依法纠错数 after 四、行政复议数量
+            if levels[-1][0] != at:
+                levels = [[None, 0], [at, 0]]
         else:
             levels = [[None, 0]]
+            total = i if row.key in p["keys_under"] else None
         row.parent = levels[-1][0]
         if row.parent is not None:
             under = p["keys_under"].get(rows[row.parent].key, {})
             row.key = next((key for pattern, key in under.items() if re.search(pattern, row.label)), row.key)
+
+
+def _continues(row: Row, rows: list[Row], parents: list[int | None], p: dict) -> int | None:
+    """The first of `parents` whose [keys_under] table names `row`'s label, or None."""
+    for at in parents:
+        under = p["keys_under"].get(rows[at].key) if at is not None else None
+        if under and any(re.search(pattern, row.label) for pattern in under):
+            return at
+    return None
 
 
 def _groups(rows: list[Row]) -> list[list[Row]]:
