@@ -550,8 +550,11 @@ def checks(
     values = {(c.row, c.col): c.value for c in cells if c.table == TABLE}
     cols = sorted({col for _, col in values}, key=[THIS_YEAR, CUMULATIVE].index)
     out: list[CheckResult] = []
+    printed = {row for row, _ in values}
     for rule in patterns()["checks"]:
-        complete = any(key in {row for row, _ in values} for key in rule["complete_with"])
+        if rule.get("only_with") and not printed & set(rule["only_with"]):
+            continue  # the check of another form than the one printed
+        complete = any(key in printed for key in rule["complete_with"])
         for col in cols:
             total = values.get((rule["total"], col))
             parts = [values[(k, col)] for k in rule["parts"] if (k, col) in values]
