@@ -125,6 +125,18 @@ def test_prose_patterns(sentence: str, key: str, value: float, unit: str) -> Non
         (["本年度未收到申请人的投诉。", "全年共受理政府信息公开申请5件。"], 2014, {"requests_received": 5}),
         # a cumulative figure keeps its years
         (["自2008年以来累计受理申请120件，2014年受理申请9件。"], 2014, {"requests_received": 9}),
+        # the outcomes and channels are stated in a 其中 clause: they are its parts, not a total's
+        (["全年共受理申请81件。其中同意公开60件，同意部分公开9件，不予公开12件。"], 2016,
+         {"requests_received": 81, "requests_granted": 60, "requests_partial": 9, "requests_refused": 12}),
+        (["共受理申请56件，其中当面申请12件、网络申请30件、信函申请14件；已答复56件。"], 2013,
+         {"requests_received": 56, "requests_in_person": 12, "requests_online": 30, "requests_letter": 14,
+          "replies_total": 56}),
+        # counts in Chinese numerals, thousands set apart by a full-width comma
+        (["全年受理申请三件，同意公开两件，不予公开一件。"], 2011,
+         {"requests_received": 3, "requests_granted": 2, "requests_refused": 1}),
+        (["共受理政府信息公开申请五十六件。", "主动公开政府信息2，345条。"], 2012,
+         {"requests_received": 56, "proactive_total": 2345}),
+        (["受理申请一百二十件。"], 2012, {"requests_received": 120}),
     ],
 )  # fmt: skip
 def test_prose_figures_of_the_reports_own_year(sentences: list[str], year: int, want: dict) -> None:

@@ -54,12 +54,13 @@ def _prose_facts(text: str, p: dict, year: int | None = None) -> list[tuple[int,
     about another period than `year` (the report's, when known)."""
     out: list[tuple[int, Fact]] = []
     offset = 0
-    for sentence in _sentences(text):
-        offset = text.find(sentence, offset)
+    for printed in _sentences(text):
+        offset = text.find(printed, offset)
+        sentence = _digits(printed, p["units"])  # matched as digits, kept as printed
         for key, pattern in p["prose"].items():
             for m in re.finditer(pattern.replace("{N}", NUMBER), sentence):
                 before = sentence[: m.start()]
-                if re.search(p["part_of"], before):
+                if re.search(p["part_of"], before) and key not in p["breakdown_keys"]:
                     continue
                 clause = _clause(sentence, m.start(), m.end())
                 # 累计 / 自2008年以来 said in the number's own clause: "自2008年以来累计受理申请
@@ -67,10 +68,46 @@ def _prose_facts(text: str, p: dict, year: int | None = None) -> list[tuple[int,
                 period = CUMULATIVE if re.search(p["cumulative"], clause) else THIS_YEAR
                 if period == THIS_YEAR and _other_period(clause, p, year):
                     continue
-                fact = Fact(key, _number(m["value"]), m["unit"], period, sentence, "prose")
+                fact = Fact(key, _number(m["value"]), m["unit"], period, printed, "prose")
                 out.append((offset + m.start(), fact))
-        out.extend((offset + pos, f) for pos, f in _zero_facts(sentence, p["zero"]))
+        out.extend((offset + pos, f) for pos, f in _zero_facts(printed, p["zero"]))
     return out
+
+
+_NUMERALS = {c: i for i, c in enumerate("零一二三四五六七八九")} | {"〇": 0, "两": 2}
+_POWERS = {"十": 10, "百": 100, "千": 1000}
+
+
+def _chinese_count(numerals: str) -> int | None:
+    """三 → 3, 五十六 → 56, 一百二十 → 120, 两千零五 → 2005; None for what is no plain count."""
+    total, digit = 0, None
+    for ch in numerals:
+        if ch in _NUMERALS:
+            if digit is not None:
+                return None  # 三五 (three or five): no count
+            digit = _NUMERALS[ch]
+        elif ch in _POWERS:
+            total += (1 if digit is None else digit) * _POWERS[ch]
+            digit = None
+        else:
+            return None
+    return total + (digit or 0)
+
+
+def _digits(sentence: str, units: list[str]) -> str:
+    """A count in Chinese numerals before its unit (三件, 五十六件) in digits, and a full-width
+    comma between thousands (2，345条) made ASCII, so the {N} patterns read them."""
+    unit = "|".join(units)
+
+    def count(m: re.Match[str]) -> str:
+        n = _chinese_count(m[1])
+        return m[0] if n is None else f"{n}{m[2]}"
+
+    # not an ordinal (第一件) nor the end of a longer run of numerals
+    sentence = re.sub(
+        rf"(?<![第零〇一二两三四五六七八九十百千])([零〇一二两三四五六七八九十百千]{{1,8}})({unit})", count, sentence
+    )
+    return re.sub(r"(?<=\d)，(?=\d{3}(?!\d))", ",", sentence)
 
 
 def _clause(sentence: str, start: int, end: int) -> str:
