@@ -117,14 +117,21 @@ def _parts(total: int, k: int, rng: random.Random) -> list[int]:
     return [b - a for a, b in zip([0] + cuts, cuts + [total])]
 
 
+# headings printed before the groups when the table has them (a crawler runs them into the
+# total after them: "一、主动公开情况（一）主动公开信息数条…")
+HEADINGS = ["一、主动公开情况", "二、依申请公开情况", "三、答复情况"]
+
+
 def make_case(rng: random.Random, prose: bool = True) -> LegacyCase:
     year = rng.randint(2008, 2018)
     units, both = rng.random() < 0.7, rng.random() < 0.75
     numbering = rng.choice(NUMBERING)
     qizhong = rng.random() < 0.7  # "其中：" before the first 其中 row
+    headings = rng.random() < 0.4
+    normative = rng.random() < 0.4  # 其中：主动公开规范性文件数, a part alone before the channels
     rows: list[Row] = []
     groups: list[list[int]] = []
-    for variants in GROUPS:
+    for g, variants in enumerate(GROUPS):
         keys = rng.choice(variants)
         this = rng.randint(0, _magnitude(rng))
         cum = this + rng.randint(0, _magnitude(rng))
@@ -132,8 +139,13 @@ def make_case(rng: random.Random, prose: bool = True) -> LegacyCase:
         # cumulative parts: this year's plus earlier years', so each ≥ this year's
         earlier = _parts(cum - this, len(keys) - 1, rng)
         cum_parts = [a + b for a, b in zip(this_parts, earlier)]
+        if headings:
+            rows.append(Row("", HEADINGS[g], "", 0, 0))
         group = [len(rows)]
-        rows.append(Row(keys[0], rng.choice(VARIANTS[keys[0]]), "条", this, cum))
+        rows.append(Row(keys[0], ("（一）" if headings else "") + rng.choice(VARIANTS[keys[0]]), "条", this, cum))
+        if g == 0 and normative:
+            docs = rng.randint(0, this)
+            rows.append(Row("proactive_normative_docs", "其中：主动公开规范性文件数", "条", docs, docs + cum - this))
         for i, (key, t, c) in enumerate(zip(keys[1:], this_parts, cum_parts), start=1):
             mark = ("其中：" if qizhong and i == 1 else "") + numbering.format(n=i)
             group.append(len(rows))
@@ -329,6 +341,9 @@ def consistent(case: LegacyCase) -> dict[tuple[str, str], set[int]]:
     n = 2 if case.both else 1
     options: list[list[tuple[int, ...]]] = []
     for r in case.rows:
+        if not r.key:
+            options.append([])
+            continue
         digits = str(r.this) + (str(r.cum) if case.both else "")
         opts = [o for o in readings(digits, n) if n == 1 or o[1] >= o[0]]
         if r.key in case.prose:
@@ -342,6 +357,8 @@ def consistent(case: LegacyCase) -> dict[tuple[str, str], set[int]]:
                 kept[i].add(o)
     out: dict[tuple[str, str], set[int]] = {}
     for r, ks in zip(case.rows, kept):
+        if not r.key:
+            continue
         for c, col in enumerate(["this_year", "cumulative"][:n]):
             out[(r.key, col)] = {o[c] for o in ks}
     return out

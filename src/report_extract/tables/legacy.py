@@ -50,6 +50,7 @@ class Row:
     options: list[tuple[Number | None, ...]] = field(default_factory=list)
     ambiguous: bool = False
     parent: int | None = None  # index of the row this one is a 其中 row of (_nest)
+    alone: bool = False  # a part named alone (其中：主动公开规范性文件数) before a breakdown of its total
 
 
 @dataclass
@@ -114,7 +115,7 @@ def _columns(header: str, p: dict) -> list[str]:
 
 
 def _label(name: str, p: dict) -> str:
-    return re.sub(p["label_prefix"], "", name).strip()
+    return re.sub(p["label_prefix"], "", re.sub(p["glued_heading"], "", name)).strip()
 
 
 def row_keys(p: dict | None = None) -> list[str]:
@@ -367,10 +368,18 @@ def _nest(rows: list[Row], p: dict) -> None:
         m = re.match(p["item_number"], row.name)
         number = int(m[1] or m[2]) if m and (m[1] or m[2]) else None
         if row.name.startswith("其中") and i:
-            levels.append([i - 1, number or 0])
+            before = rows[i - 1]
+            if _lone_part(before, p) and len(levels) > 1:
+                # 其中：主动公开规范性文件数 / 其中：1.网站公开…: a second breakdown of the same total
+                before.alone = True
+                levels[-1] = [levels[-1][0], number or 0]
+            else:
+                levels.append([i - 1, number or 0])
         elif number is not None and i:
             if len(levels) == 1:
                 levels.append([i - 1, number])
+            elif number == 1 and levels[-1][1] == 0 and _lone_part(rows[i - 1], p):
+                rows[i - 1].alone = True  # 其中：主动公开规范性文件数 / 1.网站公开 …
             while len(levels) > 2 and levels[-1][1] != number - 1:
                 levels.pop()
             levels[-1][1] = number
@@ -388,6 +397,11 @@ def _nest(rows: list[Row], p: dict) -> None:
             row.key = next((key for pattern, key in under.items() if re.search(pattern, row.label)), row.key)
 
 
+def _lone_part(row: Row, p: dict) -> bool:
+    """An unnumbered 其中 row: one part of its total, or the first of a breakdown."""
+    return row.name.startswith("其中") and not re.match(p["item_number"], row.name)
+
+
 def _continues(row: Row, rows: list[Row], parents: list[int | None], p: dict) -> int | None:
     """The first of `parents` whose [keys_under] table names `row`'s label, or None."""
     for at in parents:
@@ -401,7 +415,7 @@ def _groups(rows: list[Row]) -> list[list[Row]]:
     """Each row with 其中 rows, followed by them: the sums to check."""
     children: dict[int, list[Row]] = {}
     for row in rows:
-        if row.parent is not None:
+        if row.parent is not None and not row.alone:
             children.setdefault(row.parent, []).append(row)
     return [[rows[i], *kids] for i, kids in children.items()]
 
