@@ -56,6 +56,8 @@ def test_run_together_split_by_the_tables_own_arithmetic(tmp_path: Path, seed: i
             assert cell.ambiguous and cell.value in left, (row, col)
     marked = {row for (row, _), c in got.items() if c.ambiguous}
     assert len([w for w in r.warnings if "split more than one way" in w]) == len(marked)
+    # a free-form report is reviewed for its table's splits (newcomer's trial: never flagged)
+    assert bool(marked) == any(reason.startswith("ambiguous_split") for reason in r.review)
 
 
 def test_prose_settles_a_split_the_sums_cannot(tmp_path: Path) -> None:

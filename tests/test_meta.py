@@ -266,6 +266,18 @@ def test_publication_date_as_printed(lines: list[str], published: str) -> None:
     assert meta.published == published
 
 
+def test_a_report_without_a_place_is_reviewed(tmp_path: Path) -> None:
+    """No region for a body that is not national: the panel's id has no place, a reason
+    to look (newcomer's trial: 普陀区 alone, 德清经济开发区 stayed out of review)."""
+    import report_extract
+
+    for name, want in [("普陀区人民政府", True), ("国家统计局", False), ("德清县人民政府", False)]:
+        f = tmp_path / "r.txt"
+        f.write_text(f"{name}2015年政府信息公开工作年度报告\n全年主动公开政府信息120条。\n", encoding="utf-8")
+        review = report_extract.extract(f).review
+        assert ("metadata_not_found (1): region" in review) == want, (name, review)
+
+
 def test_repeated_district_name_needs_a_named_city() -> None:
     meta = extract_meta(_doc("普陀区人民政府2023年政府信息公开工作年度报告", "上海市普陀区人民政府办公室编制。"))
     assert (meta.region.province, meta.region.city, meta.region.adcode) == ("上海市", "上海市", "310107")

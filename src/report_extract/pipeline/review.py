@@ -9,10 +9,13 @@ Each reason is a code, then how many cells or rows it concerns and the first of 
 - ambiguous_split: run-together digits that split more than one way
 - ocr_uncertain: OCR'd cells below low_confidence that no passing check confirms
 - checks_not_assessable: checks that read a cell not found (checks/report.py)
-- metadata_not_found: the agency or the year was not found (the panel has no key for it)
+- metadata_not_found: the agency, the year or the region (of a body that is not national)
+  was not found (the panel has no key for it, or one without a place)
 - several_reports: the report's sections start over (a second 一、总体情况 after the
   others): the file holds more than one report, and only the first one's tables are read
 A failed check is no reason: it is the report's own arithmetic, reported as such.
+A free-form report (before 2019) has no template tables to doubt: its reasons are those of
+its statistics table (ambiguous_split) and its metadata.
 """
 
 from __future__ import annotations
@@ -60,8 +63,14 @@ def review_reasons(
     """Why the report needs a human look (empty: it does not).  `regions`: the tables
     whose region was found; one found but not read is a table of rows not found.
     `meta_missing`: the metadata fields (agency, year) the text did not give."""
+    if status == "no_tables" and not regions:
+        return (
+            _reason("ambiguous_split", [c.key for c in cells if c.ambiguous])
+            + _reason("metadata_not_found", list(meta_missing))
+            + _reason("several_reports", [f"{s.number}、{s.title}" for s in again(sections)])
+        )
     if status not in ("ok", "partial") and not regions or status == "template":
-        return []  # no tables to doubt (free-form, blank form, not a report)
+        return []  # no tables to doubt (blank form, not a report)
     found = {c.key for c in cells}
     tables = ({c.table for c in cells} | set(regions)) & set(TABLES)
     split = any(c.row == "other_total" and c.derived for c in cells)

@@ -89,6 +89,9 @@ def _from_document(doc: Document, overrides: dict | None = None) -> Result:
     meta_dict = meta.to_dict()
     meta_dict["agency_id"] = agency_id(meta_dict)
     missing = tuple(f for f in ("agency", "year") if meta_dict.get(f) is None)
+    region = meta_dict.get("region") or {}
+    if meta_dict.get("agency") and not region.get("adcode") and region.get("level") != "national":
+        missing += ("region",)  # the warnings say why (ambiguous, or no place named)
     sections = find_sections(doc)
     review = review_reasons(status, template, cells, checks, tables.off_grid, tables.regions, missing, sections)
     return Result(
