@@ -169,7 +169,10 @@ def test_county_renamed_since_the_list_is_placed_at_its_old_code(ending: str, ne
         assert any(f"taken as {name} ({code})" in w for w in meta.warnings), meta.warnings
         checked += 1
     assert checked >= 5
-    assert extract_meta(_doc("宁乡市人民政府2022年政府信息公开工作年度报告")).region.adcode == "430124"
+    placed = extract_meta(_doc("平泉市人民政府2022年政府信息公开工作年度报告"))  # 平泉县 until 2017
+    assert (placed.region.county, placed.region.adcode) == ("平泉市", "130823")
+    # a rename region_renames.csv holds gives the new code (宁乡县 → 宁乡市 430182, 2017)
+    assert extract_meta(_doc("宁乡市人民政府2022年政府信息公开工作年度报告")).region.adcode == "430182"
     # 朝阳县's successor spelling is the prefecture-level 朝阳市: the city, without a warning
     city = extract_meta(_doc("朝阳市教育局2022年政府信息公开工作年度报告"))
     assert (city.region.adcode, city.region.level, city.warnings) == ("211300", "city", [])
@@ -264,6 +267,16 @@ def test_publication_date_as_printed(lines: list[str], published: str) -> None:
     """Dates in Chinese numerals, dotted, and 公开日期 (newcomer's trial: all null)."""
     meta = extract_meta(_doc("德清县人民政府2023年政府信息公开工作年度报告", *_BODY, *lines))
     assert meta.published == published
+
+
+@pytest.mark.parametrize(
+    "agency, adcode",
+    [("德清经济开发区管委会", "330521"), ("沭阳经济技术开发区管理委员会", "321322"), ("和平街道办事处", None)],
+)
+def test_a_county_named_without_its_xian(agency: str, adcode: str | None) -> None:
+    """德清 for 德清县 in an agency's name (newcomer's trial: 德清经济开发区管委会 had no
+    region); a district's name without 区 is no place (和平, 新华 are words)."""
+    assert extract_meta(_doc(f"{agency}2022年政府信息公开工作年度报告")).region.adcode == adcode
 
 
 def test_a_report_without_a_place_is_reviewed(tmp_path: Path) -> None:

@@ -68,8 +68,8 @@ def test_one_row_per_agency_year_and_no_two_bodies_merged(out):
     ("江苏省淮安市洪泽区人民政府（洪泽区）", "hongze", HONGZE),
     ("洪泽县人民政府", "hongze_2015", HONGZE),  # 撤县设区 2016: region_renames.csv
     # 撤县设市 2017, after the division list: the listed name on both sides of the rename
-    ("宁乡县人民政府", "ningxiang_2016", "430124-宁乡县人民政府"),
-    ("长沙市宁乡市人民政府", "ningxiang_2022", "430124-宁乡县人民政府"),
+    ("平泉县人民政府", "pingquan_2016", "130823-平泉县人民政府"),
+    ("承德市平泉市人民政府", "pingquan_2022", "130823-平泉县人民政府"),
     # a township prints its county one year and not the next (newcomer's trial: 主簿镇)
     ("岳西县主簿镇人民政府", "zhubu", "340828-主簿镇人民政府"),
     ("安徽省安庆市岳西县主簿镇人民政府", "zhubu", "340828-主簿镇人民政府"),
@@ -81,8 +81,8 @@ def test_agency_id_name_variants(name, region, same_as):
         "pingtan": {"province": "福建省", "city": "福州市", "county": "平潭县", "adcode": "350128"},
         "hongze": {"province": "江苏省", "city": "淮安市", "county": "洪泽区", "adcode": "320813"},
         "hongze_2015": {"province": "江苏省", "city": "淮安市", "county": "洪泽县", "adcode": "320829"},
-        "ningxiang_2016": {"province": "湖南省", "city": "长沙市", "county": "宁乡县", "adcode": "430124"},
-        "ningxiang_2022": {"province": "湖南省", "city": "长沙市", "county": "宁乡市", "adcode": "430124"},
+        "pingquan_2016": {"province": "河北省", "city": "承德市", "county": "平泉县", "adcode": "130823"},
+        "pingquan_2022": {"province": "河北省", "city": "承德市", "county": "平泉市", "adcode": "130823"},
         "zhubu": {"province": "安徽省", "city": "安庆市", "county": "岳西县", "adcode": "340828", "level": "township"},
     }
     assert agency_id({"agency": name, "region": regions[region]}) == same_as

@@ -64,8 +64,8 @@ def rules() -> Rules:
 
 
 def _listed_county(region: dict[str, Any]) -> str | None:
-    """The division list's name of a county the report names by a later name (宁乡市 for
-    宁乡县: metadata/division.py, successors), else None.  The list is all that knows both
+    """The division list's name of a county the report names by a later name (平泉市 for
+    平泉县: metadata/division.py, successors), else None.  The list is all that knows both
     names, so the id uses the listed one: a report from before the rename prints it."""
     county, code = region.get("county"), region.get("adcode")
     if not county or not code:
@@ -123,7 +123,7 @@ def agency_id(meta: dict[str, Any]) -> str | None:
     code = region.get("adcode") or ""
     code = r.renamed_codes.get(code, code)
     listed = _listed_county(region)
-    if listed is not None:  # 宁乡市人民政府 → 宁乡县人民政府: one id before and after the rename
+    if listed is not None:  # 平泉市人民政府 → 平泉县人民政府: one id before and after the rename
         name, region["county"] = name.replace(region["county"], listed), listed
     normal = _normalise(r, name, region)
     normal = r.aliases.get((code, normal)) or r.aliases.get(("", normal)) or normal

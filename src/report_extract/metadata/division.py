@@ -79,10 +79,15 @@ class Gazetteer:
         renames: Sequence[Rename],
         ignore: set[str],
         successors: dict[str, list[str]] | None = None,
+        zone_after: str = "$^",
     ):
         self.by_code: dict[str, Division] = {}
         self.names: dict[str, list[Division]] = {}
         self.short: dict[str, list[Division]] = {}  # abbreviations: agency and title only
+        # a county without its 县 (德清 for 德清县), in the agency and title only and only before
+        # the name of a zone (`zone_after`: 德清经济开发区); elsewhere 和平 (和平县) is a word
+        self.zone_short: dict[str, list[Division]] = {}
+        self._zone_after = re.compile(zone_after)
         self.renames = {r.old.code: r for r in renames} | {r.new.code: r for r in renames}
         for d in divisions:
             self.by_code.setdefault(d.code, d)
@@ -100,14 +105,14 @@ class Gazetteer:
         # name lengths by first character, longest first: most characters start no name,
         # so the scan skips them with one lookup
         self.lengths: dict[str, list[int]] = {}
-        for name in {*self.names, *self.short}:
+        for name in {*self.names, *self.short, *self.zone_short}:
             self.lengths.setdefault(name[0], []).append(len(name))
         for first, lengths in self.lengths.items():
             self.lengths[first] = sorted(set(lengths), reverse=True)
 
     def _add_successors(self, successors: dict[str, list[str]], ignore: set[str]) -> None:
-        """Names a county-level place took after the list was made (撤县设市: 宁乡县 →
-        宁乡市; 撤县设区, 撤市设区): `successors` maps a listed name's ending to the endings
+        """Names a county-level place took after the list was made (撤县设市: 平泉县 →
+        平泉市; 撤县设区, 撤市设区): `successors` maps a listed name's ending to the endings
         it may have become.  The list is a snapshot some years old and such renames number
         in the dozens every year, so a report printing the new name would find no place.
         A successor stands for its listed division (its old code); a name the list or the
@@ -135,9 +140,13 @@ class Gazetteer:
         self.short.update(found)
 
     def _add_abbreviation(self, d: Division) -> None:
-        # 河南省 → 河南, 上海市 → 上海, 新乡市 → 新乡; 自治区 short names come from the alias file.
+        # 河南省 → 河南, 上海市 → 上海, 新乡市 → 新乡, 德清县 → 德清 (zone_short); 自治区 short
+        # names come from the alias file.  Not a district's: 和平区, 新华区 and 长安区 would
+        # make words of 和平, 新华, 长安.
         rank = d.rank
         if rank == COUNTY:
+            if d.name.endswith("县") and not d.name.endswith("自治县") and len(d.name) >= 3:
+                self.zone_short.setdefault(d.name[:-1], []).append(d)
             return
         suffix = _PROVINCE_SUFFIX.search(d.name) if rank == PROVINCE else _CITY_SUFFIX.search(d.name)
         short = d.name[: suffix.start()] if suffix else d.name
@@ -157,6 +166,8 @@ class Gazetteer:
                     continue  # too short for prose, or past the end: no match
                 key = text[i : i + n]
                 hits = names.get(key, []) + (short.get(key, []) if short_text else [])
+                if not hits and short_text and key in self.zone_short and self._zone_after.match(text, i + n):
+                    hits = self.zone_short[key]
                 if hits:
                     found.append(Mention(key, tuple(dict.fromkeys(hits))))
                     i += n
@@ -233,7 +244,9 @@ def gazetteer() -> Gazetteer:
         for r in _read_csv(patterns.path("region_renames.csv"))
     ]
     region = patterns.load_toml("meta.toml")["region"]
-    return Gazetteer(divisions, aliases, renames, set(region["ignore"]), region.get("successors", {}))
+    return Gazetteer(
+        divisions, aliases, renames, set(region["ignore"]), region.get("successors", {}), region.get("zone_after", "$^")
+    )
 
 
 def _pick(m: Mention, context: list[Division]) -> Division | None:
