@@ -16,6 +16,7 @@ from reader_grids import (
     tables,
 )
 
+import report_extract
 from report_extract.model.document import Document, TableBlock, TextBlock
 from report_extract.reading import read, sniff
 from report_extract.reading.charset import decode
@@ -202,7 +203,9 @@ def test_cms_page_with_xml_declaration_and_article_container(tmp_path: Path) -> 
     path.write_bytes(_TRS_PAGE.encode("gbk"))
     doc = read(path)
     assert doc.title_hint == "某县人民政府2022年政府信息公开工作年度报告"
-    assert doc.header == {"发布时间": "2023-01-05", "来源": "县政府办", "浏览次数": "123"}
+    # the info line above the article, then what the dropped footer printed
+    assert doc.header == {"发布时间": "2023-01-05", "来源": "县政府办", "浏览次数": "123",
+                          "主办单位": "某县人民政府办公室", "地址": "某县某路1号", "ICP备案号": "某ICP备12345678号"}  # fmt: skip
     assert [b.text for b in doc.blocks if isinstance(b, TextBlock)] == [
         "某县人民政府2022年政府信息公开工作年度报告",
         "根据《中华人民共和国政府信息公开条例》规定，现公布本机关2022年度报告。",
@@ -214,6 +217,21 @@ def test_cms_page_with_xml_declaration_and_article_container(tmp_path: Path) -> 
         ["（本列数据的勾稽关系）"] * 3 + ["申请人情况"],
         ["一、本年新收政府信息公开申请数量", "５６", "", ""],
     ]
+
+
+def test_publication_date_in_the_page_footer(tmp_path: Path) -> None:
+    """发布日期 printed in the footer the reader drops (newcomer's trial: published null);
+    a date above the article wins over the footer's."""
+    body = (
+        "<h1>某县人民政府2022年政府信息公开工作年度报告</h1><p>一、总体情况</p>"
+        + "<p>2022年，本县主动公开信息12条。</p>" * 20
+    )
+    for above, want in [("", "2023-01-20"), ('<div class="info">发布时间：2023-01-05</div>', "2023-01-05")]:
+        path = tmp_path / "p.html"
+        page = (f'<html><body><div class="nav">首页 > 政务公开</div>{above}<div class="article">{body}</div>'
+                '<div class="footer">发布日期：2023-01-20\u3000皖ICP备0000000号</div></body></html>')  # fmt: skip
+        path.write_text(page, encoding="utf-8")
+        assert report_extract.extract(path).meta["published"] == want
 
 
 def test_word_exported_html(tmp_path: Path) -> None:

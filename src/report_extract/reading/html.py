@@ -159,10 +159,12 @@ def read(path: Path, data: bytes, ocr: str | None = None) -> Document:
     if body is None:
         body = root
     pictures = ocrimage.mark_html(body, path) if ocrimage.wanted(ocr) else ocrimage.Pictures()
-    _prune(body)
+    chrome = _prune(body)
     weights = _weigh(body)
     main = _main_node(body, weights)
     doc.header = _header(body, main)
+    for key, value in chrome:  # after the header above the article: a footer's date, say
+        doc.header.setdefault(key, value)
     title = _title_element(main)
     doc.blocks = _Walker().blocks_of(main)
     if title is not None:
@@ -203,11 +205,13 @@ def _words(el: etree._Element) -> set[str]:
     return {w.lower() for w in _WORD_SPLIT.split(attrs) if w}
 
 
-def _prune(body: etree._Element) -> None:
+def _prune(body: etree._Element) -> list[tuple[str, str]]:
     """Drop non-content tags, hidden elements and chrome containers (by class/id), but
     never a "chrome" element whose own text names the report (a title inside a "head"
-    div) or holds much of the page's text (an article wrapped in `<div id="printContent">`)."""
+    div) or holds much of the page's text (an article wrapped in `<div id="printContent">`).
+    Returns the `key：value` pairs the dropped chrome printed (a footer's 发布日期：2023-01-20)."""
     doomed = []
+    pairs: list[tuple[str, str]] = []
     total = len(_WEIGHTED.findall(_own_text(body)))
     for el in body.iter():
         if not isinstance(el.tag, str):
@@ -218,8 +222,10 @@ def _prune(body: etree._Element) -> None:
             own = _own_text(el)
             if "报告" not in own and len(_WEIGHTED.findall(own)) < current().html_marker_share * total:
                 doomed.append(el)
+                pairs += [pair for line in el.itertext() for pair in _pairs(line)]
     for el in doomed:
         _remove(el)
+    return pairs
 
 
 def _own_text(el: etree._Element) -> str:
