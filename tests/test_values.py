@@ -2,7 +2,7 @@
 
 import pytest
 
-from report_extract.contract.values import looks_like_value, parse
+from report_extract.contract.values import chinese_count, looks_like_value, parse
 
 
 @pytest.mark.parametrize("raw,kind,value", [
@@ -56,3 +56,12 @@ def test_a_change_written_in_words_is_a_signed_count():
 
     assert [parse(t, "signed_count").value for t in ("增加4", "增 4", "减少1", "减1")] == [4, 4, -1, -1]
     assert looks_like_value("增加4") and not looks_like_value("减少") and not looks_like_value("增加额")
+
+
+@pytest.mark.parametrize(
+    "numerals, want",
+    [("三", 3), ("十", 10), ("十五", 15), ("二十", 20), ("三十一", 31), ("五十六", 56), ("一百二十", 120),
+     ("两千零五", 2005), ("〇", 0), ("三五", None), ("十几", None)],
+)  # fmt: skip
+def test_chinese_count(numerals: str, want: int | None) -> None:
+    assert chinese_count(numerals) == want

@@ -37,6 +37,28 @@ _SPACE_IN_NUMBER = regex.compile(r"(?<=[\d.,+-])\s+(?=[\d.,])")
 _AFTER_VALUE = regex.compile(r"\s*(?:[(（\[].*)?")
 
 
+_CN_DIGITS = {c: i for i, c in enumerate("零一二三四五六七八九")} | {"〇": 0, "两": 2}
+_CN_POWERS = {"十": 10, "百": 100, "千": 1000}
+
+
+def chinese_count(numerals: str) -> int | None:
+    """A count in Chinese numerals: 三 → 3, 十五 → 15, 五十六 → 56, 一百二十 → 120, 两千零五 →
+    2005; None for what is no plain count (三五, 十几).  Prose counts (metadata/facts.py)
+    and the months and days of dates (metadata/meta.py) are read with it."""
+    total, digit = 0, None
+    for ch in numerals:
+        if ch in _CN_DIGITS:
+            if digit is not None:
+                return None  # 三五 (three or five): no count
+            digit = _CN_DIGITS[ch]
+        elif ch in _CN_POWERS:
+            total += (1 if digit is None else digit) * _CN_POWERS[ch]
+            digit = None
+        else:
+            return None
+    return total + (digit or 0)
+
+
 # A report's cells are cleaned again by every stage that looks at them (fitting rows,
 # choosing readings, parsing): about 1,400 calls on 85 distinct texts for a 2021 report.
 @lru_cache(maxsize=4096)

@@ -13,7 +13,7 @@ import re
 from dataclasses import dataclass
 
 from report_extract.contract.labels import halfwidth
-from report_extract.contract.values import Number
+from report_extract.contract.values import Number, chinese_count
 from report_extract.model.document import Document
 from report_extract.patterns import load_toml
 from report_extract.tables import legacy
@@ -74,33 +74,13 @@ def _prose_facts(text: str, p: dict, year: int | None = None) -> list[tuple[int,
     return out
 
 
-_NUMERALS = {c: i for i, c in enumerate("零一二三四五六七八九")} | {"〇": 0, "两": 2}
-_POWERS = {"十": 10, "百": 100, "千": 1000}
-
-
-def _chinese_count(numerals: str) -> int | None:
-    """三 → 3, 五十六 → 56, 一百二十 → 120, 两千零五 → 2005; None for what is no plain count."""
-    total, digit = 0, None
-    for ch in numerals:
-        if ch in _NUMERALS:
-            if digit is not None:
-                return None  # 三五 (three or five): no count
-            digit = _NUMERALS[ch]
-        elif ch in _POWERS:
-            total += (1 if digit is None else digit) * _POWERS[ch]
-            digit = None
-        else:
-            return None
-    return total + (digit or 0)
-
-
 def _digits(sentence: str, units: list[str]) -> str:
     """A count in Chinese numerals before its unit (三件, 五十六件) in digits, and a full-width
     comma between thousands (2，345条) made ASCII, so the {N} patterns read them."""
     unit = "|".join(units)
 
     def count(m: re.Match[str]) -> str:
-        n = _chinese_count(m[1])
+        n = chinese_count(m[1])
         return m[0] if n is None else f"{n}{m[2]}"
 
     # not an ordinal (第一件) nor the end of a longer run of numerals

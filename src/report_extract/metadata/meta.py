@@ -14,6 +14,7 @@ from dataclasses import asdict, dataclass, field
 from datetime import date
 from pathlib import Path
 
+from report_extract.contract.values import chinese_count
 from report_extract.metadata.division import Region, gazetteer, region_from_code, region_from_names, resolve
 from report_extract.model.document import Document, TableBlock
 from report_extract.patterns import load_toml
@@ -74,24 +75,17 @@ def arabic_years(text: str) -> str:
     return re.sub(rf"(?<![{_YEAR_CHARS}])[{_YEAR_CHARS}]{{4}}(?=\s*年)", year, text)
 
 
-_SMALL = {c: i for i, c in enumerate("〇一二三四五六七八九")} | {"零": 0}
-
-
-def _small_number(numerals: str) -> str:
-    """一 → 1, 十 → 10, 十五 → 15, 二十三 → 23, 三十一 → 31 (a month's or day's numerals)."""
-    tens, _, units = numerals.rpartition("十")
-    if "十" not in numerals:
-        return str(_SMALL[numerals]) if len(numerals) == 1 else numerals
-    return str((_SMALL[tens] if tens else 1) * 10 + (_SMALL[units] if units else 0))
-
-
 def arabic_dates(text: str) -> str:
     """二〇二四年一月十五日 → 2024年1月15日: years by arabic_years, months and days here."""
-    text = arabic_years(text)
+
+    def date(m: re.Match[str]) -> str:
+        month, day = chinese_count(m[2]), chinese_count(m[5])
+        return m[0] if month is None or day is None else f"{m[1]}{month}{m[3]}月{m[4]}{day}"
+
     return re.sub(
         r"(?<=年)(\s*)([〇零一二三四五六七八九十]{1,3})(\s*)月(\s*)([〇零一二三四五六七八九十]{1,3})(?=\s*日)",
-        lambda m: f"{m[1]}{_small_number(m[2])}{m[3]}月{m[4]}{_small_number(m[5])}",
-        text,
+        date,
+        arabic_years(text),
     )
 
 
