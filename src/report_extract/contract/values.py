@@ -47,6 +47,8 @@ def chinese_count(numerals: str) -> int | None:
     and the months and days of dates (metadata/meta.py) are read with it."""
     total, digit = 0, None
     for ch in numerals:
+        if ch in "零〇" and total and digit is None:
+            continue  # 两千零五: the 零 holds an empty place
         if ch in _CN_DIGITS:
             if digit is not None:
                 return None  # 三五 (three or five): no count
