@@ -76,9 +76,16 @@ def _as_sign(m: regex.Match) -> str:
     return "-" if m.group(1).startswith("减") else "+"
 
 
-# Zero typed as a Chinese numeral (an input method's 〇, the 零 of a written amount): a
-# value, 0 — unlike 无 or a dash, which print no value.
-ZEROS = {"〇", "○", "零"}
+def signed(token: str) -> str:
+    """A value token with its change written in words as a number: 增加37 → +37, 减3 → -3,
+    持平 (no change) → 0."""
+    return "0" if token == "持平" else _WORD_SIGN.sub(_as_sign, token)
+
+
+# Zero typed as a Chinese numeral (an input method's 〇, the 零 of a written amount), or a
+# change written as none (持平, "level", in 本年增/减): a value, 0 — unlike 无 or a dash,
+# which print no value.
+ZEROS = {"〇", "○", "零", "持平"}
 
 
 def is_null_text(text: str) -> bool:

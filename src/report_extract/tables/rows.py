@@ -14,7 +14,7 @@ from functools import cache
 import regex
 
 from report_extract.contract.labels import anchor_regex, halfwidth, normalise, score, tables
-from report_extract.contract.values import is_null_text, looks_like_value
+from report_extract.contract.values import is_null_text, looks_like_value, signed
 from report_extract.model.document import Cell, Origin
 from report_extract.patterns import load_toml
 from report_extract.settings import current
@@ -52,9 +52,12 @@ class ObservedRow:
 # A blank cell's mark standing alone among the values ("1 — 11", "0 / 3"): a dash, a slash
 # (a hyphen only where no digit follows it: "-8" is a number).
 _MARK = r"(?:——?|–|/|-(?![\d-]))"  # the marks of split.BLANK_MARKS
+# A change written in words (2019 template's 本年增/减: "128 增加37 212", "128 持平 212")
+# continues a run after a value: values.signed reads 增加37 as +37, 持平 as 0.
+_WORD_SIGN = r"(?<=\d\s{1,3})(?:(?:增加|减少|增|减)(?=\d)|持平(?=\s|$))"
 _RUN = regex.compile(
     rf"(?:[-+]?\d|{_MARK}(?=\s+(?:[-+]?\d|{_MARK}))|(?<=\s){_MARK}(?=\s*$))"
-    rf"(?:[\d.,+\-]|\s(?=\s*(?:[-+\d]|{_MARK}))|(?<=\s){_MARK}(?=\s|$))*(?:\s*万元|\s*元)?"
+    rf"(?:[\d.,+\-]|\s(?=\s*(?:[-+\d]|{_MARK}|{_WORD_SIGN}))|{_WORD_SIGN}|(?<=\s){_MARK}(?=\s|$))*(?:\s*万元|\s*元)?"
 )
 # "…00000002.其他法律…": the last digit and its dot number the next row.
 _TRAILING_NUMBERING = regex.compile(r"(?<=\d|\s|^)\d\s*[.、．]\s*$")
@@ -170,7 +173,7 @@ def _lone_value(text: str) -> str | None:
     """The line's text when it is one value or blank mark and nothing else ("0", "559.30",
     "—"): a cell printed on a line of its own."""
     t = text.strip()
-    return t if t and not any(ch.isspace() for ch in t) and looks_like_value(t) else None
+    return signed(t) if t and not any(ch.isspace() for ch in t) and looks_like_value(t) else None
 
 
 @cache
@@ -221,7 +224,7 @@ def from_text(item: TextItem, table: str, cursor: _Cursor, out: list[ObservedRow
             out.append(row)
         elif not row.tokens:
             row.label += gap
-        row.tokens.extend(Token(t, item.origin) for t in chunk.split())
+        row.tokens.extend(Token(signed(t), item.origin) for t in chunk.split())
     # A row that got its values is complete and the next line starts afresh, unless the
     # values came as one lone value under the row's label: the next lone values go on it.
     row = cursor.row
