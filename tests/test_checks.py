@@ -136,3 +136,20 @@ def test_a_derived_other_total_is_not_found_where_one_of_its_rows_is_not():
     cells.append(CellValue("requests", "other_total", "natural_person", 1, derived=True))
     res = by_scope(table_checks(cells), "requests.result_total")["natural_person"]
     assert res.ok is None and "requests.other_total.natural_person not found" in res.note
+
+
+def test_other_total_printed_over_its_three_rows_is_kept_and_checked() -> None:
+    """（六）其他处理 printed as a subtotal above its three sub-rows (newcomer's trial: the
+    printed 1 replaced by the sub-rows' 0, marked derived, the report's error hidden): the
+    printed value stands, and requests.other_split compares it with its rows."""
+    from report_extract.checks.report import table_checks
+    from report_extract.model.result import CellValue
+
+    def cells(other_total: int) -> list[CellValue]:
+        rows = {"other_total": other_total, "other_no_correction": 0, "other_fee_unpaid": 0, "other_misc": 5}
+        return [CellValue("requests", r, "total", v, raw=str(v)) for r, v in rows.items()]
+
+    got = {(c.check, c.scope): c.ok for c in table_checks(cells(5))}
+    assert got[("requests.other_split", "total")] is True
+    bad = [c for c in table_checks(cells(6)) if c.check == "requests.other_split"]
+    assert [(c.left, c.right, c.ok, c.severity) for c in bad] == [(6, 5, False, "hard")]

@@ -145,7 +145,19 @@ def table_checks(cells: list[CellValue]) -> list[CheckResult]:
         }
     out = requests_checks(req) if req else []
     out = [c for c in out if not (c.check == "requests.row_total" and c.scope in derived)]
+    if "other_total" in req and "other_total" not in derived and all(r in req for r in OTHER_SPLIT):
+        out += other_split_checks(req)
     return out + review_checks(tables.get("review_litigation", {}))
+
+
+def other_split_checks(rows: dict[str, dict[str, Number | None]]) -> list[CheckResult]:
+    """（六）其他处理 printed as a subtotal over its three sub-rows: the subtotal = their sum."""
+    t = _Table("requests", rows, False)
+    return [
+        _equation(t, "requests.other_split", col, t.get("other_total", col), [t.get(r, col) for r in OTHER_SPLIT])
+        for col in REQ_COLS
+        if col in rows["other_total"]
+    ]
 
 
 def prose_checks(text: str, cells: list[CellValue]) -> list[CheckResult]:
@@ -187,6 +199,8 @@ def cells_read(check: CheckResult, cells: list[CellValue]) -> set[str]:
         return {f"requests.{r}.{scope}" for r in ["result_total", *rows]}
     if check.check == "requests.row_total":
         return {f"requests.{scope}.{c}" for c in REQ_COLS}
+    if check.check == "requests.other_split":
+        return {f"requests.{r}.{scope}" for r in ("other_total", *OTHER_SPLIT)}
     if check.check == "review_litigation.total":
         return {f"review_litigation.{scope}.{c}" for c in [*REVIEW_COLS, "total"]}
     return set()

@@ -210,26 +210,34 @@ def _requests(region_items: list[Item], out: Tables) -> bool:
     cols = labels.tables()["requests"].columns
     rows = without_extra_column(observe(region_items, "requests"), _kinds(cols), len(cols))
     keys = list(labels.tables()["requests"].rows)  # printed order (labels.toml)
-    variants = {  # （六） printed as three rows, or as one
-        True: [k for k in keys if k != "other_total"],
-        False: [k for k in keys if k not in OTHER_SPLIT],
+    variants = {  # （六） printed as three rows, as one, or as a subtotal over its three rows
+        "split": [k for k in keys if k != "other_total"],
+        "one": [k for k in keys if k not in OTHER_SPLIT],
+        "both": keys,
     }
-    results = {split: _fit_rows("requests", rows, keys, lambda k: cols, len(cols)) for split, keys in variants.items()}
-    split = results[True][0] >= results[False][0]
-    pairs = results[split][1]
-    out.off_grid += _off_grid("requests", rows, results[split][2])
+    results = {name: _fit_rows("requests", rows, keys, lambda k: cols, len(cols)) for name, keys in variants.items()}
+    if not _prints_values(dict(results["both"][1]).get("other_total")):
+        del variants["both"]  # "（六）其他处理" over its rows as a heading, no subtotal
+    layout = max(variants, key=lambda name: results[name][0])  # the first of equals: split, then one
+    pairs = results[layout][1]
+    out.off_grid += _off_grid("requests", rows, results[layout][2])
     found = {k for k, _ in pairs}
     out.warnings += [
-        f"requests.{k}: row not found or its values could not be read" for k in variants[split] if k not in found
+        f"requests.{k}: row not found or its values could not be read" for k in variants[layout] if k not in found
     ]
     readings = _resolve(pairs)
     for (key, fitted), reading in zip(pairs, readings):
         out.cells += _cells(
             "requests", key, cols, reading, _still_ambiguous(key, fitted, pairs, readings), out.warnings
         )
-    if split:
+    if layout == "split":  # a printed subtotal ("both") is the report's, and its check compares
         out.cells += _derived_other_total(out.cells)
-    return split
+    return layout != "one"
+
+
+def _prints_values(fitted: Fitted | None) -> bool:
+    """The row was read with a value in some column (a blank heading row is none)."""
+    return fitted is not None and any(v is not None for fit in fitted.fits for v in fit.counts)
 
 
 def _still_ambiguous(key, fitted: Fitted, pairs, readings) -> bool:
