@@ -19,6 +19,7 @@ from batch_corpus import PDF, make_crawl
 from click.testing import CliRunner
 from conftest import rows
 
+from report_extract.batch.convert import Options, convert_paths
 from report_extract.batch.workers import Job, LocalPool, Task, convert_task
 from report_extract.cli import main
 from report_extract.outputs.journal import NAME as JOURNAL
@@ -221,3 +222,53 @@ def test_empty_files_are_each_an_empty_file(tmp_path):
     assert "duplicates" not in result.output
     errors = {Path(r["source_path"]).name: (r["error"], r["message"]) for r in rows(tmp_path / "out" / "errors.csv")}
     assert errors == {name: ("unreadable", "empty file") for name in ("a.txt", "b.html", "c.pdf")}
+
+
+def test_sigterm_writes_the_finished_documents_outputs(tmp_path: Path) -> None:
+    """kill, a batch system's walltime or docker stop send SIGTERM: the run ends as Ctrl-C
+    ends it, with the outputs of what finished written (newcomer's trial: only the journal
+    was left until the next run)."""
+    src = (Path(__file__).resolve().parents[1] / "corpus" / "kiro_01.pdf").read_bytes()
+    crawl = tmp_path / "crawl"
+    crawl.mkdir()
+    for i in range(60):
+        (crawl / f"r{i:02}.pdf").write_bytes(src + f"%copy {i}\n".encode())
+    out = tmp_path / "out"
+    proc = subprocess.Popen([sys.executable, "-m", "report_extract", "convert", str(crawl), "-o", str(out),
+                             "--jobs", "1", "-q"], stderr=subprocess.PIPE, text=True)  # fmt: skip
+    journal = out / "journal.jsonl"
+    deadline = time.monotonic() + 60
+    while time.monotonic() < deadline and not (journal.exists() and journal.read_bytes().count(b"\n") >= 3):
+        time.sleep(0.05)
+    proc.send_signal(signal.SIGTERM)
+    _, err = proc.communicate(timeout=60)
+    assert proc.returncode == 130 and "interrupted" in err
+    finished = journal.read_bytes().count(b"\n")
+    rows = (out / "reports.csv").read_text(encoding="utf-8").count("\n") - 1
+    assert 3 <= rows == finished < 60
+
+
+def test_a_format_an_earlier_run_wrote_is_kept_current(tmp_path: Path) -> None:
+    """--parquet once, then runs without it: reports.parquet held fewer documents than the
+    CSVs, silently (newcomer's trial); likewise reports.db after a run without SQLite."""
+    pytest.importorskip("pyarrow")
+    import pyarrow.parquet as pq
+
+    corpus = Path(__file__).resolve().parents[1] / "corpus"
+    out = tmp_path / "out"
+    convert_paths([corpus / "pingtan_2018.txt"], out, Options(jobs=1, parquet=True))
+    convert_paths([corpus / "pingtan_2019.txt"], out, Options(jobs=1, sqlite=False))
+    assert pq.read_table(out / "reports.parquet").num_rows == 2
+    assert sqlite3.connect(out / "reports.db").execute("select count(*) from reports").fetchone() == (2,)
+
+
+def test_a_list_file_saved_with_a_bom(tmp_path: Path) -> None:
+    """--from-list written by Notepad or Excel (UTF-8 with a BOM): its first path was not
+    found, the BOM invisible inside it (newcomer's trial)."""
+    from report_extract.batch.inputs import expand
+
+    corpus = Path(__file__).resolve().parents[1] / "corpus"
+    listed = tmp_path / "list.txt"
+    listed.write_text(f"{corpus / 'pingtan_2018.txt'}\r\n{corpus / 'pingtan_2019.txt'}\r\n", encoding="utf-8-sig")
+    found = expand([], [str(listed)])
+    assert [p.name for p in found.paths] == ["pingtan_2018.txt", "pingtan_2019.txt"] and not found.refused

@@ -68,3 +68,17 @@ def test_the_timeout_kills_the_child(tmp_path):
         run_limited(_hang, pid_file, timeout=1)
     with pytest.raises(ProcessLookupError):  # killed and reaped, not left running
         os.kill(int(pid_file.read_text()), 0)
+
+
+def test_a_timeout_of_0_is_no_limit(tmp_path) -> None:
+    """timeout_s = 0 means no limit (the setting's documentation): it timed every document
+    out at once, in `extract` and in convert's pool (newcomer's trial)."""
+    from report_extract.batch import workers
+    from report_extract.batch.isolate import run_limited
+
+    assert run_limited(sum, [1, 2], timeout=0) == 3
+    doc = tmp_path / "r.txt"
+    doc.write_text("某县人民政府2015年政府信息公开工作年度报告\n全年主动公开政府信息120条。\n", encoding="utf-8")
+    pool = workers.LocalPool(1, workers.Job(fp="fp"), timeout=0)
+    (outcome,) = list(pool.map([workers.Task(str(doc), "sha")]))
+    assert outcome.status == "no_tables" and '"error":"timeout"' not in outcome.line

@@ -114,6 +114,20 @@ def test_changed_settings_change_the_fingerprint_so_convert_runs_again(tmp_path:
     assert (first.converted, again.skipped, other.converted) == (1, 1, 1)
 
 
+def test_a_limit_or_an_output_setting_converts_nothing_again(tmp_path: Path) -> None:
+    """--timeout, --memory-limit and the Parquet row group decide whether a document
+    finishes or how a file is cut, not its result (newcomer's trial: a longer --timeout to
+    retry the timeouts converted the whole crawl again; errors of a limit are retried on
+    resume anyway, journal.RETRIED_ERRORS)."""
+    base = fingerprint(Options())
+    for changed in (Settings(timeout_s=600.0), Settings(memory_mb=8192), Settings(parquet_row_group=100)):
+        assert fingerprint(Options(settings=changed)) == base, changed.changed()
+    out = tmp_path / "out"
+    convert_paths([TEXT], out, Options(jobs=1, sqlite=False))
+    again = convert_paths([TEXT], out, Options(jobs=1, sqlite=False, settings=Settings(timeout_s=600.0)))
+    assert again.skipped == 1  # resumed from the journal, not converted again
+
+
 def test_every_setting_is_documented_and_read_somewhere() -> None:
     package = Path(report_extract.__file__).parent
     code = "\n".join(p.read_text(encoding="utf-8") for p in package.rglob("*.py") if p.name != "settings.py")

@@ -5,6 +5,7 @@ from __future__ import annotations
 import importlib
 import json
 import os
+import signal
 import sys
 from collections.abc import Callable
 from pathlib import Path
@@ -244,6 +245,9 @@ def convert(
     settings = resolve_settings(set_pairs, timeout, memory_mb)
     # --timeout and --memory-limit are in the settings: the pool takes its limits from them
     opts = ConvertOptions(progress=progress_wanted(quiet), ocr=ocr, settings=settings, **options)
+    # SIGTERM (kill, a batch system's walltime, docker stop) ends the run as Ctrl-C does: the
+    # finished documents' outputs are written before the process exits
+    signal.signal(signal.SIGTERM, _interrupt)
     try:
         summary = convert_paths(found.paths, outdir, opts, refused=found.refused)
     except (JournalBusy, WorkersDying) as e:
@@ -535,6 +539,10 @@ def extract_json(path: str, indent: int | None = None, **options) -> str:
     """The report's JSON text, made in the child: the parent, which only prints it, never
     imports the result model (a fifth of a one-file `extract`'s wait)."""
     return json.dumps(extract_one(path, **options).to_dict(), ensure_ascii=False, indent=indent)
+
+
+def _interrupt(signum: int, frame: object) -> None:
+    raise KeyboardInterrupt
 
 
 def _extract_or_exit(file: str, engine: str, settings: Settings, work: Callable[..., Any], **options):

@@ -40,9 +40,15 @@ ENV_PREFIX = "REPORT_EXTRACT_"
 MiB = 1024 * 1024
 
 
-def setting(default: Any, group: str, doc: str, *, minimum: float | None = 0, choices: tuple = ()) -> Any:
-    """A field with its documentation: `group` orders the README table, `doc` is its text."""
-    return field(default=default, metadata={"group": group, "doc": doc, "minimum": minimum, "choices": choices})
+def setting(
+    default: Any, group: str, doc: str, *, minimum: float | None = 0, choices: tuple = (), result: bool = True
+) -> Any:
+    """A field with its documentation: `group` orders the README table, `doc` is its text.
+    `result`: whether a document's result can depend on it (the journal's fingerprint holds
+    those that can; a time or memory limit decides only whether a document finishes, and
+    such errors are tried again on resume anyway)."""
+    meta = {"group": group, "doc": doc, "minimum": minimum, "choices": choices, "result": result}
+    return field(default=default, metadata=meta)
 
 
 @dataclass(frozen=True)
@@ -62,9 +68,12 @@ class Settings:
         "shipped ones).", minimum=None,
     )  # fmt: skip
     # -- Limits on one document: hostile input stops here --------------------------------
-    timeout_s: float = setting(120.0, "limits", "Seconds one document may take (`convert --timeout`); 0: no limit.")
+    timeout_s: float = setting(
+        120.0, "limits", "Seconds one document may take (`convert --timeout`); 0: no limit.", result=False
+    )
     memory_mb: int = setting(
-        4096, "limits", "Address space of the process reading one document, in MB (`convert --memory-limit`); 0: no limit."
+        4096, "limits", "Address space of the process reading one document, in MB (`convert --memory-limit`); 0: no limit.",
+        result=False,
     )  # fmt: skip
     max_file_bytes: int = setting(
         256 * MiB, "limits", "Larger files are not read (a real report, even a scan, is far smaller)."
@@ -325,7 +334,9 @@ class Settings:
     fts_compound_words: int = setting(
         3, "outputs", "Search index: runs of up to this many adjacent Chinese words are also one token (政府网站).", minimum=1
     )  # fmt: skip
-    parquet_row_group: int = setting(5000, "outputs", "Rows per Parquet row group (memory stays flat).", minimum=1)
+    parquet_row_group: int = setting(
+        5000, "outputs", "Rows per Parquet row group (memory stays flat).", minimum=1, result=False
+    )
     named_cells: int = setting(
         3, "outputs", "Cells named in a check's note or a review reason; the rest are counted.", minimum=1
     )  # fmt: skip
@@ -374,7 +385,11 @@ class Settings:
         return {n: getattr(self, n) for n in self.names() if getattr(self, n) != getattr(default, n)}
 
     def digest(self) -> str:
-        return hashlib.sha256(json.dumps(self.changed(), sort_keys=True).encode()).hexdigest()[:16]
+        """Of the changed settings a document's result can depend on (`setting(result=…)`):
+        a longer --timeout converts nothing again that finished."""
+        fields = {f.name: f for f in dataclasses.fields(self)}
+        changed = {n: v for n, v in self.changed().items() if fields[n].metadata["result"]}
+        return hashlib.sha256(json.dumps(changed, sort_keys=True).encode()).hexdigest()[:16]
 
 
 def _known(names: Mapping[str, Any]) -> None:

@@ -20,7 +20,7 @@ import os
 import stat
 import time
 from collections.abc import Iterator
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 
 from report_extract import patterns
@@ -259,6 +259,11 @@ def convert_paths(
     options = options or Options()
     start = time.perf_counter()
     outdir.mkdir(parents=True, exist_ok=True)
+    # The folder is one dataset: a format an earlier run wrote is kept current, not left
+    # holding fewer documents than the CSVs (a --parquet run, then runs without it).
+    keep = {"sqlite": (outdir / "reports.db").exists(), "parquet": (outdir / "reports.parquet").exists()}
+    if not options.fresh and any(keep[k] and not getattr(options, k) for k in keep):
+        options = replace(options, sqlite=options.sqlite or keep["sqlite"], parquet=options.parquet or keep["parquet"])
     overrides = None
     if options.meta_csv:
         from report_extract.metadata.meta import load_overrides  # the metadata code is the workers' (imported there)

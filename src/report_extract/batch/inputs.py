@@ -104,10 +104,11 @@ def expand(inputs: Iterable[str], list_files: Iterable[str] = ()) -> Inputs:
     """Every input file once, in a stable order, and every named input that gives none."""
     names = list(inputs)
     for lf in list_files:
-        # surrogateescape: a listed name that is not UTF-8 is kept as the bytes that name the file
+        # surrogateescape: a listed name that is not UTF-8 is kept as the bytes that name the file;
+        # utf-8-sig: a list saved by Notepad or Excel starts with a BOM, no part of the first name
         names += [
             line.strip()
-            for line in Path(lf).read_text(encoding="utf-8", errors="surrogateescape").splitlines()
+            for line in Path(lf).read_text(encoding="utf-8-sig", errors="surrogateescape").splitlines()
             if line.strip() and not line.startswith("#")
         ]
     out = Inputs()

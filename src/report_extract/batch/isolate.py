@@ -47,14 +47,15 @@ def _child(fd: int, memory_mb: int, fn: Callable[..., Any], args: tuple, kwargs:
 
 
 def _receive(fd: int, timeout: float) -> bytes | None:
-    """Everything the child writes until it closes the pipe; None at the deadline."""
-    deadline = time.monotonic() + timeout
+    """Everything the child writes until it closes the pipe; None at the deadline (a
+    timeout of 0 is none: the timeout_s setting)."""
+    deadline = time.monotonic() + timeout if timeout else None
     poller = select.poll()
     poller.register(fd, select.POLLIN | select.POLLHUP)
     parts: list[bytes] = []
     while True:
-        left = deadline - time.monotonic()
-        if left <= 0 or not poller.poll(left * 1000):
+        left = None if deadline is None else deadline - time.monotonic()
+        if left is not None and left <= 0 or not poller.poll(None if left is None else left * 1000):
             return None
         chunk = os.read(fd, _CHUNK)
         if not chunk:

@@ -15,6 +15,7 @@ fork, not a Python start-up, and never inherits the parent's threads (the progre
 
 from __future__ import annotations
 
+import math
 import multiprocessing as mp
 import resource
 import signal
@@ -239,7 +240,8 @@ class LocalPool:
                 if task is None:
                     more = False
                     continue
-                w.task, w.deadline = task, time.monotonic() + self.timeout
+                # a timeout of 0 is none (the timeout_s setting): the deadline never comes
+                w.task, w.deadline = task, time.monotonic() + (self.timeout or math.inf)
                 w.conn.send(task)
         return more
 
@@ -251,7 +253,8 @@ class LocalPool:
             busy = [w for w in self._workers if w.task is not None]
             if not busy:
                 return
-            wait_for = max(0.0, min(w.deadline for w in busy) - time.monotonic())
+            first = min(w.deadline for w in busy)
+            wait_for = None if first == math.inf else max(0.0, first - time.monotonic())
             ready = set(wait([w.conn for w in busy] + [w.process.sentinel for w in busy], wait_for))
             for w in busy:
                 outcome = self._collect(w, ready)
