@@ -272,3 +272,18 @@ def test_a_list_file_saved_with_a_bom(tmp_path: Path) -> None:
     listed.write_text(f"{corpus / 'pingtan_2018.txt'}\r\n{corpus / 'pingtan_2019.txt'}\r\n", encoding="utf-8-sig")
     found = expand([], [str(listed)])
     assert [p.name for p in found.paths] == ["pingtan_2018.txt", "pingtan_2019.txt"] and not found.refused
+
+
+def test_a_renamed_input_keeps_its_row_under_its_new_name(tmp_path: Path) -> None:
+    """Converted as a.txt, renamed c.txt, converted again into the same folder: the row
+    named a.txt, which is gone, and c.txt was in no output (newcomer's trial)."""
+    crawl, out = tmp_path / "crawl", tmp_path / "out"
+    crawl.mkdir()
+    text = (Path(__file__).resolve().parents[1] / "corpus" / "pingtan_2018.txt").read_bytes()
+    (crawl / "a.txt").write_bytes(text)
+    convert_paths([crawl / "a.txt"], out, Options(jobs=1, sqlite=False))
+    (crawl / "a.txt").rename(crawl / "c.txt")
+    again = convert_paths([crawl / "c.txt"], out, Options(jobs=1, sqlite=False))
+    assert again.skipped == 1  # not converted again
+    assert [Path(r["source_path"]).name for r in rows(out / "reports.csv")] == ["c.txt"]
+    assert rows(out / "errors.csv") == []

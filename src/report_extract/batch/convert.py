@@ -202,6 +202,7 @@ class Plan:
             if (sha, fp) in self.journal:
                 self.summary.skipped += 1
                 self.progress.advance()
+                self.journal.moved((sha, fp), str(path))
                 continue
             yield Task(str(path), sha)
 

@@ -105,6 +105,27 @@ class Journal:
         if time.monotonic() - self._last_sync > 1.0:
             self.sync()
 
+    def moved(self, key: Key, path: str) -> None:
+        """The finished document of `key` is now named `path` (renamed or moved since it was
+        converted): its line is journalled again under that name, so the outputs name the
+        input as it is now instead of a path that is gone."""
+        now = json.loads(_SURROGATE.sub(_escaped, json.dumps(path, ensure_ascii=False)))  # as lines hold it
+        with open(self.path, "rb") as f:
+            f.seek(self.offsets[key])
+            head = _HEAD.match(f.read(_HEAD_BYTES))  # the path, without reading a line of ~100 kB
+            if head is not None and json.loads(head[2]) == now:
+                return
+            f.seek(self.offsets[key])
+            rec = json.loads(f.readline())
+        if rec["path"] == now:
+            return
+        rec["path"] = now
+        if "result" in rec:
+            rec["result"]["source"]["path"] = now
+        else:
+            rec["error"]["source_path"] = now
+        self.append(key, json.dumps(rec, ensure_ascii=False, separators=(",", ":")))
+
     def sync(self) -> None:
         os.fsync(self._fd)
         self._last_sync = time.monotonic()
@@ -132,6 +153,7 @@ def read_at(path: Path, offsets: list[int]) -> Iterator[dict[str, Any]]:
 # The start of every line record_line writes: the identity and the path, read without
 # parsing the whole line (cells and search words make lines of ~100 kB).
 _HEAD = re.compile(rb'\{"sha256":"([^"]*)","path":("(?:[^"\\]|\\.)*")')
+_HEAD_BYTES = 8192  # enough for the identity and the longest path a file system allows
 
 
 def current(path: Path) -> list[int]:
