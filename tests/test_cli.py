@@ -71,3 +71,19 @@ def test_every_command_help_has_an_example():
     for name in main.commands:
         out = runner.invoke(main, [name, "--help"]).output
         assert "Example" in out, name
+
+
+def test_a_bad_setting_in_the_environment_is_one_line(tmp_path) -> None:
+    """REPORT_EXTRACT_MAX_PAGES=abc: `settings` and `show` said so in a line, `convert`
+    printed a traceback (newcomer's trial)."""
+    from click.testing import CliRunner
+
+    from report_extract.cli import main
+
+    corpus = Path(__file__).resolve().parents[1] / "corpus"
+    result = CliRunner().invoke(
+        main, ["convert", str(corpus / "pingtan_2018.txt"), "-o", str(tmp_path / "o")],
+        env={"REPORT_EXTRACT_MAX_PAGES": "abc"},
+    )  # fmt: skip
+    assert result.exit_code == 1 and isinstance(result.exception, SystemExit)  # click's error, no traceback
+    assert "REPORT_EXTRACT_MAX_PAGES='abc'" in result.output

@@ -332,6 +332,29 @@ def test_overrides_fill_and_replace(tmp_path: Path) -> None:
     assert settled.warnings == []
 
 
+def test_overrides_as_excel_saves_them_and_their_errors(tmp_path: Path) -> None:
+    """A --meta CSV saved in GBK (Excel's default for Chinese), a year that is no number,
+    a file without a key column (newcomer's trial: tracebacks, or silently ignored)."""
+    gbk = tmp_path / "gbk.csv"
+    gbk.write_bytes("file,agency,year\nb.txt,牧野区教育局,2022\n".encode("gbk"))
+    assert load_overrides(gbk)["b.txt"] == {"agency": "牧野区教育局", "year": 2022}
+    bad_year = tmp_path / "year.csv"
+    bad_year.write_text("file,year\nb.txt,2022\nc.txt,abc\n", encoding="utf-8")
+    with pytest.raises(ValueError, match=r"line 3: year 'abc' is not a year"):
+        load_overrides(bad_year)
+    no_key = tmp_path / "nokey.csv"
+    no_key.write_text("name,year\nb.txt,2022\n", encoding="utf-8")
+    with pytest.raises(ValueError, match="no key column"):
+        load_overrides(no_key)
+    from click.testing import CliRunner
+
+    from report_extract.cli import main
+
+    result = CliRunner().invoke(main, ["convert", str(CORPUS / "pingtan_2018.txt"), "-o", str(tmp_path / "o"),
+                                       "--meta", str(bad_year)])  # fmt: skip
+    assert result.exit_code == 2 and "--meta:" in result.output and "Traceback" not in result.output
+
+
 def test_to_dict_is_the_contract_shape() -> None:
     d = extract_meta(_doc("牧野区科技和工业信息化局 2023 年政府信息公开 工作年度报告"), "2021").to_dict()
     assert d["agency"] == "牧野区科技和工业信息化局" and d["year"] == 2023 and d["template"] == "2021"

@@ -235,14 +235,16 @@ def convert(
 
     if not inputs and not list_files:
         raise click.UsageError("give INPUTS (files, folders, globs) or --from-list FILE")
+    # first: a bad REPORT_EXTRACT_* variable or --set is one line, before anything reads a setting
+    settings = resolve_settings(set_pairs, timeout, memory_mb)
     _preflight_convert(outdir, xlsx_path, options)
-    found = expand(inputs, list_files)
+    with use(settings):
+        found = expand(inputs, list_files)
     if not found:
         raise click.UsageError("no input files found")
     options = {k: v for k, v in options.items() if v is not None}  # unset: the Options default (jobs)
     # --ocr travels with each document's settings: an environment variable would not reach
     # an already running forkserver or a Dask worker on another machine
-    settings = resolve_settings(set_pairs, timeout, memory_mb)
     # --timeout and --memory-limit are in the settings: the pool takes its limits from them
     opts = ConvertOptions(progress=progress_wanted(quiet), ocr=ocr, settings=settings, **options)
     # SIGTERM (kill, a batch system's walltime, docker stop) ends the run as Ctrl-C does: the
@@ -441,6 +443,13 @@ def _preflight_convert(outdir: Path, xlsx_path: Path | None, options: dict) -> N
     _writable_folder(outdir, "the output folder")
     if xlsx_path:
         _writable_file(xlsx_path, "the workbook")
+    if options.get("meta_csv"):
+        from report_extract.metadata.meta import load_overrides
+
+        try:
+            load_overrides(options["meta_csv"])
+        except ValueError as e:
+            raise click.UsageError(f"--meta: {e}") from e
 
 
 @main.command("settings")

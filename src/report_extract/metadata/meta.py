@@ -8,6 +8,7 @@ passed as overrides and wins over what the text says.
 from __future__ import annotations
 
 import csv
+import io
 import re
 from collections.abc import Iterator
 from dataclasses import asdict, dataclass, field
@@ -18,6 +19,7 @@ from report_extract.contract.values import chinese_count
 from report_extract.metadata.division import Region, gazetteer, region_from_code, region_from_names, resolve
 from report_extract.model.document import Document, TableBlock
 from report_extract.patterns import load_toml
+from report_extract.reading.charset import decode
 
 # Override columns, in the order a reports.csv row lists them; `region` fields are flat here.
 OVERRIDE_FIELDS = ("title", "agency", "year", "published", "province", "city", "county", "adcode", "level", "kind")
@@ -361,15 +363,19 @@ def load_overrides(csv_path: str | Path) -> dict[str, dict]:
     """Known metadata from a CSV with a key column (source_path, source, path, file or
     url) and any of OVERRIDE_FIELDS.  Rows are keyed by the key as written and by its
     file name; empty cells are left out, so they never blank a detected value."""
-    with open(csv_path, encoding="utf-8-sig", newline="") as f:
-        rows = list(csv.DictReader(f))
+    # decoded as any text is (reading/charset.py): Excel saves a Chinese CSV in GBK
+    reader = csv.DictReader(io.StringIO(decode(Path(csv_path).read_bytes()).text, newline=""))
+    if not set(reader.fieldnames or ()) & set(KEY_COLUMNS):
+        raise ValueError(f"{csv_path}: no key column; name one of {', '.join(KEY_COLUMNS)} in the header")
     out: dict[str, dict] = {}
-    for row in rows:
-        key_col = next((k for k in KEY_COLUMNS if row.get(k, "").strip()), None)
+    for line, row in enumerate(reader, start=2):
+        key_col = next((k for k in KEY_COLUMNS if (row.get(k) or "").strip()), None)
         if key_col is None:
             continue
         values = {k: row[k].strip() for k in OVERRIDE_FIELDS if (row.get(k) or "").strip()}
         if "year" in values:
+            if not values["year"].isdigit():
+                raise ValueError(f"{csv_path}: line {line}: year {values['year']!r} is not a year")
             values["year"] = int(values["year"])
         key = row[key_col].strip()
         out[key] = values
