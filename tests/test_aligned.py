@@ -66,6 +66,20 @@ def test_a_single_value_row_takes_its_columns_from_the_header_cells():
     assert grid_rows(lines) == {2: ["", "1", "", "1", "2", "3", "5"]}
 
 
+def test_the_next_section_is_no_blank_row_of_the_table_before_it():
+    """Table 4 as pdftotext prints it, its values from the margin, then 五、 and prose at the
+    same margin (newcomer's trial: both taken for rows of blanks, all 15 cells null)."""
+    lines = [
+        at((0, "行政复议"), (26, "行政诉讼")),
+        at(*((8 * i, t) for i, t in enumerate(["维持", "纠正", "总计", "维持", "纠正", "总计"]))),
+        at((0, "1"), (16, "1"), (24, "2"), (32, "3"), (40, "5")),
+        "五、存在的主要问题及改进情况",
+        "一是公开内容不够全面；二是解读形式较为单一。",
+        "六、其他需要报告的事项",
+    ]
+    assert grid_rows(lines) == {2: ["", "1", "", "1", "2", "3", "5"]}
+
+
 def _row(label: str, *values: str) -> ObservedRow:
     return ObservedRow(label=label, tokens=[Token(v, Origin()) for v in values], exact=True)
 

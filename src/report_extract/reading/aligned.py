@@ -176,7 +176,7 @@ def _grid_rows(texts: list[str]) -> dict[int, list[str]]:
             end < len(lines)
             and end - block[-1] <= current().aligned_max_gap
             and not lines[end].values
-            and (not lines[end].text.strip() or _indent(lines[end].text) == margin)
+            and (not lines[end].text.strip() or _indent(lines[end].text) == margin and _row_label(lines[end].label))
         ):
             end += 1  # blank rows after the last printed value (行政事业性收费 left blank)
         placed = {k: cells for k in block if (cells := _place(lines[k], columns)) is not None}
@@ -195,6 +195,15 @@ def _grid_rows(texts: list[str]) -> dict[int, list[str]]:
             elif k < block[-1]:
                 out[k] = [lines[k].label]  # a label fragment: rows.join_wrapped decides
     return out
+
+
+# What ends a table printed as text: a sentence, or the report's next section heading
+# ("五、存在的主要问题及改进情况" at the row labels' margin is no row left blank).
+_NOT_A_ROW = regex.compile(r"[。；;]|^[一二三四五六七八九十]{1,2}\s*[、.．]")
+
+
+def _row_label(label: str) -> bool:
+    return not _NOT_A_ROW.search(label.replace(_FILLER, ""))  # as printed, also in display columns
 
 
 def _beside_placed(k: int, block: list[int], placed: dict[int, list[str]]) -> bool:
