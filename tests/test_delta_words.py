@@ -89,3 +89,22 @@ def test_changes_in_words_read_with_their_sign(tmp_path: Path, seed: int, form: 
     got = {c.key: c.value for c in r.cells if c.table == "proactive"}
     assert r.meta["template"] == "2019"
     assert {k: got.get(k) for k in truth} == truth
+
+
+@pytest.mark.parametrize("form", FORMS)
+def test_a_2019_table_with_the_2021_fee_column_is_read_as_2019(tmp_path: Path, form: str) -> None:
+    """A hybrid: the 2019 columns, and 行政事业性收费 with a third column 本年收费金额（单位：
+    万元） of the 2021 template.  One 2021 header decided the template: the 2019 values were
+    read by position into the 2021 columns (admin_license.decisions took 上一年项目数量),
+    silently (newcomer's trial).  The 2019 headers are the more: 2019."""
+    printed, truth = _case(random.Random(7))
+    fee = next(i for i, (label, _) in enumerate(printed) if label == "行政事业性收费")
+    printed[fee - 1] = ("信息内容", ["上一年项目数量", "本年增/减", "本年收费金额（单位：万元）"])
+    printed[fee] = ("行政事业性收费", [*printed[fee][1], "472.53"])
+    suffix, text = _render(printed, form)
+    f = tmp_path / f"r{suffix}"
+    f.write_text(text, encoding="utf-8")
+    r = report_extract.extract(f)
+    got = {c.key: c.value for c in r.cells if c.table == "proactive"}
+    assert r.meta["template"] == "2019"
+    assert {k: got.get(k) for k in truth} == truth

@@ -126,13 +126,14 @@ def _cells(
 
 
 def _template_of(region_items: list[Item]) -> str | None:
+    """The template whose column headers table 2 prints more of (2021 on a tie): a hybrid
+    that prints the 2019 columns and one of 2021 (本年收费金额 for 行政事业性收费) is read
+    by the 2019 columns, not its values by position into the 2021 ones."""
     text = labels.halfwidth("".join(i.text for i in region_items)).replace(" ", "")
     extra = labels.tables()["proactive"].extra
-    if any(w in text for w in extra["template_2021"]):
-        return "2021"
-    if any(w in text for w in extra["template_2019"]):
-        return "2019"
-    return None
+    found = {t: sum(w in text for w in extra[f"template_{t}"]) for t in ("2021", "2019")}
+    best = max(found, key=lambda t: found[t])  # the first of equals: 2021
+    return best if found[best] else None
 
 
 def _by_label(rows: list[ObservedRow], table: str, keys: list[str]) -> list[tuple[int, str]]:
