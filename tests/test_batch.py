@@ -287,3 +287,18 @@ def test_a_renamed_input_keeps_its_row_under_its_new_name(tmp_path: Path) -> Non
     assert again.skipped == 1  # not converted again
     assert [Path(r["source_path"]).name for r in rows(out / "reports.csv")] == ["c.txt"]
     assert rows(out / "errors.csv") == []
+
+
+def test_one_file_named_twice_and_the_output_folder_inside_the_crawl(tmp_path: Path, monkeypatch) -> None:
+    """`convert . -o out` run twice read its own outputs as inputs (skipped rows in
+    errors.csv), and one file named by a relative and an absolute path was a duplicate of
+    itself (newcomer's trial)."""
+    from report_extract.batch.inputs import expand
+
+    text = (Path(__file__).resolve().parents[1] / "corpus" / "pingtan_2018.txt").read_bytes()
+    (tmp_path / "a.txt").write_bytes(text)
+    (tmp_path / "out").mkdir()
+    (tmp_path / "out" / "reports.csv").write_text("report_id\n", encoding="utf-8")
+    monkeypatch.chdir(tmp_path)
+    found = expand([".", "a.txt", str(tmp_path / "a.txt")], exclude=Path("out"))
+    assert [p.name for p in found.paths] == ["a.txt"] and not found.refused

@@ -239,7 +239,7 @@ def convert(
     settings = resolve_settings(set_pairs, timeout, memory_mb)
     _preflight_convert(outdir, xlsx_path, options)
     with use(settings):
-        found = expand(inputs, list_files)
+        found = expand(inputs, list_files, exclude=outdir)
     if not found:
         raise click.UsageError("no input files found")
     options = {k: v for k, v in options.items() if v is not None}  # unset: the Options default (jobs)

@@ -46,9 +46,11 @@ class Inputs:
         return bool(self.paths or self.refused)
 
     def add(self, path: Path, refusal: tuple[str, str] | None = None, in_folder: bool = False) -> None:
-        if path in self._seen:
+        # one file named twice (crawl/a.txt and /home/x/crawl/a.txt) is one input, not its own duplicate
+        seen = Path(os.path.abspath(path))
+        if seen in self._seen:
             return
-        self._seen.add(path)
+        self._seen.add(seen)
         if refusal is None:  # stat first: only a regular file is opened by the name rules
             refusal = unusable(path) or file_refusal(path, in_folder)
         if refusal is None:
@@ -75,13 +77,17 @@ def unusable(path: Path) -> tuple[str, str] | None:
     return None
 
 
-def _walk(folder: Path) -> Iterator[tuple[Path, tuple[str, str] | None]]:
-    """Candidate files under `folder`, sorted, each with its refusal (None: convert it)."""
+def _walk(folder: Path, exclude: Path | None = None) -> Iterator[tuple[Path, tuple[str, str] | None]]:
+    """Candidate files under `folder`, sorted, each with its refusal (None: convert it);
+    `exclude`: a folder left out (the output folder inside the crawl: its own files are
+    no inputs)."""
     root = folder.resolve()
     errors: list[OSError] = []
     found: list[tuple[Path, tuple[str, str] | None]] = []
     for top, dirs, files in os.walk(folder, onerror=errors.append):
-        dirs[:] = sorted(d for d in dirs if not d.startswith("."))
+        dirs[:] = sorted(
+            d for d in dirs if not d.startswith(".") and (exclude is None or Path(top, d).resolve() != exclude)
+        )
         for name in [*files, *(d for d in dirs if os.path.islink(os.path.join(top, d)))]:
             if name.startswith("."):
                 continue  # hidden: .git, editors' files, our own temporaries
@@ -100,8 +106,10 @@ def _walk(folder: Path) -> Iterator[tuple[Path, tuple[str, str] | None]]:
     return iter(sorted(found, key=lambda item: item[0]))
 
 
-def expand(inputs: Iterable[str], list_files: Iterable[str] = ()) -> Inputs:
-    """Every input file once, in a stable order, and every named input that gives none."""
+def expand(inputs: Iterable[str], list_files: Iterable[str] = (), exclude: Path | None = None) -> Inputs:
+    """Every input file once, in a stable order, and every named input that gives none;
+    `exclude`: a folder whose files walking a folder leaves out (convert's output folder)."""
+    exclude = exclude.resolve() if exclude is not None else None
     names = list(inputs)
     for lf in list_files:
         # surrogateescape: a listed name that is not UTF-8 is kept as the bytes that name the file;
@@ -115,7 +123,7 @@ def expand(inputs: Iterable[str], list_files: Iterable[str] = ()) -> Inputs:
     for name in names:
         p = Path(name)
         if p.is_dir():
-            for f, refusal in _walk(p):
+            for f, refusal in _walk(p, exclude):
                 out.add(f, refusal, in_folder=True)
         elif os.path.lexists(p) or not glob.has_magic(name):
             out.add(p)
