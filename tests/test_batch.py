@@ -129,8 +129,9 @@ def test_pool_survives_hangs_memory_hogs_and_crashes(tmp_path):
     errors = {name: json.loads(o.line)["error"] for name, o in outcomes.items() if o.status is None}
     assert errors["hang.txt"]["message"] == "timeout after 3 s"
     assert errors["hungry.txt"]["error"] == "memory" and "memory limit exceeded" in errors["hungry.txt"]["message"]
+    # under a memory limit the crash names it (newcomer's trial: --memory-limit 400 read as a bare SIGSEGV)
     assert errors["crash.txt"] == {"source_path": str(tmp_path / "crash.txt"), "error": "crash",
-                                   "message": "worker died (signal SIGSEGV)"}  # fmt: skip
+                                   "message": "worker died (signal SIGSEGV); memory limit 512 MB"}  # fmt: skip
 
 
 # ---- resume after SIGKILL ----------------------------------------------------------------
@@ -302,3 +303,21 @@ def test_one_file_named_twice_and_the_output_folder_inside_the_crawl(tmp_path: P
     monkeypatch.chdir(tmp_path)
     found = expand([".", "a.txt", str(tmp_path / "a.txt")], exclude=Path("out"))
     assert [p.name for p in found.paths] == ["a.txt"] and not found.refused
+
+
+def test_a_file_that_cannot_be_opened_says_why(tmp_path: Path) -> None:
+    """A file without read permission: the row said only "cannot open file" (newcomer's
+    trial).  The cause is the system's: a file gone since it was listed, and (not as root,
+    which reads every file) one without read permission."""
+    from report_extract.batch.convert import _cannot_open
+
+    assert _cannot_open(tmp_path / "gone.txt") == "cannot open file: No such file or directory"
+    if os.geteuid() == 0:
+        return
+    locked = tmp_path / "locked.txt"
+    locked.write_text("x", encoding="utf-8")
+    locked.chmod(0)
+    out = tmp_path / "out"
+    convert_paths([locked], out, Options(jobs=1, sqlite=False))
+    (row,) = rows(out / "errors.csv")
+    assert row["message"] == "cannot open file: Permission denied"

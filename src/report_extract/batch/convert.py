@@ -143,6 +143,15 @@ def file_sha256(path: Path) -> str | None:
     return h.hexdigest()
 
 
+def _cannot_open(path: Path) -> str:
+    """Why a file that stat() finds cannot be read (no permission, say)."""
+    try:
+        os.close(os.open(path, os.O_RDONLY | os.O_NONBLOCK))
+    except OSError as e:
+        return f"cannot open file: {e.strerror or e}"
+    return "cannot open file"  # readable again: it changed while it was hashed
+
+
 def _path_key(kind: str, *parts: str) -> str:
     """A journal key for a row that has no content of its own (a refused input, a
     duplicate): made from its path, so each input keeps one row."""
@@ -180,7 +189,7 @@ class Plan:
         for path in self.paths:
             sha = file_sha256(path)
             if sha is None:  # vanished or changed since it was listed
-                why = unusable(path) or (UNREADABLE, "cannot open file")
+                why = unusable(path) or (UNREADABLE, _cannot_open(path))
                 self._row(path, _path_key(why[0], str(path)), *why)
                 continue
             if sha == EMPTY_SHA256:

@@ -286,7 +286,10 @@ class LocalPool:
             why = _exit_reason(w.process.exitcode)
             self._count_death(w, why)
             self._replace(w, kill=True)
-            return failed(task, self.job, "crash", f"worker died ({why})")
+            # under an address-space limit a worker that runs out dies as often by a signal
+            # (SIGSEGV in a library) as by MemoryError: the limit is named, as `extract` names it
+            limit = f"; memory limit {self.memory_mb} MB" if self.memory_mb else ""
+            return failed(task, self.job, "crash", f"worker died ({why}){limit}")
         if time.monotonic() >= w.deadline:
             self._replace(w, kill=True)
             return failed(task, self.job, "timeout", f"timeout after {self.timeout:g} s")
