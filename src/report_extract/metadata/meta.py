@@ -80,13 +80,13 @@ def arabic_years(text: str) -> str:
 def arabic_dates(text: str) -> str:
     """二〇二四年一月十五日 → 2024年1月15日: years by arabic_years, months and days here."""
 
-    def date(m: re.Match[str]) -> str:
+    def month_day(m: re.Match[str]) -> str:
         month, day = chinese_count(m[2]), chinese_count(m[5])
         return m[0] if month is None or day is None else f"{m[1]}{month}{m[3]}月{m[4]}{day}"
 
     return re.sub(
         r"(?<=年)(\s*)([〇零一二三四五六七八九十]{1,3})(\s*)月(\s*)([〇零一二三四五六七八九十]{1,3})(?=\s*日)",
-        date,
+        month_day,
         arabic_years(text),
     )
 
@@ -151,13 +151,6 @@ def _parse_title(text: str, before: str | None = None) -> Title | None:
     ):
         pre, title = squash(before), squash(before) + title
     return Title(title, _one_name(pre + post), int(m.group("year")))
-
-
-def _place_line(line: str) -> bool:
-    """The line is nothing but division names (岳西县, 安庆市岳西县)."""
-    text = squash(line)
-    found = gazetteer().mentions(text, True)
-    return bool(found) and sum(len(m.text) for m in found) == len(text)
 
 
 def _starts_with_place(name: str) -> bool:
@@ -239,7 +232,7 @@ def _placed(t: Title, lines: list[str]) -> Title:
         return t
     for i, line in enumerate(lines):
         if squash(line).startswith(t.agency):  # where the name is printed first
-            if not i or not _place_line(lines[i - 1]):
+            if not i or not _is_place_name(squash(lines[i - 1])):  # the line above: 岳西县, 安庆市岳西县
                 return t
             place = squash(lines[i - 1])
             return Title(place + t.text if t.text.startswith(t.agency) else t.text, place + t.agency, t.year)

@@ -63,12 +63,12 @@ def review_reasons(
     """Why the report needs a human look (empty: it does not).  `regions`: the tables
     whose region was found; one found but not read is a table of rows not found.
     `meta_missing`: the metadata fields (agency, year) the text did not give."""
+    # the reasons of the report as a whole, whatever its tables
+    whole = _reason("metadata_not_found", list(meta_missing)) + _reason(
+        "several_reports", [f"{s.number}、{s.title}" for s in again(sections)]
+    )
     if status == "no_tables" and not regions:
-        return (
-            _reason("ambiguous_split", [c.key for c in cells if c.ambiguous])
-            + _reason("metadata_not_found", list(meta_missing))
-            + _reason("several_reports", [f"{s.number}、{s.title}" for s in again(sections)])
-        )
+        return _reason("ambiguous_split", [c.key for c in cells if c.ambiguous]) + whole
     if status not in ("ok", "partial") and not regions or status == "template":
         return []  # no tables to doubt (blank form, not a report)
     found = {c.key for c in cells}
@@ -98,8 +98,7 @@ def review_reasons(
         + _reason(
             "checks_not_assessable", [f"{c.check}[{c.scope}]" for c in checks if c.ok is None and "not found" in c.note]
         )
-        + _reason("metadata_not_found", list(meta_missing))
-        + _reason("several_reports", [f"{s.number}、{s.title}" for s in again(sections)])
+        + whole
     )
 
 
