@@ -246,20 +246,18 @@ class LocalPool:
         return more
 
     def _loop(self, pending: Iterator[Task]) -> Iterator[Outcome]:
-        more = True
+        more = self._feed(pending)
         while True:
-            if more:
-                more = self._feed(pending)
             busy = [w for w in self._workers if w.task is not None]
             if not busy:
                 return
             first = min(w.deadline for w in busy)
             wait_for = None if first == math.inf else max(0.0, first - time.monotonic())
             ready = set(wait([w.conn for w in busy] + [w.process.sentinel for w in busy], wait_for))
-            for w in busy:
-                outcome = self._collect(w, ready)
-                if outcome is not None:
-                    yield outcome
+            done = [outcome for w in busy if (outcome := self._collect(w, ready)) is not None]
+            if more:  # before the caller journals and writes these: the workers go on meanwhile
+                more = self._feed(pending)
+            yield from done
 
     def _count_death(self, w: _Worker, why: str) -> None:
         """Workers that die before finishing anything, again and again, mean a broken
