@@ -120,7 +120,8 @@ def test_a_limit_or_an_output_setting_converts_nothing_again(tmp_path: Path) -> 
     retry the timeouts converted the whole crawl again; errors of a limit are retried on
     resume anyway, journal.RETRIED_ERRORS)."""
     base = fingerprint(Options())
-    for changed in (Settings(timeout_s=600.0), Settings(memory_mb=8192), Settings(parquet_row_group=100)):
+    for changed in (Settings(timeout_s=600.0), Settings(memory_mb=8192), Settings(parquet_row_group=100),
+                    Settings(stream_pending_mb=0)):  # fmt: skip
         assert fingerprint(Options(settings=changed)) == base, changed.changed()
     out = tmp_path / "out"
     convert_paths([TEXT], out, Options(jobs=1, sqlite=False))

@@ -28,8 +28,8 @@ from report_extract.batch.inputs import UNREADABLE, unusable
 from report_extract.batch.progress import Progress
 from report_extract.batch.workers import Job, LocalPool, Task, failed
 from report_extract.metadata.kind import SKIPPED
-from report_extract.outputs.folder import remove_stale_temporaries, write_outputs
-from report_extract.outputs.journal import Journal, Key, current
+from report_extract.outputs.folder import Stream, remove_stale_temporaries, write_outputs
+from report_extract.outputs.journal import Journal, Key, current, journalled
 from report_extract.outputs.panel import write_panel
 from report_extract.outputs.records import Record, Rename, checks_failed
 from report_extract.settings import Settings
@@ -103,6 +103,16 @@ class Summary:
     def abort(self) -> None:
         pass
 
+    def absorb(self, other: Summary) -> None:
+        """Add the document counts of `other` (those `add` makes)."""
+        self.converted += other.converted
+        self.partial += other.partial
+        self.failed += other.failed
+        self.checks_failed += other.checks_failed
+        self.not_reports += other.not_reports
+        for status, n in other.statuses.items():
+            self.statuses[status] = self.statuses.get(status, 0) + n
+
 
 def fingerprint(options: Options) -> str:
     """What decides a document's result besides its bytes: a change converts again.  The
@@ -172,12 +182,30 @@ class Plan:
     progress: Progress
     refused: dict[Path, tuple[str, str]] = field(default_factory=dict)  # inputs.Inputs.refused
     items: list[tuple[str, Key]] = field(default_factory=list)  # (source path, key) per input
+    stream: Stream | None = None  # the outputs, written as documents finish (`stream`)
+    streamed: Summary = field(default_factory=Summary)  # the stream's counts, this run's if it succeeds
+
+    def start_stream(self, outdir: Path, options: Options) -> None:
+        """Write the outputs during the run when a CPU is free for it and the folder holds
+        no earlier run's documents (whose places among this run's the stream cannot know)."""
+        cpus = os.cpu_count() or 1
+        limit = options.settings.stream_pending_mb * 1024 * 1024
+        if options.jobs >= cpus or not limit or not self.journal.empty():
+            return
+        expected = [journalled(str(p)) for p in [*self.paths, *self.refused]]
+        self.stream = Stream(outdir, output_names(options), expected, limit, options.bom, [self.streamed])
+
+    def append(self, key: Key, line: str) -> None:
+        """Journal one finished document, and offer it to the stream."""
+        offset = self.journal.append(key, line)
+        if self.stream is not None:
+            self.stream.offer(offset, line)
 
     def _row(self, path: Path, sha: str, kind: str, message: str) -> None:
         """An error row of `path`, journalled at once (unless a resumed run already has it)."""
         key = (sha, self.job.fp)
         if key not in self.journal:
-            self.journal.append(key, failed(Task(str(path), sha), self.job, kind, message).line)
+            self.append(key, failed(Task(str(path), sha), self.job, kind, message).line)
         self.items.append((str(path), key))
         self.progress.advance(failed=kind not in (DUPLICATE, SKIPPED))
 
@@ -217,14 +245,24 @@ class Plan:
 
     def write(self, outdir: Path, options: Options, summary: Summary | None = None) -> None:
         """Write the outputs of every document the folder holds (journal.current: this
-        run's and earlier runs'), sorted by source path; `summary` counts this run's."""
-        names = ["csv"] + ["sqlite"] * options.sqlite + ["parquet"] * options.parquet
+        run's and earlier runs'), sorted by source path; `summary` counts this run's.
+        The last write (with `summary`) finishes the stream if there is one."""
+        if summary is not None and self.stream is not None:
+            stream, self.stream = self.stream, None
+            if stream.finish(self.journal.path):
+                summary.absorb(self.streamed)
+                return
+        names = output_names(options)
         offsets = current(self.journal.path)
         extra: list = []
         if summary is not None:
             ours = set(self.journal.locate([key for _, key in self.items]))
             extra = [ThisRun(summary, [o in ours for o in offsets])]
         write_outputs(outdir, names, self.journal.path, offsets, bom=options.bom, processes=options.jobs, extra=extra)
+
+
+def output_names(options: Options) -> list[str]:
+    return ["csv"] + ["sqlite"] * options.sqlite + ["parquet"] * options.parquet
 
 
 @dataclass
@@ -292,10 +330,11 @@ def convert_paths(
     refused = refused or {}
     with Progress(len(paths) + len(refused), enabled=options.progress) as progress:
         plan = Plan(paths, journal, job, summary, progress, refused)
+        plan.start_stream(outdir, options)
         last_write = time.monotonic()
         try:
             for outcome in make_pool(options, job).map(plan.tasks()):
-                journal.append((outcome.task.sha256, job.fp), outcome.line)
+                plan.append((outcome.task.sha256, job.fp), outcome.line)
                 progress.advance(failed=outcome.status is None)
                 if options.checkpoint_minutes and time.monotonic() - last_write > options.checkpoint_minutes * 60:
                     plan.write(outdir, options)

@@ -10,18 +10,26 @@ processes: after the last document converts, the CPUs the workers used are free,
 CSV files and the SQLite database (each a few milliseconds per report) are written side by
 side instead of one after the other.  Each process reads the journal itself, so the
 records never cross a pipe.
+
+With one worker the parent has a CPU to spare while the worker converts, so the outputs
+are written during the run instead (`Stream`): each finished document is fed to the sinks
+as soon as every document sorted before it is in, and the end of the run only finishes the
+files.  Whatever makes that order unsure (documents far out of order, a sink's error, a
+journal that differs from what was fed) falls back to writing everything from the journal.
 """
 
 from __future__ import annotations
 
+import json
 import multiprocessing as mp
 import os
 import signal
 from collections.abc import Iterable, Sequence
+from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Protocol
+from typing import Any, Protocol
 
-from report_extract.outputs.journal import read_at
+from report_extract.outputs.journal import current, read_at
 from report_extract.outputs.records import CsvSink, Record, Rename
 
 
@@ -190,3 +198,104 @@ def _collect(children: list) -> tuple[list[Rename], list[str]]:
         else:
             errors.append(value)
     return renames, errors
+
+
+@dataclass
+class Stream:
+    """The outputs written while a run goes on, fed each journal line as it is appended.
+
+    `expected`: the source path of every line the run will journal, as lines hold them
+    (journal.journalled), in any order; records are fed in their sorted order, which is
+    the order `current` gives a folder whose journal started empty.  Lines that arrive
+    before their turn wait, at most `pending_bytes` of them (as characters).  `extra`: sinks fed alongside (the
+    batch summary's counts), which count only if the stream succeeds.  Any doubt ends the
+    stream quietly: `finish` then returns False and the caller writes from the journal."""
+
+    outdir: Path
+    names: list[str]
+    expected: list[str]
+    pending_bytes: int
+    bom: bool = False
+    extra: Sequence[Sink] = ()
+    _sinks: list[tuple[str, Sink]] = field(default_factory=list)
+    _waiting: dict[str, tuple[int, str]] = field(default_factory=dict)  # path -> (offset, line)
+    _held: int = 0  # characters of the lines waiting
+    _fed: list[int] = field(default_factory=list)  # offsets of the lines fed, in order
+    _live: bool = False
+
+    def __post_init__(self) -> None:
+        self.expected = sorted(self.expected)
+        self._wanted = set(self.expected)
+        try:
+            for name in self.names:
+                self._sinks.append((name, make_sink(name, self.outdir, self.bom)))
+        except Exception:
+            self.abort()
+            return
+        self._sinks += [(type(x).__name__.lower(), x) for x in self.extra]
+        self._live = True
+
+    def offer(self, offset: int, line: str) -> None:
+        """The journal line at `offset` (as appended); fed now or when its turn comes."""
+        if not self._live:
+            return
+        try:
+            rec: dict[str, Any] = json.loads(line)
+            path = rec["path"]
+            if path not in self._wanted or path in self._waiting:
+                self.abort()  # a line the plan did not foresee: its place in the order is unsure
+                return
+            if path != self.expected[len(self._fed)]:
+                self._waiting[path] = (offset, line)  # as text: a parsed report takes ten times the memory
+                self._held += len(line)
+                if self._held > self.pending_bytes:
+                    self.abort()
+                return
+            self._feed(offset, Record.from_journal(rec))
+            while len(self._fed) < len(self.expected) and self.expected[len(self._fed)] in self._waiting:
+                offset, line = self._waiting.pop(self.expected[len(self._fed)])
+                self._held -= len(line)
+                self._feed(offset, Record.from_journal(json.loads(line)))
+        except BaseException as e:
+            self.abort()
+            if not isinstance(e, Exception):
+                raise  # Ctrl-C: the run stops, and writes from the journal
+
+    def _feed(self, offset: int, rec: Record) -> None:
+        for _, sink in self._sinks:
+            sink.add(rec)
+        self._fed.append(offset)
+
+    def finish(self, journal: Path) -> bool:
+        """Feed the journal's lines not fed yet, finish every sink and rename the files into
+        place; False (nothing written) when the journal's dataset does not begin with the
+        lines fed, in that order, or a sink failed: write from the journal instead."""
+        if not self._live:
+            return False
+        try:
+            final = current(journal)
+            done = len(self._fed)
+            if final[:done] != self._fed:
+                self.abort()
+                return False
+            rest = final[done:]
+            for offset, rec in zip(rest, read_at(journal, rest)):
+                self._feed(offset, Record.from_journal(rec))
+            renames: list[Rename] = []
+            for _, sink in self._sinks:
+                renames += sink.finish()
+        except BaseException as e:
+            self.abort()
+            if not isinstance(e, Exception):
+                raise
+            return False
+        self._live = False
+        publish(renames)
+        return True
+
+    def abort(self) -> None:
+        """Delete every temporary file; the stream feeds nothing more."""
+        self._live = False
+        self._waiting.clear()
+        for _, sink in self._sinks:
+            sink.abort()

@@ -87,11 +87,16 @@ class Journal:
                 end = offset
         return end
 
+    def empty(self) -> bool:
+        """Whether the journal holds no line at all (a new folder, or --fresh)."""
+        return os.fstat(self._fd).st_size == 0
+
     def __contains__(self, key: Key) -> bool:
         return key in self.offsets
 
-    def append(self, key: Key, line: str) -> None:
-        """Record one finished document (`line`: its JSON object, from `record_line`)."""
+    def append(self, key: Key, line: str) -> int:
+        """Record one finished document (`line`: its JSON object, from `record_line`);
+        returns the offset of its line."""
         data = (line + "\n").encode("utf-8")
         offset = os.lseek(self._fd, 0, os.SEEK_END)
         try:  # os.write may write part of the line (a full disk, a signal): write the rest
@@ -104,12 +109,13 @@ class Journal:
         self.offsets[key] = offset
         if time.monotonic() - self._last_sync > 1.0:
             self.sync()
+        return offset
 
     def moved(self, key: Key, path: str) -> None:
         """The finished document of `key` is now named `path` (renamed or moved since it was
         converted): its line is journalled again under that name, so the outputs name the
         input as it is now instead of a path that is gone."""
-        now = json.loads(_SURROGATE.sub(_escaped, json.dumps(path, ensure_ascii=False)))  # as lines hold it
+        now = journalled(path)
         with open(self.path, "rb") as f:
             f.seek(self.offsets[key])
             head = _HEAD.match(f.read(_HEAD_BYTES))  # the path, without reading a line of ~100 kB
@@ -188,6 +194,11 @@ def current(path: Path) -> list[int]:
 
 def _identity(rec: dict[str, Any]) -> tuple[str, str]:
     return rec["sha256"], rec["path"]
+
+
+def journalled(path: str) -> str:
+    """`path` as a journal line holds it (a lone surrogate as its escaped text)."""
+    return json.loads(_SURROGATE.sub(_escaped, json.dumps(path, ensure_ascii=False)))
 
 
 def record_key(rec: dict[str, Any]) -> Key:
