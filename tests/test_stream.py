@@ -19,6 +19,7 @@ from report_extract.batch.convert import Options, convert_paths
 from report_extract.batch.inputs import expand
 from report_extract.outputs import folder
 from report_extract.outputs.folder import Stream
+from report_extract.outputs.journal import NAME as JOURNAL
 from report_extract.outputs.journal import Journal, journalled, record_line
 from report_extract.outputs.records import error_row
 from report_extract.settings import Settings
@@ -58,7 +59,7 @@ def make_inputs(root: Path, seed: int) -> Path:
 @pytest.fixture
 def spare_cpus(monkeypatch):
     """Convert sees 8 CPUs: --jobs 1 streams whatever machine runs the test."""
-    monkeypatch.setattr(convert_module.os, "cpu_count", lambda: 8)
+    monkeypatch.setattr(convert_module, "available_cpus", lambda: 8)
 
 
 @pytest.fixture
@@ -73,6 +74,10 @@ def streamed(monkeypatch) -> list[bool]:
 
     monkeypatch.setattr(Stream, "finish", spy)
     return results
+
+
+def journal_lines(out: Path) -> list[bytes]:
+    return sorted((out / JOURNAL).read_bytes().splitlines())
 
 
 def run(crawl: Path, out: Path, **settings) -> str:
@@ -90,6 +95,8 @@ def test_streamed_outputs_equal_those_written_at_the_end(tmp_path, seed, spare_c
     assert run(crawl, tmp_path / "at_end", stream_pending_mb=0) == line
     assert streamed == [True]  # the second run made no stream
     assert_same_outputs(tmp_path / "streamed", tmp_path / "at_end")
+    # the streamed run's parent segmented the search words, the other's worker: one journal
+    assert journal_lines(tmp_path / "streamed") == journal_lines(tmp_path / "at_end")
     pq = pytest.importorskip("pyarrow.parquet")
     for table in ("reports", "cells", "errors"):
         assert pq.read_table(tmp_path / "streamed" / f"{table}.parquet").equals(
@@ -208,7 +215,7 @@ def test_ctrl_c_while_a_line_is_fed_ends_the_stream_and_stops(tmp_path, monkeypa
 
 
 def test_no_stream_without_a_spare_cpu(tmp_path, monkeypatch, streamed):
-    monkeypatch.setattr(convert_module.os, "cpu_count", lambda: 1)
+    monkeypatch.setattr(convert_module, "available_cpus", lambda: 1)
     run(make_inputs(tmp_path, 1), tmp_path / "out")
     assert streamed == []
     assert os.path.exists(tmp_path / "out" / "reports.csv")

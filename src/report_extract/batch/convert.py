@@ -29,7 +29,8 @@ from report_extract.batch.progress import Progress
 from report_extract.batch.workers import Job, LocalPool, Task, failed
 from report_extract.metadata.kind import SKIPPED
 from report_extract.outputs.folder import Stream, remove_stale_temporaries, write_outputs
-from report_extract.outputs.journal import Journal, Key, current, journalled
+from report_extract.outputs.fts import section_words
+from report_extract.outputs.journal import Journal, Key, current, journalled, with_words
 from report_extract.outputs.panel import write_panel
 from report_extract.outputs.records import Record, Rename, checks_failed
 from report_extract.settings import Settings
@@ -45,7 +46,7 @@ class Options:
     ocr: str = "auto"  # auto | always | never (reading/ocr/pages.py)
     meta_csv: str | None = None
     bom: bool = False
-    jobs: int = field(default_factory=lambda: os.cpu_count() or 1)
+    jobs: int = field(default_factory=lambda: available_cpus())
     timeout: float | None = None  # seconds per document; None: the timeout_s setting
     memory_mb: int | None = None  # address space per worker process, 0: no limit; None: the memory_mb setting
     sqlite: bool = True
@@ -112,6 +113,20 @@ class Summary:
         self.not_reports += other.not_reports
         for status, n in other.statuses.items():
             self.statuses[status] = self.statuses.get(status, 0) + n
+
+
+def available_cpus() -> int:
+    """The CPUs this process may run on (a batch system's allocation, not the machine's)."""
+    if hasattr(os, "sched_getaffinity"):
+        return len(os.sched_getaffinity(0)) or 1
+    return os.cpu_count() or 1
+
+
+def streams(options: Options, journal: Journal) -> bool:
+    """Whether the outputs are written during the run (outputs/folder.Stream): when fewer
+    workers than CPUs leave one to the writer, and the folder holds no earlier run's
+    documents (whose places among this run's the stream cannot know)."""
+    return options.jobs < available_cpus() and options.settings.stream_pending_mb > 0 and journal.empty()
 
 
 def fingerprint(options: Options) -> str:
@@ -181,25 +196,29 @@ class Plan:
     summary: Summary
     progress: Progress
     refused: dict[Path, tuple[str, str]] = field(default_factory=dict)  # inputs.Inputs.refused
+    words_here: bool = False  # segment the search words in this process (see `append`)
     items: list[tuple[str, Key]] = field(default_factory=list)  # (source path, key) per input
-    stream: Stream | None = None  # the outputs, written as documents finish (`stream`)
+    stream: Stream | None = None  # the outputs, written as documents finish (`streams`)
     streamed: Summary = field(default_factory=Summary)  # the stream's counts, this run's if it succeeds
 
     def start_stream(self, outdir: Path, options: Options) -> None:
-        """Write the outputs during the run when a CPU is free for it and the folder holds
-        no earlier run's documents (whose places among this run's the stream cannot know)."""
-        cpus = os.cpu_count() or 1
         limit = options.settings.stream_pending_mb * 1024 * 1024
-        if options.jobs >= cpus or not limit or not self.journal.empty():
-            return
         expected = [journalled(str(p)) for p in [*self.paths, *self.refused]]
         self.stream = Stream(outdir, output_names(options), expected, limit, options.bom, [self.streamed])
 
     def append(self, key: Key, line: str) -> None:
-        """Journal one finished document, and offer it to the stream."""
+        """Journal one finished document, and offer it to the stream.  When the workers
+        leave the search words to this process (`Job.segment` off, `--sqlite` on), they
+        are segmented here first: the journal holds them either way."""
+        rec = None
+        if self.words_here:
+            rec = json.loads(line)
+            if "result" in rec:
+                rec["words"] = section_words(rec["result"].get("sections", []))
+                line = with_words(line, rec["words"])
         offset = self.journal.append(key, line)
         if self.stream is not None:
-            self.stream.offer(offset, line)
+            self.stream.offer(offset, line, rec)
 
     def _row(self, path: Path, sha: str, kind: str, message: str) -> None:
         """An error row of `path`, journalled at once (unless a resumed run already has it)."""
@@ -317,20 +336,26 @@ def convert_paths(
         from report_extract.metadata.meta import load_overrides  # the metadata code is the workers' (imported there)
 
         overrides = load_overrides(options.meta_csv)
+    fp = fingerprint(options)
+    summary, journal = Summary(), Journal.open(outdir, fresh=options.fresh)
+    remove_stale_temporaries(outdir)
+    stream = streams(options, journal)
+    # One worker and a writer with a CPU of its own: the writer segments the search words
+    # (a seventh of a born-digital PDF's time) while the worker goes on with the next document.
+    words_here = stream and options.jobs == 1 and options.sqlite
     job = Job(
         options.engine,
         overrides,
-        fingerprint(options),
-        segment=options.sqlite,
+        fp,
+        segment=options.sqlite and not words_here,
         ocr=options.ocr,
         settings=options.settings,
     )
-    summary, journal = Summary(), Journal.open(outdir, fresh=options.fresh)
-    remove_stale_temporaries(outdir)
     refused = refused or {}
     with Progress(len(paths) + len(refused), enabled=options.progress) as progress:
-        plan = Plan(paths, journal, job, summary, progress, refused)
-        plan.start_stream(outdir, options)
+        plan = Plan(paths, journal, job, summary, progress, refused, words_here)
+        if stream:
+            plan.start_stream(outdir, options)
         last_write = time.monotonic()
         try:
             for outcome in make_pool(options, job).map(plan.tasks()):

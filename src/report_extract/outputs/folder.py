@@ -235,12 +235,13 @@ class Stream:
         self._sinks += [(type(x).__name__.lower(), x) for x in self.extra]
         self._live = True
 
-    def offer(self, offset: int, line: str) -> None:
-        """The journal line at `offset` (as appended); fed now or when its turn comes."""
+    def offer(self, offset: int, line: str, rec: dict[str, Any] | None = None) -> None:
+        """The journal line at `offset` (as appended; `rec`: the line parsed, if the caller
+        has it); fed now or when its turn comes."""
         if not self._live:
             return
         try:
-            rec: dict[str, Any] = json.loads(line)
+            rec = json.loads(line) if rec is None else rec
             path = rec["path"]
             if path not in self._wanted or path in self._waiting:
                 self.abort()  # a line the plan did not foresee: its place in the order is unsure

@@ -33,6 +33,11 @@ def index_words(text: str) -> str:
     return " ".join(tokens + _compounds(cut))
 
 
+def section_words(sections: list[dict]) -> list[str]:
+    """The search words of a result's sections (Result.to_dict), one string per section."""
+    return [index_words(f"{s['title']}\n{s['text']}") for s in sections]
+
+
 def _compounds(cut) -> list[str]:
     """Joined runs of consecutive Chinese words; anything else (punctuation, a number, a
     space) ends a run."""

@@ -227,6 +227,13 @@ def record_line(
     return _SURROGATE.sub(_escaped, line)
 
 
+def with_words(line: str, words: list[str]) -> str:
+    """A result's line from `record_line` made without `words`, as record_line makes it
+    with them (the words go last): the parent segments a document a worker converted."""
+    tail = json.dumps(words, ensure_ascii=False, separators=(",", ":"))
+    return line[:-1] + ',"words":' + _SURROGATE.sub(_escaped, tail) + "}"
+
+
 def _escaped(m: re.Match[str]) -> str:
     """A lone surrogate as JSON for its backslashed text (the JSON of `\\xb1` is `\\\\xb1`)."""
     c = ord(m.group())

@@ -21,7 +21,7 @@ from pathlib import Path
 from typing import Any
 
 from report_extract.contract.codebook import CODEBOOK_COLUMNS, codebook, metadata_json
-from report_extract.outputs.fts import index_words
+from report_extract.outputs.fts import section_words
 from report_extract.outputs.records import (
     BOOLEANS,
     INTEGERS,
@@ -119,4 +119,4 @@ def _words(rec: Record) -> list[str]:
     sections = rec.obj.get("sections", []) if rec.obj is not None else []  # an error has none
     if rec.words is not None and len(rec.words) == len(sections):
         return rec.words
-    return [index_words(f"{s['title']}\n{s['text']}") for s in sections]
+    return section_words(sections)
