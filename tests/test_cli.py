@@ -87,3 +87,37 @@ def test_a_bad_setting_in_the_environment_is_one_line(tmp_path) -> None:
     )  # fmt: skip
     assert result.exit_code == 1 and isinstance(result.exception, SystemExit)  # click's error, no traceback
     assert "REPORT_EXTRACT_MAX_PAGES='abc'" in result.output
+
+
+# What launch.main starts, and what the process had imported by then: the forkserver is
+# started before the command line (click, the writers) is imported, and only for convert
+# with local workers.
+LAUNCH_PROBE = """
+import json, sys
+from report_extract.batch import server
+calls = []
+server.start_forkserver = lambda: calls.append(sorted(m for m in ("click", "report_extract.cli") if m in sys.modules))
+sys.argv = ["report-extract", *json.loads(sys.argv[1])]
+from report_extract.launch import main
+try:
+    main()
+except SystemExit:
+    pass
+print(json.dumps(calls))
+"""
+
+
+def launched(args: list[str]) -> list:
+    import subprocess
+    import sys
+
+    out = subprocess.run([sys.executable, "-c", LAUNCH_PROBE, json.dumps(args)], capture_output=True, text=True,
+                         check=True)  # fmt: skip
+    return json.loads(out.stdout.splitlines()[-1])
+
+
+def test_convert_starts_the_workers_server_before_the_command_line_loads():
+    assert launched(["convert", "--help"]) == [[]]  # nothing of the command line imported yet
+    assert launched(["convert", "--executor", "dask", "--help"]) == []
+    assert launched(["convert", "--executor=dask", "--help"]) == []
+    assert launched(["extract", "--help"]) == []

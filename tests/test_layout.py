@@ -30,8 +30,9 @@ RANKS = {
     "batch": 10,
     "views": 11,
     "cli": 12,
-    "__main__": 12,
     "": 12,  # "" is the package's API (report_extract/__init__.py)
+    "launch": 13,  # the console script's entry: starts the workers' server, then the CLI
+    "__main__": 13,
 }
 
 

@@ -1,5 +1,5 @@
-"""`python -m report_extract`: the command line (cli.py)."""
+"""`python -m report_extract`: the command line (cli.py), started as the console script is (launch.py)."""
 
-from report_extract.cli import main
+from report_extract.launch import main
 
-main(prog_name="report-extract")
+main()

@@ -222,9 +222,9 @@ def convert(
     # Imported here: the batch machinery (multiprocessing, the writers) is start-up time a
     # one-file `extract` should not pay.
     if options["executor"] == "local":
-        from report_extract.batch.workers import start_forkserver
+        from report_extract.batch.server import start_forkserver
 
-        start_forkserver()  # the workers' imports run while this process imports the writers
+        start_forkserver()  # started by launch.py already, unless convert was called another way
     from report_extract.batch.convert import Options as ConvertOptions
     from report_extract.batch.convert import convert_paths
     from report_extract.batch.inputs import expand

@@ -9,14 +9,14 @@ fresh worker, so one pathological file costs one row in errors.csv and nothing e
 Workers also restart after `max_tasks` documents, so a slow leak in a reader cannot grow
 memory with the batch.
 
-Workers come from a forkserver that has already imported the pipeline: a restart costs a
-fork, not a Python start-up, and never inherits the parent's threads (the progress bar).
+Workers come from a forkserver that has already imported the pipeline (batch/server.py): a
+restart costs a fork, not a Python start-up, and never inherits the parent's threads (the
+progress bar).
 """
 
 from __future__ import annotations
 
 import math
-import multiprocessing as mp
 import resource
 import signal
 import time
@@ -25,6 +25,7 @@ from dataclasses import dataclass, field
 from multiprocessing.connection import Connection, wait
 from typing import Any
 
+from report_extract.batch.server import start_forkserver
 from report_extract.model.result import Result
 from report_extract.outputs.journal import record_line
 from report_extract.outputs.records import error_row
@@ -109,32 +110,6 @@ def failed(task: Task, job: Job, error: str, message: str) -> Outcome:
 
 
 # ---- worker processes ----------------------------------------------------------------
-
-# What the forkserver imports once for every worker it forks: the pipeline, and the PDF
-# reader (PDFium's library), which most batches need and a worker would import again
-# after each restart.  Not numpy and the OCR models: a worker loads them with its first
-# scanned page, which costs seconds anyway, and a born-digital batch never does.
-# "__main__": the command's script (the `report-extract` console script), imported once here
-# rather than by every worker as it starts (multiprocessing re-imports a script __main__ in
-# each child: the CLI and click, for nothing).  A `python -m` run has no script to import.
-PRELOAD = [
-    "__main__",
-    "report_extract.batch.workers",
-    "report_extract.pipeline.stages",
-    "report_extract.reading.pdf.reader",
-]
-
-
-def start_forkserver() -> Any:
-    """The forkserver context, its server started now: it imports PRELOAD while the parent
-    goes on with its own start-up, instead of when the first worker is wanted."""
-    from multiprocessing import forkserver
-
-    ctx = mp.get_context("forkserver")
-    ctx.set_forkserver_preload(PRELOAD)
-    forkserver.ensure_running()
-    return ctx
-
 
 Work = Callable[[Task, Job], Outcome]
 
