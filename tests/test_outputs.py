@@ -13,6 +13,7 @@ from conftest import CORPUS
 from report_extract.outputs.folder import OutputError, write_outputs
 from report_extract.outputs.journal import Journal, record_line
 from report_extract.pipeline.stages import extract
+from report_extract.settings import Settings, use
 
 FILES = ["reports.csv", "cells.csv", "checks.csv", "sections.csv", "errors.csv", "facts.csv", "reports.jsonl",
          "reports.db"]  # fmt: skip
@@ -52,6 +53,19 @@ def test_side_by_side_writes_the_same_files_as_one_process(reports, tmp_path, pr
         .fetchall()
     )
     assert values == [(70,), (34,)]  # pingtan_2021 and kiro_03 as printed (labels)
+
+
+def test_outputs_in_other_processes_follow_the_settings_in_force(reports, tmp_path):
+    """--set parquet_row_group=1 with --jobs 3: Parquet is written by a third process,
+    which has the parent's settings, not only the environment's."""
+    pq = pytest.importorskip("pyarrow.parquet")
+    journal, offsets = journal_of(tmp_path, reports)
+    out = tmp_path / "out"
+    out.mkdir()
+    with use(Settings(parquet_row_group=1)):
+        write_outputs(out, ["csv", "sqlite", "parquet"], journal, offsets, processes=3)
+    # a group as soon as a report's rows reach one row: one group per report (the default: one in all)
+    assert pq.ParquetFile(out / "cells.parquet").metadata.num_row_groups == len(reports)
 
 
 def test_a_failing_output_in_another_process_changes_no_file(reports, tmp_path):

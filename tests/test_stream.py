@@ -4,6 +4,7 @@ order the inputs finish in; and the end-of-run write whenever the stream cannot 
 
 from __future__ import annotations
 
+import json
 import os
 import random
 import shutil
@@ -80,6 +81,11 @@ def journal_lines(out: Path) -> list[bytes]:
     return sorted((out / JOURNAL).read_bytes().splitlines())
 
 
+def search_words(out: Path) -> list:
+    lines = [json.loads(line) for line in journal_lines(out)]
+    return sorted((rec["path"], rec.get("words")) for rec in lines)
+
+
 def run(crawl: Path, out: Path, **settings) -> str:
     inputs = expand([str(crawl)])
     opts = Options(jobs=1, parquet=True, settings=Settings(**settings))
@@ -102,6 +108,18 @@ def test_streamed_outputs_equal_those_written_at_the_end(tmp_path, seed, spare_c
         assert pq.read_table(tmp_path / "streamed" / f"{table}.parquet").equals(
             pq.read_table(tmp_path / "at_end" / f"{table}.parquet")
         )
+
+
+def test_the_writer_segments_under_the_batchs_settings(tmp_path, spare_cpus, streamed):
+    """--set fts_compound_words=2: the parent segments as the worker would have, not by the
+    environment's settings (runs of three words are left out either way)."""
+    crawl = make_inputs(tmp_path, 5)
+    run(crawl, tmp_path / "streamed", fts_compound_words=2)
+    run(crawl, tmp_path / "at_end", fts_compound_words=2, stream_pending_mb=0)
+    assert streamed == [True]
+    assert search_words(tmp_path / "streamed") == search_words(tmp_path / "at_end")
+    run(crawl, tmp_path / "default", stream_pending_mb=0)
+    assert search_words(tmp_path / "streamed") != search_words(tmp_path / "default")  # the setting counts here
 
 
 def test_no_stream_into_a_folder_that_holds_an_earlier_run(tmp_path, spare_cpus, streamed):

@@ -33,7 +33,7 @@ from report_extract.outputs.fts import section_words
 from report_extract.outputs.journal import Journal, Key, current, journalled, with_words
 from report_extract.outputs.panel import write_panel
 from report_extract.outputs.records import Record, Rename, checks_failed
-from report_extract.settings import Settings
+from report_extract.settings import Settings, use
 from report_extract.version import __version__
 
 DUPLICATE = "duplicate"  # errors.csv kind of an input whose content another input has
@@ -324,6 +324,14 @@ def convert_paths(
     """Convert `paths` into OUTDIR, resuming from its journal; returns the batch's summary.
     `refused`: inputs that cannot be converted, with (kind, message): error rows."""
     options = options or Options()
+    # The batch's settings also rule this process's part: the search words it segments
+    # (fts_compound_words), the Parquet row groups, and the environment read once, not
+    # at every look-up.
+    with use(options.settings):
+        return _convert(paths, outdir, options, refused)
+
+
+def _convert(paths: list[Path], outdir: Path, options: Options, refused: dict[Path, tuple[str, str]] | None) -> Summary:
     start = time.perf_counter()
     outdir.mkdir(parents=True, exist_ok=True)
     # The folder is one dataset: a format an earlier run wrote is kept current, not left

@@ -31,7 +31,7 @@ from report_extract.outputs.journal import record_line
 from report_extract.outputs.records import error_row
 from report_extract.reading import office
 from report_extract.reading.errors import ReaderError
-from report_extract.settings import Settings
+from report_extract.settings import Settings, use
 
 
 @dataclass(frozen=True)
@@ -95,7 +95,8 @@ def convert_task(task: Task, job: Job) -> Outcome:
         return Outcome(task, out.line, None, fatal=True)
     except Exception as e:  # a bug on one document must not lose the batch
         return failed(task, job, type(e).__name__, _first_line(e))
-    words = segment_sections(result.sections) if job.segment else None
+    with use(job.settings):  # the batch's fts_compound_words, as for the document itself
+        words = segment_sections(result.sections) if job.segment else None
     line = record_line(task.sha256, task.path, job.fp, result=result, words=words)
     return Outcome(task, line, result.status)
 

@@ -31,6 +31,8 @@ from typing import Any, Protocol
 
 from report_extract.outputs.journal import current, read_at
 from report_extract.outputs.records import CsvSink, Record, Rename
+from report_extract.settings import Settings, use
+from report_extract.settings import current as settings_in_force
 
 
 class Sink(Protocol):
@@ -97,11 +99,15 @@ def _records(journal: Path, offsets: list[int]) -> Iterable[Record]:
     return (Record.from_journal(rec) for rec in read_at(journal, offsets))
 
 
-def _write_group(conn, names: list[str], outdir: Path, bom: bool, journal: Path, offsets: list[int]) -> None:
-    """In a child process: one group of sinks; sends back its renames or its error."""
+def _write_group(
+    conn, names: list[str], outdir: Path, bom: bool, journal: Path, offsets: list[int], settings: Settings
+) -> None:
+    """In a child process: one group of sinks, under the parent's settings; sends back its
+    renames or its error."""
     signal.signal(signal.SIGTERM, _stop)  # stopped by the parent: delete the temporary files first
     try:
-        renames = fill([(n, make_sink(n, outdir, bom)) for n in names], _records(journal, offsets))
+        with use(settings):
+            renames = fill([(n, make_sink(n, outdir, bom)) for n in names], _records(journal, offsets))
     except BaseException as e:
         conn.send(("error", str(e) if isinstance(e, OutputError) else _describe(names, e)))
     else:
@@ -159,7 +165,8 @@ def write_outputs(outdir: Path, names: list[str], journal: Path, offsets: list[i
     children = []
     for group in groups[1:]:
         here, there = ctx.Pipe(duplex=False)
-        proc = ctx.Process(target=_write_group, args=(there, group, outdir, bom, journal, offsets), daemon=True)
+        args = (there, group, outdir, bom, journal, offsets, settings_in_force())
+        proc = ctx.Process(target=_write_group, args=args, daemon=True)
         proc.start()
         there.close()
         children.append((proc, here))
