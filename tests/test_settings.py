@@ -190,3 +190,17 @@ def test_extract_takes_settings_as_an_object_or_a_mapping() -> None:
         extract(KIRO, settings={"max_pages": 3})
     with pytest.raises(TypeError, match="unknown setting 'max_page'"):
         extract(KIRO, settings={"max_page": 3})
+
+
+def test_a_patterns_folder_given_after_a_first_extract_is_read(tmp_path: Path) -> None:
+    """Pattern files and what is made from them (the division list, the label tables) were
+    remembered per process, whatever folder was in force: an extract with
+    Settings(patterns=…) after one with the shipped patterns used the shipped ones."""
+    shipped = report_extract.patterns.path("meta.toml").read_text(encoding="utf-8")
+    own = tmp_path / "patterns"
+    own.mkdir()
+    # this folder's region list leaves out the seed report's district, 牧野区
+    (own / "meta.toml").write_text(shipped.replace('ignore = ["', 'ignore = ["牧野区", "', 1), encoding="utf-8")
+    assert extract(TEXT).meta["region"]["county"] == "牧野区"
+    assert extract(TEXT, settings=Settings(patterns=str(own))).meta["region"]["county"] is None
+    assert extract(TEXT).meta["region"]["county"] == "牧野区"  # and back

@@ -7,12 +7,16 @@ installed package (wheel), the `patterns/` folder of the source tree (editable i
 
 from __future__ import annotations
 
+import functools
 import hashlib
 import tomllib
-from functools import cache
+from collections.abc import Callable
 from pathlib import Path
+from typing import Any, TypeVar
 
 from report_extract.settings import patterns_dir
+
+T = TypeVar("T")
 
 
 def _folders() -> list[Path]:
@@ -28,7 +32,27 @@ def path(name: str) -> Path:
     raise FileNotFoundError(f"patterns/{name} not found; set REPORT_EXTRACT_PATTERNS")
 
 
-@cache
+def cached(fn: Callable[..., T]) -> Callable[..., T]:
+    """`functools.cache` for what is made from pattern files: remembered per patterns
+    folder in force (the `patterns` setting), so `extract(..., settings=Settings(patterns=…))`
+    after an extract with the shipped patterns reads the other folder's files, not the
+    first folder's remembered ones."""
+    memo: dict[tuple, T] = {}
+
+    @functools.wraps(fn)
+    def wrapper(*args: Any) -> T:
+        key = (patterns_dir(), *args)
+        try:
+            return memo[key]
+        except KeyError:
+            value = memo[key] = fn(*args)
+            return value
+
+    wrapper.cache_clear = memo.clear  # type: ignore[attr-defined]  # as functools.cache has
+    return wrapper
+
+
+@cached
 def load_toml(name: str) -> dict:
     with open(path(name), "rb") as f:
         return tomllib.load(f)

@@ -11,10 +11,11 @@ Two ways of recognising a row label, from the same data:
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from functools import cache, lru_cache
+from functools import lru_cache
 
 import regex
 
+from report_extract import patterns
 from report_extract.patterns import load_toml
 
 # The three statistical tables of the 2019 and 2021 templates, in printed order.
@@ -113,7 +114,7 @@ def _forms(label: str, aliases: tuple[str, ...], groups: tuple[str, ...]) -> tup
     return tuple(dict.fromkeys(f for f in out if f))
 
 
-@cache
+@patterns.cached
 def tables() -> dict[str, TableSpec]:
     data = load_toml("labels.toml")
     out: dict[str, TableSpec] = {}
@@ -154,7 +155,7 @@ def score(text: str, spec: RowSpec) -> float:
     return _score(text, spec.forms, _group_forms(spec.table))
 
 
-@cache
+@patterns.cached
 def _group_forms(table: str) -> tuple[str, ...]:
     return tuple(g for g in (normalise(g) for g in tables()[table].groups) if g)
 
@@ -199,7 +200,7 @@ def _number_pattern(number: str) -> str:
     return rf"{core}\s*[、.．]?" if core.isdigit() else rf"{core}\s*[、.]"
 
 
-@cache
+@patterns.cached
 def anchor_regex(table: str) -> regex.Pattern:
     """Find row anchors (with their numbering) in half-width text with spaces removed."""
     parts = []

@@ -14,7 +14,6 @@ import csv
 import re
 import unicodedata
 from dataclasses import dataclass
-from functools import cache
 from typing import Any
 
 from report_extract import patterns
@@ -37,7 +36,7 @@ def _csv(name: str) -> list[dict[str, str]]:
         return [row for row in csv.DictReader(f) if any((v or "").strip() for v in row.values())]
 
 
-@cache
+@patterns.cached
 def rules() -> Rules:
     spec = patterns.load_toml("agency.toml")
     renames = _csv("region_renames.csv")

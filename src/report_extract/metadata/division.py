@@ -19,7 +19,6 @@ import importlib.util
 import re
 from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass
-from functools import cache
 from pathlib import Path
 from typing import NamedTuple
 
@@ -232,7 +231,7 @@ def _divisions(path: Path) -> Iterator[Division]:
             yield Division(r[code][:6], r[name])
 
 
-@cache
+@patterns.cached
 def gazetteer() -> Gazetteer:
     """Loaded once per process, on first use (~10 ms)."""
     divisions = _divisions(_cpca_adcodes())

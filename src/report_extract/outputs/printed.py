@@ -10,8 +10,8 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 from dataclasses import dataclass, field
-from functools import lru_cache
 
+from report_extract import patterns
 from report_extract.checks.report import cells_read
 from report_extract.contract.codebook import codebook
 from report_extract.model.result import CellValue, CheckResult, Number
@@ -64,7 +64,7 @@ class Grid:
                 c += cell.colspan
 
 
-@lru_cache(maxsize=1)
+@patterns.cached
 def layout() -> dict:
     return load_toml("display.toml")
 

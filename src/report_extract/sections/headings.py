@@ -8,14 +8,13 @@ title no pattern names is classified by its jieba words; jieba is loaded only th
 from __future__ import annotations
 
 from dataclasses import dataclass
-from functools import cache
 
 import regex
 
 from report_extract.contract.labels import TABLES, anchor_regex, halfwidth
 from report_extract.model.document import Document
 from report_extract.model.result import Section
-from report_extract.patterns import load_toml
+from report_extract.patterns import cached, load_toml
 
 
 @dataclass(frozen=True)
@@ -26,7 +25,7 @@ class _Rules:
     words: dict[str, list[str]]
 
 
-@cache
+@cached
 def rules() -> _Rules:
     data = load_toml("sections.toml")
     keys = {k: [regex.compile(p) for p in ps] for k, ps in data["keys"].items()}
@@ -64,7 +63,7 @@ class _Heading:
     key: str | None
 
 
-@cache
+@cached
 def _contents() -> regex.Pattern:
     """A table of contents' line: a numbered title, then dot leaders (and its page number;
     the next page's running header may be glued on)."""

@@ -9,10 +9,10 @@ digits between them; a run may hold several cells written together ("6000006"), 
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from functools import cache
 
 import regex
 
+from report_extract import patterns
 from report_extract.contract.labels import anchor_regex, halfwidth, normalise, score, tables
 from report_extract.contract.values import is_null_text, looks_like_value, signed
 from report_extract.model.document import Cell, Origin
@@ -176,7 +176,7 @@ def _lone_value(text: str) -> str | None:
     return signed(t) if t and not any(ch.isspace() for ch in t) and looks_like_value(t) else None
 
 
-@cache
+@patterns.cached
 def _page_furniture() -> regex.Pattern | None:
     # .get: a researcher's own pages.toml, copied before this key existed, has none
     found = load_toml("pages.toml").get("inline", [])
@@ -273,7 +273,7 @@ def join_wrapped(rows: list[ObservedRow], table: str) -> list[ObservedRow]:
     return out
 
 
-@cache
+@patterns.cached
 def _column_forms(table: str) -> dict[str, list[str]]:
     """The table's column labels (labels.toml `column_labels`), normalised: {column: forms}."""
     labels = tables()[table].extra.get("column_labels", {})
