@@ -12,6 +12,7 @@ from __future__ import annotations
 import ctypes
 import functools
 from collections.abc import Callable, Iterator
+from typing import Any
 
 import pypdfium2 as pdfium
 import pypdfium2.raw as pdfium_c
@@ -24,6 +25,41 @@ from report_extract.settings import current
 Matrix = tuple[float, float, float, float, float, float]
 _new = tuple.__new__
 _IDENTITY: Matrix = (1.0, 0.0, 0.0, 1.0, 0.0, 0.0)
+
+
+def _plain(fn: Any, restype: Any, *argtypes: Any) -> Any:
+    """PDFium's `fn` with pointers passed and returned as plain integers.  pypdfium2's
+    bindings make a typed pointer object of every pointer returned and check the type of
+    every one passed: on a page's thousands of characters and objects, a third of each
+    call's cost.  (A function pointer of the library's own class: its calling convention.)"""
+    plain = type(fn)(ctypes.cast(fn, ctypes.c_void_p).value)
+    plain.restype, plain.argtypes = restype, argtypes
+    return plain
+
+
+_P, _I = ctypes.c_void_p, ctypes.c_int
+_LOOSE_BOX = _plain(pdfium_c.FPDFText_GetLooseCharBox, _I, _P, _I, _P)
+_IS_GENERATED = _plain(pdfium_c.FPDFText_IsGenerated, _I, _P, _I)
+_COUNT_OBJECTS = _plain(pdfium_c.FPDFPage_CountObjects, _I, _P)
+_GET_OBJECT = _plain(pdfium_c.FPDFPage_GetObject, _P, _P, _I)
+_FORM_COUNT = _plain(pdfium_c.FPDFFormObj_CountObjects, _I, _P)
+_FORM_OBJECT = _plain(pdfium_c.FPDFFormObj_GetObject, _P, _P, ctypes.c_ulong)
+_TYPE = _plain(pdfium_c.FPDFPageObj_GetType, _I, _P)
+_MATRIX = _plain(pdfium_c.FPDFPageObj_GetMatrix, _I, _P, _P)
+_BOUNDS = _plain(pdfium_c.FPDFPageObj_GetBounds, _I, _P, _P, _P, _P, _P)
+_DRAW_MODE = _plain(pdfium_c.FPDFPath_GetDrawMode, _I, _P, _P, _P)
+_STROKE_COLOR = _plain(pdfium_c.FPDFPageObj_GetStrokeColor, _I, _P, _P, _P, _P, _P)
+_FILL_COLOR = _plain(pdfium_c.FPDFPageObj_GetFillColor, _I, _P, _P, _P, _P, _P)
+_SEGMENTS = _plain(pdfium_c.FPDFPath_CountSegments, _I, _P)
+_SEGMENT = _plain(pdfium_c.FPDFPath_GetPathSegment, _P, _P, _I)
+_POINT = _plain(pdfium_c.FPDFPathSegment_GetPoint, _I, _P, _P, _P)
+_SEGMENT_TYPE = _plain(pdfium_c.FPDFPathSegment_GetType, _I, _P)
+_CLOSES = _plain(pdfium_c.FPDFPathSegment_GetClose, _I, _P)
+
+
+def _address(pointer: Any) -> int | None:
+    """A pypdfium2 handle (a typed pointer) as the plain integer the functions above take."""
+    return ctypes.cast(pointer, ctypes.c_void_p).value
 
 
 def read_pages(pdf: pdfium.PdfDocument) -> list[PageContent]:
@@ -50,7 +86,7 @@ def read_page(page: pdfium.PdfPage, number: int) -> PageContent:
     images: list[BBox] = []
     paths = _Paths()
     box = view.box
-    for obj, kind, m in _objects(page.raw):
+    for obj, kind, m in _objects(_address(page.raw)):
         if kind == pdfium_c.FPDF_PAGEOBJ_IMAGE:
             images.append(box(*paths.bounds(obj, m)))
             continue
@@ -88,7 +124,10 @@ class _View:
 
 def _chars(textpage: pdfium.PdfTextPage, view: _View) -> list[Char]:
     raw = textpage.raw
+    tp = _address(raw)
     box = pdfium_c.FS_RECTF()
+    at = ctypes.addressof(box)
+    loose_box, generated = _LOOSE_BOX, _IS_GENERATED
     found: list[tuple[int, str, float, float, float, float, bool]] = []
     text = _text(raw)
     space = False
@@ -96,9 +135,9 @@ def _chars(textpage: pdfium.PdfTextPage, view: _View) -> list[Char]:
         code = ord(ch)
         if code <= 32 or code in (0xA0, 0x3000, 0xFFFE, 0xFFFF):  # spaces, CR/LF, generated
             # PDFium adds spaces and line breaks of its own; only printed spaces count.
-            space = space or (code == 32 and not pdfium_c.FPDFText_IsGenerated(raw, i))
+            space = space or (code == 32 and not generated(tp, i))
             continue
-        if pdfium_c.FPDFText_GetLooseCharBox(raw, i, box):
+        if loose_box(tp, i, at):
             found.append((i, ch, box.left, box.top, box.right, box.bottom, space))
             space = False
     if not found:
@@ -133,14 +172,14 @@ def _text(raw: ctypes.c_void_p) -> str:
     return "".join(chr(pdfium_c.FPDFText_GetUnicode(raw, i)) for i in range(n))
 
 
-def _objects(page: ctypes.c_void_p) -> Iterator[tuple[ctypes.c_void_p, int, Matrix]]:
+def _objects(page: int | None) -> Iterator[tuple[int | None, int, Matrix]]:
     """Path and image objects with the matrix of the form XObjects they sit in."""
     # Most of a page's objects are text: the loop over them is kept to two PDFium calls.
-    kind_of, wanted = pdfium_c.FPDFPageObj_GetType, (pdfium_c.FPDF_PAGEOBJ_PATH, pdfium_c.FPDF_PAGEOBJ_IMAGE)
+    kind_of, wanted = _TYPE, (pdfium_c.FPDF_PAGEOBJ_PATH, pdfium_c.FPDF_PAGEOBJ_IMAGE)
     form, max_depth = pdfium_c.FPDF_PAGEOBJ_FORM, current().pdf_max_form_depth
     # (object count, object getter, matrix, form depth): one entry per page or form XObject
-    stack: list[tuple[int, Callable[[int], ctypes.c_void_p], Matrix, int]] = [
-        (pdfium_c.FPDFPage_CountObjects(page), functools.partial(pdfium_c.FPDFPage_GetObject, page), _IDENTITY, 0)
+    stack: list[tuple[int, Callable[[int], int | None], Matrix, int]] = [
+        (_COUNT_OBJECTS(page), functools.partial(_GET_OBJECT, page), _IDENTITY, 0)
     ]
     while stack:
         count, get, matrix, depth = stack.pop()
@@ -151,14 +190,8 @@ def _objects(page: ctypes.c_void_p) -> Iterator[tuple[ctypes.c_void_p, int, Matr
                 yield obj, kind, matrix
             elif kind == form and depth < max_depth:
                 inner = _concat(_matrix(obj), matrix)
-                stack.append(
-                    (
-                        pdfium_c.FPDFFormObj_CountObjects(obj),
-                        functools.partial(pdfium_c.FPDFFormObj_GetObject, obj),  # bound now, not late
-                        inner,
-                        depth + 1,
-                    )
-                )
+                # bound now, not late
+                stack.append((_FORM_COUNT(obj), functools.partial(_FORM_OBJECT, obj), inner, depth + 1))
 
 
 class _Paths:
@@ -173,16 +206,21 @@ class _Paths:
         self.rgba = tuple(ctypes.c_uint() for _ in range(4))
         self.edges = tuple(ctypes.c_float() for _ in range(4))  # left, bottom, right, top
         self.x, self.y = ctypes.c_float(), ctypes.c_float()
+        # their addresses, for the plain-pointer functions
+        self._modes = ctypes.addressof(self.fill), ctypes.addressof(self.stroke)
+        self._rgba = tuple(ctypes.addressof(v) for v in self.rgba)
+        self._edges = tuple(ctypes.addressof(v) for v in self.edges)
+        self._xy = ctypes.addressof(self.x), ctypes.addressof(self.y)
 
-    def bounds(self, obj: ctypes.c_void_p, outer: Matrix) -> tuple[float, float, float, float]:
+    def bounds(self, obj: int | None, outer: Matrix) -> tuple[float, float, float, float]:
         left, bottom, right, top = self.edges
-        pdfium_c.FPDFPageObj_GetBounds(obj, left, bottom, right, top)
+        _BOUNDS(obj, *self._edges)
         return (*_apply(outer, left.value, bottom.value), *_apply(outer, right.value, top.value))
 
-    def rules(self, obj: ctypes.c_void_p, outer: Matrix) -> Iterator[tuple[float, float, float, float]]:
-        pdfium_c.FPDFPath_GetDrawMode(obj, self.fill, self.stroke)
-        stroked = bool(self.stroke.value) and self._visible(obj, pdfium_c.FPDFPageObj_GetStrokeColor)
-        filled = bool(self.fill.value) and not stroked and self._visible(obj, pdfium_c.FPDFPageObj_GetFillColor)
+    def rules(self, obj: int | None, outer: Matrix) -> Iterator[tuple[float, float, float, float]]:
+        _DRAW_MODE(obj, *self._modes)
+        stroked = bool(self.stroke.value) and self._visible(obj, _STROKE_COLOR)
+        filled = bool(self.fill.value) and not stroked and self._visible(obj, _FILL_COLOR)
         if not (stroked or filled):
             return
         x0, y0, x1, y1 = self.bounds(obj, outer)
@@ -193,20 +231,20 @@ class _Paths:
         elif stroked:
             yield from self._segments(obj, _concat(_matrix(obj), outer))
 
-    def _segments(self, obj: ctypes.c_void_p, m: Matrix) -> Iterator[tuple[float, float, float, float]]:
+    def _segments(self, obj: int | None, m: Matrix) -> Iterator[tuple[float, float, float, float]]:
         """The axis-parallel straight pieces of a stroked path (page coordinates)."""
         x, y = self.x, self.y
         start = prev = None
-        for k in range(pdfium_c.FPDFPath_CountSegments(obj)):
-            seg = pdfium_c.FPDFPath_GetPathSegment(obj, k)
-            pdfium_c.FPDFPathSegment_GetPoint(seg, x, y)
+        for k in range(_SEGMENTS(obj)):
+            seg = _SEGMENT(obj, k)
+            _POINT(seg, *self._xy)
             point = _apply(m, x.value, y.value)
-            kind = pdfium_c.FPDFPathSegment_GetType(seg)
+            kind = _SEGMENT_TYPE(seg)
             if kind == pdfium_c.FPDF_SEGMENT_MOVETO:
                 start = point
             elif kind == pdfium_c.FPDF_SEGMENT_LINETO and prev is not None:
                 yield from self._axis(prev, point)
-            if pdfium_c.FPDFPathSegment_GetClose(seg) and start is not None:
+            if _CLOSES(seg) and start is not None:
                 yield from self._axis(point, start)
             prev = point
 
@@ -214,16 +252,16 @@ class _Paths:
         if abs(a[1] - b[1]) < self.tolerance or abs(a[0] - b[0]) < self.tolerance:
             yield a[0], a[1], b[0], b[1]
 
-    def _visible(self, obj: ctypes.c_void_p, getter: Callable) -> bool:
+    def _visible(self, obj: int | None, getter: Callable) -> bool:
         r, g, b, a = self.rgba
-        if not getter(obj, r, g, b, a):
+        if not getter(obj, *self._rgba):
             return True
         return a.value > 0 and min(r.value, g.value, b.value) < 243  # white paints nothing
 
 
-def _matrix(obj: ctypes.c_void_p) -> Matrix:
+def _matrix(obj: int | None) -> Matrix:
     m = pdfium_c.FS_MATRIX()
-    if not pdfium_c.FPDFPageObj_GetMatrix(obj, m):
+    if not _MATRIX(obj, ctypes.addressof(m)):
         return _IDENTITY
     return (m.a, m.b, m.c, m.d, m.e, m.f)
 
