@@ -14,7 +14,7 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import Any, TypeVar
 
-from report_extract.settings import patterns_dir
+from report_extract.settings import current, patterns_dir
 
 T = TypeVar("T")
 
@@ -37,18 +37,17 @@ def cached(fn: Callable[..., T]) -> Callable[..., T]:
     folder in force (the `patterns` setting), so `extract(..., settings=Settings(patterns=…))`
     after an extract with the shipped patterns reads the other folder's files, not the
     first folder's remembered ones."""
-    memo: dict[tuple, T] = {}
+
+    @functools.cache
+    def in_folder(folder: str, *args: Any) -> T:
+        return fn(*args)
 
     @functools.wraps(fn)
     def wrapper(*args: Any) -> T:
-        key = (patterns_dir(), *args)
-        try:
-            return memo[key]
-        except KeyError:
-            value = memo[key] = fn(*args)
-            return value
+        # the setting's text, not patterns_dir()'s Path: the label scorer asks thousands of times a report
+        return in_folder(current().patterns, *args)
 
-    wrapper.cache_clear = memo.clear  # type: ignore[attr-defined]  # as functools.cache has
+    wrapper.cache_clear = in_folder.cache_clear  # type: ignore[attr-defined]  # as functools.cache has
     return wrapper
 
 

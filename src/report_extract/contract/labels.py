@@ -87,6 +87,8 @@ class RowSpec:
     cols_2021: tuple[str, ...] = ()
     cols_2019: tuple[str, ...] = ()
     forms: tuple[str, ...] = field(default=(), compare=False)  # normalised label variants
+    # the table's group labels, normalised (score strips them off a printed label)
+    group_forms: tuple[str, ...] = field(default=(), compare=False)
 
     def columns(self, template: str) -> tuple[str, ...]:
         return self.cols_2019 if template == "2019" else self.cols_2021
@@ -120,6 +122,7 @@ def tables() -> dict[str, TableSpec]:
     out: dict[str, TableSpec] = {}
     for name, t in data.items():
         groups = tuple(t.get("groups", ()))
+        group_forms = tuple(g for g in (normalise(g) for g in groups) if g)
         rows = {}
         for key, r in t.get("rows", {}).items():
             if not isinstance(r, dict):
@@ -136,6 +139,7 @@ def tables() -> dict[str, TableSpec]:
                 cols_2021=tuple(r.get("cols_2021", ())),
                 cols_2019=tuple(r.get("cols_2019", ())),
                 forms=_forms(r["label"], aliases, groups),
+                group_forms=group_forms,
             )
         extra = {k: v for k, v in t.items() if k not in ("rows", "columns", "start", "end", "groups")}
         out[name] = TableSpec(
@@ -152,12 +156,7 @@ def tables() -> dict[str, TableSpec]:
 
 def score(text: str, spec: RowSpec) -> float:
     """How well printed label `text` matches row `spec` (0..1)."""
-    return _score(text, spec.forms, _group_forms(spec.table))
-
-
-@patterns.cached
-def _group_forms(table: str) -> tuple[str, ...]:
-    return tuple(g for g in (normalise(g) for g in tables()[table].groups) if g)
+    return _score(text, spec.forms, spec.group_forms)
 
 
 def _leaf(norm: str, groups: tuple[str, ...]) -> str:
