@@ -7,6 +7,7 @@ from hypothesis import HealthCheck, assume, given, settings
 from hypothesis import strategies as st
 
 from report_extract.contract import labels, values
+from report_extract.reading.pdf.text import Char, block_text, group_lines, join_lines, line_text
 from report_extract.settings import Settings
 from report_extract.tables.split import BLANK_MARKS, PART, splits
 
@@ -182,3 +183,23 @@ def test_group_totals_hold_in_every_split(groups: list[list[int]]) -> None:
         for i in range(0, len(parts), 3):
             a, b, total = (int(p) for p in parts[i : i + 3])
             assert a + b == total
+
+
+# ---- reading.pdf.text.block_text ----------------------------------------------------
+
+
+@given(
+    st.text(max_size=3),
+    st.floats(-50, 600),
+    st.floats(-50, 800),
+    st.floats(0, 30),
+    st.floats(0, 30),
+    st.booleans(),
+)
+def test_a_cell_of_one_character_reads_as_the_lines_of_any_cell(
+    text: str, x0: float, top: float, width: float, height: float, space: bool
+) -> None:
+    """block_text's shortcut for a one-character cell (most of a table's cells) gives
+    what grouping its lines and words gives."""
+    c = Char(text, x0, top, x0 + width, top + height, space)
+    assert block_text([c]) == join_lines(line_text(line) for line in group_lines([c]))

@@ -157,6 +157,8 @@ def join_lines(texts: Iterable[str]) -> str:
 
 def block_text(chars: Sequence[Char]) -> str:
     """The text of a cell: its lines joined."""
+    if len(chars) == 1:  # most cells of the tables hold one digit: one line of one word
+        return chars[0].text
     return join_lines(line_text(line) for line in group_lines(chars))
 
 
