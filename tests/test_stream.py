@@ -22,12 +22,14 @@ from report_extract.outputs import folder
 from report_extract.outputs.folder import Stream
 from report_extract.outputs.journal import NAME as JOURNAL
 from report_extract.outputs.journal import Journal, journalled, record_line
+from report_extract.outputs.panel import write_panel
 from report_extract.outputs.records import error_row
 from report_extract.settings import Settings
 
 # Names whose sorted order as text differs from the order the inputs are listed in (by
 # path parts: "a/x" before "a-b"), names that are not UTF-8, and names of refused inputs
 # (a picture, a folder's documentation) that are journalled before any document finishes.
+PANEL_FILES = ["panel.csv", "panel_checks.csv", "panel_reports.csv", "panel.dta", "panel_stata_names.csv"]
 NAMES = ["a/x{i}.txt", "a-b{i}.txt", "a b{i}.md", "Z{i}.txt", "中文{i}.txt", "b\udcb1{i}.txt", "é/{i}.md"]
 REFUSED = ["logo{i}.jpg", "a/pic{i}.png"]
 
@@ -103,6 +105,11 @@ def test_streamed_outputs_equal_those_written_at_the_end(tmp_path, seed, spare_c
     assert_same_outputs(tmp_path / "streamed", tmp_path / "at_end")
     # the streamed run's parent segmented the search words, the other's worker: one journal
     assert journal_lines(tmp_path / "streamed") == journal_lines(tmp_path / "at_end")
+    for out in ("streamed", "at_end"):  # the panel made from the written records, as from the journal
+        made = {name: (tmp_path / out / name).read_bytes() for name in PANEL_FILES}
+        write_panel(tmp_path / out, parquet=False)
+        assert {name: (tmp_path / out / name).read_bytes() for name in PANEL_FILES} == made
+    assert len(rows(tmp_path / "streamed" / "panel_reports.csv")) > 1
     pq = pytest.importorskip("pyarrow.parquet")
     for table in ("reports", "cells", "errors"):
         assert pq.read_table(tmp_path / "streamed" / f"{table}.parquet").equals(

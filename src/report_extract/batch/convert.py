@@ -28,10 +28,10 @@ from report_extract.batch.inputs import UNREADABLE, unusable
 from report_extract.batch.progress import Progress
 from report_extract.batch.workers import Job, LocalPool, Task, failed
 from report_extract.metadata.kind import SKIPPED
-from report_extract.outputs.folder import Stream, remove_stale_temporaries, write_outputs
+from report_extract.outputs.folder import Sink, Stream, remove_stale_temporaries, write_outputs
 from report_extract.outputs.fts import section_words
 from report_extract.outputs.journal import Journal, Key, current, journalled, with_words
-from report_extract.outputs.panel import write_panel
+from report_extract.outputs.panel import FirstPass, write_panel
 from report_extract.outputs.records import Record, Rename, checks_failed
 from report_extract.settings import Settings, use
 from report_extract.version import __version__
@@ -200,11 +200,14 @@ class Plan:
     items: list[tuple[str, Key]] = field(default_factory=list)  # (source path, key) per input
     stream: Stream | None = None  # the outputs, written as documents finish (`streams`)
     streamed: Summary = field(default_factory=Summary)  # the stream's counts, this run's if it succeeds
+    streamed_panel: FirstPass = field(default_factory=FirstPass)  # the stream's panel pass, if it succeeds
+    panel: FirstPass | None = None  # the panel's first pass, made by the last write
 
     def start_stream(self, outdir: Path, options: Options) -> None:
         limit = options.settings.stream_pending_mb * 1024 * 1024
         expected = [journalled(str(p)) for p in [*self.paths, *self.refused]]
-        self.stream = Stream(outdir, output_names(options), expected, limit, options.bom, [self.streamed])
+        extra: list[Sink] = [self.streamed, self.streamed_panel]
+        self.stream = Stream(outdir, output_names(options), expected, limit, options.bom, extra)
 
     def append(self, key: Key, line: str) -> None:
         """Journal one finished document, and offer it to the stream.  When the workers
@@ -270,13 +273,15 @@ class Plan:
             stream, self.stream = self.stream, None
             if stream.finish(self.journal.path):
                 summary.absorb(self.streamed)
+                self.panel = self.streamed_panel
                 return
         names = output_names(options)
         offsets = current(self.journal.path)
         extra: list = []
         if summary is not None:
             ours = set(self.journal.locate([key for _, key in self.items]))
-            extra = [ThisRun(summary, [o in ours for o in offsets])]
+            self.panel = FirstPass()
+            extra = [ThisRun(summary, [o in ours for o in offsets]), self.panel]
         write_outputs(outdir, names, self.journal.path, offsets, bom=options.bom, processes=options.jobs, extra=extra)
 
 
@@ -377,6 +382,6 @@ def _convert(paths: list[Path], outdir: Path, options: Options, refused: dict[Pa
             progress.stop()
             plan.write(outdir, options, summary)
     # the panel spans every report the folder holds, this run's and earlier runs' (outputs/panel.py)
-    write_panel(outdir, bom=options.bom, parquet=options.parquet, sqlite=options.sqlite)
+    write_panel(outdir, bom=options.bom, parquet=options.parquet, sqlite=options.sqlite, first=plan.panel)
     summary.seconds = time.perf_counter() - start
     return summary

@@ -96,7 +96,7 @@ def discard(renames: list[Rename]) -> None:
 
 
 def _records(journal: Path, offsets: list[int]) -> Iterable[Record]:
-    return (Record.from_journal(rec) for rec in read_at(journal, offsets))
+    return (Record.from_journal(rec, offset) for offset, rec in zip(offsets, read_at(journal, offsets)))
 
 
 def _write_group(
@@ -259,11 +259,11 @@ class Stream:
                 if self._held > self.pending_bytes:
                     self.abort()
                 return
-            self._feed(offset, Record.from_journal(rec))
+            self._feed(offset, Record.from_journal(rec, offset))
             while len(self._fed) < len(self.expected) and self.expected[len(self._fed)] in self._waiting:
                 offset, line = self._waiting.pop(self.expected[len(self._fed)])
                 self._held -= len(line)
-                self._feed(offset, Record.from_journal(json.loads(line)))
+                self._feed(offset, Record.from_journal(json.loads(line), offset))
         except BaseException as e:
             self.abort()
             if not isinstance(e, Exception):
@@ -288,7 +288,7 @@ class Stream:
                 return False
             rest = final[done:]
             for offset, rec in zip(rest, read_at(journal, rest)):
-                self._feed(offset, Record.from_journal(rec))
+                self._feed(offset, Record.from_journal(rec, offset))
             renames: list[Rename] = []
             for _, sink in self._sinks:
                 renames += sink.finish()

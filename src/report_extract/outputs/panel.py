@@ -5,7 +5,8 @@ run after run, so a researcher adds a year's crawl to last year's output folder 
 the panel of both), or reports.jsonl where there is no journal.
 
 1. One pass reads each report's id, body (agency.agency_id), year, the size of its tables,
-   its failed checks and the few cells the cross-year checks need.
+   its failed checks and the few cells the cross-year checks need (`FirstPass`; in a
+   conversion, made from the records as its outputs are written, not read again).
 2. Reports of one body and year are versions of one report (a PDF and its web page, a
    corrected re-release).  The primary is the one with the most tables, then the fewest
    failed checks, then the latest publication date (then the smallest report id, so the
@@ -40,7 +41,7 @@ from report_extract.outputs.folder import discard, publish
 from report_extract.outputs.journal import NAME as JOURNAL
 from report_extract.outputs.journal import current
 from report_extract.outputs.printed import cell_labels
-from report_extract.outputs.records import AtomicFile, Rename, checks_failed, fmt, seal, temporary
+from report_extract.outputs.records import AtomicFile, Record, Rename, checks_failed, fmt, seal, temporary
 from report_extract.outputs.stata import Variable, write_dta
 
 IN_PANEL = {"ok", "partial", "no_tables"}  # a blank form or another kind of document is no year of a body
@@ -181,18 +182,45 @@ def _key_order() -> dict[str, int]:
     return {k: i for i, k in enumerate(cell_labels())}
 
 
-def build(outdir: Path) -> Panel:
-    path = source(outdir)
-    groups: dict[tuple[str, int], list[Entry]] = {}
-    excluded: list[Entry] = []
-    keys: set[str] = set()
-    for offset, obj in _results(path):
+@dataclass
+class FirstPass:
+    """The first pass over a folder's reports (the module's step 1).  Also a sink of
+    outputs/folder.py: fed the records as a conversion writes its outputs from the journal
+    (each with its offset), it spares the panel a second reading of every report."""
+
+    groups: dict[tuple[str, int], list[Entry]] = field(default_factory=dict)
+    excluded: list[Entry] = field(default_factory=list)
+    keys: set[str] = field(default_factory=set)
+
+    def report(self, offset: int, obj: dict[str, Any]) -> None:
         e = _entry(offset, obj)
         if e.status in IN_PANEL and e.agency_id and e.year is not None:
-            groups.setdefault((e.agency_id, e.year), []).append(e)
-            keys.update(cell_values(obj))
+            self.groups.setdefault((e.agency_id, e.year), []).append(e)
+            self.keys.update(cell_values(obj))
         else:
-            excluded.append(e)
+            self.excluded.append(e)
+
+    def add(self, rec: Record) -> None:
+        if rec.obj is not None:
+            assert rec.offset is not None  # records from the journal carry their offset
+            self.report(rec.offset, rec.obj)
+
+    def finish(self) -> list[Rename]:  # a sink that writes no file
+        return []
+
+    def abort(self) -> None:
+        pass
+
+
+def build(outdir: Path, first: FirstPass | None = None) -> Panel:
+    """The folder's panel; `first`: its first pass, made while the outputs were written
+    from the journal (every report the journal's dataset holds, in its order)."""
+    path = source(outdir)
+    if first is None:
+        first = FirstPass()
+        for offset, obj in _results(path):
+            first.report(offset, obj)
+    groups, excluded, keys = first.groups, first.excluded, first.keys
     for versions in groups.values():
         versions.sort(key=Entry.rank)
     order = _key_order()
@@ -381,10 +409,12 @@ def write_sqlite(panel: Panel, db_path: Path) -> None:
         db.close()
 
 
-def write_panel(outdir: Path, *, bom: bool = False, parquet: bool | None = None, sqlite: bool = True) -> Panel:
+def write_panel(
+    outdir: Path, *, bom: bool = False, parquet: bool | None = None, sqlite: bool = True, first: FirstPass | None = None
+) -> Panel:
     """Write the panel files of OUTDIR from its journal (or reports.jsonl).  `parquet`:
-    None writes panel.parquet when pyarrow is installed."""
-    panel = build(outdir)
+    None writes panel.parquet when pyarrow is installed.  `first`: see `build`."""
+    panel = build(outdir, first)
     renames: list[Rename] = []
     try:
         renames.append(_write_csv(outdir / "panel.csv", META + panel.columns, rows(panel), bom))

@@ -136,15 +136,16 @@ class Record:
     obj: dict[str, Any] | None = None
     error: dict[str, Any] | None = None
     words: list[str] | None = None
+    offset: int | None = None  # of its journal line (the panel's second pass reads it again)
 
     @classmethod
-    def from_journal(cls, rec: dict[str, Any]) -> Record:
+    def from_journal(cls, rec: dict[str, Any], offset: int | None = None) -> Record:
         if "result" in rec:
             obj = rec["result"]
             # recomputed, not as journalled: an edited patterns/agency_aliases.csv applies
             obj["meta"]["agency_id"] = agency_id(obj["meta"])
-            return cls(obj=obj, words=rec.get("words"))
-        return cls(error=rec["error"])
+            return cls(obj=obj, words=rec.get("words"), offset=offset)
+        return cls(error=rec["error"], offset=offset)
 
     @cached_property
     def tables(self) -> dict[str, list[list[Any]]]:
