@@ -216,7 +216,8 @@ def test_ocr_progress_on_a_terminal_only(monkeypatch, capsys):
     for enabled in (True, False):
         progress.ocr_pages(enabled)
         try:
-            got = ocrpdf._scan_pages({i: Page() for i in range(3)}, scans, "auto")
+            todo = [(p, ocrpdf._needs_ocr(p, "auto")) for p in scans]
+            got = ocrpdf._scan_pages({i: Page() for i in range(3)}, todo)
         finally:
             progress.ocr_pages(False)
         assert sorted(got.pages) == [1, 2, 3]

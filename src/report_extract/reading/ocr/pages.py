@@ -130,20 +130,23 @@ def scan_pdf(pdf: pdfium.PdfDocument, data: bytes, pages: list[PageContent], mod
     mode = ocr_engine.ocr_mode(mode)
     if mode == "never":
         return Scans()
+    # the common case: no page needs it, decided from what the engine read, no page loaded
+    todo = [(p, regions) for p in pages if (regions := _needs_ocr(p, mode))]
+    if not todo:
+        return Scans()
     # The pipeline reads a PDF again with the other engine when checks fail; the scan
     # of the same bytes is the same, and OCR is seconds a page: keep the last few.
     key = (hashlib.sha256(data).hexdigest(), mode, current().ocr_dpi)
     if key not in _CACHE:
-        _CACHE[key] = _scan_pages(pdf, pages, mode)
+        _CACHE[key] = _scan_pages(pdf, todo)
         while len(_CACHE) > current().ocr_page_cache:
             _CACHE.pop(next(iter(_CACHE)))
     return _CACHE[key]
 
 
-def _scan_pages(pdf: pdfium.PdfDocument, pages: list[PageContent], mode: str) -> Scans:
+def _scan_pages(pdf: pdfium.PdfDocument, todo: list[tuple[PageContent, list[BBox]]]) -> Scans:
+    """OCR the regions `todo` names, page by page."""
     scans = Scans()
-    # the common case: no page needs it, decided from what the engine read, no page loaded
-    todo = [(p, regions) for p in pages if (regions := _needs_ocr(p, mode))]
     for done, (p, regions) in enumerate(todo):
         if not ocr_engine.available():
             scans.missing.append(p.number)
