@@ -19,7 +19,7 @@ process tree, from RUSAGE_CHILDREN), and ratios.
   one-file user's wait), against `python -c 'import pdfplumber'`; medians of 5.
 - **scanned** (`--scanned`): image-only copies of the corpus PDFs at 150 dpi
   (`report_extract`'s scan sampler: rasterised, turned, noisy, no text layer), `convert
-  --jobs 1`: CPU seconds per page of the whole process tree.
+  --jobs 1`: CPU seconds per page of the whole process tree, median of the rounds.
 """
 
 from __future__ import annotations
@@ -167,7 +167,7 @@ def bench_extract(rounds: int) -> None:
     _table(medians, {"extract text time / import pdfplumber time (goal ≤ 1)": ("extract text", "import pdfplumber")})
 
 
-def bench_scanned(work: Path, dpi: int) -> None:
+def bench_scanned(work: Path, dpi: int, rounds: int) -> None:
     sys.path.insert(0, str(ROOT / "src"))
     from report_extract.reading.ocr.sample import scanned_pdf
 
@@ -180,9 +180,13 @@ def bench_scanned(work: Path, dpi: int) -> None:
         import pypdfium2 as pdfium
 
         pages += len(pdfium.PdfDocument(data))
-    wall, cpu = timed(CLI + ["convert", str(folder), "-o", str(work / "scan-out"), "--jobs", "1", "--fresh"])
-    print(f"\n## scanned, image-only at {dpi} dpi: {pages} pages, convert --jobs 1")
-    print(f"wall {wall:.1f} s, CPU {cpu:.1f} s, {cpu / pages:.2f} CPU s per page")
+    # the same command each round (OCR is seconds a page: one machine's runs spread by a tenth)
+    runs = [timed(CLI + ["convert", str(folder), "-o", str(work / "scan-out"), "--jobs", "1", "--fresh"])
+            for _ in range(rounds)]  # fmt: skip
+    wall, cpu = statistics.median(w for w, _ in runs), statistics.median(c for _, c in runs)
+    print(f"\n## scanned, image-only at {dpi} dpi: {pages} pages, convert --jobs 1, median of {rounds}")
+    print(f"wall {wall:.1f} s, CPU {cpu:.1f} s, {cpu / pages:.2f} CPU s per page "
+          f"(runs: {', '.join(f'{c / pages:.2f}' for _, c in runs)})")  # fmt: skip
 
 
 def _table(medians: dict[str, tuple[float, float]], ratios: dict[str, tuple[str, str]]) -> None:
@@ -211,7 +215,7 @@ def main() -> None:
         bench_convert(Path(tmp), args.copies, args.rounds)
         bench_extract(args.extract_rounds)
         if args.scanned:
-            bench_scanned(Path(tmp), args.dpi)
+            bench_scanned(Path(tmp), args.dpi, args.rounds)
 
 
 if __name__ == "__main__":
