@@ -244,3 +244,13 @@ def test_no_stream_without_a_spare_cpu(tmp_path, monkeypatch, streamed):
     run(make_inputs(tmp_path, 1), tmp_path / "out")
     assert streamed == []
     assert os.path.exists(tmp_path / "out" / "reports.csv")
+
+
+def test_a_second_line_of_one_input_ends_the_stream(tmp_path):
+    """The journal's dataset keeps the last line of a path; the stream fed the first."""
+    journal, stream = journal_and_stream(tmp_path, ["/c/a", "/c/b"])
+    append(journal, stream, "/c/a")
+    append(journal, stream, "/c/b")
+    append(journal, stream, "/c/a", "again")
+    assert not stream.finish(journal.path)
+    assert not list(tmp_path.glob(".*.tmp"))

@@ -335,9 +335,10 @@ class Settings:
         3, "outputs", "Search index: runs of up to this many adjacent Chinese words are also one token (政府网站).", minimum=1
     )  # fmt: skip
     stream_pending_mb: int = setting(
-        64, "outputs", "With a CPU to spare (`convert --jobs` below the CPU count) the outputs are written "
-        "during the run; a finished document waits in memory for those sorted before it, up to this many "
-        "MB of them in all (beyond, the outputs are written at the end).  0: always at the end.", result=False,
+        64, "outputs", "With a CPU to spare (`convert --jobs` below the CPU count) and a new folder (or "
+        "`--fresh`), the outputs are written during the run; a finished document waits in memory for those "
+        "sorted before it, up to this many MB of them in all (beyond, the outputs are written at the end).  "
+        "0: always at the end.", result=False,
     )  # fmt: skip
     parquet_row_group: int = setting(
         5000, "outputs", "Rows per Parquet row group (memory stays flat).", minimum=1, result=False

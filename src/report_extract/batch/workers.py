@@ -230,7 +230,15 @@ class LocalPool:
             first = min(w.deadline for w in busy)
             wait_for = None if first == math.inf else max(0.0, first - time.monotonic())
             ready = set(wait([w.conn for w in busy] + [w.process.sentinel for w in busy], wait_for))
-            done = [outcome for w in busy if (outcome := self._collect(w, ready)) is not None]
+            done: list[Outcome] = []
+            try:
+                for w in busy:
+                    outcome = self._collect(w, ready)
+                    if outcome is not None:
+                        done.append(outcome)
+            except WorkersDying:
+                yield from done  # what finished is journalled before the run stops
+                raise
             if more:  # before the caller journals and writes these: the workers go on meanwhile
                 more = self._feed(pending)
             yield from done

@@ -11,8 +11,9 @@ CSV files and the SQLite database (each a few milliseconds per report) are writt
 side instead of one after the other.  Each process reads the journal itself, so the
 records never cross a pipe.
 
-With one worker the parent has a CPU to spare while the worker converts, so the outputs
-are written during the run instead (`Stream`): each finished document is fed to the sinks
+With fewer workers than CPUs (one worker on two cores) the parent has a CPU to spare while
+the workers convert, so the outputs of a folder that holds no earlier run's documents are
+written during the run instead (`Stream`): each finished document is fed to the sinks
 as soon as every document sorted before it is in, and the end of the run only finishes the
 files.  Whatever makes that order unsure (documents far out of order, a sink's error, a
 journal that differs from what was fed) falls back to writing everything from the journal.
@@ -214,9 +215,10 @@ class Stream:
     `expected`: the source path of every line the run will journal, as lines hold them
     (journal.journalled), in any order; records are fed in their sorted order, which is
     the order `current` gives a folder whose journal started empty.  Lines that arrive
-    before their turn wait, at most `pending_bytes` of them (as characters).  `extra`: sinks fed alongside (the
-    batch summary's counts), which count only if the stream succeeds.  Any doubt ends the
-    stream quietly: `finish` then returns False and the caller writes from the journal."""
+    before their turn wait, at most `pending_bytes` of them (as characters).  `extra`:
+    sinks fed alongside (the batch summary's counts, the panel's first pass), which count
+    only if the stream succeeds.  Any doubt ends the stream quietly: `finish` then returns
+    False and the caller writes from the journal."""
 
     outdir: Path
     names: list[str]
@@ -225,6 +227,7 @@ class Stream:
     bom: bool = False
     extra: Sequence[Sink] = ()
     _sinks: list[tuple[str, Sink]] = field(default_factory=list)
+    _seen: set[str] = field(default_factory=set)  # paths offered
     _waiting: dict[str, tuple[int, str]] = field(default_factory=dict)  # path -> (offset, line)
     _held: int = 0  # characters of the lines waiting
     _fed: list[int] = field(default_factory=list)  # offsets of the lines fed, in order
@@ -250,9 +253,12 @@ class Stream:
         try:
             rec = json.loads(line) if rec is None else rec
             path = rec["path"]
-            if path not in self._wanted or path in self._waiting:
-                self.abort()  # a line the plan did not foresee: its place in the order is unsure
+            if path not in self._wanted or path in self._seen:
+                # a line the plan did not foresee, or a second one of an input (the journal's
+                # dataset keeps the last): its place in the order is unsure
+                self.abort()
                 return
+            self._seen.add(path)
             if path != self.expected[len(self._fed)]:
                 self._waiting[path] = (offset, line)  # as text: a parsed report takes ten times the memory
                 self._held += len(line)
