@@ -3,7 +3,7 @@ splitter: what must hold for every input, not just the printed examples (issue 8
 
 from __future__ import annotations
 
-from hypothesis import HealthCheck, assume, given, settings
+from hypothesis import HealthCheck, assume, example, given, settings
 from hypothesis import strategies as st
 
 from report_extract.contract import labels, values
@@ -144,13 +144,15 @@ def _body(part: str) -> str:
     st.sampled_from([0, 2, 3, 5, 7]),
 )
 @settings(max_examples=300)
+@example(["-元"], ["count"], 0)
 def test_splits_never_raise_and_keep_the_digits(chunks: list[str], kinds: list[str], group: int) -> None:
     out = splits(chunks, kinds, group)
     assert len(out) <= MAX_CANDIDATES
     for parts in out:
         assert len(parts) == len(kinds)
-        # every part a number of its column's kind, or a blank cell's mark ("-") as printed
-        assert all(PART[k].fullmatch(_body(p)) or p in BLANK_MARKS for p, k in zip(parts, kinds))
+        # every part a number of its column's kind, or a blank cell's mark ("-") as printed,
+        # a unit after either ("-元": hypothesis found it, a chunk the splitter keeps whole)
+        assert all(PART[k].fullmatch(_body(p)) or _body(p) in BLANK_MARKS for p, k in zip(parts, kinds))
         assert "".join(_body(p) for p in parts) == "".join(_body(c) for c in chunks)
 
 
