@@ -17,7 +17,7 @@ from pathlib import Path
 import pytest
 from batch_corpus import PDF, make_crawl
 from click.testing import CliRunner
-from conftest import rows
+from conftest import CORPUS, rows
 
 from report_extract.batch.convert import Options, convert_paths
 from report_extract.batch.workers import Job, LocalPool, Task, convert_task
@@ -247,6 +247,12 @@ def test_sigterm_writes_the_finished_documents_outputs(tmp_path: Path) -> None:
     finished = journal.read_bytes().count(b"\n")
     rows = (out / "reports.csv").read_text(encoding="utf-8").count("\n") - 1
     assert 3 <= rows == finished < 60
+    # and the panel of what finished (newcomer's trial: the panel files and reports.db's
+    # panel tables were those of the run before, or missing)
+    assert (out / "panel_reports.csv").read_text(encoding="utf-8").count("\n") - 1 == rows
+    db = sqlite3.connect(out / "reports.db")
+    assert db.execute("SELECT count(*) FROM panel_reports").fetchone() == (rows,)
+    db.close()
 
 
 def test_a_format_an_earlier_run_wrote_is_kept_current(tmp_path: Path) -> None:
@@ -321,3 +327,30 @@ def test_a_file_that_cannot_be_opened_says_why(tmp_path: Path) -> None:
     convert_paths([locked], out, Options(jobs=1, sqlite=False))
     (row,) = rows(out / "errors.csv")
     assert row["message"] == "cannot open file: Permission denied"
+
+
+@pytest.mark.parametrize("seed", range(3))
+def test_a_content_or_setting_that_comes_back_is_what_the_outputs_hold(tmp_path: Path, seed: int) -> None:
+    """Newcomer's trial: r.txt converted as A, then as B, then as A again kept B's row (A's
+    line was in the journal, so nothing was journalled, and the newest line of the path was
+    B's); --set max_pages=1 then the defaults again kept the refusals.  A random walk over
+    contents, a name that is a report or an empty file, and settings: after every run the
+    folder's rows are those of a fresh conversion of what is there now."""
+    rng = random.Random(seed)
+    crawl = tmp_path / "crawl"
+    crawl.mkdir()
+    texts = [CORPUS / "pingtan_2021.txt", CORPUS / "pingtan_2022.txt", CORPUS / "000_a01111d04fa25f8f.txt"]
+    for step in range(6):
+        shutil.copyfile(rng.choice(texts), crawl / "r.txt")
+        shutil.copyfile(rng.choice([*texts, PDF[0]]), crawl / "p.txt")  # a PDF named .txt: told by content
+        # one name a report or an error row (an empty file), run by run
+        if rng.random() < 0.5:
+            shutil.copyfile(texts[step % 2], crawl / "x.txt")
+        else:
+            (crawl / "x.txt").write_bytes(b"")
+        pages = rng.choice([[], ["--set", "max_pages=1"]])
+        convert(str(crawl), "-o", str(tmp_path / "grown"), "--jobs", "1", *pages)
+        convert(str(crawl), "-o", str(tmp_path / "fresh"), "--jobs", "1", "--fresh", *pages)
+        for name in ("reports.csv", "errors.csv", "cells.csv"):
+            grown, fresh = (tmp_path / d / name for d in ("grown", "fresh"))
+            assert grown.read_bytes() == fresh.read_bytes(), (step, name)

@@ -228,6 +228,8 @@ class Plan:
         key = (sha, self.job.fp)
         if key not in self.journal:
             self.append(key, failed(Task(str(path), sha), self.job, kind, message).line)
+        else:
+            self.journal.reaffirm(key, str(path))
         self.items.append((str(path), key))
         self.progress.advance(failed=kind not in (DUPLICATE, SKIPPED))
 
@@ -251,7 +253,7 @@ class Plan:
                 self.summary.duplicates += 1
                 self._row(
                     path,
-                    _path_key(DUPLICATE, str(path), sha),
+                    _path_key(DUPLICATE, str(path), sha, first[sha]),  # its message names the first
                     DUPLICATE,
                     f"same content as {first[sha]} (report_id {sha[:16]})",
                 )
@@ -261,7 +263,7 @@ class Plan:
             if (sha, fp) in self.journal:
                 self.summary.skipped += 1
                 self.progress.advance()
-                self.journal.moved((sha, fp), str(path))
+                self.journal.reaffirm((sha, fp), str(path))
                 continue
             yield Task(str(path), sha)
 
@@ -377,11 +379,11 @@ def _convert(paths: list[Path], outdir: Path, options: Options, refused: dict[Pa
                 if options.checkpoint_minutes and time.monotonic() - last_write > options.checkpoint_minutes * 60:
                     plan.write(outdir, options)
                     last_write = time.monotonic()
-        finally:  # also on Ctrl-C: what finished is written
+        finally:  # also on Ctrl-C: what finished is written, the panel of the folder too
             journal.close()
             progress.stop()
             plan.write(outdir, options, summary)
-    # the panel spans every report the folder holds, this run's and earlier runs' (outputs/panel.py)
-    write_panel(outdir, bom=options.bom, parquet=options.parquet, sqlite=options.sqlite, first=plan.panel)
+            # the panel spans every report the folder holds, this run's and earlier runs' (outputs/panel.py)
+            write_panel(outdir, bom=options.bom, parquet=options.parquet, sqlite=options.sqlite, first=plan.panel)
     summary.seconds = time.perf_counter() - start
     return summary

@@ -47,6 +47,10 @@ Key = tuple[str, str]  # (content sha256, settings fingerprint)
 class Journal:
     path: Path
     offsets: dict[Key, int] = field(default_factory=dict)  # key -> byte offset of its line
+    # The newest line of each content hash and of each source path: the lines the folder's
+    # dataset keeps (`current`) are those newest of both.
+    _newest_of: dict[str, int] = field(default_factory=dict)  # content sha256 -> offset
+    _newest_at: dict[str, int] = field(default_factory=dict)  # source path (as lines hold it) -> offset
     _fd: int = -1
     _last_sync: float = 0.0
 
@@ -83,6 +87,7 @@ class Journal:
                 key = record_key(rec)
                 if (rec.get("error") or {}).get("error") not in RETRIED_ERRORS:
                     self.offsets[key] = offset
+                self._newest_of[rec["sha256"]] = self._newest_at[rec["path"]] = offset
                 offset += len(line)
                 end = offset
         return end
@@ -107,24 +112,27 @@ class Journal:
             os.ftruncate(self._fd, offset)  # no torn line for the next run to cut off
             raise
         self.offsets[key] = offset
+        head = _HEAD.match(data)  # every line record_line makes starts so
+        if head is not None:
+            self._newest_of[head[1].decode()] = self._newest_at[json.loads(head[2])] = offset
         if time.monotonic() - self._last_sync > 1.0:
             self.sync()
         return offset
 
-    def moved(self, key: Key, path: str) -> None:
-        """The finished document of `key` is now named `path` (renamed or moved since it was
-        converted): its line is journalled again under that name, so the outputs name the
-        input as it is now instead of a path that is gone."""
+    def reaffirm(self, key: Key, path: str) -> None:
+        """The finished document of `key` is this run's input `path`: its line must be one
+        the folder's dataset keeps (`current`: the newest of its content and of its path).
+        When it is not, it is journalled again under `path`: the file was renamed or moved
+        since it was converted (the outputs name the input as it is now, not a path that is
+        gone), or the path's earlier content or the content's reading with other settings
+        is back (A, then B, then A again: the outputs hold A, not B)."""
         now = journalled(path)
-        with open(self.path, "rb") as f:
-            f.seek(self.offsets[key])
-            head = _HEAD.match(f.read(_HEAD_BYTES))  # the path, without reading a line of ~100 kB
-            if head is not None and json.loads(head[2]) == now:
-                return
-            f.seek(self.offsets[key])
-            rec = json.loads(f.readline())
-        if rec["path"] == now:
+        offset = self.offsets[key]
+        if self._newest_of.get(key[0]) == offset and self._newest_at.get(now) == offset:
             return
+        with open(self.path, "rb") as f:
+            f.seek(offset)
+            rec = json.loads(f.readline())
         rec["path"] = now
         if "result" in rec:
             rec["result"]["source"]["path"] = now
@@ -159,7 +167,6 @@ def read_at(path: Path, offsets: list[int]) -> Iterator[dict[str, Any]]:
 # The start of every line record_line writes: the identity and the path, read without
 # parsing the whole line (cells and search words make lines of ~100 kB).
 _HEAD = re.compile(rb'\{"sha256":"([^"]*)","path":("(?:[^"\\]|\\.)*")')
-_HEAD_BYTES = 8192  # enough for the identity and the longest path a file system allows
 
 
 def current(path: Path) -> list[int]:
