@@ -121,3 +121,18 @@ def test_convert_starts_the_workers_server_before_the_command_line_loads():
     assert launched(["convert", "--executor", "dask", "--help"]) == []
     assert launched(["convert", "--executor=dask", "--help"]) == []
     assert launched(["extract", "--help"]) == []
+
+
+def test_an_interrupted_fresh_run_says_to_go_on_without_fresh(tmp_path, monkeypatch):
+    """Newcomer's trial: after Ctrl-C, "run the same command again" with --fresh converted
+    everything again."""
+    from report_extract.batch import convert as convert_module
+
+    def interrupted(*args, **kwargs):
+        raise KeyboardInterrupt
+
+    monkeypatch.setattr(convert_module, "convert_paths", interrupted)
+    base = ["convert", str(CORPUS / "pingtan_2020.txt"), "-o", str(tmp_path / "out")]
+    for extra, advice in (([], "run the same command again to"), (["--fresh"], "again without --fresh to")):
+        result = CliRunner().invoke(main, [*base, *extra])
+        assert result.exit_code == 130 and advice in result.output, result.output

@@ -260,8 +260,9 @@ def convert(
             "finished document: fix the cause and run the same command again"
         ) from e
     except KeyboardInterrupt:
-        click.echo(f"interrupted: finished documents are in {outdir}; run the same command again to "
-                   "convert the rest", err=True)  # fmt: skip
+        # --fresh again would convert the finished documents again too (newcomer's trial)
+        again = "the same command again without --fresh" if opts.fresh else "the same command again"
+        click.echo(f"interrupted: finished documents are in {outdir}; run {again} to convert the rest", err=True)
         sys.exit(130)
     if xlsx_path:
         from report_extract.outputs.xlsx import write_batch
