@@ -7,6 +7,7 @@ import csv
 import errno
 import io
 import os
+import re
 import shutil
 import tempfile
 from pathlib import Path
@@ -491,16 +492,19 @@ def test_libreoffice_timeout_kills_it_and_removes_its_folder(monkeypatch) -> Non
     assert _office_leftovers(os.getpid()) == ([], [])
 
 
-def _office_processes() -> set[int]:
-    """Processes whose command line names one of our LibreOffice temp dirs."""
+def _office_processes(orphaned: bool = False) -> set[int]:
+    """Processes whose command line names one of our LibreOffice temp dirs; `orphaned`:
+    only those whose dir belongs to a process that is gone (under pytest -n 2 a test
+    beside this one may be running LibreOffice for its own worker)."""
     found = set()
     for p in Path("/proc").iterdir():
         if p.name.isdigit():
             try:
-                if b"report-extract-" in (p / "cmdline").read_bytes():
-                    found.add(int(p.name))
+                owner = re.search(rb"report-extract-(\d+)-", (p / "cmdline").read_bytes())
             except OSError:
                 continue
+            if owner and not (orphaned and _alive_pid(int(owner[1]))):
+                found.add(int(p.name))
     return found
 
 
@@ -520,16 +524,15 @@ def test_worker_killed_in_a_conversion_leaves_no_libreoffice(tmp_path: Path) -> 
 
     time.sleep(1)  # let the kernel reap the killed group (no timing is asserted)
     # a dead process's dirs only: a test beside this one (pytest -n 2) may be converting a .doc now
-    left = {d for d in set(Path(tempfile.gettempdir()).glob("report-extract-*")) - dirs_before if not _alive(d)}
-    assert left == set()
-    assert _office_processes() - procs_before == set()
+    new = set(Path(tempfile.gettempdir()).glob("report-extract-*")) - dirs_before
+    assert {d for d in new if not _alive_pid(int(d.name.split("-")[2]))} == set()
+    assert _office_processes(orphaned=True) - procs_before == set()
 
 
-def _alive(work: Path) -> bool:
-    """Whether the process a `report-extract-PID-…` temp dir belongs to runs."""
+def _alive_pid(pid: int) -> bool:
     try:
-        os.kill(int(work.name.split("-")[2]), 0)
-    except (ProcessLookupError, ValueError):
+        os.kill(pid, 0)
+    except ProcessLookupError:
         return False
     except PermissionError:
         return True
