@@ -29,9 +29,9 @@ from report_extract.settings import Settings
 # Names whose sorted order as text differs from the order the inputs are listed in (by
 # path parts: "a/x" before "a-b"), names that are not UTF-8, and names of refused inputs
 # (a picture, a folder's documentation) that are journalled before any document finishes.
-PANEL_FILES = ["panel.csv", "panel_checks.csv", "panel_reports.csv", "panel.dta", "panel_stata_names.csv"]
 NAMES = ["a/x{i}.txt", "a-b{i}.txt", "a b{i}.md", "Z{i}.txt", "中文{i}.txt", "b\udcb1{i}.txt", "é/{i}.md"]
 REFUSED = ["logo{i}.jpg", "a/pic{i}.png"]
+PANEL_FILES = ["panel.csv", "panel_checks.csv", "panel_reports.csv", "panel.dta", "panel_stata_names.csv"]
 
 
 def make_inputs(root: Path, seed: int) -> Path:
