@@ -57,6 +57,20 @@ def make_sink(name: str, outdir: Path, bom: bool) -> Sink:
     raise ValueError(f"unknown output: {name}")
 
 
+def open_sinks(names: list[str], outdir: Path, bom: bool, extra: Sequence[Sink] = ()) -> list[tuple[str, Sink]]:
+    """(name, sink) of each output in `names`, then of the `extra` sinks; when one cannot
+    be opened (an unwritable folder), those already opened delete their temporary files."""
+    sinks: list[tuple[str, Sink]] = []
+    try:
+        for name in names:
+            sinks.append((name, make_sink(name, outdir, bom)))
+    except BaseException:
+        for _, sink in sinks:
+            sink.abort()
+        raise
+    return sinks + [(type(x).__name__.lower(), x) for x in extra]
+
+
 def fill(sinks: list[tuple[str, Sink]], records: Iterable[Record]) -> list[Rename]:
     """Feed every record to every (name, sink) and finish them; on an exception abort them
     all and raise OutputError naming the sink that failed (a full disk fails one file, and
@@ -108,7 +122,7 @@ def _write_group(
     signal.signal(signal.SIGTERM, _stop)  # stopped by the parent: delete the temporary files first
     try:
         with use(settings):
-            renames = fill([(n, make_sink(n, outdir, bom)) for n in names], _records(journal, offsets))
+            renames = fill(open_sinks(names, outdir, bom), _records(journal, offsets))
     except BaseException as e:
         conn.send(("error", str(e) if isinstance(e, OutputError) else _describe(names, e)))
     else:
@@ -172,8 +186,7 @@ def write_outputs(outdir: Path, names: list[str], journal: Path, offsets: list[i
         there.close()
         children.append((proc, here))
     try:
-        own = [(n, make_sink(n, outdir, bom)) for n in groups[0]] + [(type(x).__name__.lower(), x) for x in extra]
-        renames = fill(own, _records(journal, offsets))
+        renames = fill(open_sinks(groups[0], outdir, bom, extra), _records(journal, offsets))
     except BaseException as e:
         for proc, _ in children:
             proc.terminate()
@@ -237,12 +250,9 @@ class Stream:
         self.expected = sorted(self.expected)
         self._wanted = set(self.expected)
         try:
-            for name in self.names:
-                self._sinks.append((name, make_sink(name, self.outdir, self.bom)))
+            self._sinks = open_sinks(self.names, self.outdir, self.bom, self.extra)
         except Exception:
-            self.abort()
-            return
-        self._sinks += [(type(x).__name__.lower(), x) for x in self.extra]
+            return  # no stream: the outputs are written from the journal, which says why
         self._live = True
 
     def offer(self, offset: int, line: str, rec: dict[str, Any] | None = None) -> None:
@@ -288,22 +298,17 @@ class Stream:
             return False
         try:
             final = current(journal)
-            done = len(self._fed)
-            if final[:done] != self._fed:
-                self.abort()
-                return False
-            rest = final[done:]
-            for offset, rec in zip(rest, read_at(journal, rest)):
-                self._feed(offset, Record.from_journal(rec, offset))
-            renames: list[Rename] = []
-            for _, sink in self._sinks:
-                renames += sink.finish()
-        except BaseException as e:
+        except Exception:
+            final = None
+        done = len(self._fed)
+        if final is None or final[:done] != self._fed:
             self.abort()
-            if not isinstance(e, Exception):
-                raise
             return False
         self._live = False
+        try:  # fill aborts every sink when one fails, and lets Ctrl-C through
+            renames = fill(self._sinks, _records(journal, final[done:]))
+        except OutputError:
+            return False
         publish(renames)
         return True
 
