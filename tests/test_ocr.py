@@ -11,6 +11,7 @@ from __future__ import annotations
 import os
 import re
 import socket
+from dataclasses import replace
 from pathlib import Path
 
 import pytest
@@ -26,10 +27,12 @@ from report_extract.model.document import TableBlock  # noqa: E402
 from report_extract.pipeline.settle import settle  # noqa: E402
 from report_extract.pipeline.stages import extract, from_document  # noqa: E402
 from report_extract.reading.ocr import engine as ocr
+from report_extract.reading.ocr import runtime  # noqa: E402
 from report_extract.reading.ocr.grid import ScannedPage  # noqa: E402
 from report_extract.reading.ocr.pages import Scans  # noqa: E402
 from report_extract.reading.ocr.sample import scanned_pdf  # noqa: E402
 from report_extract.reading.pdf.layout import PageContent  # noqa: E402
+from report_extract.settings import current, use  # noqa: E402
 from report_extract.tables.extract import extract_tables  # noqa: E402
 
 FULL = os.environ.get("TEST_OCR_FULL") == "1"
@@ -117,6 +120,44 @@ def test_models_load_from_the_wheel_without_network(monkeypatch):
     text = "".join(c.text for c in ocr.recognise(image))
     assert "4119" in text and "行政处罚" in text
     assert Path(ocr.model_dir()).parent.name == "rapidocr"
+
+
+def _table_page_image(scale: float):
+    import numpy as np
+    import pypdfium2 as pdfium
+
+    pdf = pdfium.PdfDocument(scanned_pdf((CORPUS / "kiro_02.pdf").read_bytes(), 150))
+    return np.asarray(pdf[2].render(scale=scale, grayscale=True).to_pil().convert("L"))
+
+
+@pytest.mark.skipif(not runtime.openvino_installed(), reason="openvino not installed")
+def test_detector_runtimes_read_a_page_alike():
+    """OpenVINO runs the detector at f32 (not the bfloat16 it picks on AMX CPUs): a whole
+    scanned table page of kiro_02 reads to the same characters, boxes and scores as with
+    onnxruntime, and each setting has its own engine."""
+    image = _table_page_image(150 / 72)
+    read = {}
+    for name in ("onnxruntime", "openvino"):
+        with use(replace(current(), ocr_detector=name)):
+            read[name] = ocr.recognise(image)
+            session = ocr._engine().text_det.session
+        assert isinstance(session, runtime.OpenVinoModel) == (name == "openvino")
+    assert len(read["openvino"]) > 300  # the table page's digits and labels
+    assert [(c.text, round(c.x0), round(c.top)) for c in read["openvino"]] == [
+        (c.text, round(c.x0), round(c.top)) for c in read["onnxruntime"]
+    ]
+    assert [c.confidence for c in read["openvino"]] == pytest.approx(
+        [c.confidence for c in read["onnxruntime"]], abs=1e-3
+    )
+
+
+def test_a_detector_runtime_not_installed_is_named(monkeypatch):
+    monkeypatch.setattr(runtime, "openvino_installed", lambda: False)
+    monkeypatch.setattr(ocr, "_ENGINES", {})  # none loaded yet
+    assert runtime.detector_runtime("auto") == "onnxruntime"
+    with use(replace(current(), ocr_detector="openvino")):
+        with pytest.raises(ocr.OcrUnavailable, match="ocr_detector is openvino, which is not installed"):
+            ocr.recognise(_table_page_image(50 / 72))
 
 
 # --- the report's arithmetic settles an uncertain digit (no OCR run needed) -------------

@@ -243,7 +243,13 @@ class Settings:
     ocr_max_dpi: int = setting(
         300, "ocr", "A scan of more pixels per inch than ocr_dpi is rendered at its own resolution, up to this.", minimum=50
     )  # fmt: skip
-    ocr_threads: int = setting(1, "ocr", "Threads of the OCR engine (onnxruntime) per process; 0: all cores.")
+    ocr_threads: int = setting(
+        1, "ocr", "Threads of the OCR runtimes (onnxruntime, OpenVINO) per process; 0: all cores."
+    )
+    ocr_detector: str = setting(
+        "auto", "ocr", "Runtime of the text detector: `openvino` (a quarter of onnxruntime's CPU, the same f32 "
+        "results), `onnxruntime`, or `auto` (openvino when installed).", choices=("auto", "openvino", "onnxruntime"),
+    )  # fmt: skip
     ocr_detect_side: int = setting(
         1024, "ocr", "Text is found on the page scaled to at most this many pixels (lines are read at full size)."
     )  # fmt: skip

@@ -1,21 +1,25 @@
-"""OCR of page images: RapidOCR (PP-OCR models in ONNX, run by onnxruntime), offline.
+"""OCR of page images: RapidOCR (PP-OCR models in ONNX), offline: the text detector run by
+OpenVINO where it is installed (runtime.py: a quarter of the CPU), the recogniser by
+onnxruntime.
 
 The models ship inside the `rapidocr` wheel (rapidocr/models/*.onnx) and are loaded from
 there; nothing is downloaded at run time (docs/ocr.md: how that was checked, and why this
 engine).  It is an optional dependency: `pip install 'report-extract[ocr]'`.
 
-Its settings (settings.py, group "ocr") include `ocr_threads`, onnxruntime threads per
-process (default 1; 0: onnxruntime's own choice, all cores): one thread spends 2.2 CPU s a
-page, two spend 3.4 for little gain in wall time, and `convert` already runs a worker per
-core; and `ocr_dpi`, the render resolution (default 150).
+Its settings (settings.py, group "ocr") include `ocr_threads`, the runtimes' threads per
+process (default 1; 0: their own choice, all cores): more threads spend more CPU a page
+for little gain in wall time, and `convert` already runs a worker per core;
+`ocr_detector`, the detector's runtime; and `ocr_dpi`, the render resolution (default 150).
 """
 
 from __future__ import annotations
 
 import threading
 from dataclasses import dataclass, replace
+from pathlib import Path
 from typing import TYPE_CHECKING
 
+from report_extract.reading.ocr import runtime
 from report_extract.settings import current
 
 # numpy loads with the first image: a batch of born-digital PDFs decides that no page
@@ -79,7 +83,9 @@ class OcrChar:
         return (self.top + self.bottom) / 2
 
 
-_ENGINE = None
+# One engine per process and per setting that shapes it (a `use()` of other settings in
+# the same process gets its own).
+_ENGINES: dict[tuple, object] = {}
 _LOCK = threading.Lock()
 
 
@@ -101,38 +107,66 @@ def available() -> bool:
 
 
 def _engine():
-    """One RapidOCR per process (loading the three models takes ~0.3 s)."""
-    global _ENGINE
+    """One RapidOCR per process and engine settings (loading the models takes ~0.3 s)."""
+    settings = current()
+    key = (
+        settings.ocr_text_score_floor,
+        settings.ocr_detect_side,
+        settings.ocr_rec_min_width,
+        settings.ocr_rec_batch,
+        settings.ocr_threads,
+        runtime.detector_runtime(settings.ocr_detector),
+    )
     with _LOCK:
-        if _ENGINE is None:
-            try:
-                from rapidocr import RapidOCR
-            except ImportError as e:
-                raise OcrUnavailable("OCR engine not installed: pip install 'report-extract[ocr]'") from e
-            params = {
-                "Global.log_level": "warning",
-                "Global.text_score": current().ocr_text_score_floor,
-                # Scans of these reports are upright; the 180° text classifier only costs time.
-                "Global.use_cls": False,
-                "Det.limit_type": "max",
-                "Det.limit_side_len": current().ocr_detect_side,
-                "Rec.rec_img_shape": [3, 48, current().ocr_rec_min_width],
-                # One line a call by default: a table page's lines range from a lone "0"
-                # to a whole sentence, and a batch pads each to its widest (RapidOCR's
-                # batches of 6 cost 15% more CPU a page on one thread, for the same text).
-                "Rec.rec_batch_num": current().ocr_rec_batch,
-                # onnxruntime's memory arena: buffers reused between calls instead of
-                # allocated per text line (a few % of CPU, no measurable RSS).
-                "EngineConfig.onnxruntime.enable_cpu_mem_arena": True,
-            }
-            if current().ocr_threads > 0:
-                params["EngineConfig.onnxruntime.intra_op_num_threads"] = current().ocr_threads
-                params["EngineConfig.onnxruntime.inter_op_num_threads"] = 1
-            _ENGINE = RapidOCR(params=params)
-            # Loaded now (RapidOCR loads it at the first call) so that `recognise` can
-            # set its size limit for each page's printed area.
-            _ENGINE._load_det_model()
-        return _ENGINE
+        if key not in _ENGINES:
+            _ENGINES[key] = _load(key[-1])
+        return _ENGINES[key]
+
+
+def _load(detector: str):
+    try:
+        from rapidocr import RapidOCR
+    except ImportError as e:
+        raise OcrUnavailable("OCR engine not installed: pip install 'report-extract[ocr]'") from e
+    if detector == "openvino" and not runtime.openvino_installed():
+        raise OcrUnavailable("ocr_detector is openvino, which is not installed: pip install openvino")
+    params = {
+        "Global.log_level": "warning",
+        "Global.text_score": current().ocr_text_score_floor,
+        # Scans of these reports are upright; the 180° text classifier only costs time.
+        "Global.use_cls": False,
+        "Det.limit_type": "max",
+        "Det.limit_side_len": current().ocr_detect_side,
+        "Rec.rec_img_shape": [3, 48, current().ocr_rec_min_width],
+        # One line a call by default: a table page's lines range from a lone "0"
+        # to a whole sentence, and a batch pads each to its widest (RapidOCR's
+        # batches of 6 cost 15% more CPU a page on one thread, for the same text).
+        "Rec.rec_batch_num": current().ocr_rec_batch,
+        # onnxruntime's memory arena: buffers reused between calls instead of
+        # allocated per text line (a few % of CPU, no measurable RSS).
+        "EngineConfig.onnxruntime.enable_cpu_mem_arena": True,
+    }
+    if current().ocr_threads > 0:
+        params["EngineConfig.onnxruntime.intra_op_num_threads"] = current().ocr_threads
+        params["EngineConfig.onnxruntime.inter_op_num_threads"] = 1
+    engine = RapidOCR(params=params)
+    # Loaded now (RapidOCR loads it at the first call) so that `recognise` can set its
+    # size limit for each page's printed area, and so that it can be given its runtime.
+    detector_model = engine._load_det_model()
+    if detector == "openvino":
+        detector_model.session = runtime.OpenVinoModel(_model_path(engine.cfg.Det), current().ocr_threads)
+    return engine
+
+
+def _model_path(cfg) -> Path:
+    """The file RapidOCR loads a model of `cfg` (its Det, Cls or Rec section) from: its
+    own look-up, inside the wheel."""
+    from rapidocr.inference_engine.base import FileInfo, InferSession
+
+    if cfg.model_path:
+        return Path(cfg.model_path)
+    info = FileInfo(cfg.engine_type, cfg.ocr_version, cfg.task_type, cfg.lang_type, cfg.model_type)
+    return Path(cfg.model_root_dir) / Path(InferSession.get_model_url(info)["model_dir"]).name
 
 
 def model_dir() -> str:
