@@ -134,6 +134,33 @@ def test_pool_survives_hangs_memory_hogs_and_crashes(tmp_path):
                                    "message": "worker died (signal SIGSEGV); memory limit 512 MB"}  # fmt: skip
 
 
+@pytest.mark.parametrize("seed", range(4))
+def test_one_worker_sent_its_next_task_ahead_loses_none(tmp_path, seed):
+    """One worker gets its next document while it converts one: a hang, a memory hog or a
+    crash before, beside or after good documents (random orders) costs its own row only,
+    the document sent ahead to the dying worker is converted by the next, and the worker
+    is replaced after max_tasks with nothing sent ahead past it."""
+    rng = random.Random(seed)
+    seed_text = (Path(PDF[0]).parent / "000_a01111d04fa25f8f.txt").read_bytes()
+    names = [f"good{i}.txt" for i in range(5)] + rng.sample(["hang.txt", "hungry.txt", "crash.txt"], 2)
+    rng.shuffle(names)
+    for i, name in enumerate(names):
+        (tmp_path / name).write_bytes(seed_text + f"\n{i}".encode() if name.startswith("good") else b"x")
+    tasks = [Task(str(tmp_path / n), f"sha{i}") for i, n in enumerate(names)]
+    pool = LocalPool(1, Job(segment=False), timeout=3, memory_mb=512, max_tasks=2, work=misbehave)
+    outcomes, ahead = {}, 0
+    for o in pool.map(tasks):
+        outcomes[Path(o.task.path).name] = o
+        ahead += pool._workers[0].queued is not None
+        assert pool._workers[0].done < 2 or pool._workers[0].queued is None  # none past max_tasks
+    assert sorted(outcomes) == sorted(names)
+    assert all(o.status == "ok" for n, o in outcomes.items() if n.startswith("good"))
+    errors = {n: json.loads(o.line)["error"]["error"] for n, o in outcomes.items() if o.status is None}
+    assert errors == {n: {"hang.txt": "timeout", "hungry.txt": "memory", "crash.txt": "crash"}[n]
+                      for n in names if not n.startswith("good")}  # fmt: skip
+    assert ahead  # some outcome arrived while the next document was already with the worker
+
+
 # ---- resume after SIGKILL ----------------------------------------------------------------
 
 

@@ -9,6 +9,11 @@ fresh worker, so one pathological file costs one row in errors.csv and nothing e
 Workers also restart after `max_tasks` documents, so a slow leak in a reader cannot grow
 memory with the batch.
 
+One worker alone is sent its next document while it converts the one before (it waited
+~2.5 ms a document for the parent to take its outcome and send the next, 5% of a PDF); with
+several, a document goes to the first worker free, since one queued behind a slow scan
+would wait while another worker sat idle.
+
 Workers come from a forkserver that has already imported the pipeline (batch/server.py): a
 restart costs a fork, not a Python start-up, and never inherits the parent's threads (the
 progress bar).
@@ -20,6 +25,7 @@ import math
 import resource
 import signal
 import time
+from collections import deque
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
 from multiprocessing.connection import Connection, wait
@@ -147,9 +153,10 @@ def _exit_reason(code: int | None) -> str:
 class _Worker:
     process: Any
     conn: Connection
-    task: Task | None = None
+    task: Task | None = None  # the document it converts
     deadline: float = 0.0
     done: int = 0
+    queued: Task | None = None  # sent ahead: the next one (one worker only)
 
 
 @dataclass
@@ -165,6 +172,8 @@ class LocalPool:
     work: Work = convert_task  # module-level, so workers can import it
     _workers: list[_Worker] = field(default_factory=list)
     _deaths_in_a_row: int = 0  # of workers that died on their first document
+    # Tasks sent ahead to a worker that was then replaced: given out again first.
+    _returned: deque[Task] = field(default_factory=deque)
 
     def __post_init__(self) -> None:
         self._ctx = start_forkserver()
@@ -208,18 +217,29 @@ class LocalPool:
                 self._stop(w, kill=w.task is not None)
 
     def _feed(self, pending: Iterator[Task]) -> bool:
-        """Give every idle worker a task; False when there were none left to give."""
-        more = True
+        """Give every idle worker a task, and one alone its next; False when there were
+        none left to give."""
         for w in self._workers:
-            if w.task is None and more:
-                task = next(pending, None)
+            while w.task is None or (self.jobs == 1 and w.queued is None and w.done + 1 < self.max_tasks):
+                task = self._returned.popleft() if self._returned else next(pending, None)
                 if task is None:
-                    more = False
-                    continue
-                # a timeout of 0 is none (the timeout_s setting): the deadline never comes
-                w.task, w.deadline = task, time.monotonic() + (self.timeout or math.inf)
+                    return False
                 w.conn.send(task)
-        return more
+                if w.task is None:
+                    w.task, w.deadline = task, self._deadline()
+                else:
+                    w.queued = task
+        return True
+
+    def _deadline(self) -> float:
+        # a timeout of 0 is none (the timeout_s setting): the deadline never comes
+        return time.monotonic() + (self.timeout or math.inf)
+
+    def _take_back(self, w: _Worker) -> None:
+        """The task sent ahead to `w`, which is to be replaced, goes to the next worker."""
+        if w.queued is not None:
+            self._returned.append(w.queued)
+            w.queued = None
 
     def _loop(self, pending: Iterator[Task]) -> Iterator[Outcome]:
         more = self._feed(pending)
@@ -239,7 +259,9 @@ class LocalPool:
             except WorkersDying:
                 yield from done  # what finished is journalled before the run stops
                 raise
-            if more:  # before the caller journals and writes these: the workers go on meanwhile
+            # before the caller journals and writes these: the workers go on meanwhile (and
+            # a task taken back from a replaced worker is given out even after the last new one)
+            if more or self._returned:
                 more = self._feed(pending)
             yield from done
 
@@ -261,9 +283,16 @@ class LocalPool:
             if outcome is not None:
                 w.task, w.done, self._deaths_in_a_row = None, w.done + 1, 0
                 if outcome.fatal or w.done >= self.max_tasks:
-                    self._replace(w, kill=False)
+                    # No task is sent ahead past max_tasks.  After a fatal outcome, one may
+                    # have been: the worker, which may be converting it, is killed.
+                    busy = w.queued is not None
+                    self._take_back(w)
+                    self._replace(w, kill=busy)
+                elif w.queued is not None:  # the worker has begun the one sent ahead
+                    w.task, w.queued, w.deadline = w.queued, None, self._deadline()
                 return outcome
         if w.process.sentinel in ready or w.conn in ready:
+            self._take_back(w)
             w.process.join(1)
             why = _exit_reason(w.process.exitcode)
             self._count_death(w, why)
@@ -273,6 +302,7 @@ class LocalPool:
             limit = f"; memory limit {self.memory_mb} MB" if self.memory_mb else ""
             return failed(task, self.job, "crash", f"worker died ({why}){limit}")
         if time.monotonic() >= w.deadline:
+            self._take_back(w)
             self._replace(w, kill=True)
             return failed(task, self.job, "timeout", f"timeout after {self.timeout:g} s")
         return None
