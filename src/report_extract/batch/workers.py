@@ -3,7 +3,7 @@
 Why a pool of our own rather than `concurrent.futures.ProcessPoolExecutor`: the executor
 cannot stop one running task (a PDF that loops forever holds its worker until the batch
 ends), and a worker killed by the kernel breaks the whole executor (BrokenProcessPool fails
-every pending future).  Here each worker holds one document at a time; the parent kills a
+every pending future).  Here each worker converts one document at a time; the parent kills a
 worker whose document passed its deadline, records the document as an error, and starts a
 fresh worker, so one pathological file costs one row in errors.csv and nothing else.
 Workers also restart after `max_tasks` documents, so a slow leak in a reader cannot grow
