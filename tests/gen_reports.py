@@ -86,10 +86,13 @@ class Doc:
     report: Report
 
 
-def make_report(rng: random.Random, i: int, error: bool = False, blanks: bool = False) -> Report:
+def make_report(
+    rng: random.Random, i: int, error: bool = False, blanks: bool = False, procurement: bool = False
+) -> Report:
     """Numbers that satisfy every check of the spec; `error` bumps one printed total (the
     report's own mistake, which must then fail exactly its checks); `blanks` prints some
-    zeros as empty cells."""
+    zeros as empty cells; `procurement` adds the 2019 template's 政府集中采购 row to table
+    2, as some 2021 reports still print it."""
     agency, site = AGENCIES[i % len(AGENCIES)]
     year = 2021 + i % 4
     cells: dict[str, float | None] = {}
@@ -99,6 +102,12 @@ def make_report(rng: random.Random, i: int, error: bool = False, blanks: bool = 
     for row in ("admin_license", "admin_penalty", "admin_coercion"):
         cells[f"proactive.{row}.decisions"] = rng.choice([0, rng.randint(1, 99), rng.randint(100, 9999)])
     cells["proactive.admin_fee.amount_wan_yuan"] = rng.choice([0, round(rng.uniform(0.1, 999), 2)])
+    if procurement:  # its own generator: the other reports' numbers stay as they were
+        own = random.Random(i)
+        cells["proactive.gov_procurement.procurement_items"] = own.choice([0, own.randint(1, 40)])
+        cells["proactive.gov_procurement.procurement_amount"] = own.choice(
+            [0, own.randint(1000, 9_000_000), round(own.uniform(1, 5000), 2)]
+        )
     req: dict[str, dict[str, int]] = {k: {} for k, _, _ in REQUEST_ROWS}
     for col in REQ_COLS[:-1]:
         scale = 40 if col == "natural_person" else 4
@@ -199,7 +208,19 @@ def proactive_rows(r: Report, s: Style) -> list[list[Span]]:
         [("第二十条第（八）项", 1, 4)],
         [("信息内容", 1, 1), (s.fee, 1, 3)],
         [("行政事业性收费", 1, 1), (v("admin_fee.amount_wan_yuan")[0], 1, 3)],
-    ]
+    ] + (
+        [
+            [("第二十条第（十五）项", 1, 4)],
+            [("信息内容", 1, 1), ("采购项目数量" + n, 1, 1), ("采购总金额", 1, 2)],
+            [
+                ("政府集中采购", 1, 1),
+                v("gov_procurement.procurement_items"),
+                (v("gov_procurement.procurement_amount")[0], 1, 2),
+            ],
+        ]
+        if "proactive.gov_procurement.procurement_items" in c
+        else []
+    )
 
 
 def _label(text: str, s: Style) -> str:
@@ -664,7 +685,7 @@ def generate(root: Path, per_family: int = 6, families: list[str] | None = None,
         folder = root / family
         folder.mkdir(parents=True, exist_ok=True)
         for i in range(per_family + EXTRA.get(family, 0)):
-            r = make_report(rng, i, error=i % 3 == 2, blanks=i % 2 == 1)
+            r = make_report(rng, i, error=i % 3 == 2, blanks=i % 2 == 1, procurement=i % 4 == 3)
             stem = folder / f"{family}_{i:02d}"
             if family == "cms_title":
                 path = stem.with_suffix(".html")

@@ -2,6 +2,8 @@
 
 from pathlib import Path
 
+import pytest
+
 import report_extract
 
 SEED = Path(__file__).parents[1] / "corpus" / "000_a01111d04fa25f8f.txt"
@@ -32,6 +34,37 @@ def test_hybrid_2021_table2_single_row_other(tmp_path):
     other = next(c for c in r.cells if c.key == "requests.other_total.total")
     assert not other.derived
     assert not any(c.row == "other_no_correction" for c in r.cells)
+
+
+@pytest.mark.parametrize(
+    "block,items,amount",
+    [
+        (
+            ["第二十条第（十五）项\t\t\t", "信息内容\t采购项目数量\t采购总金额\t", "政府集中采购\t12\t345.6\t"],
+            12,
+            345.6,
+        ),
+        (["信息内容\t采购项目数量\t采购总金额\t", "政府集中采购\t0\t251000元\t"], 0, 251000),
+        (["政府集中采购\t7\t1200\t"], 7, 1200),
+    ],
+)
+def test_2021_table2_with_the_2019_procurement_row(tmp_path, block, items, amount):
+    """A 2021 table 2 that still prints 2019's 政府集中采购 row (header or not): its two
+    cells are read by the 2019 columns, with a warning, not dropped without a word."""
+    lines = SEED_TEXT.splitlines()
+    at = next(i for i, line in enumerate(lines) if line.startswith("行政事业性收费")) + 1
+    f = tmp_path / "procurement.txt"
+    f.write_text("\n".join(lines[:at] + block + lines[at:]), encoding="utf-8")
+    r = report_extract.extract(f)
+    assert r.meta["template"] == "2021"
+    assert r.value("proactive", "gov_procurement", "procurement_items") == items
+    assert r.value("proactive", "gov_procurement", "procurement_amount") == amount
+    assert r.value("proactive", "admin_fee", "amount_wan_yuan") == report_extract.extract(SEED).value(
+        "proactive", "admin_fee", "amount_wan_yuan"
+    )
+    assert (
+        "proactive.gov_procurement: a row of the 2019 template in a 2021 table; read by its 2019 columns" in r.warnings
+    )
 
 
 def test_real_hybrid_kiro_01():

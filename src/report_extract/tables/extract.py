@@ -31,6 +31,7 @@ KINDS = {
     "procurement_amount": "money_as_printed",
 }
 CUMULATIVE = {"in_force", "total_published"}
+OTHER_TEMPLATE = {"2019": "2021", "2021": "2019"}
 
 
 @dataclass
@@ -195,13 +196,24 @@ def _proactive(region_items: list[Item], template: str, out: Tables) -> None:
     rows = observe(region_items, "proactive")
     by_label = _by_label(rows, "proactive", keys)
     used = _by_place(rows, "proactive", keys, by_label, lambda k: spec.rows[k].columns(template), out.warnings)
-    out.off_grid += _off_grid("proactive", rows, used)
-    for i, key in used:
-        cols = spec.rows[key].columns(template)
+    # A row only the other template has, printed anyway (政府集中采购 carried over from a
+    # 2019 table into a 2021 one), found by its label alone and read by that template's
+    # columns: it was dropped without a word.
+    other = OTHER_TEMPLATE[template]
+    taken = {i for i, _ in used}
+    keys_of_other = [k for k, r in spec.rows.items() if not r.columns(template) and r.columns(other)]
+    borrowed = [(i, k) for i, k in _by_label(rows, "proactive", keys_of_other) if i not in taken]
+    out.off_grid += _off_grid("proactive", rows, used + borrowed)
+    for i, key in used + borrowed:
+        cols = spec.rows[key].columns(template) or spec.rows[key].columns(other)
         fitted = fit(rows[i], _kinds(cols), cumulative_last=cols[-1] in CUMULATIVE)
         if not fitted.fits:
             out.warnings.append(f"proactive.{key}: printed values do not fit its {len(cols)} columns")
             continue
+        if (i, key) in borrowed:
+            out.warnings.append(
+                f"proactive.{key}: a row of the {other} template in a {template} table; read by its {other} columns"
+            )
         reading = choose(fitted, cumulative_last=cols[-1] in CUMULATIVE)
         out.cells += _cells("proactive", key, cols, reading, fitted.ambiguous, out.warnings)
 
