@@ -180,6 +180,9 @@ def _grid_rows(texts: list[str]) -> dict[int, list[str]]:
         ):
             end += 1  # blank rows after the last printed value (行政事业性收费 left blank)
         placed = {k: cells for k in block if (cells := _place(lines[k], columns)) is not None}
+        for k in block:
+            if k not in placed and (own := _under_own_header(lines, k)) is not None:
+                placed[k] = own
         for k in range(start, end):
             if lines[k].values:
                 if k in placed:
@@ -200,6 +203,20 @@ def _grid_rows(texts: list[str]) -> dict[int, list[str]]:
 # What ends a table printed as text: a sentence, or the report's next section heading
 # ("五、存在的主要问题及改进情况" at the row labels' margin is no row left blank).
 _NOT_A_ROW = regex.compile(r"[。；;]|^[一二三四五六七八九十]{1,2}\s*[、.．]")
+
+
+def _under_own_header(lines: list[Line], k: int) -> list[str] | None:
+    """The values of line k, which the block's columns do not take, in order, when the
+    line right above it is a header of as many cells over them: a row under a header of
+    its own (政府集中采购 below 采购项目数量 and a 采购总金额 merged over two columns, in a
+    table 2 whose other rows have three columns).  A header cell's text starts at its
+    cell's left while a value is centred in the cell, so a wide cell's value stands off
+    its header; one value for each header cell is still unambiguous."""
+    if k == 0 or lines[k - 1].values or len(lines[k].values) < 2:
+        return None
+    leftmost = min(c for c, _ in lines[k].values)
+    head = [c for c in _header_columns(lines, k) if c >= leftmost - 3]
+    return [v for _, v in lines[k].values] if len(head) == len(lines[k].values) else None
 
 
 def _row_label(label: str) -> bool:
