@@ -294,6 +294,13 @@ def test_a_format_an_earlier_run_wrote_is_kept_current(tmp_path: Path) -> None:
     convert_paths([corpus / "pingtan_2019.txt"], out, Options(jobs=1, sqlite=False))
     assert pq.read_table(out / "reports.parquet").num_rows == 2
     assert sqlite3.connect(out / "reports.db").execute("select count(*) from reports").fetchone() == (2,)
+    # --fresh starts over in every format: the Parquet files held the two documents of before
+    convert_paths([corpus / "pingtan_2020.txt"], out, Options(jobs=1, sqlite=False, fresh=True))
+    assert pq.read_table(out / "reports.parquet").column("source_path").to_pylist() == [
+        str(corpus / "pingtan_2020.txt")
+    ]
+    assert pq.read_table(out / "panel.parquet").num_rows == 1
+    assert sqlite3.connect(out / "reports.db").execute("select count(*) from reports").fetchone() == (1,)
 
 
 def test_a_list_file_saved_with_a_bom(tmp_path: Path) -> None:

@@ -342,9 +342,10 @@ def _convert(paths: list[Path], outdir: Path, options: Options, refused: dict[Pa
     start = time.perf_counter()
     outdir.mkdir(parents=True, exist_ok=True)
     # The folder is one dataset: a format an earlier run wrote is kept current, not left
-    # holding fewer documents than the CSVs (a --parquet run, then runs without it).
+    # holding fewer documents than the CSVs (a --parquet run, then runs without it), nor,
+    # after --fresh, the documents of before.
     keep = {"sqlite": (outdir / "reports.db").exists(), "parquet": (outdir / "reports.parquet").exists()}
-    if not options.fresh and any(keep[k] and not getattr(options, k) for k in keep):
+    if any(keep[k] and not getattr(options, k) for k in keep):
         options = replace(options, sqlite=options.sqlite or keep["sqlite"], parquet=options.parquet or keep["parquet"])
     overrides = None
     if options.meta_csv:
