@@ -25,10 +25,19 @@ def test_numbers(raw, kind, value):
     assert isinstance(parse(raw, kind).value, type(value))
 
 
-@pytest.mark.parametrize("raw", ["", " ", "-", "—", "/", "无", "\u00a0", "——"])
+@pytest.mark.parametrize("raw", ["", " ", "-", "—", "/", "无", "\u00a0", "——", "-元", "— 万元", "/件", "--个"])
 def test_blank_and_dash_are_null_never_zero(raw):
-    p = parse(raw)
-    assert p.value is None and p.ok
+    """A blank mark printed with its column's unit ("-元") is a blank too: it was a cell
+    that could not be read."""
+    for kind in ("count", "money_as_printed"):
+        p = parse(raw, kind)
+        assert p.value is None and p.ok
+    assert looks_like_value(raw)
+
+
+@pytest.mark.parametrize("raw", ["元", "万元", "件"])
+def test_a_unit_alone_is_no_value(raw):
+    assert not parse(raw).ok and not looks_like_value(raw)
 
 
 def test_units_are_reported():

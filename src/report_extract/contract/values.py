@@ -33,6 +33,8 @@ class Parsed:
 
 
 _SPACES = regex.compile(r"\s+")
+# A blank mark printed with the column's unit ("-元", "— 件"): still no value.
+_UNIT_AFTER = regex.compile(r"\s*(?:万元|元|件|条|个|项|人次)$")
 _SPACE_IN_NUMBER = regex.compile(r"(?<=[\d.,+-])\s+(?=[\d.,])")
 _AFTER_VALUE = regex.compile(r"\s*(?:[(（\[].*)?")
 
@@ -89,7 +91,8 @@ ZEROS = {"〇", "○", "零", "持平"}
 
 
 def is_null_text(text: str) -> bool:
-    return clean(text).replace(" ", "") in _NULLS
+    t = clean(text).replace(" ", "")
+    return t in _NULLS or (t != (bare := _UNIT_AFTER.sub("", t)) and bare in _NULLS - {""})
 
 
 def looks_like_value(text: str) -> bool:
@@ -106,7 +109,7 @@ def parse(text: str, kind: str = "count") -> Parsed:
     """Parse printed text.  `kind` is the spec unit: count, signed_count, wan_yuan,
     money_as_printed."""
     t = clean(text)
-    if t.replace(" ", "") in _NULLS:
+    if is_null_text(t):
         return Parsed(None)
     if t in ZEROS:
         return Parsed(0)
