@@ -108,7 +108,8 @@ def available() -> bool:
 
 def _engine():
     """One RapidOCR per process and engine settings (~1 CPU s to load: RapidOCR's import
-    reads its model tables with OmegaConf, ~0.5 s; the three models ~0.35 s)."""
+    reads its model tables with OmegaConf, ~0.5 s; the models ~0.35 s, the detector's
+    onnxruntime session, which RapidOCR builds before it is given OpenVINO's, 0.1 s)."""
     settings = current()
     key = (
         settings.ocr_text_score_floor,
