@@ -1,9 +1,13 @@
 """The spec's checks: passing, failing and not assessable, on real and edited tables."""
 
+import random
 from pathlib import Path
 
+import pytest
+from gen_reports import make_report, tsv
+
 import report_extract
-from report_extract.checks.report import OUTCOMES_SINGLE, requests_checks, review_checks, table_checks
+from report_extract.checks.report import OUTCOMES_SINGLE, cells_read, requests_checks, review_checks, table_checks
 from report_extract.model.result import CellValue
 
 COLS = ["natural_person", "commercial_enterprise", "research_institution",
@@ -153,3 +157,34 @@ def test_other_total_printed_over_its_three_rows_is_kept_and_checked() -> None:
     assert got[("requests.other_split", "total")] is True
     bad = [c for c in table_checks(cells(6)) if c.check == "requests.other_split"]
     assert [(c.left, c.right, c.ok, c.severity) for c in bad] == [(6, 5, False, "hard")]
+
+
+@pytest.mark.parametrize("seed", range(8))
+def test_a_cell_printed_as_no_number_leaves_its_checks_not_assessable_never_failed(tmp_path, seed):
+    """A table 3 cell printed as something that is no number ("二", "共10件"): null with
+    a warning, and every check that reads it is not assessable, naming it; it counted as
+    0, and a consistent report failed its balance and row checks (newcomer's trial)."""
+    rng = random.Random(seed)
+    r = make_report(rng, seed)
+    text = tsv(r)
+    lines = text.splitlines()
+    rows = [
+        k for k, line in enumerate(lines) if line.startswith(("一、本年新收", "二、上年结转", "三、本年度办理结果"))
+    ]
+    # a number printed in one of those rows, not its 总计: (line, field)
+    places = [(k, i) for k in rows for i in range(len(lines[k].split("\t")) - 8, len(lines[k].split("\t")) - 2)
+              if lines[k].split("\t")[i] not in ("", "0")]  # fmt: skip
+    k, i = rng.choice(places)
+    fields = lines[k].split("\t")
+    printed = fields[i]
+    fields[i] = rng.choice(["二", "十三", f"共{printed}件", f"约{printed}"])
+    lines[k] = "\t".join(fields)
+    path = tmp_path / "spoiled.txt"
+    path.write_text("\n".join(lines) + "\n", encoding="utf-8")
+    result = report_extract.extract(path)
+    spoiled = next(c for c in result.cells if c.table == "requests" and c.raw == fields[i])
+    assert spoiled.value is None and any("cannot read" in w and spoiled.key in w for w in result.warnings)
+    assert not [c for c in result.checks if c.ok is False and not c.check.startswith("text.")]
+    reading = [c for c in result.checks if spoiled.key in cells_read(c, result.cells)]
+    assert reading and all(c.ok is None and f"{spoiled.key} not read as a number" in c.note for c in reading)
+    assert any(c.ok for c in result.checks if c.check == "requests.balance")  # the other columns still checked

@@ -3,8 +3,10 @@
 A null addend counts as 0; a check whose printed total is null, or all of whose addends
 are null, is not assessable (ok = None): neither a pass nor a failure.  A check that
 reads a cell that was not found at all (its row lost, or a value the row did not
-print) is not assessable either, with a note naming the missing cells: a check fails
-only on what was printed, so a misread never reads as the report's arithmetic error.
+print), or one printed with something that is no number ("二", "共10件", print the OCR
+could not read), is not assessable either, with a note naming those cells: a check fails
+only on what was printed and read, so a misread never reads as the report's arithmetic
+error.
 A report whose own arithmetic is wrong is reported, never repaired.
 """
 
@@ -15,6 +17,7 @@ from collections.abc import Iterable, Sequence
 import regex
 
 from report_extract.contract.labels import halfwidth
+from report_extract.contract.values import is_null_text
 from report_extract.model.result import CellValue, CheckResult, Number, as_tables
 from report_extract.patterns import load_toml
 from report_extract.settings import current
@@ -36,8 +39,10 @@ OTHER_SPLIT = ("other_no_correction", "other_fee_unpaid", "other_misc")
 class _Table:
     """{row: {col: value}} of one table, telling a blank cell (None) from one not found."""
 
-    def __init__(self, name: str, rows: dict[str, dict[str, Number | None]], absent_as_zero: bool) -> None:
-        self.name, self.rows, self.absent_as_zero = name, rows, absent_as_zero
+    def __init__(
+        self, name: str, rows: dict[str, dict[str, Number | None]], absent_as_zero: bool, unread: frozenset[str]
+    ) -> None:
+        self.name, self.rows, self.absent_as_zero, self.unread = name, rows, absent_as_zero, unread
         self.missing: list[str] = []
 
     def get(self, row: str, col: str) -> Number | None:
@@ -57,30 +62,43 @@ def _sum(values: Iterable[Number | None]) -> tuple[Number, bool]:
     return sum(v or 0 for v in vals), all(v is None for v in vals)
 
 
-def _not_found(check: str, scope: str, missing: list[str]) -> CheckResult:
-    named = ", ".join(missing[: current().named_cells]) + (
-        f" and {len(missing) - current().named_cells} more" if len(missing) > current().named_cells else ""
-    )
-    return CheckResult(check, scope, None, None, None, note=f"not assessable: {named} not found")
+def _not_found(check: str, scope: str, missing: list[str], unread: frozenset[str]) -> CheckResult:
+    parts = [
+        f"{_named(keys)} {why}"
+        for keys, why in (
+            ([k for k in missing if k not in unread], "not found"),
+            ([k for k in missing if k in unread], "not read as a number"),
+        )
+        if keys
+    ]
+    return CheckResult(check, scope, None, None, None, note=f"not assessable: {'; '.join(parts)}")
+
+
+def _named(keys: list[str]) -> str:
+    n = current().named_cells
+    return ", ".join(keys[:n]) + (f" and {len(keys) - n} more" if len(keys) > n else "")
 
 
 def _equation(t: _Table, check: str, scope: str, total: Number | None, addends: Sequence[Number | None]) -> CheckResult:
     """`total` and `addends` were read through `t`, which noted the cells not found."""
     missing = t.take_missing()
     if missing:
-        return _not_found(check, scope, missing)
+        return _not_found(check, scope, missing, t.unread)
     right, all_null = _sum(addends)
     if total is None or all_null:
         return CheckResult(check, scope, total, right, None)
     return CheckResult(check, scope, total, right, abs(total - right) < 1e-6)
 
 
-def requests_checks(rows: dict[str, dict[str, Number | None]], absent_as_zero: bool = False) -> list[CheckResult]:
+def requests_checks(
+    rows: dict[str, dict[str, Number | None]], absent_as_zero: bool = False, unread: frozenset[str] = frozenset()
+) -> list[CheckResult]:
     """Checks of table 3, from {row: {col: value}} (other_total present, derived or printed).
     `absent_as_zero`: a cell not found counts as a blank one (comparing readings of the
-    rows that were found, where an absent row weighs the same on every reading)."""
+    rows that were found, where an absent row weighs the same on every reading).
+    `unread`: keys of the cells left out of `rows` because their print is no number."""
     out: list[CheckResult] = []
-    t = _Table("requests", rows, absent_as_zero)
+    t = _Table("requests", rows, absent_as_zero, unread)
     for col in REQ_COLS:
         if not any(col in rows.get(r, {}) for r in ("new_received", "result_total")):
             continue
@@ -88,7 +106,7 @@ def requests_checks(rows: dict[str, dict[str, Number | None]], absent_as_zero: b
         right_vals = [t.get("result_total", col), t.get("carried_forward", col)]
         missing = t.take_missing()
         if missing:
-            out.append(_not_found("requests.balance", col, missing))
+            out.append(_not_found("requests.balance", col, missing, unread))
             continue
         left, lnull = _sum(left_vals)
         right, rnull = _sum(right_vals)
@@ -106,8 +124,10 @@ def requests_checks(rows: dict[str, dict[str, Number | None]], absent_as_zero: b
     return out
 
 
-def review_checks(rows: dict[str, dict[str, Number | None]]) -> list[CheckResult]:
-    t = _Table("review_litigation", rows, False)
+def review_checks(
+    rows: dict[str, dict[str, Number | None]], unread: frozenset[str] = frozenset()
+) -> list[CheckResult]:
+    t = _Table("review_litigation", rows, False, unread)
     return [
         _equation(t, "review_litigation.total", row, t.get(row, "total"), [t.get(row, c) for c in REVIEW_COLS])
         for row in rows
@@ -135,7 +155,15 @@ def column_failures(rows: dict[str, Sequence[Number | None]]) -> int:
     return sum(1 for c in requests_checks(t, absent_as_zero=True) if c.ok is False)
 
 
+def unreadable(cell: CellValue) -> bool:
+    """A cell that printed something, but no number: null, yet no blank ("二", "共10件",
+    print the OCR could not read, confidence 0)."""
+    return cell.value is None and not cell.derived and (cell.confidence == 0.0 or not is_null_text(cell.raw))
+
+
 def table_checks(cells: list[CellValue]) -> list[CheckResult]:
+    unread = frozenset(c.key for c in cells if unreadable(c))
+    cells = [c for c in cells if c.key not in unread]  # not found, for the checks
     tables = as_tables(cells)
     req = tables.get("requests", {})
     derived = {c.row for c in cells if c.derived}
@@ -143,16 +171,16 @@ def table_checks(cells: list[CellValue]) -> list[CheckResult]:
         req["other_total"] = {
             c: v for c, v in req["other_total"].items() if all(c in req.get(r, {}) for r in OTHER_SPLIT)
         }
-    out = requests_checks(req) if req else []
+    out = requests_checks(req, unread=unread) if req else []
     out = [c for c in out if not (c.check == "requests.row_total" and c.scope in derived)]
     if "other_total" in req and "other_total" not in derived and all(r in req for r in OTHER_SPLIT):
-        out += other_split_checks(req)
-    return out + review_checks(tables.get("review_litigation", {}))
+        out += other_split_checks(req, unread)
+    return out + review_checks(tables.get("review_litigation", {}), unread)
 
 
-def other_split_checks(rows: dict[str, dict[str, Number | None]]) -> list[CheckResult]:
+def other_split_checks(rows: dict[str, dict[str, Number | None]], unread: frozenset[str]) -> list[CheckResult]:
     """（六）其他处理 printed as a subtotal over its three sub-rows: the subtotal = their sum."""
-    t = _Table("requests", rows, False)
+    t = _Table("requests", rows, False, unread)
     return [
         _equation(t, "requests.other_split", col, t.get("other_total", col), [t.get(r, col) for r in OTHER_SPLIT])
         for col in REQ_COLS

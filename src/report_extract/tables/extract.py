@@ -13,7 +13,7 @@ import math
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 
-from report_extract.checks.report import OTHER_SPLIT, column_failures, other_total
+from report_extract.checks.report import OTHER_SPLIT, column_failures, other_total, unreadable
 from report_extract.contract import labels
 from report_extract.contract.values import Number, parse
 from report_extract.model.document import Document, Origin
@@ -315,12 +315,13 @@ def _derived_other_total(cells: list[CellValue]) -> list[CellValue]:
     """（六）其他处理 as the sum of its three sub-rows, when all three were read: the sum
     of two would be a wrong total, not a derived one (its check then has nothing to
     compare, as for any row not found)."""
-    rows = as_tables(cells).get("requests", {})
+    rows = as_tables([c for c in cells if not unreadable(c)]).get("requests", {})
     if not all(r in rows for r in OTHER_SPLIT):
         return []
-    return [
+    return [  # nor in a column where one of them printed no number ("二")
         CellValue("requests", "other_total", col, value, raw="", derived=True)
         for col, value in other_total(rows).items()
+        if all(col in rows[r] for r in OTHER_SPLIT)
     ]
 
 
