@@ -365,18 +365,26 @@ def _review_single_row(rows: list[ObservedRow], keys: list[str], cols: tuple[str
 
 
 def _regions(seq: list[Item]) -> dict[str, tuple[Pos, Pos | None]]:
+    """Where each table starts and ends: each found after the one before it in the
+    templates' order, and one not found so from the start of the document (a report that
+    prints table 4 before table 3, or table 3 first); each ends where the next one found
+    starts, table 4 also at the next section."""
     specs = labels.tables()
     p = search(seq, specs["proactive"].start)
     r = search(seq, specs["requests"].start, p or (0, 0))
     v = search(seq, specs["review_litigation"].start, r or p or (0, 0))
-    e = search(seq, specs["review_litigation"].end, v) if v else None
+    starts = {"proactive": p, "requests": r, "review_litigation": v}
+    for name, at in starts.items():
+        if at is None:
+            starts[name] = search(seq, specs[name].start)
+    order = sorted((at, name) for name, at in starts.items() if at is not None)
     found: dict[str, tuple[Pos, Pos | None]] = {}
-    if p:
-        found["proactive"] = (p, r or v)
-    if r:
-        found["requests"] = (r, v)
-    if v:
-        found["review_litigation"] = (v, e)
+    for k, (at, name) in enumerate(order):
+        after = next((b for b, _ in order[k + 1 :] if b > at), None)
+        if name == "review_litigation":
+            end = search(seq, specs[name].end, at)
+            after = min((e for e in (end, after) if e is not None), default=None)
+        found[name] = (at, after)
     return found
 
 
