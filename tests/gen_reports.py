@@ -187,6 +187,8 @@ class Style:
     # 小计 of them printed before the 总计
     org_order: tuple[int, ...] = (0, 1, 2, 3, 4)
     subtotal: bool = False
+    # The sections of tables 2, 3 and 4 (SECTIONS' 1, 2, 3) in this order
+    table_order: tuple[int, ...] = (1, 2, 3)
 
 
 def proactive_rows(r: Report, s: Style) -> list[list[Span]]:
@@ -337,7 +339,8 @@ def blocks(r: Report, s: Style = Style()) -> list[tuple[str, object]]:
     out: list[tuple[str, object]] = [("title", f"{r.agency}{r.year}年政府信息公开工作年度报告")]
     texts = prose(r)
     tables = {1: proactive_rows(r, s), 2: requests_rows(r, s), 3: review_rows(r, s)}
-    for i, h in enumerate(SECTIONS):
+    for i in (0, *s.table_order, *range(len(s.table_order) + 1, len(SECTIONS))):
+        h = SECTIONS[i]
         out.append(("heading", h))
         if i == 0:
             out += [("p", t) for t in texts]
@@ -593,12 +596,12 @@ def extract_text(root: Path, text: str):
     return result, {c.key: c.value for c in result.cells if not c.derived}
 
 
-def tsv(r: Report, grid: bool = False) -> str:
+def tsv(r: Report, grid: bool = False, s: Style = Style()) -> str:
     """Every table row tab-separated with a tab after the last cell; merged cells written
     once, or (`grid`, as a spreadsheet copies them) in their first position with the
     positions they cover left empty."""
     out = []
-    for kind, content in blocks(r):
+    for kind, content in blocks(r, s):
         if kind == "table":
             rows = layout(content, first_only=True) if grid else [[t for t, _, _ in row] for row in content]  # type: ignore[arg-type]
             out += ["\t".join(row) + "\t" for row in rows]
