@@ -610,6 +610,15 @@ def tsv(r: Report, grid: bool = False, s: Style = Style()) -> str:
     return "\n".join(out) + "\n"
 
 
+# Renderers that take a publisher's Style: format → (suffix, render(report, style) → bytes)
+FORMATS_BY_STYLE: dict[str, tuple[str, Callable[[Report, Style], bytes]]] = {
+    "html": (".html", lambda r, s: html(r, "", s=s).encode("utf-8")),
+    "md": (".md", lambda r, s: markdown(r, flat=False, s=s).encode("utf-8")),
+    "docx": (".docx", lambda r, s: docx_bytes(r, s)),
+    "tsv": (".txt", lambda r, s: tsv(r, s=s).encode("utf-8")),
+}
+
+
 def docx_bytes(r: Report, s: Style) -> bytes:
     from docx_build import build
 

@@ -8,17 +8,12 @@ import itertools
 import random
 
 import pytest
-from gen_reports import Doc, Style, docx_bytes, html, make_report, markdown, score, tsv
+from gen_reports import FORMATS_BY_STYLE as FORMATS
+from gen_reports import Doc, Style, make_report, score
 
 import report_extract
 
 ORDERS = [o for o in itertools.permutations((1, 2, 3)) if o != (1, 2, 3)]
-FORMATS = {
-    "html": (".html", lambda r, s: html(r, "", s=s).encode("utf-8")),
-    "md": (".md", lambda r, s: markdown(r, flat=False, s=s).encode("utf-8")),
-    "docx": (".docx", docx_bytes),
-    "tsv": (".txt", lambda r, s: tsv(r, s=s).encode("utf-8")),
-}
 
 
 @pytest.mark.parametrize("order", ORDERS, ids=lambda o: "".join(str(i + 1) for i in o))

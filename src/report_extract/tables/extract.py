@@ -11,7 +11,9 @@ from __future__ import annotations
 import itertools
 import math
 from collections.abc import Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
+
+import regex
 
 from report_extract.checks.report import OTHER_SPLIT, column_failures, other_total, unreadable
 from report_extract.contract import labels
@@ -216,6 +218,21 @@ def _proactive(region_items: list[Item], template: str, out: Tables) -> None:
             )
         reading = choose(fitted, cumulative_last=cols[-1] in CUMULATIVE)
         out.cells += _cells("proactive", key, cols, reading, fitted.ambiguous, out.warnings)
+    _fee_in_wan_yuan(region_items, out)
+
+
+def _fee_in_wan_yuan(region_items: list[Item], out: Tables) -> None:
+    """amount_wan_yuan is in 万元 (spec); a fee printed in 元 (its cell "125000元", or its
+    column headed 本年收费金额（单位：元）) is divided by 10,000, its unit kept as 元,
+    with a warning: a panel of fees must not mix 万元 with amounts 10,000 times larger."""
+    header = labels.halfwidth("".join(i.text for i in region_items))
+    in_yuan = regex.search(labels.tables()["proactive"].extra["fee_in_yuan"], header) is not None
+    for k, c in enumerate(out.cells):
+        if c.key != "proactive.admin_fee.amount_wan_yuan" or c.value is None:
+            continue
+        if c.unit == "元" or (c.unit is None and in_yuan):
+            out.cells[k] = replace(c, value=round(c.value / 10_000, 8), unit="元")
+            out.warnings.append(f"proactive.admin_fee.amount_wan_yuan: printed in 元 ({c.raw}); {c.value / 10_000:g} 万元")
 
 
 def _requests(region_items: list[Item], out: Tables) -> bool:
