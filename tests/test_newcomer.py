@@ -149,6 +149,10 @@ INPUT_CASES = [
         None,
     ),  # names the report at the top
     ("README.md", REPORT_TEXT, None),  # a report saved under a documentation name still converts
+    # this project's own README names the report in an English sentence: no title (newcomer's trial)
+    ("README.md", (CORPUS.parent / "README.md").read_text(encoding="utf-8"), "documentation"),
+    ("readme.md", "# gov-reports\n\nA crawl of 政府信息公开工作年度报告 PDFs, by year.\n", "documentation"),
+    ("README", "# 某县人民政府2023年政府信息公开工作年度报告\n\n" + REPORT_TEXT, None),
     ("SOURCES.csv", "file,url\nkiro_01.pdf,https://example.org\n", "CSV"),
     ("index.json", '{"reports": ["政府信息公开工作年度报告"]}', "JSON"),
     ("list.xlsx", "PK\x03\x04", "spreadsheet"),

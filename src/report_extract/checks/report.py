@@ -124,9 +124,7 @@ def requests_checks(
     return out
 
 
-def review_checks(
-    rows: dict[str, dict[str, Number | None]], unread: frozenset[str] = frozenset()
-) -> list[CheckResult]:
+def review_checks(rows: dict[str, dict[str, Number | None]], unread: frozenset[str] = frozenset()) -> list[CheckResult]:
     t = _Table("review_litigation", rows, False, unread)
     return [
         _equation(t, "review_litigation.total", row, t.get(row, "total"), [t.get(row, c) for c in REVIEW_COLS])

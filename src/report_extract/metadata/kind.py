@@ -93,5 +93,13 @@ def _names_the_report(path: Path, docs: dict) -> bool:
     except UnicodeDecodeError as e:  # cut in mid-character, or GB18030
         text = head[: e.start].decode("utf-8") if e.start > len(head) - 4 else head.decode("gb18030", "replace")
     lines = [line.strip("#*= \t") for line in text.splitlines() if line.strip("#*= \t")]
+    # A title is Chinese: a line of more Latin letters than Han characters that names the
+    # report describes it (this project's README: "Turns Chinese government
+    # **政府信息公开工作年度报告** (Open Government…") and is no title.
+    titles = [line for line in lines[: docs["title_lines"]] if len(_LATIN.findall(line)) <= len(_HAN.findall(line))]
     marker = re.compile(load_toml("report_kind.toml")["marker"])
-    return bool(marker.search("".join(lines[: docs["title_lines"]])))  # a title wraps over lines
+    return bool(marker.search("".join(titles)))  # a title wraps over lines
+
+
+_LATIN = re.compile(r"[A-Za-z]")
+_HAN = re.compile(r"[\u3400-\u9fff]")

@@ -232,7 +232,9 @@ def _fee_in_wan_yuan(region_items: list[Item], out: Tables) -> None:
             continue
         if c.unit == "元" or (c.unit is None and in_yuan):
             out.cells[k] = replace(c, value=round(c.value / 10_000, 8), unit="元")
-            out.warnings.append(f"proactive.admin_fee.amount_wan_yuan: printed in 元 ({c.raw}); {c.value / 10_000:g} 万元")
+            out.warnings.append(
+                f"proactive.admin_fee.amount_wan_yuan: printed in 元 ({c.raw}); {c.value / 10_000:g} 万元"
+            )
 
 
 def _requests(region_items: list[Item], out: Tables) -> bool:
