@@ -40,3 +40,29 @@ def test_a_fee_headed_in_wan_yuan_is_kept_and_one_in_yuan_in_its_cell_converted(
         path.write_text(text.format(fee=fee), encoding="utf-8")
         cell = next(c for c in report_extract.extract(path).cells if c.row == "admin_fee")
         assert (cell.value, cell.unit) == (want, unit), fee
+
+
+@pytest.mark.parametrize(
+    "header,cell,unit",
+    [
+        ("采购总金额（万元）", "356.7", "万元"),
+        ("采购总金额（单位：元）", "3567000", "元"),
+        ("采购总金额(元)", "3567000", "元"),
+        ("采购总金额", "356.7", None),
+        ("采购总金额（单位：元）", "356.7万元", "万元"),  # the cell's own unit wins
+    ],
+)
+def test_procurement_amount_takes_the_unit_its_header_prints(tmp_path, header, cell, unit):
+    """procurement_amount keeps the number as printed and its unit in `unit`: a unit
+    printed in the column's header (newcomer's trial) was lost, so 元 and 万元 amounts
+    mixed in one column of the panel without a way to tell them apart."""
+    text = (
+        "某县人民政府2019年政府信息公开工作年度报告\n二、主动公开政府信息情况\n第二十条第（一）项\t\t\t\n"
+        "信息内容\t本年新制作数量\t本年新公开数量\t对外公开总数量\n规章\t0\t0\t0\n规范性文件\t1\t1\t5\n"
+        f"第二十条第（十五）项\t\t\t\n信息内容\t采购项目数量\t{header}\t\n政府集中采购\t4\t{cell}\t\n"
+    )
+    path = tmp_path / "r.txt"
+    path.write_text(text, encoding="utf-8")
+    result = report_extract.extract(path)
+    amount = next(c for c in result.cells if c.key == "proactive.gov_procurement.procurement_amount")
+    assert amount.unit == unit and amount.raw == cell

@@ -218,16 +218,22 @@ def _proactive(region_items: list[Item], template: str, out: Tables) -> None:
             )
         reading = choose(fitted, cumulative_last=cols[-1] in CUMULATIVE)
         out.cells += _cells("proactive", key, cols, reading, fitted.ambiguous, out.warnings)
-    _fee_in_wan_yuan(region_items, out)
+    _header_units(region_items, out)
 
 
-def _fee_in_wan_yuan(region_items: list[Item], out: Tables) -> None:
-    """amount_wan_yuan is in 万元 (spec); a fee printed in 元 (its cell "125000元", or its
-    column headed 本年收费金额（单位：元）) is divided by 10,000, its unit kept as 元,
-    with a warning: a panel of fees must not mix 万元 with amounts 10,000 times larger."""
+def _header_units(region_items: list[Item], out: Tables) -> None:
+    """Units table 2's headers print.  amount_wan_yuan is in 万元 (spec); a fee printed in
+    元 (its cell "125000元", or its column headed 本年收费金额（单位：元）) is divided by
+    10,000, its unit kept as 元, with a warning: a panel of fees must not mix 万元 with
+    amounts 10,000 times larger.  procurement_amount keeps its number, and takes the unit
+    of a header 采购总金额（万元） where its cell prints none."""
     header = labels.halfwidth("".join(i.text for i in region_items))
-    in_yuan = regex.search(labels.tables()["proactive"].extra["fee_in_yuan"], header) is not None
+    extra = labels.tables()["proactive"].extra
+    in_yuan = regex.search(extra["fee_in_yuan"], header) is not None
+    procurement = regex.search(extra["procurement_unit"], header)
     for k, c in enumerate(out.cells):
+        if c.key == "proactive.gov_procurement.procurement_amount" and c.unit is None and procurement:
+            out.cells[k] = replace(c, unit=procurement.group("unit"))
         if c.key != "proactive.admin_fee.amount_wan_yuan" or c.value is None:
             continue
         if c.unit == "元" or (c.unit is None and in_yuan):
