@@ -263,3 +263,31 @@ def test_markup_nested_past_the_parser_limit_is_warned(tmp_path: Path, depth: in
     page.write_text(f"<html><body>{body}</body></html>", encoding="utf-8")
     doc = read(page)
     assert any("nested deeper than 255 levels" in w for w in doc.warnings) is warned
+
+
+@pytest.mark.parametrize(
+    "markup", ["{a}<br>{b}", "<p>{a}</p><p>{b}</p>", "{a}<br/>\n{b}", "<span>{a}</span><br><span>{b}</span>"]
+)
+@pytest.mark.parametrize("value", [56, 4119, 120])
+def test_a_number_wrapped_inside_its_cell_is_one_value(tmp_path: Path, markup: str, value: int) -> None:
+    """<td>41<br>19</td>: a narrow cell wraps its number; within one cell there is one
+    value (spec), so it is 4119.  It was taken for part of the row's label, and the cell
+    read as blank, without a word (newcomer's trial)."""
+    digits = str(value)
+    cut = len(digits) // 2
+    cell = markup.format(a=digits[:cut], b=digits[cut:])
+    page = (
+        "<html><body><h1>某县人民政府2023年政府信息公开工作年度报告</h1><h2>二、主动公开政府信息情况</h2><table>"
+        "<tr><td>第二十条第（一）项</td><td></td><td></td><td></td></tr>"
+        "<tr><td>信息内容</td><td>本年制发件数</td><td>本年废止件数</td><td>现行有效件数</td></tr>"
+        "<tr><td>规章</td><td>0</td><td>0</td><td>0</td></tr>"
+        "<tr><td>第二十条第（六）项</td><td></td><td></td><td></td></tr>"
+        "<tr><td>信息内容</td><td>本年处理决定数量</td><td></td><td></td></tr>"
+        f"<tr><td>行政处罚</td><td>{cell}</td><td></td><td></td></tr>"
+        "<tr><td>行政强制</td><td>7</td><td></td><td></td></tr></table></body></html>"
+    )
+    path = tmp_path / "r.html"
+    path.write_text(page, encoding="utf-8")
+    result = report_extract.extract(path)
+    assert result.value("proactive", "admin_penalty", "decisions") == value
+    assert result.value("proactive", "admin_coercion", "decisions") == 7

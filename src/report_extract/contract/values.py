@@ -101,6 +101,7 @@ def looks_like_value(text: str) -> bool:
     t = clean(text)
     if is_null_text(t) or t in ZEROS:
         return True
+    t = _SPACE_IN_NUMBER.sub("", t)  # as parse reads it: "5 6" from <td>5<br>6</td> is 56
     m = _NUMBER.match(t)
     return bool(m) and _AFTER_VALUE.fullmatch(t, m.end()) is not None
 
