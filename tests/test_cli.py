@@ -136,3 +136,15 @@ def test_an_interrupted_fresh_run_says_to_go_on_without_fresh(tmp_path, monkeypa
     for extra, advice in (([], "run the same command again to"), (["--fresh"], "again without --fresh to")):
         result = CliRunner().invoke(main, [*base, *extra])
         assert result.exit_code == 130 and advice in result.output, result.output
+
+
+def test_timeout_0_is_no_limit_and_a_limit_below_its_minimum_is_refused(tmp_path):
+    """--timeout 0 was refused (x>=1) although timeout_s documents 0 as no limit; a
+    --set max_pages=0 was accepted, then every PDF failed as if its own fault
+    (newcomer's trial)."""
+    seed = str(CORPUS / "000_a01111d04fa25f8f.txt")
+    res = CliRunner().invoke(main, ["convert", seed, "-o", str(tmp_path / "o"), "--timeout", "0", "-q"])
+    assert res.exit_code == 0, res.output
+    assert CliRunner().invoke(main, ["extract", seed, "--timeout", "0"]).exit_code == 0
+    res = CliRunner().invoke(main, ["convert", seed, "-o", str(tmp_path / "p"), "--set", "max_pages=0"])
+    assert res.exit_code == 2 and "setting max_pages must be at least 1, not 0" in res.output

@@ -36,7 +36,7 @@ def test_unknown_setting_is_an_error_naming_the_nearest() -> None:
     [
         ({"max_pages": "3"}, "max_pages must be int, not str"),
         ({"max_pages": True}, "max_pages must be int, not bool"),
-        ({"max_pages": -1}, "max_pages must be at least 0"),
+        ({"max_pages": 0}, "max_pages must be at least 1"),  # a PDF has a page at least
         ({"pdf_engine": "fastest"}, "pdf_engine must be one of fast, pdfplumber, auto"),
         ({"ocr_dpi": 10}, "ocr_dpi must be at least 50"),
     ],

@@ -51,10 +51,10 @@ def limits(command):
     )(command)
     command = click.option(
         "--timeout",
-        type=click.FloatRange(min=1),
+        type=click.FloatRange(min=0),
         default=None,
         show_default=f"timeout_s setting: {Settings().timeout_s:g}",
-        help="Seconds reading the file may take.",
+        help="Seconds reading the file may take (0: no limit).",
     )(command)
     return settings_option(command)
 
@@ -139,10 +139,10 @@ def main() -> None:
 )
 @click.option(
     "--timeout",
-    type=click.FloatRange(min=1),
+    type=click.FloatRange(min=0),
     default=None,
     show_default=f"timeout_s setting: {Settings().timeout_s:g}",
-    help="Seconds one document may take; past it the document is an error row (timeout).",
+    help="Seconds one document may take; past it the document is an error row (timeout). 0: no limit.",
 )
 @click.option(
     "--memory-limit",

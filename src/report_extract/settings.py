@@ -82,7 +82,7 @@ class Settings:
         500_000, "limits", "More text than this (characters, tables included) is not an annual report (the longest have about 60 000)."
     )  # fmt: skip
     max_pages: int = setting(
-        300, "limits", "PDFs with more pages are refused before any page is read (reports have 5-40)."
+        300, "limits", "PDFs with more pages are refused before any page is read (reports have 5-40).", minimum=1
     )
     max_page_side: float = setting(
         14400.0, "limits", "A PDF page side longer than this (points; the PDF 1.7 limit) is refused: rendering it needs an absurd bitmap."
