@@ -459,3 +459,18 @@ def test_heading_layouts_name_agency_and_year(tmp_path: Path, layout: str) -> No
         )
         meta = extract_meta(_doc(heading, body))
         assert (meta.agency, meta.year) == (agency, year), (layout, meta.title)
+
+
+@pytest.mark.parametrize(
+    "column,near",
+    [("yaer", "year"), ("agnecy", "agency"), ("titel", "title"), ("provnce", "province"), ("paht", "path")],
+)
+def test_a_meta_column_that_is_a_typo_of_a_field_is_an_error(tmp_path: Path, column: str, near: str) -> None:
+    """--meta with 'yaer' for 'year' left every year as detected, silently (newcomer's
+    trial); the CSV's own columns (notes, published_at, 网址) are still ignored."""
+    path = tmp_path / "meta.csv"
+    path.write_text(f"file,{column}\nb.txt,x\n", encoding="utf-8")
+    with pytest.raises(ValueError, match=rf"column '{column}' is no metadata field; did you mean '{near}'\?"):
+        load_overrides(path)
+    path.write_text("file,agency,notes,published_at,网址,source_url,yearly\nb.txt,局,n,2024,u,s,y\n", encoding="utf-8")
+    assert load_overrides(path)["b.txt"] == {"agency": "局"}

@@ -63,6 +63,10 @@ class Settings:
         "auto", "reading", "Which PDF pages and pictures are OCR'd: `auto` (pages without a usable "
         "text layer, pictures of text), `always`, `never`.", choices=("auto", "always", "never"),
     )  # fmt: skip
+    meta_column_match: float = setting(
+        0.7, "reading", "`convert --meta`: a column this alike (difflib ratio) to a metadata field it is not, and "
+        "of about its length, is a typo of it (yaer for year), an error; other columns are the CSV's own.", result=False,
+    )  # fmt: skip
     patterns: str = setting(
         "", "reading", "A folder of pattern files that replaces the shipped `patterns/` (empty: the "
         "shipped ones).", minimum=None,

@@ -8,6 +8,7 @@ passed as overrides and wins over what the text says.
 from __future__ import annotations
 
 import csv
+import difflib
 import io
 import re
 from collections.abc import Iterator
@@ -20,6 +21,7 @@ from report_extract.metadata.division import Region, gazetteer, region_from_code
 from report_extract.model.document import Document, TableBlock
 from report_extract.patterns import load_toml
 from report_extract.reading.charset import decode
+from report_extract.settings import current
 
 # Override columns, in the order a reports.csv row lists them; `region` fields are flat here.
 OVERRIDE_FIELDS = ("title", "agency", "year", "published", "province", "city", "county", "adcode", "level", "kind")
@@ -360,6 +362,15 @@ def load_overrides(csv_path: str | Path) -> dict[str, dict]:
     reader = csv.DictReader(io.StringIO(decode(Path(csv_path).read_bytes()).text, newline=""))
     if not set(reader.fieldnames or ()) & set(KEY_COLUMNS):
         raise ValueError(f"{csv_path}: no key column; name one of {', '.join(KEY_COLUMNS)} in the header")
+    for column in reader.fieldnames or ():
+        # A typo of a field (yaer) left every year detected, silently (newcomer's trial);
+        # a column of the CSV's own (notes, published_at) is no field's near miss of about
+        # its length and is ignored.
+        known = OVERRIDE_FIELDS + KEY_COLUMNS
+        alike = [k for k in known if abs(len(k) - len(column)) <= 1]
+        near = difflib.get_close_matches(column, alike, n=1, cutoff=current().meta_column_match)
+        if near and column not in known:
+            raise ValueError(f"{csv_path}: column {column!r} is no metadata field; did you mean {near[0]!r}?")
     out: dict[str, dict] = {}
     for line, row in enumerate(reader, start=2):
         key_col = next((k for k in KEY_COLUMNS if (row.get(k) or "").strip()), None)
