@@ -202,6 +202,7 @@ class LocalPool:
         w.conn.close()
 
     def _replace(self, w: _Worker, kill: bool) -> None:
+        self._take_back(w)
         self._stop(w, kill)
         i = next(i for i, x in enumerate(self._workers) if x is w)
         self._workers[i] = self._start()
@@ -236,7 +237,7 @@ class LocalPool:
         return time.monotonic() + (self.timeout or math.inf)
 
     def _take_back(self, w: _Worker) -> None:
-        """The task sent ahead to `w`, which is to be replaced, goes to the next worker."""
+        """The task sent ahead to `w`, which is being replaced, goes to the next worker."""
         if w.queued is not None:
             self._returned.append(w.queued)
             w.queued = None
@@ -285,14 +286,11 @@ class LocalPool:
                 if outcome.fatal or w.done >= self.max_tasks:
                     # No task is sent ahead past max_tasks.  After a fatal outcome, one may
                     # have been: the worker, which may be converting it, is killed.
-                    busy = w.queued is not None
-                    self._take_back(w)
-                    self._replace(w, kill=busy)
+                    self._replace(w, kill=w.queued is not None)
                 elif w.queued is not None:  # the worker has begun the one sent ahead
                     w.task, w.queued, w.deadline = w.queued, None, self._deadline()
                 return outcome
         if w.process.sentinel in ready or w.conn in ready:
-            self._take_back(w)
             w.process.join(1)
             why = _exit_reason(w.process.exitcode)
             self._count_death(w, why)
@@ -302,7 +300,6 @@ class LocalPool:
             limit = f"; memory limit {self.memory_mb} MB" if self.memory_mb else ""
             return failed(task, self.job, "crash", f"worker died ({why}){limit}")
         if time.monotonic() >= w.deadline:
-            self._take_back(w)
             self._replace(w, kill=True)
             return failed(task, self.job, "timeout", f"timeout after {self.timeout:g} s")
         return None
