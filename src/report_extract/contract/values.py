@@ -17,11 +17,13 @@ from report_extract.contract.labels import halfwidth
 Number = int | float
 
 _NULLS = {"", "-", "--", "—", "——", "/", "无", "–", "_", "空", "×"}
+_BLANK_MARKS = _NULLS - {""}
+_UNITS = "万元|元|件|条|个|项|人次"  # printed after a number (or a blank mark) in a cell
 _DASHES = str.maketrans({"－": "-", "—": "-", "–": "-", "−": "-", "＋": "+", "，": ",", "。": "."})
 # A number at the start of a cell: sign, digits with optional thousands separators,
 # decimals, then an optional unit.  Annotations after it ("（其中修订16件）") are ignored.
 _NUMBER = regex.compile(
-    r"^\s*(?P<sign>[-+])?\s*(?P<int>\d{1,3}(?:,\d{3})+|\d+)(?P<frac>\.\d+)?\s*(?P<unit>万元|元|件|条|个|项|人次)?"
+    r"^\s*(?P<sign>[-+])?\s*(?P<int>\d{1,3}(?:,\d{3})+|\d+)(?P<frac>\.\d+)?\s*(?P<unit>" + _UNITS + ")?"
 )
 
 
@@ -34,7 +36,7 @@ class Parsed:
 
 _SPACES = regex.compile(r"\s+")
 # A blank mark printed with the column's unit ("-元", "— 件"): still no value.
-_UNIT_AFTER = regex.compile(r"\s*(?:万元|元|件|条|个|项|人次)$")
+_UNIT_AFTER = regex.compile(r"\s*(?:" + _UNITS + ")$")
 _SPACE_IN_NUMBER = regex.compile(r"(?<=[\d.,+-])\s+(?=[\d.,])")
 _AFTER_VALUE = regex.compile(r"\s*(?:[(（\[].*)?")
 
@@ -92,7 +94,7 @@ ZEROS = {"〇", "○", "零", "持平"}
 
 def is_null_text(text: str) -> bool:
     t = clean(text).replace(" ", "")
-    return t in _NULLS or (t != (bare := _UNIT_AFTER.sub("", t)) and bare in _NULLS - {""})
+    return t in _NULLS or _UNIT_AFTER.sub("", t) in _BLANK_MARKS
 
 
 def looks_like_value(text: str) -> bool:
@@ -101,7 +103,8 @@ def looks_like_value(text: str) -> bool:
     t = clean(text)
     if is_null_text(t) or t in ZEROS:
         return True
-    t = _SPACE_IN_NUMBER.sub("", t)  # as parse reads it: "5 6" from <td>5<br>6</td> is 56
+    if " " in t:  # as parse reads it: "5 6" from <td>5<br>6</td> is 56
+        t = _SPACE_IN_NUMBER.sub("", t)
     m = _NUMBER.match(t)
     return bool(m) and _AFTER_VALUE.fullmatch(t, m.end()) is not None
 
