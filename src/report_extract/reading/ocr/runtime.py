@@ -14,15 +14,15 @@ precision is fixed at f32 so that a report reads the same on every machine.
 
 from __future__ import annotations
 
+import functools
 from pathlib import Path
 from typing import TYPE_CHECKING
 
 if TYPE_CHECKING:
     import numpy as np
 
-RUNTIMES = ("auto", "openvino", "onnxruntime")
 
-
+@functools.cache  # asked at every page and cell recognised; a failed import searches sys.path
 def openvino_installed() -> bool:
     try:
         import openvino  # noqa: F401
