@@ -128,11 +128,16 @@ def _cells(
     return out
 
 
-def _template_of(region_items: list[Item]) -> str | None:
-    """The template whose column headers table 2 prints more of (2021 on a tie): a hybrid
-    that prints the 2019 columns and one of 2021 (本年收费金额 for 行政事业性收费) is read
-    by the 2019 columns, not its values by position into the 2021 ones."""
-    text = labels.halfwidth("".join(i.text for i in region_items)).replace(" ", "")
+def _headers(region_items: list[Item]) -> str:
+    """Table 2's text as its headers are matched: half-width, without spaces."""
+    return labels.halfwidth("".join(i.text for i in region_items)).replace(" ", "")
+
+
+def _template_of(text: str) -> str | None:
+    """The template whose column headers table 2 (its `_headers` text) prints more of
+    (2021 on a tie): a hybrid that prints the 2019 columns and one of 2021 (本年收费金额
+    for 行政事业性收费) is read by the 2019 columns, not its values by position into the
+    2021 ones."""
     extra = labels.tables()["proactive"].extra
     found = {t: sum(w in text for w in extra[f"template_{t}"]) for t in ("2021", "2019")}
     best = max(found, key=lambda t: found[t])  # the first of equals: 2021
@@ -192,7 +197,7 @@ def _by_place(
     return sorted(((i, k) for k, i in at.items()), key=lambda p: keys.index(p[1]))
 
 
-def _proactive(region_items: list[Item], template: str, out: Tables) -> None:
+def _proactive(region_items: list[Item], headers: str, template: str, out: Tables) -> None:
     spec = labels.tables()["proactive"]
     keys = [k for k, r in spec.rows.items() if r.columns(template)]
     rows = observe(region_items, "proactive")
@@ -218,19 +223,18 @@ def _proactive(region_items: list[Item], template: str, out: Tables) -> None:
             )
         reading = choose(fitted, cumulative_last=cols[-1] in CUMULATIVE)
         out.cells += _cells("proactive", key, cols, reading, fitted.ambiguous, out.warnings)
-    _header_units(region_items, out)
+    _header_units(headers, out)
 
 
-def _header_units(region_items: list[Item], out: Tables) -> None:
+def _header_units(headers: str, out: Tables) -> None:
     """Units table 2's headers print.  amount_wan_yuan is in 万元 (spec); a fee printed in
     元 (its cell "125000元", or its column headed 本年收费金额（单位：元）) is divided by
     10,000, its unit kept as 元, with a warning: a panel of fees must not mix 万元 with
     amounts 10,000 times larger.  procurement_amount keeps its number, and takes the unit
     of a header 采购总金额（万元） where its cell prints none."""
-    header = labels.halfwidth("".join(i.text for i in region_items))
     extra = labels.tables()["proactive"].extra
-    in_yuan = regex.search(extra["fee_in_yuan"], header) is not None
-    procurement = regex.search(extra["procurement_unit"], header)
+    in_yuan = regex.search(extra["fee_in_yuan"], headers) is not None
+    procurement = regex.search(extra["procurement_unit"], headers)
     for k, c in enumerate(out.cells):
         if c.key == "proactive.gov_procurement.procurement_amount" and c.unit is None and procurement:
             out.cells[k] = replace(c, unit=procurement.group("unit"))
@@ -417,12 +421,13 @@ def extract_tables(doc: Document) -> Tables:
     seq = items(doc)
     out = Tables()
     regions = {name: region(seq, a, b) for name, (a, b) in _regions(seq).items()}
-    template = _template_of(regions["proactive"]) if "proactive" in regions else None
+    headers = _headers(regions["proactive"]) if "proactive" in regions else ""
+    template = _template_of(headers) if "proactive" in regions else None
     if "requests" in regions:
         split = _requests(regions["requests"], out)
         template = template or ("2021" if split else "2019")
     if "proactive" in regions:
-        _proactive(regions["proactive"], template or "2021", out)
+        _proactive(regions["proactive"], headers, template or "2021", out)
     if "review_litigation" in regions:
         _review(regions["review_litigation"], out)
     out.template = template
